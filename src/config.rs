@@ -1,0 +1,502 @@
+//! Site configuration: `lorebook.yaml` parsed into a raw schema that rejects
+//! unknown keys, then resolved into the [`Config`] the rest of the program
+//! uses (paths joined, base URL split, defaults applied, globs compiled).
+//! Raw and resolved values never share a struct.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "lorebook.yaml";
+
+// ---------------------------------------------------------------------------
+// Raw schema: exactly what the YAML may contain.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Option<String>,
+    description: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    edit_url: Option<String>,
+    #[serde(default)]
+    forum: Vec<RawForumSource>,
+    #[serde(default)]
+    contributors: RawContributors,
+    #[serde(default)]
+    search: RawSearch,
+    #[serde(default)]
+    markdown: RawMarkdown,
+    #[serde(default)]
+    insights: RawInsights,
+    /// Section that forum answers land in when no tag maps them.
+    answers_section: Option<String>,
+    /// How many entries the Atom feed keeps.
+    feed_limit: Option<usize>,
+}
+
+const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "theme",
+    "edit_url",
+    "forum",
+    "contributors",
+    "search",
+    "markdown",
+    "insights",
+    "answers_section",
+    "feed_limit",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForumSource {
+    #[serde(rename = "type")]
+    kind: ForumKind,
+    path: String,
+    /// Short name used in ids (`discourse:1234`) and URLs; defaults to the type.
+    name: Option<String>,
+    url: Option<String>,
+    licence: Option<String>,
+    #[serde(default)]
+    min_score: i64,
+    #[serde(default)]
+    sections: BTreeMap<String, String>,
+    default_section: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContributors {
+    #[serde(default)]
+    exclude: Vec<String>,
+    file: Option<String>,
+    #[serde(default)]
+    gravatar: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    languages: Option<Vec<String>>,
+    enabled: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    unsafe_html: Option<bool>,
+    highlight: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInsights {
+    stale_months: Option<u32>,
+    show_outdated_note: Option<bool>,
+}
+
+// ---------------------------------------------------------------------------
+// Resolved settings.
+
+/// Which importer reads a forum source.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForumKind {
+    Discourse,
+    Stackexchange,
+    GithubDiscussions,
+    Lorebook,
+}
+
+impl ForumKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ForumKind::Discourse => "discourse",
+            ForumKind::Stackexchange => "stackexchange",
+            ForumKind::GithubDiscussions => "github-discussions",
+            ForumKind::Lorebook => "lorebook",
+        }
+    }
+}
+
+/// One configured forum export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForumSource {
+    pub kind: ForumKind,
+    /// Short unique name: the prefix of answer ids (`discourse:1234`) and URLs.
+    pub name: String,
+    /// Absolute path of the export (file or folder).
+    pub path: PathBuf,
+    /// The forum's base URL, for links back and for resolving relative links.
+    pub url: Option<String>,
+    pub licence: Option<String>,
+    pub min_score: i64,
+    /// Forum tag -> wiki section path (e.g. `getting-started`).
+    pub sections: BTreeMap<String, String>,
+    /// Section for answers whose tags map nowhere.
+    pub default_section: String,
+}
+
+/// The site's public address, split so pages can be linked relatively and
+/// absolute URLs (sitemap, feed, canonical) can still be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Scheme and host, no trailing slash: `https://docs.acme.example`.
+    pub origin: String,
+    /// Path prefix with leading and trailing slash: `/kb/` or `/`.
+    pub path: String,
+}
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> Result<BaseUrl, String> {
+        let url = url.trim();
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+            format!("`{url}` is not an absolute URL (expected https://host/path/)")
+        })?;
+        if scheme.is_empty() || rest.is_empty() {
+            return Err(format!(
+                "`{url}` is not an absolute URL (expected https://host/path/)"
+            ));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let mut path = path.split(['?', '#']).next().unwrap_or("/").to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Ok(BaseUrl {
+            origin: format!("{scheme}://{host}"),
+            path,
+        })
+    }
+
+    /// Absolute URL of a site-relative path such as `a/b/`.
+    pub fn absolute(&self, rel: &str) -> String {
+        format!(
+            "{}{}{}",
+            self.origin,
+            self.path,
+            rel.trim_start_matches('/')
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ContributorsSettings {
+    pub exclude: globset::GlobSet,
+    pub exclude_patterns: Vec<String>,
+    /// Absolute path of contributors.yaml (may not exist).
+    pub file: PathBuf,
+    pub gravatar: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchSettings {
+    pub enabled: bool,
+    pub languages: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkdownSettings {
+    /// Keep raw HTML written in pages (writers are trusted by default).
+    pub unsafe_html: bool,
+    pub highlight: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InsightSettings {
+    pub stale_months: u32,
+    pub show_outdated_note: bool,
+}
+
+/// Everything the build needs to know, resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub config_path: PathBuf,
+    pub content_dir: PathBuf,
+    pub static_dir: PathBuf,
+    pub templates_dir: PathBuf,
+    pub themes_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: BaseUrl,
+    pub theme: String,
+    pub edit_url: Option<String>,
+    pub forum: Vec<ForumSource>,
+    pub contributors: ContributorsSettings,
+    pub search: SearchSettings,
+    pub markdown: MarkdownSettings,
+    pub insights: InsightSettings,
+    pub answers_section: String,
+    pub feed_limit: usize,
+    pub drafts: bool,
+}
+
+/// Options from the command line that override or complete the file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+impl Config {
+    /// Read and resolve `<root>/lorebook.yaml`. All problems are returned at once.
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+        let config_path = root.join(CONFIG_FILE);
+        let shown = PathBuf::from(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&config_path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(vec![Diagnostic::error(
+                    &shown,
+                    "no `lorebook.yaml` in the site root",
+                )
+                .with_hint(format!(
+                    "run `lorebook init {}` to create a site, or pass --root",
+                    crate::diagnostics::display_path(root)
+                ))])
+            }
+            Err(e) => return Err(vec![Diagnostic::error(&shown, format!("cannot read: {e}"))]),
+        };
+        Config::from_str(&text, root, overrides)
+    }
+
+    /// Resolve configuration text as if it were `<root>/lorebook.yaml`.
+    pub fn from_str(
+        text: &str,
+        root: &Path,
+        overrides: &Overrides,
+    ) -> Result<Config, Vec<Diagnostic>> {
+        let shown = PathBuf::from(CONFIG_FILE);
+        let raw: RawConfig = yaml::parse(text, &shown, 1, CONFIG_KEYS).map_err(|d| vec![d])?;
+        resolve(raw, text, root, overrides)
+    }
+}
+
+fn resolve(
+    raw: RawConfig,
+    text: &str,
+    root: &Path,
+    ov: &Overrides,
+) -> Result<Config, Vec<Diagnostic>> {
+    let shown = PathBuf::from(CONFIG_FILE);
+    let mut diags = Vec::new();
+    let key_line = |key: &str| -> usize {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map_or(0, |i| i + 1)
+    };
+
+    let base_src = ov
+        .base_url
+        .clone()
+        .or(raw.base_url)
+        .unwrap_or_else(|| "http://localhost/".into());
+    let base_url = match BaseUrl::parse(&base_src) {
+        Ok(b) => b,
+        Err(msg) => {
+            let d = Diagnostic::error(&shown, format!("base_url: {msg}"));
+            diags.push(if ov.base_url.is_some() {
+                d
+            } else {
+                d.at(key_line("base_url"), 1)
+            });
+            BaseUrl::parse("http://localhost/").expect("constant URL parses")
+        }
+    };
+
+    if raw.title.trim().is_empty() {
+        diags.push(Diagnostic::error(&shown, "`title` must not be empty").at(key_line("title"), 1));
+    }
+
+    let mut forum = Vec::new();
+    let answers_section = raw.answers_section.unwrap_or_else(|| "community".into());
+    let mut names = std::collections::BTreeSet::new();
+    for src in raw.forum {
+        let name = src.name.unwrap_or_else(|| src.kind.as_str().to_string());
+        if !names.insert(name.clone()) {
+            diags.push(
+                Diagnostic::error(&shown, format!("two forum sources are named `{name}`"))
+                    .at(key_line("forum"), 1)
+                    .with_hint("give each source a distinct `name:`"),
+            );
+        }
+        forum.push(ForumSource {
+            kind: src.kind,
+            name,
+            path: root.join(&src.path),
+            url: src.url.map(|u| u.trim_end_matches('/').to_string()),
+            licence: src.licence,
+            min_score: src.min_score,
+            sections: src.sections,
+            default_section: src
+                .default_section
+                .unwrap_or_else(|| answers_section.clone()),
+        });
+    }
+
+    let mut builder = globset::GlobSetBuilder::new();
+    for pat in &raw.contributors.exclude {
+        match globset::Glob::new(pat) {
+            Ok(g) => {
+                builder.add(g);
+            }
+            Err(e) => diags.push(
+                Diagnostic::error(
+                    &shown,
+                    format!("contributors.exclude: bad pattern `{pat}`: {e}"),
+                )
+                .at(key_line("exclude"), 1),
+            ),
+        }
+    }
+    let exclude = builder
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty());
+
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    let output_dir = match &ov.output {
+        Some(p) if p.is_absolute() => p.clone(),
+        Some(p) => std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.clone()),
+        None => root.join("public"),
+    };
+
+    Ok(Config {
+        root: root.to_path_buf(),
+        config_path: root.join(CONFIG_FILE),
+        content_dir: root.join("content"),
+        static_dir: root.join("static"),
+        templates_dir: root.join("templates"),
+        themes_dir: root.join("themes"),
+        output_dir,
+        title: raw.title,
+        description: raw.description.unwrap_or_default(),
+        language: raw.language.unwrap_or_else(|| "en".into()),
+        base_url,
+        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        edit_url: raw.edit_url,
+        forum,
+        contributors: ContributorsSettings {
+            exclude,
+            exclude_patterns: raw.contributors.exclude,
+            file: root.join(
+                raw.contributors
+                    .file
+                    .as_deref()
+                    .unwrap_or("contributors.yaml"),
+            ),
+            gravatar: raw.contributors.gravatar,
+        },
+        search: SearchSettings {
+            enabled: raw.search.enabled.unwrap_or(true),
+            languages: raw.search.languages.unwrap_or_else(|| vec!["en".into()]),
+        },
+        markdown: MarkdownSettings {
+            unsafe_html: raw.markdown.unsafe_html.unwrap_or(true),
+            highlight: raw.markdown.highlight.unwrap_or(true),
+        },
+        insights: InsightSettings {
+            stale_months: raw.insights.stale_months.unwrap_or(12),
+            show_outdated_note: raw.insights.show_outdated_note.unwrap_or(true),
+        },
+        answers_section,
+        feed_limit: raw.feed_limit.unwrap_or(30),
+        drafts: ov.drafts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::from_str(text, Path::new("/site"), &Overrides::default())
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = load("title: Acme\n").unwrap();
+        assert_eq!(c.title, "Acme");
+        assert_eq!(c.base_url.path, "/");
+        assert_eq!(c.output_dir, Path::new("/site/public"));
+        assert!(c.search.enabled);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_line_and_hint() {
+        let errs = load("title: Acme\ntheme: default\ntitel: x\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let e = &errs[0];
+        assert_eq!(
+            e.to_string(),
+            "lorebook.yaml:3:1: error: unknown key `titel`\n  hint: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn nested_unknown_key_is_reported() {
+        let errs = load("title: A\nforum:\n  - type: discourse\n    path: f\n    licnce: x\n")
+            .unwrap_err();
+        assert_eq!(errs[0].line, 5);
+        assert!(errs[0].message.contains("licnce"));
+    }
+
+    #[test]
+    fn base_url_sub_path_is_split() {
+        let b = BaseUrl::parse("https://docs.acme.example/kb").unwrap();
+        assert_eq!(b.origin, "https://docs.acme.example");
+        assert_eq!(b.path, "/kb/");
+        assert_eq!(b.absolute("a/b/"), "https://docs.acme.example/kb/a/b/");
+        assert!(BaseUrl::parse("docs.acme.example").is_err());
+    }
+
+    #[test]
+    fn override_base_url_wins() {
+        let ov = Overrides {
+            base_url: Some("https://preview.example/pr-7/".into()),
+            ..Default::default()
+        };
+        let c = Config::from_str(
+            "title: A\nbase_url: https://x.example/\n",
+            Path::new("/s"),
+            &ov,
+        )
+        .unwrap();
+        assert_eq!(c.base_url.path, "/pr-7/");
+    }
+
+    #[test]
+    fn forum_sources_resolve() {
+        let c = load("title: A\nforum:\n  - type: stackexchange\n    path: forum/se\n    url: https://q.example/\n    sections: {install: getting-started}\n").unwrap();
+        let f = &c.forum[0];
+        assert_eq!(f.kind, ForumKind::Stackexchange);
+        assert_eq!(f.name, "stackexchange");
+        assert_eq!(f.path, Path::new("/site/forum/se"));
+        assert_eq!(f.url.as_deref(), Some("https://q.example"));
+        assert_eq!(f.sections["install"], "getting-started");
+        assert_eq!(f.default_section, "community");
+    }
+}

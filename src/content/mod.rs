@@ -1,0 +1,1 @@
+//! Content loading (stub: filled in by the core stage).
