@@ -15,3 +15,13 @@ pub mod output;
 pub mod search;
 pub mod urls;
 pub mod yaml;
+pub mod build;
+pub mod cli;
+pub mod init;
+pub mod render;
+pub mod site;
+pub mod theme;
+
+pub use build::{build, check, BuildError, BuildReport};
+pub use config::{Config, Overrides};
+pub mod serve;
