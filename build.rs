@@ -18,7 +18,9 @@ fn embed(dir: &str, name: &str, dest: &str) {
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
-    let mut out = format!("/// Files under `{dir}/`, relative to it.\npub static {name}: &[(&str, &[u8])] = &[\n");
+    let mut out = format!(
+        "/// Files under `{dir}/`, relative to it.\npub static {name}: &[(&str, &[u8])] = &[\n"
+    );
     for (rel, abs) in &files {
         println!("cargo:rerun-if-changed={abs}");
         writeln!(out, "    ({rel:?}, include_bytes!({abs:?})),").unwrap();
@@ -29,7 +31,9 @@ fn embed(dir: &str, name: &str, dest: &str) {
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

@@ -64,7 +64,9 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 }
 
 /// Load and render without writing: every output file of the site in memory.
-pub fn render_all(config: &Config) -> Result<(Site, Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn render_all(
+    config: &Config,
+) -> Result<(Site, Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let theme = Theme::load(config)?;
     let (site, warnings) = load(config)?;
     let files = render::render(&site, &theme).map_err(|mut d| {

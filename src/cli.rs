@@ -11,7 +11,11 @@ use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Severity};
 
 #[derive(Debug, Parser)]
-#[command(name = "lorebook", version, about = "Build a searchable support wiki from Markdown, forum answers and git history")]
+#[command(
+    name = "lorebook",
+    version,
+    about = "Build a searchable support wiki from Markdown, forum answers and git history"
+)]
 pub struct Cli {
     /// Say more about what is happening.
     #[arg(short, long, global = true, conflicts_with = "quiet")]
@@ -95,7 +99,11 @@ pub fn run(cli: Cli) -> i32 {
     let printer = Printer::new(cli.quiet, cli.verbose);
     match cli.command {
         Command::Init { dir } => run_init(&printer, dir.unwrap_or_else(|| PathBuf::from("."))),
-        Command::Build { site, output, base_url } => {
+        Command::Build {
+            site,
+            output,
+            base_url,
+        } => {
             let ov = Overrides {
                 output,
                 base_url,
@@ -144,7 +152,10 @@ pub fn run(cli: Cli) -> i32 {
                 Ok(c) => c,
                 Err(diags) => {
                     printer.diagnostics(&diags, format);
-                    return if diags.iter().any(|d| d.line == 0 && d.message.contains("no `lorebook.yaml`")) {
+                    return if diags
+                        .iter()
+                        .any(|d| d.line == 0 && d.message.contains("no `lorebook.yaml`"))
+                    {
                         USAGE_OR_IO
                     } else {
                         CONTENT_ERRORS
@@ -156,7 +167,10 @@ pub fn run(cli: Cli) -> i32 {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
             if format == Format::Human {
-                printer.status(&format!("checked `{}`: {errors} error(s), {warnings} warning(s)", config.root.display()));
+                printer.status(&format!(
+                    "checked `{}`: {errors} error(s), {warnings} warning(s)",
+                    config.root.display()
+                ));
             }
             if errors > 0 || (deny_warnings && warnings > 0) {
                 CONTENT_ERRORS
@@ -171,7 +185,9 @@ fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     }
 }
 
@@ -179,7 +195,10 @@ fn load_config(printer: &Printer, root: &Path, ov: &Overrides) -> Result<Config,
     let root = absolute(root);
     Config::load(&root, ov).map_err(|diags| {
         printer.diagnostics(&diags, Format::Human);
-        if diags.iter().any(|d| d.message.contains("no `lorebook.yaml`")) {
+        if diags
+            .iter()
+            .any(|d| d.message.contains("no `lorebook.yaml`"))
+        {
             USAGE_OR_IO
         } else {
             CONTENT_ERRORS
@@ -190,7 +209,11 @@ fn load_config(printer: &Printer, root: &Path, ov: &Overrides) -> Result<Config,
 fn run_init(printer: &Printer, dir: PathBuf) -> i32 {
     match crate::init::init(&dir) {
         Ok(files) => {
-            printer.status(&format!("created a lorebook site in `{}` ({} files)", dir.display(), files.len()));
+            printer.status(&format!(
+                "created a lorebook site in `{}` ({} files)",
+                dir.display(),
+                files.len()
+            ));
             printer.status(&format!("next: lorebook serve --root {}", dir.display()));
             OK
         }
@@ -225,7 +248,9 @@ fn run_build(printer: &Printer, root: &Path, ov: &Overrides) -> i32 {
         Err(crate::build::BuildError::Content(diags)) => {
             printer.diagnostics(&diags, Format::Human);
             let n = diags.iter().filter(|d| d.is_error()).count();
-            printer.error(&format!("build failed with {n} error(s); the previous output was left as it was"));
+            printer.error(&format!(
+                "build failed with {n} error(s); the previous output was left as it was"
+            ));
             CONTENT_ERRORS
         }
         Err(crate::build::BuildError::Output(e)) => {
@@ -245,7 +270,11 @@ pub struct Printer {
 impl Printer {
     pub fn new(quiet: bool, verbose: bool) -> Printer {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        Printer { quiet, verbose, color }
+        Printer {
+            quiet,
+            verbose,
+            color,
+        }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -278,7 +307,13 @@ impl Printer {
                         Severity::Error => ("error", "1;31"),
                         Severity::Warning => ("warning", "1;33"),
                     };
-                    let _ = writeln!(err, "{}: {}: {}", d.location(), self.paint(code, label), d.message);
+                    let _ = writeln!(
+                        err,
+                        "{}: {}: {}",
+                        d.location(),
+                        self.paint(code, label),
+                        d.message
+                    );
                     if let Some(h) = &d.hint {
                         let _ = writeln!(err, "  {}: {h}", self.paint("1;36", "hint"));
                     }
@@ -311,8 +346,15 @@ pub fn github_annotation(d: &Diagnostic) -> String {
             .replace(':', "%3A")
             .replace(',', "%2C")
     };
-    let esc_msg = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-    let mut props = format!("file={}", esc_prop(&crate::diagnostics::display_path(&d.path)));
+    let esc_msg = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let mut props = format!(
+        "file={}",
+        esc_prop(&crate::diagnostics::display_path(&d.path))
+    );
     if d.line > 0 {
         props.push_str(&format!(",line={}", d.line));
     }
@@ -332,8 +374,13 @@ mod tests {
 
     #[test]
     fn github_annotation_escapes() {
-        let d = Diagnostic::error("content/a,b.md", "50% bad\nreally").at(3, 4).with_hint("x");
-        assert_eq!(github_annotation(&d), "::error file=content/a%2Cb.md,line=3,col=4::50%25 bad%0Areally%0Ahint: x");
+        let d = Diagnostic::error("content/a,b.md", "50% bad\nreally")
+            .at(3, 4)
+            .with_hint("x");
+        assert_eq!(
+            github_annotation(&d),
+            "::error file=content/a%2Cb.md,line=3,col=4::50%25 bad%0Areally%0Ahint: x"
+        );
     }
 
     #[test]

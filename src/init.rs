@@ -60,6 +60,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("lorebook.yaml"), "title: Mine\n").unwrap();
         assert!(matches!(init(tmp.path()), Err(InitError::Exists(_))));
-        assert_eq!(std::fs::read_to_string(tmp.path().join("lorebook.yaml")).unwrap(), "title: Mine\n");
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("lorebook.yaml")).unwrap(),
+            "title: Mine\n"
+        );
     }
 }

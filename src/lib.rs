@@ -5,22 +5,22 @@
 //! The pipeline: load (all reads) -> model (an immutable `Site`) -> render
 //! (pure) -> write (the output stage, atomically). See ARCHITECTURE.md.
 
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod contributors;
 pub mod diagnostics;
 pub mod forum;
+pub mod init;
 pub mod markdown;
 pub mod output;
-pub mod search;
-pub mod urls;
-pub mod yaml;
-pub mod build;
-pub mod cli;
-pub mod init;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod theme;
+pub mod urls;
+pub mod yaml;
 
 pub use build::{build, check, BuildError, BuildReport};
 pub use config::{Config, Overrides};

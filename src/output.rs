@@ -96,7 +96,11 @@ fn canonical_or_normal(path: &Path) -> PathBuf {
 /// is not lorebook's output: `/`, the home directory, the site root, the
 /// content directory, any parent of the site, or a non-empty folder that
 /// lorebook did not create.
-pub fn check_output_dir(output: &Path, root: &Path, protected: &[&Path]) -> Result<(), OutputError> {
+pub fn check_output_dir(
+    output: &Path,
+    root: &Path,
+    protected: &[&Path],
+) -> Result<(), OutputError> {
     let out = canonical_or_normal(output);
     let root = canonical_or_normal(root);
     let refuse = |reason: &str| {
@@ -123,7 +127,9 @@ pub fn check_output_dir(output: &Path, root: &Path, protected: &[&Path]) -> Resu
         }
     }
     if out.is_dir() && !out.join(MARKER).exists() {
-        let non_empty = std::fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(false);
+        let non_empty = std::fs::read_dir(&out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false);
         if non_empty {
             return refuse("it holds files that lorebook did not write (no `.lorebook-output` marker); empty it or choose another --output");
         }
@@ -136,7 +142,12 @@ pub fn check_output_dir(output: &Path, root: &Path, protected: &[&Path]) -> Resu
 
 /// Write `files` as the new contents of `output`, atomically replacing the
 /// previous build. `root` and `protected` are checked first.
-pub fn write_site(output: &Path, root: &Path, protected: &[&Path], files: &[OutputFile]) -> Result<(), OutputError> {
+pub fn write_site(
+    output: &Path,
+    root: &Path,
+    protected: &[&Path],
+    files: &[OutputFile],
+) -> Result<(), OutputError> {
     check_output_dir(output, root, protected)?;
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -191,7 +202,9 @@ pub fn write_site(output: &Path, root: &Path, protected: &[&Path], files: &[Outp
 /// Remove our own leftovers from builds that were killed mid-way. Only
 /// directories with our naming pattern next to the output are touched.
 fn clean_stale_temporaries(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     let new_prefix = format!(".{name}.lorebook-new-");
     let old_prefix = format!(".{name}.lorebook-old-");
     for entry in entries.flatten() {
@@ -206,8 +219,11 @@ fn clean_stale_temporaries(parent: &Path, name: &str) {
 fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     // The marker goes first so a half-written staging dir is recognisably ours.
     let marker = dir.join(MARKER);
-    std::fs::write(&marker, "This directory is written by lorebook and replaced on every build.\n")
-        .map_err(io(&marker))?;
+    std::fs::write(
+        &marker,
+        "This directory is written by lorebook and replaced on every build.\n",
+    )
+    .map_err(io(&marker))?;
     let mut dirs: Vec<PathBuf> = files
         .iter()
         .filter_map(|f| f.path.parent().map(|p| dir.join(p)))
@@ -218,7 +234,11 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         std::fs::create_dir_all(d).map_err(io(d))?;
     }
     files.par_iter().try_for_each(|f| {
-        if f.path.is_absolute() || f.path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        if f.path.is_absolute()
+            || f.path
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
             return Err(OutputError::Refused {
                 path: f.path.clone(),
                 reason: "an output path must stay inside the output directory".into(),
@@ -260,7 +280,10 @@ mod tests {
         std::fs::create_dir_all(&site).unwrap();
         let err = write_site(&out, &site, &[], &[OutputFile::bytes("a.html", "x")]).unwrap_err();
         assert!(err.to_string().contains("did not write"), "{err}");
-        assert_eq!(std::fs::read_to_string(out.join("precious.txt")).unwrap(), "keep");
+        assert_eq!(
+            std::fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep"
+        );
     }
 
     #[test]
@@ -272,7 +295,10 @@ mod tests {
         write_site(&out, &site, &[], &[OutputFile::bytes("old.html", "old")]).unwrap();
         write_site(&out, &site, &[], &[OutputFile::bytes("a/new.html", "new")]).unwrap();
         assert!(!out.join("old.html").exists());
-        assert_eq!(std::fs::read_to_string(out.join("a/new.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/new.html")).unwrap(),
+            "new"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(&site)
             .unwrap()
             .flatten()
@@ -292,7 +318,16 @@ mod tests {
             path: "x.png".into(),
             contents: Contents::Copy(tmp.path().join("does-not-exist.png")),
         };
-        assert!(write_site(&out, &site, &[], &[OutputFile::bytes("index.html", "v2"), bad]).is_err());
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "v1");
+        assert!(write_site(
+            &out,
+            &site,
+            &[],
+            &[OutputFile::bytes("index.html", "v2"), bad]
+        )
+        .is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "v1"
+        );
     }
 }

@@ -26,7 +26,11 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         .par_iter()
         .map(|page| render_page(site, theme, page))
         .collect();
-    results.extend(site.sections.values().map(|s| render_section(site, theme, s)));
+    results.extend(
+        site.sections
+            .values()
+            .map(|s| render_section(site, theme, s)),
+    );
     results.extend(render_tags(site, theme));
     results.push(render_404(site, theme));
 
@@ -48,12 +52,18 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
     files.push(OutputFile::bytes("atom.xml", feed(site)));
     files.push(OutputFile::bytes(
         "robots.txt",
-        format!("User-agent: *\nAllow: /\nSitemap: {}\n", site.config.base_url.absolute("sitemap.xml")),
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            site.config.base_url.absolute("sitemap.xml")
+        ),
     ));
     for (path, bytes) in &theme.assets {
         files.push(OutputFile::bytes(path.as_str(), bytes.clone()));
     }
-    files.push(OutputFile::bytes("assets/highlight.css", crate::markdown::highlight_css()));
+    files.push(OutputFile::bytes(
+        "assets/highlight.css",
+        crate::markdown::highlight_css(),
+    ));
     for asset in site.assets.iter().chain(site.static_files.iter()) {
         files.push(OutputFile {
             path: asset.rel.clone().into(),
@@ -75,7 +85,10 @@ fn check_collisions(files: &mut [OutputFile]) -> Result<(), Vec<Diagnostic>> {
                 Contents::Copy(p) => p.clone(),
                 Contents::Bytes(_) => w[1].path.clone(),
             };
-            Diagnostic::error(shown, format!("two files would be written to `{}`", w[0].path.display()))
+            Diagnostic::error(
+                shown,
+                format!("two files would be written to `{}`", w[0].path.display()),
+            )
         })
         .collect();
     if diags.is_empty() {
@@ -224,7 +237,11 @@ fn breadcrumbs(site: &Site, section_key: &str, current: &str, include_last: bool
         .enumerate()
         .filter(|(i, _)| include_last || *i + 1 < n)
         .map(|(_, s)| LinkView {
-            title: if s.key.is_empty() { site.config.title.clone() } else { s.title.clone() },
+            title: if s.key.is_empty() {
+                site.config.title.clone()
+            } else {
+                s.title.clone()
+            },
             href: relative(current, &s.url),
             active: false,
         })
@@ -320,15 +337,24 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
         siblings,
     };
     ctx.insert("page", &view);
-    ctx.insert("section_title", &section.map(|s| s.title.as_str()).unwrap_or(""));
+    ctx.insert(
+        "section_title",
+        &section.map(|s| s.title.as_str()).unwrap_or(""),
+    );
     let template = page.front.template.as_deref().unwrap_or("page.html");
-    let html = theme.render(template, &ctx).map_err(|d| attach(d, &page.shown_path))?;
+    let html = theme
+        .render(template, &ctx)
+        .map_err(|d| attach(d, &page.shown_path))?;
     Ok(OutputFile::bytes(html_file(current), html))
 }
 
 /// Template errors name the template; say which page was being rendered too.
 fn attach(mut d: Diagnostic, page: &std::path::Path) -> Diagnostic {
-    d.message = format!("{} (while rendering `{}`)", d.message, crate::diagnostics::display_path(page));
+    d.message = format!(
+        "{} (while rendering `{}`)",
+        d.message,
+        crate::diagnostics::display_path(page)
+    );
     d
 }
 
@@ -358,18 +384,28 @@ fn render_section(site: &Site, theme: &Theme, section: &Section) -> Result<Outpu
         content_html: &section.rendered.html,
         toc: toc(&section.rendered),
         breadcrumbs: breadcrumbs(site, &section.key, current, false),
-        pages: section.pages.iter().map(|&i| list_item(site, &site.pages[i], current)).collect(),
+        pages: section
+            .pages
+            .iter()
+            .map(|&i| list_item(site, &site.pages[i], current))
+            .collect(),
         subsections,
         edit_href: edit_href(site, section.source.as_deref()),
     };
     ctx.insert("section", &view);
-    let default = if section.key.is_empty() { "index.html" } else { "section.html" };
+    let default = if section.key.is_empty() {
+        "index.html"
+    } else {
+        "section.html"
+    };
     let template = section.front.template.as_deref().unwrap_or(default);
-    let shown = section
-        .source
-        .as_ref()
-        .map_or_else(|| std::path::PathBuf::from("content").join(&section.key), |s| std::path::PathBuf::from("content").join(s));
-    let html = theme.render(template, &ctx).map_err(|d| attach(d, &shown))?;
+    let shown = section.source.as_ref().map_or_else(
+        || std::path::PathBuf::from("content").join(&section.key),
+        |s| std::path::PathBuf::from("content").join(s),
+    );
+    let html = theme
+        .render(template, &ctx)
+        .map_err(|d| attach(d, &shown))?;
     Ok(OutputFile::bytes(html_file(current), html))
 }
 
@@ -382,7 +418,11 @@ fn render_tags(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>
             let mut ctx = base_context(site, current);
             let view = TagView {
                 name: &tag.name,
-                pages: tag.pages.iter().map(|&i| list_item(site, &site.pages[i], current)).collect(),
+                pages: tag
+                    .pages
+                    .iter()
+                    .map(|&i| list_item(site, &site.pages[i], current))
+                    .collect(),
             };
             ctx.insert("tag", &view);
             theme
@@ -412,7 +452,10 @@ fn render_tags(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>
         link: LinkView,
         count: usize,
     }
-    let all: Vec<TagCount> = all.into_iter().map(|(link, count)| TagCount { link, count }).collect();
+    let all: Vec<TagCount> = all
+        .into_iter()
+        .map(|(link, count)| TagCount { link, count })
+        .collect();
     ctx.insert("tags", &all);
     out.push(
         theme
@@ -482,7 +525,11 @@ fn render_aliases(site: &Site) -> Vec<OutputFile> {
 <body><p>This page has moved to <a href=\"{href}\">{title}</a>.</p></body></html>\n",
                 lang = escape_html(&site.config.language),
             );
-            let path = if from.ends_with(".html") { from.clone() } else { format!("{from}index.html") };
+            let path = if from.ends_with(".html") {
+                from.clone()
+            } else {
+                format!("{from}index.html")
+            };
             out.push(OutputFile::bytes(path, html));
         }
     }
@@ -491,7 +538,10 @@ fn render_aliases(site: &Site) -> Vec<OutputFile> {
 
 /// The date shown for a page in feeds and sitemaps, if it has one.
 fn page_date(page: &Page) -> Option<chrono::NaiveDate> {
-    page.front.date.map(|d| d.0).max(page.front.reviewed.map(|d| d.0))
+    page.front
+        .date
+        .map(|d| d.0)
+        .max(page.front.reviewed.map(|d| d.0))
 }
 
 fn sitemap(site: &Site) -> String {
@@ -518,11 +568,17 @@ fn sitemap(site: &Site) -> String {
 
 fn feed(site: &Site) -> String {
     let c = &site.config;
-    let mut entries: Vec<(&Page, chrono::NaiveDate)> = site.pages.iter().filter_map(|p| Some((p, page_date(p)?))).collect();
+    let mut entries: Vec<(&Page, chrono::NaiveDate)> = site
+        .pages
+        .iter()
+        .filter_map(|p| Some((p, page_date(p)?)))
+        .collect();
     entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.url.cmp(&b.0.url)));
     entries.truncate(c.feed_limit);
     let stamp = |d: chrono::NaiveDate| format!("{d}T00:00:00Z");
-    let updated = entries.first().map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| stamp(e.1));
+    let updated = entries
+        .first()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| stamp(e.1));
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n",
         escape_html(&c.language),

@@ -37,9 +37,18 @@ pub struct Site {
 impl Site {
     /// Assemble the model and report problems that need the whole site
     /// (alias collisions).
-    pub fn new(config: Config, content: Content, static_files: Vec<Asset>, forum: ForumData) -> (Site, Vec<Diagnostic>) {
+    pub fn new(
+        config: Config,
+        content: Content,
+        static_files: Vec<Asset>,
+        forum: ForumData,
+    ) -> (Site, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let Content { pages, sections, assets } = content;
+        let Content {
+            pages,
+            sections,
+            assets,
+        } = content;
 
         let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
@@ -57,7 +66,8 @@ impl Site {
             }
         }
         for tag in tags.values_mut() {
-            tag.pages.sort_by_key(|&i| (pages[i].title.to_lowercase(), pages[i].url.clone()));
+            tag.pages
+                .sort_by_key(|&i| (pages[i].title.to_lowercase(), pages[i].url.clone()));
         }
 
         let site = Site {
@@ -116,11 +126,17 @@ impl Site {
             for alias in &page.front.aliases {
                 let norm = Self::normalize_alias(alias);
                 if norm.is_empty() || norm.contains("..") {
-                    diags.push(Diagnostic::error(&page.shown_path, format!("alias `{alias}` is not a usable URL path")));
+                    diags.push(Diagnostic::error(
+                        &page.shown_path,
+                        format!("alias `{alias}` is not a usable URL path"),
+                    ));
                 } else if published.contains(norm.as_str()) {
                     diags.push(
-                        Diagnostic::error(&page.shown_path, format!("alias `{alias}` is the URL of an existing page"))
-                            .with_hint("remove the alias, or move the page that lives there"),
+                        Diagnostic::error(
+                            &page.shown_path,
+                            format!("alias `{alias}` is the URL of an existing page"),
+                        )
+                        .with_hint("remove the alias, or move the page that lives there"),
                     );
                 } else if let Some(other) = seen.insert(norm, &page.source) {
                     diags.push(Diagnostic::error(

@@ -22,7 +22,9 @@ pub struct Theme {
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Theme").field("templates", &self.template_sources.keys()).finish()
+        f.debug_struct("Theme")
+            .field("templates", &self.template_sources.keys())
+            .finish()
     }
 }
 
@@ -46,9 +48,13 @@ impl Theme {
 
         let local = config.themes_dir.join(&config.theme);
         if local.is_dir() {
-            read_tree(&local.join("templates"), &config.root, &mut |rel, path, bytes| {
-                insert_template(&mut templates, &mut diags, rel, path, bytes)
-            });
+            read_tree(
+                &local.join("templates"),
+                &config.root,
+                &mut |rel, path, bytes| {
+                    insert_template(&mut templates, &mut diags, rel, path, bytes)
+                },
+            );
             read_tree(&local.join("static"), &config.root, &mut |rel, _, bytes| {
                 assets.insert(rel.to_string(), bytes);
             });
@@ -66,12 +72,16 @@ impl Theme {
                 crate::config::CONFIG_FILE,
                 format!("theme `{}` not found in `themes/`", config.theme),
             )
-            .with_hint("use `theme: default` or add the theme folder under `themes/`")]);
+            .with_hint(
+                "use `theme: default` or add the theme folder under `themes/`",
+            )]);
         }
 
-        read_tree(&config.templates_dir, &config.root, &mut |rel, path, bytes| {
-            insert_template(&mut templates, &mut diags, rel, path, bytes)
-        });
+        read_tree(
+            &config.templates_dir,
+            &config.root,
+            &mut |rel, path, bytes| insert_template(&mut templates, &mut diags, rel, path, bytes),
+        );
 
         for name in REQUIRED_TEMPLATES {
             if !templates.contains_key(*name) {
@@ -87,11 +97,22 @@ impl Theme {
         Theme::compile(templates, assets)
     }
 
-    fn compile(templates: BTreeMap<String, (String, PathBuf)>, assets: BTreeMap<String, Vec<u8>>) -> Result<Theme, Vec<Diagnostic>> {
+    fn compile(
+        templates: BTreeMap<String, (String, PathBuf)>,
+        assets: BTreeMap<String, Vec<u8>>,
+    ) -> Result<Theme, Vec<Diagnostic>> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let sources: BTreeMap<String, PathBuf> = templates.iter().map(|(k, (_, p))| (k.clone(), p.clone())).collect();
-        let list: Vec<(String, String)> = templates.into_iter().map(|(k, (text, _))| (k, text)).collect();
+        // Escape `& < > " '` but leave `/` readable in every href.
+        tera.set_escape_fn(escape_for_tera);
+        let sources: BTreeMap<String, PathBuf> = templates
+            .iter()
+            .map(|(k, (_, p))| (k.clone(), p.clone()))
+            .collect();
+        let list: Vec<(String, String)> = templates
+            .into_iter()
+            .map(|(k, (text, _))| (k, text))
+            .collect();
         if let Err(e) = tera.add_raw_templates(list) {
             let msg = error_chain(&e);
             // Tera names the template in its message; point at that file when we can.
@@ -100,7 +121,10 @@ impl Theme {
                 .find(|(name, _)| msg.contains(name.as_str()))
                 .map(|(_, p)| p.clone())
                 .unwrap_or_else(|| PathBuf::from("templates"));
-            return Err(vec![Diagnostic::error(path, format!("template error: {msg}"))]);
+            return Err(vec![Diagnostic::error(
+                path,
+                format!("template error: {msg}"),
+            )]);
         }
         Ok(Theme {
             tera,
@@ -124,6 +148,10 @@ impl Theme {
     pub fn has_template(&self, name: &str) -> bool {
         self.template_sources.contains_key(name)
     }
+}
+
+fn escape_for_tera(text: &str) -> String {
+    crate::urls::escape_html(text)
 }
 
 fn insert_template(
@@ -156,11 +184,17 @@ fn read_tree(dir: &Path, root: &Path, f: &mut dyn FnMut(&str, &Path, Vec<u8>)) {
     if !dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
         if let Ok(bytes) = std::fs::read(entry.path()) {
             let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
@@ -177,7 +211,10 @@ mod tests {
     fn default_theme_is_embedded_with_required_templates() {
         let names: Vec<&str> = DEFAULT_THEME.iter().map(|(n, _)| *n).collect();
         for t in REQUIRED_TEMPLATES {
-            assert!(names.contains(&format!("templates/{t}").as_str()), "missing {t}");
+            assert!(
+                names.contains(&format!("templates/{t}").as_str()),
+                "missing {t}"
+            );
         }
     }
 }

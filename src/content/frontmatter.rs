@@ -56,7 +56,9 @@ impl<'de> Deserialize<'de> for Date {
         let day = s.get(..10).unwrap_or(&s);
         chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
             .map(Date)
-            .map_err(|_| serde::de::Error::custom(format!("`{s}` is not a date (expected YYYY-MM-DD)")))
+            .map_err(|_| {
+                serde::de::Error::custom(format!("`{s}` is not a date (expected YYYY-MM-DD)"))
+            })
     }
 }
 

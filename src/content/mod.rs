@@ -115,7 +115,12 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
 
 /// Parse and render one Markdown text as if it were `content/<rel>`. Used by
 /// the loader and by tests; pure.
-pub fn parse_page(text: &str, rel: &str, shown: &Path, opts: &MarkdownOptions) -> Result<Loaded, Diagnostic> {
+pub fn parse_page(
+    text: &str,
+    rel: &str,
+    shown: &Path,
+    opts: &MarkdownOptions,
+) -> Result<Loaded, Diagnostic> {
     let split = frontmatter::split(text, shown)?;
     let front = frontmatter::parse(&split, shown)?;
     let url = urls::content_url(rel);
@@ -147,7 +152,8 @@ pub struct Loaded {
 
 fn load_file(f: &Found, root: &Path, opts: &MarkdownOptions) -> Result<Loaded, Diagnostic> {
     let shown = f.path.strip_prefix(root).unwrap_or(&f.path).to_path_buf();
-    let bytes = std::fs::read(&f.path).map_err(|e| Diagnostic::error(&shown, format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(&f.path)
+        .map_err(|e| Diagnostic::error(&shown, format!("cannot read file: {e}")))?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -175,7 +181,10 @@ pub fn load_static(config: &Config) -> (Vec<Asset>, Vec<Diagnostic>) {
         return (Vec::new(), diags);
     }
     let (md, mut assets) = walk(&config.static_dir, &config.root, &mut diags);
-    assets.extend(md.into_iter().map(|f| Asset { rel: f.rel, path: f.path }));
+    assets.extend(md.into_iter().map(|f| Asset {
+        rel: f.rel,
+        path: f.path,
+    }));
     assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     (assets, diags)
 }
@@ -185,20 +194,29 @@ fn is_section_index(rel: &str) -> bool {
 }
 
 fn section_key_of_index(rel: &str) -> String {
-    rel.trim_end_matches("_index.md").trim_end_matches('/').to_string()
+    rel.trim_end_matches("_index.md")
+        .trim_end_matches('/')
+        .to_string()
 }
 
 fn parent_key(key: &str) -> Option<String> {
     if key.is_empty() {
         None
     } else {
-        Some(key.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_string()))
+        Some(
+            key.rsplit_once('/')
+                .map_or(String::new(), |(p, _)| p.to_string()),
+        )
     }
 }
 
 /// `getting-started` -> `Getting started`.
 fn humanize(dir: &str) -> String {
-    let name = dir.rsplit('/').next().unwrap_or(dir).replace(['-', '_'], " ");
+    let name = dir
+        .rsplit('/')
+        .next()
+        .unwrap_or(dir)
+        .replace(['-', '_'], " ");
     let mut chars = name.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -228,20 +246,32 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = err.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                let path = err
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
                 let msg = if err.loop_ancestor().is_some() {
                     "symbolic link loop; this folder is skipped".to_string()
                 } else {
-                    format!("cannot read: {}", err.io_error().map_or_else(|| err.to_string(), |e| e.to_string()))
+                    format!(
+                        "cannot read: {}",
+                        err.io_error()
+                            .map_or_else(|| err.to_string(), |e| e.to_string())
+                    )
                 };
-                diags.push(Diagnostic::error(path.unwrap_or_else(|| PathBuf::from("content")), msg));
+                diags.push(Diagnostic::error(
+                    path.unwrap_or_else(|| PathBuf::from("content")),
+                    msg,
+                ));
                 continue;
             }
         };
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel_path = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        let rel_path = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
             diags.push(
                 Diagnostic::error(
@@ -269,7 +299,11 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
 }
 
 fn sort_key(weight: Option<i64>, title: &str, url: &str) -> (i64, String, String) {
-    (weight.unwrap_or(i64::MAX), title.to_lowercase(), url.to_string())
+    (
+        weight.unwrap_or(i64::MAX),
+        title.to_lowercase(),
+        url.to_string(),
+    )
 }
 
 fn assemble(
@@ -281,7 +315,9 @@ fn assemble(
     // Every folder holding a page or an _index.md is a section, and so are its ancestors.
     let mut keys: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     keys.insert(String::new());
-    let page_dirs = loaded.iter().map(|p| p.source.rsplit_once('/').map_or("", |(d, _)| d).to_string());
+    let page_dirs = loaded
+        .iter()
+        .map(|p| p.source.rsplit_once('/').map_or("", |(d, _)| d).to_string());
     for dir in page_dirs.chain(index_files.keys().cloned()) {
         let mut k = Some(dir);
         while let Some(key) = k {
@@ -300,11 +336,24 @@ fn assemble(
                 .title
                 .clone()
                 .or_else(|| rendered.title.clone())
-                .unwrap_or_else(|| if key.is_empty() { "Home".into() } else { humanize(key) });
-            let description = front.description.clone().unwrap_or_else(|| rendered.summary.clone());
+                .unwrap_or_else(|| {
+                    if key.is_empty() {
+                        "Home".into()
+                    } else {
+                        humanize(key)
+                    }
+                });
+            let description = front
+                .description
+                .clone()
+                .unwrap_or_else(|| rendered.summary.clone());
             let section = Section {
                 key: key.clone(),
-                url: if key.is_empty() { String::new() } else { format!("{key}/") },
+                url: if key.is_empty() {
+                    String::new()
+                } else {
+                    format!("{key}/")
+                },
                 source: index.map(|l| l.source.clone()),
                 title,
                 description,
@@ -329,7 +378,11 @@ fn assemble(
                 .clone()
                 .or_else(|| l.rendered.title.clone())
                 .unwrap_or_else(|| humanize(l.source.trim_end_matches(".md")));
-            let description = l.front.description.clone().unwrap_or_else(|| l.rendered.summary.clone());
+            let description = l
+                .front
+                .description
+                .clone()
+                .unwrap_or_else(|| l.rendered.summary.clone());
             Page {
                 source: l.source,
                 shown_path: l.shown_path,
@@ -345,12 +398,16 @@ fn assemble(
     pages.sort_by(|a, b| a.source.cmp(&b.source));
 
     // Two sources with one URL (a/b.md and a/b/_index.md) is an error.
-    let section_urls: std::collections::BTreeSet<&str> = sections.values().map(|s| s.url.as_str()).collect();
+    let section_urls: std::collections::BTreeSet<&str> =
+        sections.values().map(|s| s.url.as_str()).collect();
     for p in &pages {
         if section_urls.contains(p.url.as_str()) {
             diags.push(
-                Diagnostic::error(&p.shown_path, format!("this page and a section both publish `/{}`", p.url))
-                    .with_hint("rename the page or move it into the section as its `_index.md`"),
+                Diagnostic::error(
+                    &p.shown_path,
+                    format!("this page and a section both publish `/{}`", p.url),
+                )
+                .with_hint("rename the page or move it into the section as its `_index.md`"),
             );
         }
     }
@@ -372,10 +429,16 @@ fn assemble(
         }
     }
     for s in sections.values_mut() {
-        s.pages.sort_by_key(|&i| sort_key(pages[i].front.weight, &pages[i].title, &pages[i].url));
-        s.subsections.sort_by(|a, b| order.get(a).cmp(&order.get(b)));
+        s.pages
+            .sort_by_key(|&i| sort_key(pages[i].front.weight, &pages[i].title, &pages[i].url));
+        s.subsections
+            .sort_by(|a, b| order.get(a).cmp(&order.get(b)));
     }
-    Content { pages, sections, assets }
+    Content {
+        pages,
+        sections,
+        assets,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,5 @@
+//! One integration test binary, split by feature (as ripgrep does).
+
+mod build;
+mod cli;
+mod common;
