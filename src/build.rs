@@ -54,6 +54,7 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     diags.extend(forum_diags);
     let (site, site_diags) = Site::new(config.clone(), content, static_files, forum);
     diags.extend(site_diags);
+    diags.extend(crate::links::check(&site));
     diags.sort();
     diags.dedup();
     if has_errors(&diags) {

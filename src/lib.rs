@@ -13,6 +13,7 @@ pub mod contributors;
 pub mod diagnostics;
 pub mod forum;
 pub mod init;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
