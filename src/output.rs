@@ -171,23 +171,34 @@ pub fn write_site(
         return Err(e);
     }
 
-    // Swap: move the old output aside, move the new one in, delete the old.
+    swap_in(&staging, output, &parent, &name)
+}
+
+/// Put the finished `staging` directory in place of `output`. On Linux this
+/// is one atomic exchange, so the output path never stops existing, even if
+/// the process is killed; elsewhere it is two renames.
+fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
+    if output.exists() && exchange(staging, output) {
+        // `staging` now holds the previous build.
+        let _ = std::fs::remove_dir_all(staging);
+        return Ok(());
+    }
     let old = parent.join(format!(".{name}.lorebook-old-{}", std::process::id()));
     let had_old = output.exists();
     if had_old {
         std::fs::rename(output, &old).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
+            let _ = std::fs::remove_dir_all(staging);
             OutputError::Io {
                 path: output.to_path_buf(),
                 source: e,
             }
         })?;
     }
-    if let Err(e) = std::fs::rename(&staging, output) {
+    if let Err(e) = std::fs::rename(staging, output) {
         if had_old {
             let _ = std::fs::rename(&old, output);
         }
-        let _ = std::fs::remove_dir_all(&staging);
+        let _ = std::fs::remove_dir_all(staging);
         return Err(OutputError::Io {
             path: output.to_path_buf(),
             source: e,
@@ -197,6 +208,36 @@ pub fn write_site(
         let _ = std::fs::remove_dir_all(&old);
     }
     Ok(())
+}
+
+/// Atomically exchange two directories (Linux `renameat2`). False when the
+/// system cannot, so the caller falls back to renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(ca), Ok(cb)) = (
+        std::ffi::CString::new(a.as_os_str().as_bytes()),
+        std::ffi::CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both pointers are valid NUL-terminated strings for the call's duration.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
 }
 
 /// Remove our own leftovers from builds that were killed mid-way. Only
