@@ -110,4 +110,4 @@ for n in "${SIZES[@]}"; do
   fi
 done
 echo
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; lorebook $("$LOREBOOK" --version | cut -d' ' -f2); hugo $($HUGO version 2>/dev/null | cut -d' ' -f2 || echo -); ratio = lorebook wall / tool wall"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; lorebook $("$LOREBOOK" --version | cut -d' ' -f2); hugo $($HUGO version 2>/dev/null | cut -d' ' -f2 | sed 's/-.*//' || echo -); ratio = lorebook wall / tool wall"

@@ -85,6 +85,14 @@ pub fn check(config: &Config) -> Vec<Diagnostic> {
     }
 }
 
+/// Check the site's external links (network; opt-in).
+pub fn check_external(config: &Config, opts: &crate::external::ExternalOptions) -> Vec<Diagnostic> {
+    match load(config) {
+        Ok((site, _)) => crate::external::check(&site, opts),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Full build into the output directory.
 pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
     let start = Instant::now();

@@ -69,6 +69,9 @@ pub enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Also check http(s) links (network; results cached in .lorebook-cache/).
+        #[arg(long)]
+        external: bool,
     },
 }
 
@@ -143,6 +146,7 @@ pub fn run(cli: Cli) -> i32 {
             site,
             format,
             deny_warnings,
+            external,
         } => {
             let ov = Overrides {
                 drafts: site.drafts,
@@ -162,7 +166,11 @@ pub fn run(cli: Cli) -> i32 {
                     };
                 }
             };
-            let diags = crate::build::check(&config);
+            let mut diags = crate::build::check(&config);
+            if external && !crate::diagnostics::has_errors(&diags) {
+                let opts = crate::external::ExternalOptions::for_site(&config.root);
+                diags.extend(crate::build::check_external(&config, &opts));
+            }
             printer.diagnostics(&diags, format);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;

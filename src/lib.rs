@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod contributors;
 pub mod diagnostics;
+pub mod external;
 pub mod forum;
 pub mod init;
 pub mod links;
