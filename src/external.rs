@@ -62,7 +62,9 @@ pub fn check(site: &Site, opts: &ExternalOptions) -> Vec<Diagnostic> {
         .iter()
         .map(|p| (p.shown_path.clone(), &p.rendered))
         .chain(site.sections.values().filter_map(|s| {
-            s.source.as_ref().map(|src| (Path::new("content").join(src), &s.rendered))
+            s.source
+                .as_ref()
+                .map(|src| (Path::new("content").join(src), &s.rendered))
         }));
     for (path, rendered) in sources {
         for link in &rendered.links {
@@ -84,7 +86,10 @@ pub fn check(site: &Site, opts: &ExternalOptions) -> Vec<Diagnostic> {
     for (url, outcome) in results {
         if let Outcome::Broken(reason) = outcome {
             for u in uses.get(&url).into_iter().flatten() {
-                diags.push(Diagnostic::error(&u.path, format!("broken external link `{url}`: {reason}")).at(u.line, u.col));
+                diags.push(
+                    Diagnostic::error(&u.path, format!("broken external link `{url}`: {reason}"))
+                        .at(u.line, u.col),
+                );
             }
         }
     }
@@ -93,17 +98,23 @@ pub fn check(site: &Site, opts: &ExternalOptions) -> Vec<Diagnostic> {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 fn load_cache(path: Option<&Path>, ttl: Duration) -> BTreeMap<String, u64> {
-    let Some(path) = path else { return BTreeMap::new() };
+    let Some(path) = path else {
+        return BTreeMap::new();
+    };
     let Ok(text) = std::fs::read_to_string(path) else {
         return BTreeMap::new();
     };
     let map: BTreeMap<String, u64> = serde_json::from_str(&text).unwrap_or_default();
     let now = now_secs();
-    map.into_iter().filter(|(_, t)| now.saturating_sub(*t) < ttl.as_secs()).collect()
+    map.into_iter()
+        .filter(|(_, t)| now.saturating_sub(*t) < ttl.as_secs())
+        .collect()
 }
 
 fn save_cache(path: Option<&Path>, map: &BTreeMap<String, u64>) {
@@ -117,7 +128,13 @@ fn save_cache(path: Option<&Path>, map: &BTreeMap<String, u64>) {
 }
 
 fn host_of(url: &str) -> String {
-    url.split("://").nth(1).unwrap_or(url).split(['/', '?', '#']).next().unwrap_or("").to_lowercase()
+    url.split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
 }
 
 /// Check a list of distinct URLs; results in URL order.
@@ -134,7 +151,8 @@ pub fn check_urls(urls: &[String], opts: &ExternalOptions) -> BTreeMap<String, O
             by_host.entry(host_of(url)).or_default().push(url.clone());
         }
     }
-    let queue: Arc<Mutex<Vec<Vec<String>>>> = Arc::new(Mutex::new(by_host.into_values().rev().collect()));
+    let queue: Arc<Mutex<Vec<Vec<String>>>> =
+        Arc::new(Mutex::new(by_host.into_values().rev().collect()));
     let found: Arc<Mutex<BTreeMap<String, Outcome>>> = Arc::new(Mutex::new(BTreeMap::new()));
     let agent = ureq::AgentBuilder::new()
         .timeout(opts.timeout)
@@ -171,7 +189,9 @@ pub fn check_urls(urls: &[String], opts: &ExternalOptions) -> BTreeMap<String, O
             });
         }
     });
-    let found = Arc::try_unwrap(found).map(|m| m.into_inner().unwrap_or_default()).unwrap_or_default();
+    let found = Arc::try_unwrap(found)
+        .map(|m| m.into_inner().unwrap_or_default())
+        .unwrap_or_default();
     let mut cache = cache;
     let now = now_secs();
     for (url, outcome) in &found {
@@ -207,7 +227,9 @@ fn transport_reason(e: &ureq::Error) -> String {
 
 /// URLs already present in a cache, for tests and `--verbose` output.
 pub fn cached_urls(path: &Path) -> BTreeSet<String> {
-    load_cache(Some(path), Duration::from_secs(u64::MAX / 4)).into_keys().collect()
+    load_cache(Some(path), Duration::from_secs(u64::MAX / 4))
+        .into_keys()
+        .collect()
 }
 
 #[cfg(test)]

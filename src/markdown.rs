@@ -40,8 +40,8 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, OffsetIter, Options, Parser, Tag,
-    TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, OffsetIter, Options,
+    Parser, Tag, TagEnd,
 };
 use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
@@ -383,7 +383,14 @@ impl<'a, 'p> State<'a, 'p> {
                 title,
                 id,
             } => {
-                let href = self.record_link(&dest_url, range.start, false);
+                // Email autolinks (`<a@b.example>`) come without their scheme;
+                // the HTML writer adds it, the link record needs it too.
+                let href = if link_type == LinkType::Email {
+                    self.record_link(&format!("mailto:{dest_url}"), range.start, false);
+                    None
+                } else {
+                    self.record_link(&dest_url, range.start, false)
+                };
                 let dest_url = href.map(CowStr::from).unwrap_or(dest_url);
                 self.emit(
                     out,
@@ -1427,6 +1434,18 @@ mod tests {
                 "{out}"
             );
         }
+    }
+
+    #[test]
+    fn email_autolinks_are_mailto_links() {
+        let l = only_link("Write to <help@acme.example>.");
+        assert_eq!(
+            l.target,
+            LinkTarget::External {
+                url: "mailto:help@acme.example".into()
+            }
+        );
+        assert!(html("<help@acme.example>").contains("href=\"mailto:help@acme.example\""));
     }
 
     #[test]

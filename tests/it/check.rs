@@ -10,14 +10,26 @@ use crate::common::{lorebook, site};
 #[test]
 fn link_to_an_existing_anchor_in_another_page_passes() {
     let (_t, root) = site("basic");
-    std::fs::write(root.join("content/guide/links.md"), "# Links\n\nSee [details](b-second.md#details).\n").unwrap();
-    lorebook().args(["check", "--root"]).arg(&root).assert().success();
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\nSee [details](b-second.md#details).\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
 }
 
 #[test]
 fn link_to_a_missing_anchor_fails_with_position_and_hint() {
     let (_t, root) = site("basic");
-    std::fs::write(root.join("content/guide/links.md"), "# Links\n\nIntro.\nSee [details](b-second.md#detials).\n").unwrap();
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\nIntro.\nSee [details](b-second.md#detials).\n",
+    )
+    .unwrap();
     lorebook()
         .args(["check", "--root"])
         .arg(&root)
@@ -30,37 +42,70 @@ fn link_to_a_missing_anchor_fails_with_position_and_hint() {
 #[test]
 fn link_to_a_missing_page_fails_with_closest_page() {
     let (_t, root) = site("basic");
-    std::fs::write(root.join("content/guide/links.md"), "# Links\n\n[second](b-secnd.md)\n").unwrap();
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\n[second](b-secnd.md)\n",
+    )
+    .unwrap();
     lorebook()
         .args(["check", "--root"])
         .arg(&root)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("content/guide/links.md:3:1: error: link to a page that does not exist: `b-secnd.md`"))
+        .stderr(predicate::str::contains(
+            "content/guide/links.md:3:1: error: link to a page that does not exist: `b-secnd.md`",
+        ))
         .stderr(predicate::str::contains("did you mean `b-second.md`?"));
 }
 
 #[test]
 fn missing_image_and_same_page_anchor_fail() {
     let (_t, root) = site("basic");
-    std::fs::write(root.join("content/guide/links.md"), "# Links\n\n![shot](shot.png) and [top](#nowhere)\n\n## Here\n").unwrap();
-    let out = lorebook().args(["check", "--root"]).arg(&root).assert().code(1).get_output().stderr.clone();
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\n![shot](shot.png) and [top](#nowhere)\n\n## Here\n",
+    )
+    .unwrap();
+    let out = lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8_lossy(&out);
-    assert!(err.contains("content/guide/links.md:3:1: error: image not found: `shot.png`"), "{err}");
-    assert!(err.contains("no heading with id `#nowhere` on this page"), "{err}");
+    assert!(
+        err.contains("content/guide/links.md:3:1: error: image not found: `shot.png`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no heading with id `#nowhere` on this page"),
+        "{err}"
+    );
 }
 
 #[test]
 fn http_links_are_warnings_that_fail_only_with_deny_warnings() {
     let (_t, root) = site("basic");
-    std::fs::write(root.join("content/guide/links.md"), "# Links\n\n[old](http://example.com/)\n").unwrap();
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\n[old](http://example.com/)\n",
+    )
+    .unwrap();
     lorebook()
         .args(["check", "--root"])
         .arg(&root)
         .assert()
         .success()
-        .stderr(predicate::str::contains("warning: insecure link `http://example.com/`"));
-    lorebook().args(["check", "--deny-warnings", "--root"]).arg(&root).assert().code(1);
+        .stderr(predicate::str::contains(
+            "warning: insecure link `http://example.com/`",
+        ));
+    lorebook()
+        .args(["check", "--deny-warnings", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
 }
 
 /// A loopback server: `/ok` answers 200, anything else 404. Counts requests.
@@ -89,7 +134,11 @@ fn external_check_reports_broken_links_and_caches_good_ones() {
     )
     .unwrap();
     // Without --external nothing is fetched.
-    lorebook().args(["check", "--root"]).arg(&root).assert().success();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
     assert_eq!(count.load(Ordering::SeqCst), 0);
 
     lorebook()
@@ -97,12 +146,18 @@ fn external_check_reports_broken_links_and_caches_good_ones() {
         .arg(&root)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(format!("content/guide/ext.md:5:1: error: broken external link `{addr}/gone`: HTTP 404")))
+        .stderr(predicate::str::contains(format!(
+            "content/guide/ext.md:5:1: error: broken external link `{addr}/gone`: HTTP 404"
+        )))
         .stderr(predicate::str::contains("/ok`").not());
     let first = count.load(Ordering::SeqCst);
     assert_eq!(first, 2, "one request per URL");
     // The good URL is cached: only the broken one is asked again.
-    lorebook().args(["check", "--external", "--root"]).arg(&root).assert().code(1);
+    lorebook()
+        .args(["check", "--external", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
     assert_eq!(count.load(Ordering::SeqCst), first + 1);
     drop(handle);
 }
