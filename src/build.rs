@@ -77,10 +77,15 @@ pub fn render_all(
     Ok((site, files, warnings))
 }
 
-/// Validate the site without writing anything: the diagnostics found.
+/// Validate the site without writing anything: the diagnostics found,
+/// including warnings that depend on today's date (stale reviews).
 pub fn check(config: &Config) -> Vec<Diagnostic> {
     match render_all(config) {
-        Ok((_, _, warnings)) => warnings,
+        Ok((site, _, mut warnings)) => {
+            warnings.extend(crate::lint::check(&site, chrono::Utc::now().date_naive()));
+            warnings.sort();
+            warnings
+        }
         Err(diags) => diags,
     }
 }

@@ -15,6 +15,7 @@ pub mod external;
 pub mod forum;
 pub mod init;
 pub mod links;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod render;

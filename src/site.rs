@@ -123,6 +123,8 @@ impl Site {
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
         let mut diags = Vec::new();
         for page in &self.pages {
+            let line = page.front_matter_lines.get("aliases").copied().unwrap_or(0);
+            let col = usize::from(line > 0);
             for alias in &page.front.aliases {
                 let norm = Self::normalize_alias(alias);
                 if norm.is_empty() || norm.contains("..") {
@@ -139,10 +141,13 @@ impl Site {
                         .with_hint("remove the alias, or move the page that lives there"),
                     );
                 } else if let Some(other) = seen.insert(norm, &page.source) {
-                    diags.push(Diagnostic::error(
-                        &page.shown_path,
-                        format!("alias `{alias}` is also claimed by `content/{other}`"),
-                    ));
+                    diags.push(
+                        Diagnostic::error(
+                            &page.shown_path,
+                            format!("alias `{alias}` is also claimed by `content/{other}`"),
+                        )
+                        .at(line, col),
+                    );
                 }
             }
         }

@@ -113,6 +113,24 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
         .with_hint("add a line with `---` after the front matter"))
 }
 
+/// 1-based file line of each top-level key of the front matter, so later
+/// stages can point at `aliases:` or `answers:` in the page itself.
+pub fn key_lines(split: &Split<'_>) -> std::collections::BTreeMap<String, usize> {
+    let mut lines = std::collections::BTreeMap::new();
+    for (i, line) in split.yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once(':') {
+            let key = key.trim().trim_matches(['"', '\'']);
+            if !key.is_empty() {
+                lines.entry(key.to_string()).or_insert(split.yaml_line + i);
+            }
+        }
+    }
+    lines
+}
+
 /// Parse the front matter block of a split file.
 pub fn parse(split: &Split<'_>, path: &Path) -> Result<FrontMatter, Diagnostic> {
     yaml::parse(split.yaml, path, split.yaml_line, FRONT_MATTER_KEYS)
@@ -160,6 +178,17 @@ mod tests {
         assert_eq!(e.line, 4, "{e}");
         assert_eq!(e.message, "unknown key `wieght`");
         assert_eq!(e.hint.as_deref(), Some("did you mean `weight`?"));
+    }
+
+    #[test]
+    fn key_lines_are_file_lines() {
+        let text = "---\ntitle: Hi\ntags:\n  - a\naliases: [x/]\n---\nbody\n";
+        let s = split(text, p()).unwrap();
+        let lines = key_lines(&s);
+        assert_eq!(lines["title"], 2);
+        assert_eq!(lines["tags"], 3);
+        assert_eq!(lines["aliases"], 5);
+        assert!(!lines.contains_key("- a"));
     }
 
     #[test]

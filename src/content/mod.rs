@@ -28,6 +28,8 @@ pub struct Page {
     /// Key of the section the page belongs to (`a`, or `` for the root).
     pub section: String,
     pub front: FrontMatter,
+    /// File line of each top-level front matter key.
+    pub front_matter_lines: BTreeMap<String, usize>,
     pub title: String,
     pub description: String,
     pub rendered: Rendered,
@@ -123,6 +125,7 @@ pub fn parse_page(
 ) -> Result<Loaded, Diagnostic> {
     let split = frontmatter::split(text, shown)?;
     let front = frontmatter::parse(&split, shown)?;
+    let front_matter_lines = frontmatter::key_lines(&split);
     let url = urls::content_url(rel);
     let ctx = PageContext {
         source: rel,
@@ -136,8 +139,26 @@ pub fn parse_page(
         shown_path: shown.to_path_buf(),
         url,
         front,
+        front_matter_lines,
         rendered,
     })
+}
+
+impl Content {
+    /// Assemble content from already parsed files (for tests and tools that
+    /// parse text without a content folder).
+    pub fn from_loaded(files: Vec<Loaded>) -> Content {
+        let mut pages = Vec::new();
+        let mut index_files = BTreeMap::new();
+        for l in files {
+            if is_section_index(&l.source) {
+                index_files.insert(section_key_of_index(&l.source), l);
+            } else {
+                pages.push(l);
+            }
+        }
+        assemble(pages, index_files, Vec::new(), &mut Vec::new())
+    }
 }
 
 /// One parsed Markdown file, before it is placed in a section.
@@ -147,6 +168,7 @@ pub struct Loaded {
     pub shown_path: PathBuf,
     pub url: String,
     pub front: FrontMatter,
+    pub front_matter_lines: BTreeMap<String, usize>,
     pub rendered: Rendered,
 }
 
@@ -389,6 +411,7 @@ fn assemble(
                 url: l.url,
                 section,
                 front: l.front,
+                front_matter_lines: l.front_matter_lines,
                 title,
                 description,
                 rendered: l.rendered,

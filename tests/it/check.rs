@@ -161,3 +161,21 @@ fn external_check_reports_broken_links_and_caches_good_ones() {
     assert_eq!(count.load(Ordering::SeqCst), first + 1);
     drop(handle);
 }
+
+#[test]
+fn alias_that_collides_with_a_page_is_an_error_on_its_line() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/c-unweighted.md"),
+        "---\ntitle: Aardvark\naliases: [guide/b-second/]\n---\nx\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "content/guide/c-unweighted.md:3:1: error: alias `guide/b-second/` is the URL of an existing page",
+        ));
+}
