@@ -138,6 +138,7 @@ impl Site {
                             &page.shown_path,
                             format!("alias `{alias}` is the URL of an existing page"),
                         )
+                        .at(line, col)
                         .with_hint("remove the alias, or move the page that lives there"),
                     );
                 } else if let Some(other) = seen.insert(norm, &page.source) {
