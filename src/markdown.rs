@@ -491,7 +491,7 @@ impl<'a, 'p> State<'a, 'p> {
             None => self.unique_slug(urls::slugify(&text)),
         };
         if h.is_title {
-            self.title = Some(text);
+            self.title = Some(text).filter(|t| !t.is_empty());
             self.title_id = Some(id);
             return;
         }
@@ -1193,6 +1193,13 @@ mod tests {
         assert!(r.html.contains("<h1 id=\"later\">Later</h1>"), "{}", r.html);
         let r = render("## Sub\n\n# Top\n", &page(), &SAFE);
         assert_eq!(r.title, None);
+    }
+
+    #[test]
+    fn empty_first_heading_gives_no_title() {
+        let r = render("#\n\nText.\n", &page(), &SAFE);
+        assert_eq!(r.title, None);
+        assert!(!r.html.contains("<h1"), "{}", r.html);
     }
 
     #[test]
