@@ -163,18 +163,34 @@ fn run(pages: usize, corpus: &Path, out: &Path) -> Result<(), String> {
     let build_secs = start.elapsed().as_secs_f64();
     let site = out.join("site");
     let mut bytes = 0usize;
+    // Bytes by file kind: t = term shards, d = unit blocks, n/m = directories.
+    let mut by_kind = std::collections::BTreeMap::<char, (usize, usize)>::new();
     for f in &files {
         if let Contents::Bytes(b) = &f.contents {
             bytes += b.len();
+            let kind = f
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.chars().next())
+                .unwrap_or('?');
+            let e = by_kind.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += b.len();
             write(&site.join(&f.path), b)?;
         }
     }
     for d in &docs {
         write(&site.join(&d.url).join("index.html"), html(d).as_bytes())?;
     }
+    let kinds: Vec<String> = by_kind
+        .iter()
+        .map(|(k, (n, b))| format!("\"{k}\":[{n},{b}]"))
+        .collect();
     println!(
-        "{{\"pages\":{pages},\"units\":{units},\"words\":{words},\"files\":{},\"bytes\":{bytes},\"build_secs\":{build_secs:.4}}}",
-        files.len()
+        "{{\"pages\":{pages},\"units\":{units},\"words\":{words},\"files\":{},\"bytes\":{bytes},\"build_secs\":{build_secs:.4},\"by_kind\":{{{}}}}}",
+        files.len(),
+        kinds.join(",")
     );
     Ok(())
 }

@@ -5,6 +5,7 @@
 # Pagefind over the same pages and prints ratios. Figures, not a pass/fail test.
 # Text comes from real prose on this machine (crate READMEs in the cargo
 # registry, /usr/share/common-licenses); PAGES="2000 10000" by default.
+# Needs cargo, node >= 20 and (for the comparison) npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -18,8 +19,15 @@ for f in "$registry"/*/*/README.md /usr/share/common-licenses/*; do
   printf '\f' >>"$corpus"
 done
 
-cargo build --quiet --release --example search_bench
-bench=target/release/examples/search_bench
+# PROFILE=debug gives the same byte figures faster (build times are then not
+# representative).
+profile=${PROFILE:-release}
+if [ "$profile" = release ]; then
+  cargo build --quiet --release --example search_bench
+else
+  cargo build --quiet --example search_bench
+fi
+bench=target/$profile/examples/search_bench
 
 pagefind=""
 if (cd "$work" && npm install --silent --no-audit --no-fund pagefind@1.6.0 >/dev/null 2>&1); then

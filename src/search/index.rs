@@ -17,9 +17,9 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// A term keeps only its best-weighted units (the client shows ten; more
 /// would only make common terms' shards large).
-pub const MAX_POSTINGS: usize = 1000;
+pub const MAX_POSTINGS: usize = 500;
 /// Characters of section text kept for the result excerpt.
-pub const EXCERPT_CHARS: usize = 200;
+pub const EXCERPT_CHARS: usize = 120;
 
 /// What the client shows for one result.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Index files: the `Index` cut into sorted term shards (~12 KB deflated, no
+//! Index files: the `Index` cut into sorted term shards (~10 KB deflated, no
 //! positions), unit blocks (titles, URLs, excerpts; fetched only for shown
 //! results), and a tree of small directory files whose root, `index.js`, has at
 //! most `FANOUT` entries whatever the size of the site.
@@ -26,9 +26,9 @@ use super::index::{Index, Unit};
 use crate::output::OutputFile;
 
 /// Target deflated size of a term shard.
-pub const SHARD_TARGET: usize = 12 * 1024;
+pub const SHARD_TARGET: usize = 10 * 1024;
 /// Target deflated size of a unit block.
-pub const BLOCK_TARGET: usize = 6 * 1024;
+pub const BLOCK_TARGET: usize = 4 * 1024;
 /// Most entries in one directory file (and so in the root).
 pub const FANOUT: usize = 128;
 /// Name of the global function each index file calls.
@@ -128,43 +128,70 @@ impl Files {
     }
 }
 
+/// Deflated-size estimate from raw size, updated from every file written, so
+/// each file is deflated once (deterministic: it depends only on the input).
+struct Ratio(f64);
+impl Ratio {
+    fn estimate(&self, raw: usize) -> f64 {
+        raw as f64 * self.0
+    }
+    fn learn(&mut self, raw: usize, deflated: usize) {
+        if raw > 0 {
+            self.0 = (self.0 + deflated as f64 / raw as f64) / 2.0;
+        }
+    }
+}
+
+impl Files {
+    /// Like `add`, and returns the deflated size too.
+    fn add_sized(&mut self, kind: char, raw: &[u8]) -> (String, usize) {
+        let payload = deflate(raw);
+        let name = hashed_name(kind, &payload);
+        let size = payload.len();
+        self.out.push(OutputFile::bytes(
+            format!("search/{name}"),
+            script(&name, &payload),
+        ));
+        (name, size)
+    }
+}
+
 fn term_shards(index: &Index, files: &mut Files) -> Vec<(Value, String)> {
     let mut entries = Vec::new();
+    let mut ratio = Ratio(0.8);
     let mut buf = Vec::new();
     let mut count = 0u64;
     let mut first: Option<&str> = None;
     let mut prev = "";
-    let mut checked_at = 0usize;
-    let mut flush =
-        |buf: &mut Vec<u8>, count: &mut u64, first: &mut Option<&str>, files: &mut Files| {
-            if let Some(f) = first.take() {
-                let mut raw = Vec::new();
-                push_varint(&mut raw, *count);
-                raw.extend_from_slice(buf);
-                let name = files.add('t', &raw);
-                entries.push((json!(f), name));
-            }
-            buf.clear();
-            *count = 0;
-        };
+    let mut flush = |buf: &mut Vec<u8>,
+                     count: &mut u64,
+                     first: &mut Option<&str>,
+                     files: &mut Files,
+                     ratio: &mut Ratio| {
+        if let Some(f) = first.take() {
+            let mut raw = Vec::new();
+            push_varint(&mut raw, *count);
+            raw.extend_from_slice(buf);
+            let (name, size) = files.add_sized('t', &raw);
+            ratio.learn(raw.len(), size);
+            entries.push((json!(f), name));
+        }
+        buf.clear();
+        *count = 0;
+    };
     for (term, postings) in &index.postings {
         if first.is_none() {
             first = Some(term);
             prev = "";
-            checked_at = 0;
         }
         encode_term(&mut buf, prev, term, postings);
         count += 1;
         prev = term;
-        // Deflate ratio varies; measure once the raw size could be enough.
-        if buf.len() >= SHARD_TARGET && buf.len() >= checked_at + 2048 {
-            checked_at = buf.len();
-            if deflate(&buf).len() >= SHARD_TARGET {
-                flush(&mut buf, &mut count, &mut first, files);
-            }
+        if ratio.estimate(buf.len()) >= SHARD_TARGET as f64 {
+            flush(&mut buf, &mut count, &mut first, files, &mut ratio);
         }
     }
-    flush(&mut buf, &mut count, &mut first, files);
+    flush(&mut buf, &mut count, &mut first, files, &mut ratio);
     entries
 }
 
@@ -181,31 +208,29 @@ fn unit_json(u: &Unit) -> Value {
 
 fn unit_blocks(index: &Index, files: &mut Files) -> Vec<(Value, String)> {
     let mut entries = Vec::new();
+    let mut ratio = Ratio(0.4);
     let mut start = 0usize;
     let mut raw_size = 0usize;
-    let emit = |from: usize, to: usize, files: &mut Files, entries: &mut Vec<(Value, String)>| {
+    let mut emit = |from: usize, to: usize, files: &mut Files, ratio: &mut Ratio| {
         let units: Vec<Value> = index.units[from..to].iter().map(unit_json).collect();
         let raw = json!({"first": from, "units": units}).to_string();
-        let name = files.add('d', raw.as_bytes());
+        let (name, size) = files.add_sized('d', raw.as_bytes());
+        ratio.learn(raw.len(), size);
         entries.push((json!(from), name));
     };
     for (i, u) in index.units.iter().enumerate() {
         // Cut only between pages (a page's top unit has no anchor), so a
         // page's sections share a block.
         let page_start = i > start && !u.url.contains('#');
-        if page_start && raw_size >= BLOCK_TARGET * 3 {
-            let units: Vec<Value> = index.units[start..i].iter().map(unit_json).collect();
-            let raw = json!({"first": start, "units": units}).to_string();
-            if deflate(raw.as_bytes()).len() >= BLOCK_TARGET {
-                emit(start, i, files, &mut entries);
-                start = i;
-                raw_size = 0;
-            }
+        if page_start && ratio.estimate(raw_size) >= BLOCK_TARGET as f64 {
+            emit(start, i, files, &mut ratio);
+            start = i;
+            raw_size = 0;
         }
-        raw_size += unit_json(u).to_string().len();
+        raw_size += unit_json(u).to_string().len() + 1;
     }
     if start < index.units.len() {
-        emit(start, index.units.len(), files, &mut entries);
+        emit(start, index.units.len(), files, &mut ratio);
     }
     entries
 }

@@ -8,6 +8,9 @@
 //! segmentation and then at every character that is not alphanumeric; English
 //! stop words are dropped and the rest are stemmed with Snowball English.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -56,6 +59,14 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Lowercase, NFKC, and outside CJK runs: strip diacritics and apostrophes.
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // Same result as below, without the Unicode tables.
+        return text
+            .chars()
+            .filter(|c| *c != '\'')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+    }
     // Lowercase again after NFKC: compatibility forms can map to capitals (ℌ -> H).
     let lower = text
         .to_lowercase()
@@ -77,8 +88,20 @@ pub fn fold(text: &str) -> String {
 pub fn stem(word: &str) -> String {
     thread_local! {
         static STEMMER: Stemmer = Stemmer::create(Algorithm::English);
+        // A site's vocabulary is small next to its word count.
+        static CACHE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
     }
-    STEMMER.with(|s| s.stem(word).into_owned())
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(word).cloned()) {
+        return hit;
+    }
+    let stemmed = STEMMER.with(|s| s.stem(word).into_owned());
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() < 200_000 {
+            c.insert(word.to_string(), stemmed.clone());
+        }
+    });
+    stemmed
 }
 
 pub fn is_stop_word(word: &str) -> bool {
@@ -116,6 +139,16 @@ pub fn words(text: &str) -> Vec<(bool, String)> {
     for (cjk, run) in runs(&folded) {
         if cjk {
             out.push((true, run.to_string()));
+            continue;
+        }
+        if run.is_ascii() {
+            // For ASCII, word segmentation then splitting at non-alphanumerics
+            // is exactly the runs of ASCII letters and digits.
+            out.extend(
+                run.split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|p| !p.is_empty())
+                    .map(|p| (false, p.to_string())),
+            );
             continue;
         }
         for w in run.unicode_words() {
