@@ -1,10 +1,12 @@
 //! Client-side search: site documents in, index files under `search/` out;
 //! deterministic, no I/O. `tokenize` defines terms (mirrored by the theme's
 //! `search.js`), `index` splits documents into section units and precomputes
-//! quantized BM25F weights, `shards` writes the sharded, script-loadable files.
+//! quantized BM25F weights, `shards` writes the sharded, script-loadable files,
+//! `site` turns the `Site` into documents and adds the search page.
 
 pub mod index;
 pub mod shards;
+pub mod site;
 pub mod tokenize;
 
 use crate::markdown::TextSection;

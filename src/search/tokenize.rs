@@ -1,5 +1,5 @@
 //! Search tokenizer: the one definition of "a term" shared by the index and,
-//! mirrored line for line, by `themes/default/static/search.js`.
+//! mirrored line for line, by `themes/default/static/assets/search.js`.
 //!
 //! Steps: lowercase, NFKC, lowercase; outside CJK runs NFD with combining marks dropped
 //! (diacritic folding); apostrophes dropped (`don't` -> `dont`); CJK runs

@@ -4,3 +4,4 @@ mod build;
 mod cli;
 mod common;
 mod hardening;
+mod search_browser;

@@ -1,19 +1,21 @@
-// The search client (themes/default/static/search.js) against an index built
+// The search client (themes/default/static/assets/search.js) against an index built
 // by the Rust side (examples/search_fixture.rs). Run: node --test tests/js/
-'use strict';
-const test = require('node:test');
-const assert = require('node:assert');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+import test from 'node:test';
+import assert from 'node:assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const repo = path.resolve(__dirname, '..', '..');
-const client = require(path.join(repo, 'themes/default/static/search.js'));
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const client = createRequire(import.meta.url)(path.join(repo, 'themes/default/static/assets/search.js'));
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lorebook-search-'));
 execFileSync('cargo', ['run', '--quiet', '--example', 'search_fixture', '--', out,
-  path.join(__dirname, 'fixtures/words.txt')], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
+  path.join(here, 'fixtures/words.txt')], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
 
 /** Load an index file the way the browser does: run it with the callback. */
 function loader(dir) {

@@ -3,7 +3,7 @@
  * written here from the published algorithm); tests/js/ checks they agree.
  * Index files are scripts calling lorebookSearchData(name, base64 zlib), so
  * the same files load over http(s) and from file://. The index root is found
- * from this script's own URL (../search/ next to assets/). */
+ * from this script's own URL (assets/search.js -> ../search/). */
 (function (global) {
   'use strict';
 
@@ -685,30 +685,30 @@
 
     function renderResult(r, terms, id) {
       var a = document.createElement('a');
-      a.className = 'lb-result';
+      a.className = 'search-result';
       a.href = href(r.url);
       a.id = id;
       a.setAttribute('role', 'option');
       a.dataset.kind = r.kind;
       var title = document.createElement('span');
-      title.className = 'lb-result-title';
+      title.className = 'search-result-title';
       marked(title, r.heading ? r.title + ' › ' + r.heading : r.title, terms);
       a.appendChild(title);
       if (r.kind === 'answer') {
         var badge = document.createElement('span');
-        badge.className = 'lb-result-kind';
+        badge.className = 'search-result-kind';
         badge.textContent = 'answer';
         a.appendChild(badge);
       }
       if (r.breadcrumb) {
         var crumb = document.createElement('span');
-        crumb.className = 'lb-result-crumb';
+        crumb.className = 'search-result-crumb';
         crumb.textContent = r.breadcrumb;
         a.appendChild(crumb);
       }
       if (r.excerpt) {
         var ex = document.createElement('span');
-        ex.className = 'lb-result-excerpt';
+        ex.className = 'search-result-excerpt';
         marked(ex, r.excerpt, terms);
         a.appendChild(ex);
       }
@@ -721,23 +721,29 @@
       var active = -1;
       var seq = 0;
       var timer = null;
-      function items() { return list.querySelectorAll('.lb-result'); }
+      function items() { return list.querySelectorAll('.search-result'); }
       function setActive(i) {
         var all = items();
         if (all.length === 0) { active = -1; return; }
         active = (i + all.length) % all.length;
-        all.forEach(function (el, k) { el.classList.toggle('lb-active', k === active); el.setAttribute('aria-selected', k === active ? 'true' : 'false'); });
+        all.forEach(function (el, k) { el.classList.toggle('is-active', k === active); el.setAttribute('aria-selected', k === active ? 'true' : 'false'); });
         input.setAttribute('aria-activedescendant', all[active].id);
         all[active].scrollIntoView({ block: 'nearest' });
       }
+      var panel = opts.panel || list;
+      function open() {
+        if (!opts.dropdown) return;
+        panel.hidden = false;
+        input.setAttribute('aria-expanded', 'true');
+      }
       function close() {
         if (!opts.dropdown) return;
-        list.hidden = true;
+        panel.hidden = true;
         input.setAttribute('aria-expanded', 'false');
       }
       function status(text) {
         var p = document.createElement('p');
-        p.className = 'lb-search-status';
+        p.className = 'search-status';
         p.textContent = text;
         list.replaceChildren(p);
       }
@@ -745,7 +751,7 @@
         var q = input.value;
         var mine = ++seq;
         if (!q.trim()) { list.replaceChildren(); close(); return; }
-        if (opts.dropdown) { list.hidden = false; input.setAttribute('aria-expanded', 'true'); }
+        open();
         index.search(q, { kind: kind, limit: opts.limit }).then(function (res) {
           if (mine !== seq) return;
           active = -1;
@@ -776,10 +782,10 @@
       if (opts.dropdown) {
         input.addEventListener('focus', function () {
           index.root().catch(function () {});
-          if (input.value.trim() && list.childNodes.length) { list.hidden = false; input.setAttribute('aria-expanded', 'true'); }
+          if (input.value.trim() && list.childNodes.length) open();
         });
         document.addEventListener('click', function (ev) {
-          if (!list.contains(ev.target) && ev.target !== input && !(filter && filter.contains(ev.target))) close();
+          if (!panel.contains(ev.target) && ev.target !== input) close();
         });
       }
       if (filter) {
@@ -793,10 +799,12 @@
     }
 
     function ready() {
-      var box = document.getElementById('lb-search-input');
-      var boxList = document.getElementById('lb-search-results');
+      var box = document.getElementById('search-input');
+      var boxList = document.getElementById('search-results');
       if (box && boxList) {
-        attach(box, boxList, document.getElementById('lb-search-filter'), { dropdown: true, limit: 8, prefix: 'lb-r' });
+        attach(box, boxList, document.getElementById('search-filter'), {
+          dropdown: true, limit: 8, prefix: 'search-r', panel: document.getElementById('search-panel')
+        });
         document.addEventListener('keydown', function (ev) {
           var t = ev.target;
           var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
@@ -807,11 +815,11 @@
           }
         });
       }
-      var pageInput = document.getElementById('lb-search-page-input');
-      var pageList = document.getElementById('lb-search-page-results');
+      var pageInput = document.getElementById('search-page-input');
+      var pageList = document.getElementById('search-page-results');
       if (pageInput && pageList) {
-        var ui = attach(pageInput, pageList, document.getElementById('lb-search-page-filter'), {
-          dropdown: false, limit: 50, prefix: 'lb-p',
+        var ui = attach(pageInput, pageList, document.getElementById('search-page-filter'), {
+          dropdown: false, limit: 50, prefix: 'search-p',
           onResults: function (q) {
             var u = new URL(global.location.href);
             u.searchParams.set('q', q);
