@@ -48,6 +48,8 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         return Err(diags);
     }
     files.extend(render_aliases(site));
+    // Search: the index under search/ and the search page.
+    files.extend(crate::search::site::render_files(site, theme).map_err(|d| vec![d])?);
     files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
     files.push(OutputFile::bytes("atom.xml", feed(site)));
     files.push(OutputFile::bytes(

@@ -1,5 +1,13 @@
-//! Search index (stub: the search stage fills this in).
-//! Site documents in, index files under `search/` out; deterministic, no I/O.
+//! Client-side search: site documents in, index files under `search/` out;
+//! deterministic, no I/O. `tokenize` defines terms (mirrored by the theme's
+//! `search.js`), `index` splits documents into section units and precomputes
+//! quantized BM25F weights, `shards` writes the sharded, script-loadable files,
+//! `site` turns the `Site` into documents and adds the search page.
+
+pub mod index;
+pub mod shards;
+pub mod site;
+pub mod tokenize;
 
 use crate::markdown::TextSection;
 use crate::output::OutputFile;
@@ -24,6 +32,6 @@ pub struct SearchDoc {
 }
 
 /// Build the index files (paths relative to the output root, under `search/`).
-pub fn build_index(_docs: &[SearchDoc]) -> Vec<OutputFile> {
-    Vec::new()
+pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
+    shards::write(&index::build(docs))
 }

@@ -5,3 +5,4 @@ mod check;
 mod cli;
 mod common;
 mod hardening;
+mod search_browser;

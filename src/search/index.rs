@@ -1,0 +1,306 @@
+//! The in-memory search index: documents split into units (one per section,
+//! the page top being unit 0 of its page), and one precomputed, quantized
+//! BM25F weight per term and unit (fields: title > heading > body). Also the
+//! exact-title keys that let the client rank an exact title match first.
+//! Pure and deterministic; `shards.rs` turns it into files.
+
+use std::collections::BTreeMap;
+
+use super::tokenize::{terms, tokenize};
+use super::{DocKind, SearchDoc};
+
+/// Field weights of BM25F.
+pub const TITLE_WEIGHT: f64 = 4.0;
+pub const HEADING_WEIGHT: f64 = 2.0;
+pub const BODY_WEIGHT: f64 = 1.0;
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// A term keeps only its best-weighted units (the client shows ten; more
+/// would only make common terms' shards large).
+pub const MAX_POSTINGS: usize = 500;
+/// Characters of section text kept for the result excerpt.
+pub const EXCERPT_CHARS: usize = 120;
+
+/// What the client shows for one result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Site-relative URL with the heading anchor (`a/b/#setup`).
+    pub url: String,
+    pub title: String,
+    /// Breadcrumb of the page, outermost first.
+    pub breadcrumb: Vec<String>,
+    /// Section heading, empty for the page top.
+    pub heading: String,
+    pub kind: DocKind,
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub units: Vec<Unit>,
+    /// term -> (unit, quantized weight 1..=255), sorted by unit.
+    pub postings: BTreeMap<String, Vec<(u32, u8)>>,
+}
+
+/// Key of an exact-title entry: the title's terms joined by spaces, plus a
+/// trailing space (it sorts right after the title's first term, so it is
+/// nearly always in the shard the query loads anyway).
+pub fn title_key(title: &str) -> Option<String> {
+    let t = terms(title);
+    if t.is_empty() {
+        None
+    } else {
+        Some(format!("{} ", t.join(" ")))
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    let squashed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match squashed.char_indices().nth(EXCERPT_CHARS) {
+        None => squashed,
+        Some((cut, _)) => {
+            // Cut at the last space before the limit, when there is one.
+            let head = &squashed[..cut];
+            let end = head.rfind(' ').filter(|&i| i > cut / 2).unwrap_or(cut);
+            format!("{}…", &squashed[..end])
+        }
+    }
+}
+
+struct Counted {
+    tf: BTreeMap<String, f64>,
+    len: f64,
+}
+
+fn count(fields: &[(&str, f64)]) -> Counted {
+    let mut tf = BTreeMap::new();
+    let mut len = 0.0;
+    for (text, weight) in fields {
+        for t in tokenize(text) {
+            *tf.entry(t.term).or_insert(0.0) += weight;
+            len += weight;
+        }
+    }
+    Counted { tf, len }
+}
+
+/// Build the index. Documents are ordered by (kind, url) so unit ids are
+/// stable and each kind is one range of unit ids (the client filters by range).
+pub fn build(docs: &[SearchDoc]) -> Index {
+    let mut order: Vec<&SearchDoc> = docs.iter().collect();
+    order.sort_by(|a, b| (a.kind, &a.url, &a.title).cmp(&(b.kind, &b.url, &b.title)));
+
+    let mut units = Vec::new();
+    let mut counted = Vec::new();
+    let mut titles: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for doc in order {
+        let top = units.len() as u32;
+        if let Some(key) = title_key(&doc.title) {
+            titles.entry(key).or_default().push(top);
+        }
+        let has_top = doc.sections.first().is_some_and(|s| s.anchor.is_none());
+        if !has_top {
+            units.push(Unit {
+                url: doc.url.clone(),
+                title: doc.title.clone(),
+                breadcrumb: doc.breadcrumb.clone(),
+                heading: String::new(),
+                kind: doc.kind,
+                excerpt: String::new(),
+            });
+            counted.push(count(&[(&doc.title, TITLE_WEIGHT)]));
+        }
+        for (i, s) in doc.sections.iter().enumerate() {
+            let is_top = i == 0 && has_top;
+            let url = match &s.anchor {
+                Some(a) if !is_top => format!("{}#{}", doc.url, a),
+                _ => doc.url.clone(),
+            };
+            let fields: Vec<(&str, f64)> = if is_top {
+                vec![(&doc.title, TITLE_WEIGHT), (&s.text, BODY_WEIGHT)]
+            } else {
+                vec![(&s.heading, HEADING_WEIGHT), (&s.text, BODY_WEIGHT)]
+            };
+            counted.push(count(&fields));
+            units.push(Unit {
+                url,
+                title: doc.title.clone(),
+                breadcrumb: doc.breadcrumb.clone(),
+                heading: if is_top {
+                    String::new()
+                } else {
+                    s.heading.clone()
+                },
+                kind: doc.kind,
+                excerpt: excerpt(&s.text),
+            });
+        }
+    }
+
+    let n = units.len() as f64;
+    let avg_len = if units.is_empty() {
+        1.0
+    } else {
+        (counted.iter().map(|c| c.len).sum::<f64>() / n).max(1.0)
+    };
+    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &counted {
+        for term in c.tf.keys() {
+            *df.entry(term.as_str()).or_insert(0) += 1;
+        }
+    }
+    let mut raw: BTreeMap<String, Vec<(u32, f64)>> = BTreeMap::new();
+    let mut max_score: f64 = 0.0;
+    for (unit, c) in counted.iter().enumerate() {
+        for (term, &tf) in &c.tf {
+            let d = df.get(term.as_str()).copied().unwrap_or(1) as f64;
+            let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
+            let norm = K1 * (1.0 - B + B * c.len / avg_len);
+            let score = idf * tf * (K1 + 1.0) / (tf + norm);
+            max_score = max_score.max(score);
+            raw.entry(term.clone())
+                .or_default()
+                .push((unit as u32, score));
+        }
+    }
+    let scale = if max_score > 0.0 {
+        255.0 / max_score
+    } else {
+        0.0
+    };
+    let mut postings = BTreeMap::new();
+    for (term, mut list) in raw {
+        if list.len() > MAX_POSTINGS {
+            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            list.truncate(MAX_POSTINGS);
+            list.sort_by_key(|p| p.0);
+        }
+        let q = list
+            .into_iter()
+            .map(|(u, s)| (u, (s * scale).round().clamp(1.0, 255.0) as u8))
+            .collect();
+        postings.insert(term, q);
+    }
+    for (key, mut list) in titles {
+        list.truncate(MAX_POSTINGS);
+        // Weight 255 marks an exact title; the client ranks these first.
+        postings.insert(key, list.into_iter().map(|u| (u, 255)).collect());
+    }
+    Index { units, postings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::TextSection;
+
+    pub(crate) fn doc(
+        url: &str,
+        title: &str,
+        sections: &[(Option<&str>, &str, &str)],
+    ) -> SearchDoc {
+        SearchDoc {
+            url: url.to_string(),
+            title: title.to_string(),
+            breadcrumb: vec!["Docs".to_string()],
+            kind: DocKind::Page,
+            sections: sections
+                .iter()
+                .map(|(a, h, t)| TextSection {
+                    anchor: a.map(str::to_string),
+                    heading: h.to_string(),
+                    text: t.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    fn weight(index: &Index, term: &str, url: &str) -> Option<u8> {
+        let unit = index.units.iter().position(|u| u.url == url)? as u32;
+        index
+            .postings
+            .get(term)?
+            .iter()
+            .find(|p| p.0 == unit)
+            .map(|p| p.1)
+    }
+
+    #[test]
+    fn splits_pages_into_section_units_with_anchor_urls() {
+        let index = build(&[doc(
+            "guide/",
+            "Guide",
+            &[(None, "", "intro"), (Some("setup"), "Setup", "steps")],
+        )]);
+        let urls: Vec<&str> = index.units.iter().map(|u| u.url.as_str()).collect();
+        assert_eq!(urls, vec!["guide/", "guide/#setup"]);
+        assert_eq!(index.units[1].heading, "Setup");
+    }
+
+    #[test]
+    fn adds_a_top_unit_when_page_starts_with_a_heading() {
+        let index = build(&[doc("a/", "Alpha", &[(Some("x"), "X", "text")])]);
+        assert_eq!(index.units[0].url, "a/");
+        assert!(weight(&index, "alpha", "a/").is_some());
+    }
+
+    #[test]
+    fn weighs_title_over_heading_over_body() {
+        let filler = "lorem ipsum dolor sit amet consectetur";
+        let index = build(&[
+            doc("t/", "Network", &[(None, "", filler)]),
+            doc(
+                "h/",
+                "Other",
+                &[(None, "", filler), (Some("n"), "Network", filler)],
+            ),
+            doc("b/", "Third", &[(None, "", &format!("network {filler}"))]),
+        ]);
+        let t = weight(&index, "network", "t/").unwrap_or(0);
+        let h = weight(&index, "network", "h/#n").unwrap_or(0);
+        let b = weight(&index, "network", "b/").unwrap_or(0);
+        assert!(t > h && h > b && b > 0, "title {t}, heading {h}, body {b}");
+    }
+
+    #[test]
+    fn rarer_terms_weigh_more() {
+        let index = build(&[
+            doc("a/", "A", &[(None, "", "common rare")]),
+            doc("b/", "B", &[(None, "", "common")]),
+            doc("c/", "C", &[(None, "", "common")]),
+        ]);
+        assert!(weight(&index, "rare", "a/") > weight(&index, "common", "a/"));
+    }
+
+    #[test]
+    fn records_exact_title_keys() {
+        let index = build(&[doc("r/", "Reset the Password", &[(None, "", "x")])]);
+        assert_eq!(index.postings.get("reset password "), Some(&vec![(0, 255)]));
+    }
+
+    #[test]
+    fn keeps_only_the_best_postings_of_very_common_terms() {
+        let mut docs = Vec::new();
+        for i in 0..MAX_POSTINGS + 10 {
+            let text = if i == 7 {
+                "word word word".to_string()
+            } else {
+                format!("word filler{i} a b c d e")
+            };
+            docs.push(doc(&format!("p{i:05}/"), "T", &[(None, "", &text)]));
+        }
+        let index = build(&docs);
+        let list = &index.postings["word"];
+        assert_eq!(list.len(), MAX_POSTINGS);
+        assert!(list.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(weight(&index, "word", "p00007/").is_some());
+    }
+
+    #[test]
+    fn cuts_excerpts_at_a_word_boundary() {
+        let long = "word ".repeat(100);
+        let e = excerpt(&long);
+        assert!(e.ends_with('…') && e.chars().count() <= EXCERPT_CHARS + 1);
+        assert_eq!(excerpt("a\n  b"), "a b");
+    }
+}

@@ -1,0 +1,274 @@
+//! Search in a real headless Chromium: the search page opened with `?q=` from
+//! a local server at the root, under a sub-path, and from `file://`; first
+//! results, `<mark>` highlighting, HTML-looking text shown as text.
+//!
+//! Skips (with a message) when Chromium is missing, unless `CI` is set: then
+//! a missing browser fails the test.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::thread;
+
+use crate::common::{lorebook, site};
+
+fn chromium() -> Option<PathBuf> {
+    let candidates = [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ];
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin")]) {
+        for name in candidates {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// The browser, or None after saying why the test is skipped.
+fn browser_or_skip(test: &str) -> Option<PathBuf> {
+    match chromium() {
+        Some(p) => Some(p),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("{test}: Chromium is required under CI (install the `chromium` package)")
+        }
+        None => {
+            eprintln!(
+                "SKIPPED {test}: Chromium not found (install `chromium` to run browser tests)"
+            );
+            None
+        }
+    }
+}
+
+/// Load `url` headless and return the DOM after scripts ran.
+fn dump_dom(browser: &Path, url: &str) -> String {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .expect("run chromium");
+    assert!(
+        out.status.success(),
+        "chromium failed on {url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Serve `dir` on 127.0.0.1 (random port) under `prefix` (`/` or `/kb/`):
+/// a minimal HTTP/1.0 file server, one thread per connection.
+fn serve(dir: PathBuf, prefix: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            thread::spawn(move || respond(stream, &dir, prefix));
+        }
+    });
+    format!("http://127.0.0.1:{port}{prefix}")
+}
+
+fn respond(mut stream: TcpStream, dir: &Path, prefix: &str) {
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    // Skip the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let target = request_line.split(' ').nth(1).unwrap_or("");
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let file = path
+        .strip_prefix(prefix)
+        .map(|rel| {
+            percent_encoding::percent_decode_str(rel)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .filter(|rel| !rel.split('/').any(|s| s == ".."))
+        .map(|rel| {
+            let p = dir.join(rel);
+            if p.is_dir() {
+                p.join("index.html")
+            } else {
+                p
+            }
+        });
+    let (status, ty, body) = match file.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
+        Some((p, bytes)) => {
+            let ty = match p.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript; charset=utf-8",
+                Some("css") => "text/css; charset=utf-8",
+                Some("svg") => "image/svg+xml",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", ty, bytes)
+        }
+        None => ("404 Not Found", "text/plain", b"not found".to_vec()),
+    };
+    let head = format!(
+        "HTTP/1.0 {status}\r\nContent-Type: {ty}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+fn built_fixture() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site("search");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    (tmp, out)
+}
+
+/// The results list of the search page.
+fn results_of(dom: &str) -> &str {
+    let start = dom
+        .find("id=\"search-page-results\"")
+        .expect("search page results container");
+    let rest = &dom[start..];
+    let end = rest.find("</article>").unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// `href`s of the result links, in order.
+fn result_hrefs(results: &str) -> Vec<String> {
+    results
+        .split("class=\"search-result\" href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+fn assert_finds_reset_password(dom: &str, expected_first: &str) {
+    let results = results_of(dom);
+    let hrefs = result_hrefs(results);
+    assert_eq!(
+        hrefs.first().map(String::as_str),
+        Some(expected_first),
+        "results: {results}"
+    );
+    assert!(
+        results.contains("<mark>Reset</mark> your <mark>password</mark>"),
+        "title not highlighted: {results}"
+    );
+}
+
+#[test]
+fn search_page_shows_ranked_highlighted_results_at_the_root() {
+    let Some(browser) = browser_or_skip("search_page_shows_ranked_highlighted_results_at_the_root")
+    else {
+        return;
+    };
+    let (_tmp, out) = built_fixture();
+    let base = serve(out, "/");
+    let dom = dump_dom(&browser, &format!("{base}search/?q=reset%20password"));
+    assert_finds_reset_password(&dom, &format!("{base}account/reset-password/"));
+    // The header box is on the page too, wired to the same index.
+    assert!(dom.contains("id=\"search-input\""));
+}
+
+#[test]
+fn search_works_under_a_sub_path_without_configuration() {
+    let Some(browser) = browser_or_skip("search_works_under_a_sub_path_without_configuration")
+    else {
+        return;
+    };
+    let (_tmp, out) = built_fixture();
+    let base = serve(out, "/kb/");
+    let dom = dump_dom(&browser, &format!("{base}search/?q=reset%20password"));
+    assert_finds_reset_password(&dom, &format!("{base}account/reset-password/"));
+    // CJK substring, typo and prefix through the same page.
+    let dom = dump_dom(&browser, &format!("{base}search/?q=%E6%95%B0%E6%8D%AE"));
+    assert_eq!(
+        result_hrefs(results_of(&dom)).first(),
+        Some(&format!("{base}zh/database/"))
+    );
+    let dom = dump_dom(&browser, &format!("{base}search/?q=proxx"));
+    assert_eq!(
+        result_hrefs(results_of(&dom)).first(),
+        Some(&format!("{base}network/proxy/"))
+    );
+}
+
+#[test]
+fn search_works_from_file_urls() {
+    let Some(browser) = browser_or_skip("search_works_from_file_urls") else {
+        return;
+    };
+    let (_tmp, out) = built_fixture();
+    let page = out.join("search/index.html");
+    let dom = dump_dom(
+        &browser,
+        &format!("file://{}?q=reset%20password", page.display()),
+    );
+    let expected = format!(
+        "file://{}",
+        out.join("account/reset-password/index.html").display()
+    );
+    assert_finds_reset_password(&dom, &expected);
+}
+
+#[test]
+fn html_in_page_text_is_shown_as_text_in_results() {
+    let Some(browser) = browser_or_skip("html_in_page_text_is_shown_as_text_in_results") else {
+        return;
+    };
+    let (_tmp, out) = built_fixture();
+    let base = serve(out, "/");
+    let dom = dump_dom(&browser, &format!("{base}search/?q=quarantine"));
+    let results = results_of(&dom);
+    assert!(
+        result_hrefs(results)
+            .first()
+            .is_some_and(|h| h.ends_with("security/escaping/")),
+        "{results}"
+    );
+    assert!(
+        results.contains("&lt;img src=x onerror="),
+        "text not escaped: {results}"
+    );
+    assert!(
+        results.contains("&lt;b&gt;markup&lt;/b&gt;"),
+        "title not escaped: {results}"
+    );
+    assert!(
+        !results.contains("<img") && !results.contains("<b>"),
+        "markup was parsed: {results}"
+    );
+    assert!(!dom.contains("<title>pwned"), "the onerror handler ran");
+}
