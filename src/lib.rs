@@ -13,5 +13,6 @@ pub mod forum;
 pub mod markdown;
 pub mod output;
 pub mod search;
+pub mod serve;
 pub mod urls;
 pub mod yaml;
