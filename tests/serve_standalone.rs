@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use lorebook::diagnostics::Diagnostic;
 use lorebook::output::{Contents, OutputFile};
-use lorebook::serve::{self, ChangeSet, Layout, RebuildResult, ServeOptions, Update};
+use lorebook::serve::{self, ChangeSet, Layout, RebuildResult, ServeSettings, Update};
 use serve_support::{get, request, Events};
 
 /// A stand-in for the core: every `content/*.md` becomes `<stem>/index.html`
@@ -66,14 +66,14 @@ struct Site {
     running: serve::Running,
 }
 
-fn start_site(configure: impl FnOnce(&mut ServeOptions)) -> Site {
+fn start_site(configure: impl FnOnce(&mut ServeSettings)) -> Site {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().canonicalize().expect("canonical root");
     fs::create_dir_all(root.join("content")).expect("mkdir content");
     fs::create_dir_all(root.join("static")).expect("mkdir static");
     fs::write(root.join("lorebook.yaml"), "title: Test\n").expect("config");
     fs::write(root.join("content/install.md"), "Install v1").expect("page");
-    let mut options = ServeOptions::new(Layout::conventional(&root));
+    let mut options = ServeSettings::new(Layout::conventional(&root));
     options.http.port = 0;
     options.verbose = false;
     configure(&mut options);

@@ -11,6 +11,7 @@
 //! build's diagnostics. A failed rebuild keeps the last good snapshot served
 //! and shows the diagnostics in the terminal and in the browser.
 
+pub mod rebuild;
 pub mod reload;
 pub mod resolve;
 pub mod server;
@@ -24,13 +25,48 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
 
+pub use rebuild::SiteRebuilder;
 pub use server::{HttpOptions, ServeError, Server};
 pub use site_files::{SiteFiles, Update};
 pub use watch::{ChangeKind, ChangeSet, Debouncer, Layout, Watcher};
 
-/// Everything `serve` needs besides the rebuild closure.
+/// What `lorebook serve` takes from the command line.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    pub interface: String,
+    pub port: u16,
+    pub open: bool,
+    /// Print only errors.
+    pub quiet: bool,
+}
+
+/// `lorebook serve`: build `config`'s site into memory, serve it and rebuild
+/// on every change until the process is stopped.
+pub fn run(config: crate::config::Config, options: ServeOptions) -> Result<(), ServeError> {
+    let interface: std::net::IpAddr = options
+        .interface
+        .parse()
+        .map_err(|_| ServeError::Interface(options.interface.clone()))?;
+    let mut settings = ServeSettings::new(Layout::from_config(&config));
+    settings.http.interface = interface;
+    settings.http.port = options.port;
+    settings.http.allowed_roots = vec![
+        config.root.clone(),
+        config.content_dir.clone(),
+        config.static_dir.clone(),
+        config.themes_dir.clone(),
+    ];
+    settings.open = options.open;
+    settings.verbose = !options.quiet;
+    let mut rebuilder = SiteRebuilder::new(config);
+    serve(settings, move |changes: &ChangeSet| {
+        rebuilder.rebuild(changes)
+    })
+}
+
+/// Everything `serve` needs besides the rebuild closure.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
     pub http: HttpOptions,
     /// What to watch.
     pub layout: Layout,
@@ -43,15 +79,15 @@ pub struct ServeOptions {
     pub verbose: bool,
 }
 
-impl ServeOptions {
+impl ServeSettings {
     /// Defaults: 127.0.0.1:1111, 8 workers, 30 ms debounce; `Copy` sources
     /// must lie under the site root.
-    pub fn new(layout: Layout) -> ServeOptions {
+    pub fn new(layout: Layout) -> ServeSettings {
         let http = HttpOptions {
             allowed_roots: vec![layout.root.clone()],
             ..HttpOptions::default()
         };
-        ServeOptions {
+        ServeSettings {
             http,
             layout,
             open: false,
@@ -66,7 +102,7 @@ impl ServeOptions {
 pub type RebuildResult = Result<Update, Vec<Diagnostic>>;
 
 /// Serve until the process ends: first build, then rebuild on every change.
-pub fn serve<F>(options: ServeOptions, rebuild: F) -> Result<(), ServeError>
+pub fn serve<F>(options: ServeSettings, rebuild: F) -> Result<(), ServeError>
 where
     F: FnMut(&ChangeSet) -> RebuildResult,
 {
@@ -117,7 +153,7 @@ impl Drop for Running {
 
 /// Start serving (the first build runs before this returns) and watch on a
 /// background thread.
-pub fn spawn<F>(options: ServeOptions, rebuild: F) -> Result<Running, ServeError>
+pub fn spawn<F>(options: ServeSettings, rebuild: F) -> Result<Running, ServeError>
 where
     F: FnMut(&ChangeSet) -> RebuildResult + Send + 'static,
 {
@@ -140,7 +176,7 @@ where
     })
 }
 
-fn start<F>(options: &ServeOptions, mut rebuild: F) -> Result<(Server, Watcher, F), ServeError>
+fn start<F>(options: &ServeSettings, mut rebuild: F) -> Result<(Server, Watcher, F), ServeError>
 where
     F: FnMut(&ChangeSet) -> RebuildResult,
 {

@@ -67,6 +67,8 @@ pub enum ServeError {
     PortsTaken { first: u16, last: u16 },
     #[error("cannot start the HTTP server: {0}")]
     Http(String),
+    #[error("`{0}` is not an IP address to listen on")]
+    Interface(String),
     #[error("cannot watch files: {0}")]
     Watch(String),
 }

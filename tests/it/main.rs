@@ -1,0 +1,6 @@
+//! One integration test binary, split by feature (as ripgrep does).
+
+mod build;
+mod cli;
+mod common;
+mod hardening;
