@@ -2,8 +2,12 @@
 //! (std only, one connection per request).
 #![allow(dead_code)]
 
+use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 pub struct Reply {
@@ -160,4 +164,77 @@ impl Events {
             }
         }
     }
+}
+
+/// A running `lorebook serve`; killed on drop.
+pub struct ServeProcess {
+    child: Child,
+    pub addr: SocketAddr,
+    /// Lines the server printed on stderr after start-up.
+    pub log: mpsc::Receiver<String>,
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start_serve(root: &Path) -> ServeProcess {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lorebook"))
+        .args(["serve", "--root"])
+        .arg(root)
+        .args(["--port", "0"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lorebook serve starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let addr = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = rx.recv_timeout(left).expect("serve prints its URL");
+        if let Some(url) = line.strip_prefix("Serving at http://") {
+            break url.trim_end_matches('/').parse().expect("address");
+        }
+    };
+    ServeProcess {
+        child,
+        addr,
+        log: rx,
+    }
+}
+
+pub fn small_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().to_path_buf();
+    fs::create_dir_all(root.join("content/install")).expect("mkdir");
+    fs::write(root.join("lorebook.yaml"), "title: Serve Test\n").expect("config");
+    fs::write(
+        root.join("content/_index.md"),
+        "---\ntitle: Home\n---\nWelcome.\n",
+    )
+    .expect("home");
+    fs::write(
+        root.join("content/install/_index.md"),
+        "---\ntitle: Install\n---\nHow to install.\n",
+    )
+    .expect("section");
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version one\n---\nRun the installer.\n",
+    )
+    .expect("page");
+    (dir, root)
 }
