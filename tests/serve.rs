@@ -133,3 +133,56 @@ fn requests_cannot_leave_the_site() {
         assert!(!r.text().contains("title: Serve Test"), "{bad}");
     }
 }
+
+/// `Built in 3 ms (7 files; ...)` -> 7
+fn built_files(line: &str) -> Option<usize> {
+    let rest = line.strip_prefix("Built in ")?;
+    let open = rest.find('(')?;
+    rest[open + 1..].split(' ').next()?.parse().ok()
+}
+
+#[test]
+fn a_body_only_edit_rerenders_the_page_and_its_sections_only() {
+    let (_dir, root) = small_site();
+    for i in 0..5 {
+        fs::write(
+            root.join(format!("content/install/other-{i}.md")),
+            format!("---\ntitle: Other {i}\n---\nOther.\n"),
+        )
+        .expect("page");
+    }
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/install/linux/");
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version one\ndescription: Freshly described\n---\nRun the installer.\n",
+    )
+    .expect("edit");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    assert!(get(serve.addr, "/install/linux/")
+        .text()
+        .contains("content=\"Freshly described\""));
+    assert!(get(serve.addr, "/install/")
+        .text()
+        .contains("Freshly described"));
+    assert!(get(serve.addr, "/install/other-1/")
+        .text()
+        .contains("Other 1"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut patched = None;
+    while let Ok(line) = serve
+        .log
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+    {
+        if let Some(n) = built_files(&line) {
+            patched = Some(n);
+            break;
+        }
+    }
+    let patched = patched.expect("rebuild reported");
+    // The site has 6 pages, 2 sections, tag pages, 404, feeds and assets;
+    // the page, its 2 sections, tags index, sitemap and feed are 6.
+    assert!(patched <= 6, "re-rendered {patched} files");
+}
