@@ -179,11 +179,7 @@ impl SiteRebuilder {
                 indexes.push(index);
             }
         }
-        let t = std::time::Instant::now();
         let link_diags = crate::links::check(site);
-        if std::env::var_os("LOREBOOK_SERVE_TIMING").is_some() {
-            eprintln!("  link check: {} ms", t.elapsed().as_millis());
-        }
         if has_errors(&link_diags) {
             // The model now holds the edited pages; the next build starts over.
             self.site = None;
