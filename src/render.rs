@@ -415,22 +415,7 @@ fn render_tags(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>
     let mut out: Vec<Result<OutputFile, Diagnostic>> = site
         .tags
         .values()
-        .map(|tag| {
-            let current = tag.url.as_str();
-            let mut ctx = base_context(site, current);
-            let view = TagView {
-                name: &tag.name,
-                pages: tag
-                    .pages
-                    .iter()
-                    .map(|&i| list_item(site, &site.pages[i], current))
-                    .collect(),
-            };
-            ctx.insert("tag", &view);
-            theme
-                .render("tag.html", &ctx)
-                .map(|html| OutputFile::bytes(html_file(current), html))
-        })
+        .map(|tag| render_tag(site, theme, tag))
         .collect();
     let current = "tags/";
     let mut ctx = base_context(site, current);
@@ -465,6 +450,27 @@ fn render_tags(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>
             .map(|html| OutputFile::bytes(html_file(current), html)),
     );
     out
+}
+
+fn render_tag(
+    site: &Site,
+    theme: &Theme,
+    tag: &crate::site::Tag,
+) -> Result<OutputFile, Diagnostic> {
+    let current = tag.url.as_str();
+    let mut ctx = base_context(site, current);
+    let view = TagView {
+        name: &tag.name,
+        pages: tag
+            .pages
+            .iter()
+            .map(|&i| list_item(site, &site.pages[i], current))
+            .collect(),
+    };
+    ctx.insert("tag", &view);
+    theme
+        .render("tag.html", &ctx)
+        .map(|html| OutputFile::bytes(html_file(current), html))
 }
 
 fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
@@ -602,4 +608,61 @@ fn feed(site: &Site) -> String {
     }
     out.push_str("</feed>\n");
     out
+}
+
+// ---------------------------------------------------------------------------
+// Partial re-render (used by `lorebook serve`)
+
+/// Re-render what a body-only edit of the pages at `changed` (indexes into
+/// `site.pages`) can alter: those pages, the section pages above them (their
+/// listings show page descriptions), their tag pages, the sitemap and the
+/// feed.
+/// Valid only when the edit kept every page's title, weight, tags, aliases
+/// and draft flag, so section order, tag membership and neighbours' links are
+/// unchanged; `serve` checks that and otherwise renders the whole site.
+pub fn render_affected(
+    site: &Site,
+    theme: &Theme,
+    changed: &[usize],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut section_keys = std::collections::BTreeSet::new();
+    let mut results = Vec::new();
+    for &i in changed {
+        let Some(page) = site.pages.get(i) else {
+            continue;
+        };
+        results.push(render_page(site, theme, page));
+        let mut key = Some(page.section.clone());
+        while let Some(k) = key {
+            key = site.sections.get(&k).and_then(|s| s.parent.clone());
+            section_keys.insert(k);
+        }
+    }
+    for key in &section_keys {
+        if let Some(section) = site.sections.get(key) {
+            results.push(render_section(site, theme, section));
+        }
+    }
+    results.extend(
+        site.tags
+            .values()
+            .filter(|tag| tag.pages.iter().any(|i| changed.contains(i)))
+            .map(|tag| render_tag(site, theme, tag)),
+    );
+    let mut files = Vec::with_capacity(results.len() + 2);
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        diags.sort();
+        diags.dedup();
+        return Err(diags);
+    }
+    files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
+    files.push(OutputFile::bytes("atom.xml", feed(site)));
+    Ok(files)
 }

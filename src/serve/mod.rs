@@ -1,66 +1,299 @@
-//! `lorebook serve` (first version): builds the site in memory and serves it
-//! on 127.0.0.1 with tiny_http. Watching and live reload replace this.
+//! `lorebook serve`: builds the site into memory, serves it over HTTP with
+//! live reload, watches the inputs and rebuilds on change.
+//!
+//! The pieces: [`watch`] (changed paths -> [`ChangeSet`], debounced),
+//! [`site_files`] (the immutable in-memory snapshot), [`resolve`] (URL ->
+//! snapshot key, traversal-proof), [`server`] (tiny_http, bounded workers),
+//! [`reload`] (injected script and server-sent events).
+//!
+//! This module does not know how to build a site: the caller passes a
+//! `rebuild` closure that turns a [`ChangeSet`] into an [`Update`] or the
+//! build's diagnostics. A failed rebuild keeps the last good snapshot served
+//! and shows the diagnostics in the terminal and in the browser.
 
-use std::collections::BTreeMap;
+pub mod rebuild;
+pub mod reload;
+pub mod resolve;
+pub mod server;
+pub mod site_files;
+pub mod watch;
 
-use crate::config::Config;
-use crate::output::Contents;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
+use crate::diagnostics::Diagnostic;
+
+pub use rebuild::SiteRebuilder;
+pub use server::{HttpOptions, ServeError, Server};
+pub use site_files::{SiteFiles, Update};
+pub use watch::{ChangeKind, ChangeSet, Debouncer, Layout, Watcher};
+
+/// What `lorebook serve` takes from the command line.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub interface: String,
     pub port: u16,
     pub open: bool,
+    /// Print only errors.
     pub quiet: bool,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ServeError {
-    #[error("the site has errors:\n{0}")]
-    Build(String),
-    #[error("cannot listen on {0}: {1}")]
-    Bind(String, String),
+/// `lorebook serve`: build `config`'s site into memory, serve it and rebuild
+/// on every change until the process is stopped.
+pub fn run(config: crate::config::Config, options: ServeOptions) -> Result<(), ServeError> {
+    let interface: std::net::IpAddr = options
+        .interface
+        .parse()
+        .map_err(|_| ServeError::Interface(options.interface.clone()))?;
+    let mut settings = ServeSettings::new(Layout::from_config(&config));
+    settings.http.interface = interface;
+    settings.http.port = options.port;
+    settings.http.allowed_roots = vec![
+        config.root.clone(),
+        config.content_dir.clone(),
+        config.static_dir.clone(),
+        config.themes_dir.clone(),
+    ];
+    settings.open = options.open;
+    settings.verbose = !options.quiet;
+    let mut rebuilder = SiteRebuilder::new(config);
+    serve(settings, move |changes: &ChangeSet| {
+        rebuilder.rebuild(changes)
+    })
 }
 
-pub fn run(config: Config, opts: ServeOptions) -> Result<(), ServeError> {
-    let (_, files, _) = crate::build::render_all(&config).map_err(|d| {
-        ServeError::Build(
-            d.iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })?;
-    let map: BTreeMap<String, Contents> = files
-        .into_iter()
-        .map(|f| (f.path.to_string_lossy().replace('\\', "/"), f.contents))
-        .collect();
-    let addr = format!("{}:{}", opts.interface, opts.port);
-    let server = tiny_http::Server::http(&addr)
-        .map_err(|e| ServeError::Bind(addr.clone(), e.to_string()))?;
-    eprintln!("serving at http://{addr}/");
-    for req in server.incoming_requests() {
-        let path = req
-            .url()
-            .split(['?', '#'])
-            .next()
-            .unwrap_or("/")
-            .trim_start_matches('/')
-            .to_string();
-        let key = if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path
+/// Everything `serve` needs besides the rebuild closure.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    pub http: HttpOptions,
+    /// What to watch.
+    pub layout: Layout,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    /// Debounce quiet period and longest wait.
+    pub quiet: Duration,
+    pub max_wait: Duration,
+    /// Print progress to stderr.
+    pub verbose: bool,
+}
+
+impl ServeSettings {
+    /// Defaults: 127.0.0.1:1111, 8 workers, 30 ms debounce; `Copy` sources
+    /// must lie under the site root.
+    pub fn new(layout: Layout) -> ServeSettings {
+        let http = HttpOptions {
+            allowed_roots: vec![layout.root.clone()],
+            ..HttpOptions::default()
         };
-        let body = match map.get(&key) {
-            Some(Contents::Bytes(b)) => Some(b.clone()),
-            Some(Contents::Copy(p)) => std::fs::read(p).ok(),
-            None => None,
-        };
-        let _ = match body {
-            Some(b) => req.respond(tiny_http::Response::from_data(b)),
-            None => req.respond(tiny_http::Response::empty(404)),
-        };
+        ServeSettings {
+            http,
+            layout,
+            open: false,
+            quiet: Debouncer::DEFAULT_QUIET,
+            max_wait: Debouncer::DEFAULT_MAX_WAIT,
+            verbose: true,
+        }
+    }
+}
+
+/// The result a rebuild closure returns.
+pub type RebuildResult = Result<Update, Vec<Diagnostic>>;
+
+/// Serve until the process ends: first build, then rebuild on every change.
+pub fn serve<F>(options: ServeSettings, rebuild: F) -> Result<(), ServeError>
+where
+    F: FnMut(&ChangeSet) -> RebuildResult,
+{
+    let never = AtomicBool::new(false);
+    let (server, mut watcher, mut rebuild) = start(&options, rebuild)?;
+    if options.open {
+        open_browser(&server.url());
+    }
+    watch_loop(&server, &mut watcher, &mut rebuild, &never, options.verbose)
+}
+
+/// `serve` on a background thread, for tests and embedding.
+pub struct Running {
+    server: Arc<Server>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<Result<(), ServeError>>>,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        self.server.url()
+    }
+
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.server.addr()
+    }
+
+    /// Stop watching and serving; returns the watch loop's result.
+    pub fn stop(mut self) -> Result<(), ServeError> {
+        self.halt()
+    }
+
+    fn halt(&mut self) -> Result<(), ServeError> {
+        self.stop.store(true, Ordering::SeqCst);
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(ServeError::Watch("the watch thread panicked".into())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.halt();
+    }
+}
+
+/// Start serving (the first build runs before this returns) and watch on a
+/// background thread.
+pub fn spawn<F>(options: ServeSettings, rebuild: F) -> Result<Running, ServeError>
+where
+    F: FnMut(&ChangeSet) -> RebuildResult + Send + 'static,
+{
+    let (server, mut watcher, mut rebuild) = start(&options, rebuild)?;
+    let server = Arc::new(server);
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let server = Arc::clone(&server);
+        let stop = Arc::clone(&stop);
+        let verbose = options.verbose;
+        std::thread::Builder::new()
+            .name("serve-watch".into())
+            .spawn(move || watch_loop(&server, &mut watcher, &mut rebuild, &stop, verbose))
+            .map_err(|e| ServeError::Watch(e.to_string()))?
+    };
+    Ok(Running {
+        server,
+        stop,
+        thread: Some(thread),
+    })
+}
+
+fn start<F>(options: &ServeSettings, mut rebuild: F) -> Result<(Server, Watcher, F), ServeError>
+where
+    F: FnMut(&ChangeSet) -> RebuildResult,
+{
+    // Watch before the first build so edits made during it are not lost.
+    let watcher = Watcher::new(
+        options.layout.clone(),
+        Debouncer::new(options.quiet, options.max_wait),
+    )
+    .map_err(|e| ServeError::Watch(e.to_string()))?;
+    let server = Server::start(&options.http)?;
+    for note in server.notes() {
+        eprintln!("{note}");
+    }
+    run_build(&server, &mut rebuild, &ChangeSet::full(), options.verbose);
+    eprintln!("Serving at {}", server.url());
+    Ok((server, watcher, rebuild))
+}
+
+fn watch_loop<F>(
+    server: &Server,
+    watcher: &mut Watcher,
+    rebuild: &mut F,
+    stop: &AtomicBool,
+    verbose: bool,
+) -> Result<(), ServeError>
+where
+    F: FnMut(&ChangeSet) -> RebuildResult,
+{
+    while !stop.load(Ordering::SeqCst) {
+        match watcher.next_batch(Duration::from_millis(200)) {
+            Ok(Some(batch)) => {
+                run_build(server, rebuild, &batch, verbose);
+                if let Err(e) = watcher.refresh() {
+                    eprintln!("warning: cannot watch a new folder: {e}");
+                }
+            }
+            Ok(None) => {}
+            Err(watch::WatchError::Notify(message)) => {
+                eprintln!("warning: file watching: {message}");
+            }
+            Err(watch::WatchError::Stopped) => {
+                return Err(ServeError::Watch("the file watcher stopped".into()))
+            }
+        }
     }
     Ok(())
+}
+
+/// Run one rebuild and publish its outcome; returns whether it succeeded.
+fn run_build<F>(server: &Server, rebuild: &mut F, changes: &ChangeSet, verbose: bool) -> bool
+where
+    F: FnMut(&ChangeSet) -> RebuildResult,
+{
+    let started = Instant::now();
+    match rebuild(changes) {
+        Ok(update) => {
+            let files = update.len();
+            server.publish(update);
+            if verbose {
+                eprintln!(
+                    "Built in {} ms ({files} files{})",
+                    started.elapsed().as_millis(),
+                    describe(changes)
+                );
+            }
+            true
+        }
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            eprintln!("Build failed; still serving the last good build.");
+            server.fail(&diagnostics);
+            false
+        }
+    }
+}
+
+fn describe(changes: &ChangeSet) -> String {
+    if changes.needs_full_rebuild() {
+        return String::new();
+    }
+    let names: Vec<String> = changes
+        .kinds
+        .iter()
+        .take(3)
+        .map(|k| match k {
+            ChangeKind::Page(p) | ChangeKind::Section(p) | ChangeKind::Static(p) => {
+                crate::diagnostics::display_path(p)
+            }
+            other => format!("{other:?}").to_lowercase(),
+        })
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; changed: {}", names.join(", "))
+    }
+}
+
+/// Best effort: a missing opener is reported, not fatal.
+fn open_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Err(e) = command.spawn() {
+        eprintln!("warning: cannot open a browser: {e}");
+    }
 }

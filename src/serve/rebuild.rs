@@ -1,0 +1,208 @@
+//! The rebuild step `lorebook serve` runs after each batch of changes.
+//!
+//! - Config or contributors change, or anything that may
+//!   add, remove or reorder pages: the core pipeline (`build::load` +
+//!   `render::render`) into memory, with the theme reloaded only when asked.
+//! - Template-only changes: the kept model rendered again with the reloaded
+//!   theme, without reading content again.
+//! - Body-only edits of existing pages (title, weight, tags, aliases and
+//!   draft flag unchanged): only those pages are parsed again, replaced in
+//!   the kept `Site`, and `render::render_affected` re-renders them with
+//!   their sections, the tag pages, the sitemap and the feed; the snapshot is
+//!   patched.
+//!
+//! Either way the served snapshot changes in one swap, so requests never see
+//! a half-built site.
+
+use std::path::Path;
+
+use super::site_files::Update;
+use super::watch::{ChangeKind, ChangeSet};
+use crate::config::{Config, Overrides};
+use crate::content::{self, Page};
+use crate::diagnostics::{has_errors, Diagnostic};
+use crate::markdown::MarkdownOptions;
+use crate::site::Site;
+use crate::theme::Theme;
+
+/// Keeps what survives between rebuilds.
+pub struct SiteRebuilder {
+    config: Config,
+    theme: Option<Theme>,
+    /// The model of the snapshot being served, when it is known to match.
+    site: Option<Site>,
+    /// Warnings already printed, so each is shown once per change.
+    last_warnings: Vec<Diagnostic>,
+    /// Whether the last rebuild took the per-page path.
+    pub last_was_incremental: bool,
+}
+
+impl SiteRebuilder {
+    pub fn new(config: Config) -> SiteRebuilder {
+        SiteRebuilder {
+            config,
+            theme: None,
+            site: None,
+            last_warnings: Vec::new(),
+            last_was_incremental: false,
+        }
+    }
+
+    /// Rebuild after `changes` (the first call gets [`ChangeSet::full`]).
+    pub fn rebuild(&mut self, changes: &ChangeSet) -> Result<Update, Vec<Diagnostic>> {
+        self.last_was_incremental = false;
+        if changes.kinds.contains(&ChangeKind::Config) {
+            let overrides = Overrides {
+                drafts: self.config.drafts,
+                ..Overrides::default()
+            };
+            self.site = None;
+            self.config = Config::load(&self.config.root, &overrides)?;
+            self.theme = None;
+        }
+        if changes.kinds.contains(&ChangeKind::Template) {
+            self.theme = None;
+        }
+        let theme = match self.theme.take() {
+            Some(theme) => theme,
+            None => Theme::load(&self.config)?,
+        };
+        let templates_only = changes.kinds.iter().all(|k| *k == ChangeKind::Template);
+        let result = match self.pages_only(changes) {
+            _ if templates_only && !changes.is_empty() && self.site.is_some() => {
+                self.rerender(&theme)
+            }
+            Some(pages) if self.site.is_some() => match self.incremental(&theme, &pages) {
+                Some(result) => {
+                    self.last_was_incremental = true;
+                    result
+                }
+                None => self.full(&theme),
+            },
+            _ => self.full(&theme),
+        };
+        self.theme = Some(theme);
+        result
+    }
+
+    /// The changed pages, when a batch holds nothing but page edits.
+    fn pages_only<'a>(&self, changes: &'a ChangeSet) -> Option<Vec<&'a Path>> {
+        changes
+            .kinds
+            .iter()
+            .map(|k| match k {
+                ChangeKind::Page(p) => Some(p.as_path()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn full(&mut self, theme: &Theme) -> Result<Update, Vec<Diagnostic>> {
+        self.site = None;
+        let (site, warnings) = crate::build::load(&self.config)?;
+        let files = crate::render::render(&site, theme)?;
+        self.show_warnings(warnings);
+        self.site = Some(site);
+        Ok(Update::Full(files))
+    }
+
+    /// A template edit: the kept model rendered again with the new theme
+    /// (content is not read again).
+    fn rerender(&mut self, theme: &Theme) -> Result<Update, Vec<Diagnostic>> {
+        let Some(site) = self.site.as_ref() else {
+            return self.full(theme);
+        };
+        crate::render::render(site, theme).map(Update::Full)
+    }
+
+    /// `None` when the edit needs the full pipeline.
+    fn incremental(
+        &mut self,
+        theme: &Theme,
+        pages: &[&Path],
+    ) -> Option<Result<Update, Vec<Diagnostic>>> {
+        let site = self.site.as_mut()?;
+        let opts = MarkdownOptions {
+            highlight: self.config.markdown.highlight,
+            unsafe_html: self.config.markdown.unsafe_html,
+        };
+        let mut replaced = Vec::new();
+        for rel in pages {
+            let rel = rel.to_str()?.replace('\\', "/");
+            let index = site.pages.iter().position(|p| p.source == rel)?;
+            let old = site.pages.get(index)?;
+            let text = std::fs::read_to_string(self.config.content_dir.join(&rel)).ok()?;
+            let loaded = match content::parse_page(&text, &rel, &old.shown_path, &opts) {
+                Ok(loaded) => loaded,
+                // The page stays as it was in the model: the next good edit
+                // replaces it.
+                Err(d) => return Some(Err(vec![d])),
+            };
+            let title = loaded
+                .front
+                .title
+                .clone()
+                .or_else(|| loaded.rendered.title.clone());
+            let same_title = match &title {
+                Some(t) => *t == old.title,
+                None => old.front.title.is_none() && old.rendered.title.is_none(),
+            };
+            let same_shape = same_title
+                && loaded.front.weight == old.front.weight
+                && loaded.front.tags == old.front.tags
+                && loaded.front.aliases == old.front.aliases
+                && loaded.front.draft == old.front.draft
+                && loaded.url == old.url;
+            if !same_shape {
+                return None;
+            }
+            let page = Page {
+                source: loaded.source,
+                shown_path: loaded.shown_path,
+                url: loaded.url,
+                section: old.section.clone(),
+                title: title.unwrap_or_else(|| old.title.clone()),
+                description: loaded
+                    .front
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| loaded.rendered.summary.clone()),
+                front: loaded.front,
+                rendered: loaded.rendered,
+            };
+            replaced.push((index, page));
+        }
+        let mut indexes = Vec::new();
+        for (index, page) in replaced {
+            if let Some(slot) = site.pages.get_mut(index) {
+                *slot = page;
+                indexes.push(index);
+            }
+        }
+        let link_diags = crate::links::check(site);
+        if has_errors(&link_diags) {
+            // The model now holds the edited pages; the next build starts over.
+            self.site = None;
+            return Some(Err(link_diags));
+        }
+        match crate::render::render_affected(site, theme, &indexes) {
+            Ok(files) => Some(Ok(Update::Patch {
+                write: files,
+                remove: Vec::new(),
+            })),
+            Err(d) => {
+                self.site = None;
+                Some(Err(d))
+            }
+        }
+    }
+
+    fn show_warnings(&mut self, warnings: Vec<Diagnostic>) {
+        if warnings != self.last_warnings {
+            for w in &warnings {
+                eprintln!("{w}");
+            }
+            self.last_warnings = warnings;
+        }
+    }
+}
