@@ -168,6 +168,7 @@ impl SiteRebuilder {
                     .clone()
                     .unwrap_or_else(|| loaded.rendered.summary.clone()),
                 front: loaded.front,
+                front_matter_lines: loaded.front_matter_lines,
                 rendered: loaded.rendered,
             };
             replaced.push((index, page));
