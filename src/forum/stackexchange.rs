@@ -1,0 +1,723 @@
+//! Stack Exchange importer: `Posts.xml` (and `Users.xml` when present) from a
+//! data dump, streamed with quick-xml in bounded memory.
+//!
+//! Pass 1 reads only the small attributes of question rows: questions with
+//! an `AcceptedAnswerId` are remembered by id (no bodies), the others become
+//! unanswered questions. Pass 2 picks the bodies of the kept questions and of
+//! their accepted answers, wherever they sit in the file. A `Users.xml` pass
+//! then fetches display names of the authors actually kept. Memory grows with
+//! what is kept, never with the size of the dump.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use quick_xml::encoding::Decoder;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use rayon::prelude::*;
+
+use super::sanitize::Sanitizer;
+use super::{join_url, parse_date, Author, Reply, Thread};
+use crate::config::ForumSource;
+use crate::diagnostics::Diagnostic;
+
+/// Metadata of a question kept in pass 1 (no body).
+#[derive(Debug, Clone)]
+struct QuestionMeta {
+    title: String,
+    tags: Vec<String>,
+    score: i64,
+    created: Option<DateTime<Utc>>,
+    owner: Owner,
+    licence: Option<String>,
+    accepted_id: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Owner {
+    user_id: Option<i64>,
+    display_name: Option<String>,
+}
+
+/// A kept body before sanitizing.
+#[derive(Debug, Clone)]
+struct RawPost {
+    body: String,
+    score: i64,
+    created: Option<DateTime<Utc>>,
+    owner: Owner,
+    licence: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct UserInfo {
+    display_name: String,
+    avatar: Option<String>,
+}
+
+/// The row attributes the importer reads.
+#[derive(Debug, Default)]
+struct Row {
+    id: Option<u64>,
+    post_type: Option<u8>,
+    accepted: Option<u64>,
+    score: i64,
+    created: Option<DateTime<Utc>>,
+    title: Option<String>,
+    tags: Option<String>,
+    owner: Owner,
+    licence: Option<String>,
+    body: Option<String>,
+}
+
+/// Read one Stack Exchange source.
+pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thread> {
+    let Some((posts, users)) = locate(source, diags) else {
+        return Vec::new();
+    };
+
+    // Pass 1: question metadata.
+    let mut kept: BTreeMap<u64, QuestionMeta> = BTreeMap::new();
+    let mut unanswered: Vec<Thread> = Vec::new();
+    let pass1 = stream_rows(&posts, false, |row| {
+        let (Some(id), Some(1)) = (row.id, row.post_type) else {
+            return;
+        };
+        let created = row.created;
+        let licence = row.licence.take().or_else(|| created.map(licence_by_date));
+        let meta = QuestionMeta {
+            title: row.title.take().unwrap_or_default(),
+            tags: parse_tags(row.tags.as_deref().unwrap_or_default()),
+            score: row.score,
+            created,
+            owner: std::mem::take(&mut row.owner),
+            licence,
+            accepted_id: row.accepted.unwrap_or(0),
+        };
+        if row.accepted.is_some() {
+            kept.insert(id, meta);
+        } else {
+            unanswered.push(Thread {
+                id: id.to_string(),
+                url: question_url(source, id),
+                title: meta.title,
+                tags: meta.tags,
+                score: meta.score,
+                asked: meta.created,
+                question_html: String::new(),
+                question_author: None,
+                accepted: Vec::new(),
+                licence: meta.licence,
+                file: posts.clone(),
+            });
+        }
+    });
+    if let Err(d) = pass1 {
+        diags.push(d);
+        return Vec::new();
+    }
+
+    // Pass 2: bodies of kept questions and their accepted answers.
+    let answer_of: HashMap<u64, u64> = kept.iter().map(|(q, m)| (m.accepted_id, *q)).collect();
+    let mut question_bodies: HashMap<u64, RawPost> = HashMap::new();
+    let mut answers: HashMap<u64, (u64, RawPost)> = HashMap::new();
+    let mut too_low: BTreeSet<u64> = BTreeSet::new();
+    let pass2 = stream_rows(&posts, true, |row| {
+        let Some(id) = row.id else { return };
+        let raw = |row: &mut Row| RawPost {
+            body: row.body.take().unwrap_or_default(),
+            score: row.score,
+            created: row.created,
+            owner: std::mem::take(&mut row.owner),
+            licence: row
+                .licence
+                .take()
+                .or_else(|| row.created.map(licence_by_date)),
+        };
+        if row.post_type == Some(2) {
+            if let Some(&q) = answer_of.get(&id) {
+                if row.score < source.min_score {
+                    too_low.insert(q);
+                    question_bodies.remove(&q);
+                } else {
+                    answers.insert(q, (id, raw(row)));
+                }
+            }
+        } else if row.post_type == Some(1) && kept.contains_key(&id) && !too_low.contains(&id) {
+            question_bodies.insert(id, raw(row));
+        }
+    });
+    if let Err(d) = pass2 {
+        diags.push(d);
+        return Vec::new();
+    }
+
+    let missing: Vec<u64> = kept
+        .keys()
+        .filter(|q| !answers.contains_key(q) && !too_low.contains(q))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(5).map(u64::to_string).collect();
+        diags.push(Diagnostic::warning(
+            &posts,
+            format!(
+                "{} question(s) have an AcceptedAnswerId whose answer is not in this file (e.g. {}); they are skipped",
+                missing.len(),
+                shown.join(", ")
+            ),
+        ));
+    }
+
+    // Users.xml: only the authors actually kept.
+    let mut wanted: BTreeSet<i64> = BTreeSet::new();
+    for (q, (_, a)) in &answers {
+        wanted.extend(a.owner.user_id);
+        if let Some(meta) = kept.get(q) {
+            wanted.extend(meta.owner.user_id);
+        }
+    }
+    let users = match users {
+        Some(path) => match read_users(&path, &wanted) {
+            Ok(u) => u,
+            Err(d) => {
+                diags.push(d);
+                HashMap::new()
+            }
+        },
+        None => HashMap::new(),
+    };
+
+    // Sanitize in parallel, then assemble in id order.
+    let sanitizer = Sanitizer::new(source.url.as_deref());
+    let mut pairs: Vec<(u64, QuestionMeta, Option<RawPost>, u64, RawPost)> = Vec::new();
+    for (q, meta) in kept {
+        if let Some((aid, answer)) = answers.remove(&q) {
+            let question = question_bodies.remove(&q);
+            pairs.push((q, meta, question, aid, answer));
+        }
+    }
+    let mut threads: Vec<Thread> = pairs
+        .into_par_iter()
+        .map(|(q, meta, question, aid, answer)| {
+            let q_author = author(&meta.owner, &users, source);
+            let reply = Reply {
+                html: sanitizer.clean(&answer.body),
+                author: author(&answer.owner, &users, source),
+                score: answer.score,
+                date: answer.created,
+                accepted_at: None,
+                url: source
+                    .url
+                    .as_deref()
+                    .map(|u| join_url(u, &format!("a/{aid}"))),
+                licence: answer.licence,
+            };
+            Thread {
+                id: q.to_string(),
+                url: question_url(source, q),
+                title: meta.title,
+                tags: meta.tags,
+                score: meta.score,
+                asked: meta.created,
+                question_html: question
+                    .as_ref()
+                    .map(|p| sanitizer.clean(&p.body))
+                    .unwrap_or_default(),
+                question_author: Some(q_author),
+                accepted: vec![reply],
+                licence: question.and_then(|p| p.licence).or(meta.licence),
+                file: posts.clone(),
+            }
+        })
+        .collect();
+    threads.extend(unanswered);
+    threads
+}
+
+/// `Posts.xml` and the optional `Users.xml` of a source: `path` is the dump's
+/// folder or its `Posts.xml` (a sibling `Users.xml` is used when present).
+fn locate(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Option<(PathBuf, Option<PathBuf>)> {
+    let path = &source.path;
+    if path.is_dir() {
+        let posts = path.join("Posts.xml");
+        if !posts.is_file() {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    format!("forum source `{}` has no Posts.xml here", source.name),
+                )
+                .with_hint("point `path:` at the unpacked dump folder or at its Posts.xml"),
+            );
+            return None;
+        }
+        let users = path.join("Users.xml");
+        return Some((posts, users.is_file().then_some(users)));
+    }
+    if !path.is_file() {
+        diags.push(
+            Diagnostic::error(path, format!("cannot find forum export `{}`", source.name))
+                .with_hint("check `path:` of this source in lorebook.yaml"),
+        );
+        return None;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let users = name
+        .and_then(|n| n.strip_suffix("Posts.xml").map(|p| format!("{p}Users.xml")))
+        .map(|n| path.with_file_name(n))
+        .filter(|p| p.is_file());
+    Some((path.clone(), users))
+}
+
+/// Stream the `<row>` elements of a dump file, calling `each` with the parsed
+/// attributes. Bodies are decoded only when `bodies` is set. A syntax error
+/// or a truncated file becomes a diagnostic at its line.
+fn stream_rows(
+    path: &Path,
+    bodies: bool,
+    mut each: impl FnMut(&mut Row),
+) -> Result<(), Diagnostic> {
+    let file =
+        File::open(path).map_err(|e| Diagnostic::error(path, format!("cannot read file: {e}")))?;
+    let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 20, file));
+    let mut buf = Vec::with_capacity(64 * 1024);
+    let mut depth = 0usize;
+    let mut root_seen = false;
+    loop {
+        buf.clear();
+        let event = reader.read_event_into(&mut buf);
+        match event {
+            Ok(Event::Empty(e)) => {
+                if e.local_name().as_ref() == b"row" {
+                    let mut row = parse_row(&e, bodies, reader.decoder())
+                        .map_err(|msg| error_at(path, reader.buffer_position(), &msg))?;
+                    each(&mut row);
+                }
+            }
+            Ok(Event::Start(e)) => {
+                root_seen = true;
+                depth += 1;
+                if e.local_name().as_ref() == b"row" {
+                    let mut row = parse_row(&e, bodies, reader.decoder())
+                        .map_err(|msg| error_at(path, reader.buffer_position(), &msg))?;
+                    each(&mut row);
+                }
+            }
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) => {
+                if depth > 0 || !root_seen {
+                    let what = if root_seen {
+                        "file ends before its closing tag (truncated?)"
+                    } else {
+                        "no XML root element (empty or truncated file?)"
+                    };
+                    return Err(error_at(path, reader.buffer_position(), what));
+                }
+                return Ok(());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                return Err(error_at(
+                    path,
+                    reader.error_position(),
+                    &format!("invalid XML: {e}"),
+                ))
+            }
+        }
+    }
+}
+
+fn parse_row(e: &BytesStart<'_>, bodies: bool, decoder: Decoder) -> Result<Row, String> {
+    let mut row = Row::default();
+    for attr in e.attributes().with_checks(false) {
+        let attr = attr.map_err(|err| format!("invalid XML attribute: {err}"))?;
+        let text = || -> Result<String, String> {
+            attr.decode_and_unescape_value(decoder)
+                .map(|c| c.into_owned())
+                .map_err(|err| format!("invalid attribute value: {err}"))
+        };
+        let raw = || std::str::from_utf8(&attr.value).ok();
+        match attr.key.as_ref() {
+            b"Id" => row.id = raw().and_then(|v| v.parse().ok()),
+            b"PostTypeId" => row.post_type = raw().and_then(|v| v.parse().ok()),
+            b"AcceptedAnswerId" => row.accepted = raw().and_then(|v| v.parse().ok()),
+            b"Score" => row.score = raw().and_then(|v| v.parse().ok()).unwrap_or(0),
+            b"CreationDate" => row.created = raw().and_then(parse_date),
+            b"OwnerUserId" => row.owner.user_id = raw().and_then(|v| v.parse().ok()),
+            b"OwnerDisplayName" => row.owner.display_name = Some(text()?),
+            b"ContentLicense" => row.licence = Some(text()?),
+            b"Title" => row.title = Some(text()?),
+            b"Tags" => row.tags = Some(text()?),
+            b"Body" if bodies => row.body = Some(text()?),
+            _ => {}
+        }
+    }
+    Ok(row)
+}
+
+/// Read the wanted users' names and avatars from `Users.xml`.
+fn read_users(path: &Path, wanted: &BTreeSet<i64>) -> Result<HashMap<i64, UserInfo>, Diagnostic> {
+    let file =
+        File::open(path).map_err(|e| Diagnostic::error(path, format!("cannot read file: {e}")))?;
+    let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 20, file));
+    let mut buf = Vec::new();
+    let mut users = HashMap::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == b"row" => {
+                let mut id = None;
+                let mut info = UserInfo::default();
+                for attr in e.attributes().with_checks(false).flatten() {
+                    match attr.key.as_ref() {
+                        b"Id" => {
+                            id = std::str::from_utf8(&attr.value)
+                                .ok()
+                                .and_then(|v| v.parse::<i64>().ok());
+                            if !id.is_some_and(|i| wanted.contains(&i)) {
+                                break;
+                            }
+                        }
+                        b"DisplayName" => {
+                            if let Ok(v) = attr.decode_and_unescape_value(reader.decoder()) {
+                                info.display_name = v.into_owned();
+                            }
+                        }
+                        b"ProfileImageUrl" => {
+                            if let Ok(v) = attr.decode_and_unescape_value(reader.decoder()) {
+                                info.avatar = Some(v.into_owned()).filter(|s| !s.is_empty());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(id) = id.filter(|i| wanted.contains(i)) {
+                    users.insert(id, info);
+                }
+            }
+            Ok(Event::Eof) => return Ok(users),
+            Ok(_) => {}
+            Err(e) => {
+                return Err(error_at(
+                    path,
+                    reader.error_position(),
+                    &format!("invalid XML: {e}"),
+                ))
+            }
+        }
+    }
+}
+
+/// A diagnostic at the line holding byte `offset` of a (possibly huge) file,
+/// found by counting newlines in a second read.
+fn error_at(path: &Path, offset: u64, message: &str) -> Diagnostic {
+    let (line, col) = line_of_offset(path, offset).unwrap_or((0, 0));
+    Diagnostic::error(path, message.to_string())
+        .at(line, col)
+        .with_hint(format!("at byte offset {offset}"))
+}
+
+fn line_of_offset(path: &Path, offset: u64) -> Option<(usize, usize)> {
+    let file = File::open(path).ok()?;
+    let mut reader = BufReader::new(file.take(offset));
+    let mut line = 1;
+    let mut col = 1;
+    loop {
+        let chunk = reader.fill_buf().ok()?;
+        if chunk.is_empty() {
+            return Some((line, col));
+        }
+        for &b in chunk {
+            if b == b'\n' {
+                line += 1;
+                col = 1;
+            } else if b & 0xC0 != 0x80 {
+                col += 1;
+            }
+        }
+        let n = chunk.len();
+        reader.consume(n);
+    }
+}
+
+/// Tags in the old `<a><b>` form or the new `|a|b|` form.
+fn parse_tags(raw: &str) -> Vec<String> {
+    raw.split(['<', '>', '|'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Stack Exchange's licence for a post without `ContentLicense`, by date.
+fn licence_by_date(date: DateTime<Utc>) -> String {
+    let day = date.date_naive();
+    let v3 = NaiveDate::from_ymd_opt(2011, 4, 8);
+    let v4 = NaiveDate::from_ymd_opt(2018, 5, 2);
+    let version = if v3.is_some_and(|d| day < d) {
+        "2.5"
+    } else if v4.is_some_and(|d| day < d) {
+        "3.0"
+    } else {
+        "4.0"
+    };
+    format!("CC BY-SA {version}")
+}
+
+fn question_url(source: &ForumSource, id: u64) -> Option<String> {
+    source
+        .url
+        .as_deref()
+        .map(|u| join_url(u, &format!("questions/{id}")))
+}
+
+fn author(owner: &Owner, users: &HashMap<i64, UserInfo>, source: &ForumSource) -> Author {
+    let profile = |id: i64| {
+        source
+            .url
+            .as_deref()
+            .map(|u| join_url(u, &format!("users/{id}")))
+    };
+    match owner.user_id {
+        Some(-1) => Author {
+            username: "-1".into(),
+            display_name: "Community".into(),
+            profile_url: profile(-1),
+            avatar_url: None,
+        },
+        Some(id) => {
+            let info = users.get(&id);
+            let display_name = info
+                .map(|u| u.display_name.clone())
+                .filter(|n| !n.is_empty())
+                .or_else(|| owner.display_name.clone().filter(|n| !n.is_empty()))
+                .unwrap_or_else(|| format!("user{id}"));
+            Author {
+                username: id.to_string(),
+                display_name,
+                profile_url: profile(id),
+                avatar_url: info.and_then(|u| u.avatar.clone()),
+            }
+        }
+        // A deleted user: only the name the dump kept, no profile to link.
+        None => {
+            let name = owner
+                .display_name
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "deleted user".into());
+            Author {
+                username: name.clone(),
+                display_name: name,
+                profile_url: None,
+                avatar_url: None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ForumKind;
+    use crate::forum::test_support::{folder, source};
+
+    const FIX: &str = "../shared/fixtures/forum/stackexchange";
+
+    fn run(src: &ForumSource) -> (Vec<Thread>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut t = read(src, &mut diags);
+        t.sort_by_key(|t| t.id.parse::<u64>().unwrap_or(0));
+        (t, diags)
+    }
+
+    fn answered(t: &[Thread]) -> Vec<&str> {
+        t.iter()
+            .filter(|t| !t.accepted.is_empty())
+            .map(|t| t.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn reads_old_dump_fixture_with_licence_by_date() {
+        let src = source(
+            ForumKind::Stackexchange,
+            "so",
+            &format!("{FIX}/posts-words-counter_Posts.xml"),
+            Some("https://stackoverflow.com"),
+        );
+        let (threads, diags) = run(&src);
+        assert_eq!(answered(&threads), ["4"]);
+        let q = &threads[0];
+        assert_eq!(
+            q.title,
+            "When setting a form's opacity should I use a decimal or double?"
+        );
+        assert_eq!(
+            q.tags,
+            ["c#", "winforms", "type-conversion", "decimal", "opacity"]
+        );
+        assert_eq!(q.score, 398);
+        assert_eq!(q.licence.as_deref(), Some("CC BY-SA 2.5"));
+        assert_eq!(
+            q.url.as_deref(),
+            Some("https://stackoverflow.com/questions/4")
+        );
+        assert!(
+            q.question_html.contains("<p>I want to use a track-bar"),
+            "{}",
+            q.question_html
+        );
+        let a = &q.accepted[0];
+        assert_eq!(a.score, 295);
+        assert_eq!(a.licence.as_deref(), Some("CC BY-SA 2.5"));
+        assert_eq!(a.author.display_name, "user9");
+        assert_eq!(
+            a.author.profile_url.as_deref(),
+            Some("https://stackoverflow.com/users/9")
+        );
+        assert_eq!(a.url.as_deref(), Some("https://stackoverflow.com/a/7"));
+        // Q 14 has no accepted answer: unanswered; the six questions whose
+        // answers are missing are reported once.
+        let unanswered: Vec<_> = threads
+            .iter()
+            .filter(|t| t.accepted.is_empty())
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(unanswered, ["14"]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].message.starts_with("6 question(s)"),
+            "{}",
+            diags[0].message
+        );
+    }
+
+    #[test]
+    fn reads_content_license_fixture() {
+        let src = source(
+            ForumKind::Stackexchange,
+            "so",
+            &format!("{FIX}/codesearch-ai_Posts.xml"),
+            None,
+        );
+        let (threads, _) = run(&src);
+        assert_eq!(answered(&threads), ["4"]);
+        let q = &threads[0];
+        assert_eq!(q.licence.as_deref(), Some("CC BY-SA 4.0"));
+        assert_eq!(q.accepted[0].licence.as_deref(), Some("CC BY-SA 4.0"));
+        assert_eq!(q.title, "How to convert a Decimal to a Double in C#?");
+    }
+
+    #[test]
+    fn licence_follows_date_boundaries() {
+        let d = |s: &str| parse_date(s).unwrap();
+        assert_eq!(licence_by_date(d("2011-04-07T23:59:59")), "CC BY-SA 2.5");
+        assert_eq!(licence_by_date(d("2011-04-08T00:00:00")), "CC BY-SA 3.0");
+        assert_eq!(licence_by_date(d("2018-05-01T23:00:00")), "CC BY-SA 3.0");
+        assert_eq!(licence_by_date(d("2018-05-02T00:00:00")), "CC BY-SA 4.0");
+    }
+
+    #[test]
+    fn parses_both_tag_forms() {
+        assert_eq!(parse_tags("<sync><api-keys>"), ["sync", "api-keys"]);
+        assert_eq!(parse_tags("|sync|api-keys|"), ["sync", "api-keys"]);
+        assert!(parse_tags("").is_empty());
+    }
+
+    const DUMP: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<posts>
+  <row Id="21" PostTypeId="2" ParentId="20" CreationDate="2024-01-02T00:00:00.000" Score="-3" Body="&lt;p&gt;Use &lt;code&gt;relay sync --force&lt;/code&gt;&lt;/p&gt;&lt;script&gt;bad()&lt;/script&gt;" OwnerDisplayName="gone_user" ContentLicense="CC BY-SA 4.0" />
+  <row Id="20" PostTypeId="1" AcceptedAnswerId="21" CreationDate="2024-01-01T00:00:00.000" Score="5" Body="&lt;p onclick=&quot;x()&quot;&gt;Synchronisation bloquée à 99 %&lt;/p&gt;" OwnerUserId="-1" Title="Synchronisation bloquée — 同期が止まる" Tags="|sync|desktop|" />
+  <row Id="30" PostTypeId="1" CreationDate="2024-01-03T00:00:00.000" Score="2" Body="&lt;p&gt;x&lt;/p&gt;" OwnerUserId="5" Title="Unanswered one" Tags="&lt;api&gt;" />
+  <row Id="40" PostTypeId="1" AcceptedAnswerId="41" CreationDate="2024-01-03T00:00:00.000" Score="2" Body="&lt;p&gt;q40&lt;/p&gt;" OwnerUserId="5" Title="Forty" Tags="&lt;api&gt;" />
+  <row Id="41" PostTypeId="2" ParentId="40" CreationDate="2024-01-04T00:00:00.000" Score="8" Body="&lt;p&gt;a41&lt;/p&gt;" OwnerUserId="5" />
+</posts>
+"#;
+
+    const USERS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<users>
+  <row Id="-1" DisplayName="Community" />
+  <row Id="5" DisplayName="Zoë Ångström" ProfileImageUrl="https://i.example/5.png" />
+  <row Id="6" DisplayName="Not needed" />
+</users>
+"#;
+
+    #[test]
+    fn answer_before_question_deleted_author_negative_score_and_users() {
+        let dir = folder(&[("Posts.xml", DUMP), ("Users.xml", USERS)]);
+        let mut src = source(
+            ForumKind::Stackexchange,
+            "se",
+            "x",
+            Some("https://relay.stackexchange.example/"),
+        );
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(answered(&threads), ["20", "40"]);
+        let q = &threads[0];
+        assert_eq!(q.title, "Synchronisation bloquée — 同期が止まる");
+        assert_eq!(q.tags, ["sync", "desktop"]);
+        assert_eq!(q.question_html, "<p>Synchronisation bloquée à 99 %</p>");
+        let qa = q.question_author.as_ref().unwrap();
+        assert_eq!(qa.display_name, "Community");
+        let a = &q.accepted[0];
+        assert_eq!(a.score, -3);
+        assert_eq!(a.html, "<p>Use <code>relay sync --force</code></p>");
+        assert_eq!(a.author.display_name, "gone_user");
+        assert_eq!(a.author.profile_url, None);
+        let forty = &threads[2];
+        assert_eq!(forty.id, "40");
+        assert_eq!(forty.accepted[0].author.display_name, "Zoë Ångström");
+        assert_eq!(
+            forty.accepted[0].author.avatar_url.as_deref(),
+            Some("https://i.example/5.png")
+        );
+        assert_eq!(threads[1].id, "30");
+        assert!(threads[1].accepted.is_empty());
+    }
+
+    #[test]
+    fn min_score_skips_low_answers_and_their_question_bodies() {
+        let dir = folder(&[("Posts.xml", DUMP)]);
+        let mut src = source(ForumKind::Stackexchange, "se", "x", None);
+        src.path = dir.path().to_path_buf();
+        src.min_score = 0;
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(answered(&threads), ["40"]);
+    }
+
+    #[test]
+    fn truncated_xml_reports_the_line() {
+        let cut = &DUMP[..DUMP.find("<row Id=\"30\"").unwrap() + 40];
+        let dir = folder(&[("Posts.xml", cut)]);
+        let mut src = source(ForumKind::Stackexchange, "se", "x", None);
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert!(threads.is_empty());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].path.ends_with("Posts.xml"));
+        assert_eq!(diags[0].line, 5, "{:?}", diags[0]);
+    }
+
+    #[test]
+    fn missing_closing_root_is_truncation() {
+        let cut = &DUMP[..DUMP.find("</posts>").unwrap()];
+        let dir = folder(&[("Posts.xml", cut)]);
+        let mut src = source(ForumKind::Stackexchange, "se", "x", None);
+        src.path = dir.path().to_path_buf();
+        let (_, diags) = run(&src);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].message.contains("truncated"),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(diags[0].line, 8);
+    }
+}
