@@ -196,7 +196,7 @@ fn read_topic(
         question_author: first.map(|p| author(p, url)),
         accepted,
         licence: None,
-        file: file.to_path_buf(),
+        file: file.into(),
     })
 }
 

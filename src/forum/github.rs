@@ -298,7 +298,7 @@ fn thread(
         question_author: Some(to_author(author.or(user), source)),
         accepted,
         licence: None,
-        file: file.to_path_buf(),
+        file: file.into(),
     })
 }
 

@@ -118,7 +118,7 @@ pub(crate) struct Thread {
     pub accepted: Vec<Reply>,
     pub licence: Option<String>,
     /// File the thread came from, for duplicate-id diagnostics.
-    pub file: PathBuf,
+    pub file: std::sync::Arc<Path>,
 }
 
 /// Read every source. Returns what could be read and a diagnostic for each
@@ -129,7 +129,9 @@ pub fn load(sources: &[ForumSource]) -> (ForumData, Vec<Diagnostic>) {
     for source in sources {
         let threads = match source.kind {
             ForumKind::Discourse => discourse::read(source, &mut diags),
-            ForumKind::Stackexchange => stackexchange::read(source, &mut diags),
+            ForumKind::Stackexchange => {
+                stackexchange::read(source, &mut diags, &mut data.unanswered)
+            }
             ForumKind::GithubDiscussions => github::read(source, &mut diags),
             ForumKind::Lorebook => native::read(source, &mut diags),
         };
@@ -163,7 +165,7 @@ fn fold(
         if !seen.insert(thread.id.clone()) {
             diags.push(
                 Diagnostic::warning(
-                    &thread.file,
+                    thread.file.to_path_buf(),
                     format!(
                         "question `{}` appears more than once in forum source `{}`; keeping the first",
                         thread.id, source.name
@@ -429,7 +431,7 @@ mod tests {
                 })
                 .collect(),
             licence: None,
-            file: PathBuf::from("f"),
+            file: Path::new("f").into(),
         }
     }
 

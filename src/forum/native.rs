@@ -160,7 +160,7 @@ fn thread(
         question_author: q.author.as_ref().map(|a| to_author(Some(a))),
         accepted,
         licence: None,
-        file: file.to_path_buf(),
+        file: file.into(),
     }
 }
 

@@ -8,10 +8,11 @@
 //! then fetches display names of the authors actually kept. Memory grows with
 //! what is kept, never with the size of the dump.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use quick_xml::encoding::Decoder;
@@ -20,20 +21,17 @@ use quick_xml::Reader;
 use rayon::prelude::*;
 
 use super::sanitize::Sanitizer;
-use super::{join_url, parse_date, Author, Reply, Thread};
+use super::{join_url, parse_date, Author, Question, Reply, Thread};
 use crate::config::ForumSource;
 use crate::diagnostics::Diagnostic;
 
-/// Metadata of a question kept in pass 1 (no body).
-#[derive(Debug, Clone)]
-struct QuestionMeta {
-    title: String,
-    tags: Vec<String>,
-    score: i64,
-    created: Option<DateTime<Utc>>,
-    owner: Owner,
-    licence: Option<String>,
-    accepted_id: u64,
+/// What pass 1 learns about an accepted answer.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    question: u64,
+    /// `Some(passes min_score)` once the answer row was seen after its
+    /// question; `None` when unknown (missing, or listed before the question).
+    score_ok: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -42,9 +40,11 @@ struct Owner {
     display_name: Option<String>,
 }
 
-/// A kept body before sanitizing.
+/// A kept row before sanitizing.
 #[derive(Debug, Clone)]
 struct RawPost {
+    title: String,
+    tags: Vec<String>,
     body: String,
     score: i64,
     created: Option<DateTime<Utc>>,
@@ -64,7 +64,7 @@ struct Row {
     id: Option<u64>,
     post_type: Option<u8>,
     accepted: Option<u64>,
-    score: i64,
+    score: Option<i64>,
     created: Option<DateTime<Utc>>,
     title: Option<String>,
     tags: Option<String>,
@@ -73,94 +73,141 @@ struct Row {
     body: Option<String>,
 }
 
+impl Row {
+    fn into_raw(self) -> RawPost {
+        let created = self.created;
+        RawPost {
+            title: self.title.unwrap_or_default(),
+            tags: parse_tags(self.tags.as_deref().unwrap_or_default()),
+            body: self.body.unwrap_or_default(),
+            score: self.score.unwrap_or(0),
+            created,
+            owner: self.owner,
+            licence: self.licence.or_else(|| created.map(licence_by_date)),
+        }
+    }
+}
+
+/// How much of a row to decode, decided from its first attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// Stop reading the row's attributes.
+    Nothing,
+    /// Everything but the body (unanswered questions).
+    Meta,
+    /// Everything.
+    All,
+}
+
 /// Read one Stack Exchange source.
-pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thread> {
+/// Questions without an accepted answer go straight to `unanswered` (already
+/// in their final, compact form: a dump can hold millions of them).
+pub(crate) fn read(
+    source: &ForumSource,
+    diags: &mut Vec<Diagnostic>,
+    unanswered: &mut Vec<Question>,
+) -> Vec<Thread> {
     let Some((posts, users)) = locate(source, diags) else {
         return Vec::new();
     };
+    let file: Arc<Path> = Arc::from(posts.as_path());
 
-    // Pass 1: question metadata.
-    let mut kept: BTreeMap<u64, QuestionMeta> = BTreeMap::new();
-    let mut unanswered: Vec<Thread> = Vec::new();
-    let pass1 = stream_rows(&posts, false, |row| {
-        let (Some(id), Some(1)) = (row.id, row.post_type) else {
-            return;
-        };
-        let created = row.created;
-        let licence = row.licence.take().or_else(|| created.map(licence_by_date));
-        let meta = QuestionMeta {
-            title: row.title.take().unwrap_or_default(),
-            tags: parse_tags(row.tags.as_deref().unwrap_or_default()),
-            score: row.score,
-            created,
-            owner: std::mem::take(&mut row.owner),
-            licence,
-            accepted_id: row.accepted.unwrap_or(0),
-        };
-        if row.accepted.is_some() {
-            kept.insert(id, meta);
-        } else {
-            unanswered.push(Thread {
-                id: id.to_string(),
-                url: question_url(source, id),
-                title: meta.title,
-                tags: meta.tags,
-                score: meta.score,
-                asked: meta.created,
-                question_html: String::new(),
-                question_author: None,
-                accepted: Vec::new(),
-                licence: meta.licence,
-                file: posts.clone(),
-            });
-        }
-    });
+    // Pass 1: which answers are accepted (ids only) and, when the answer
+    // comes after its question, whether it passes min_score.
+    let mut pending: HashMap<u64, Pending> = HashMap::new();
+    let pass1 = stream_rows(
+        &posts,
+        |_| Want::Nothing,
+        |row| match (row.id, row.post_type) {
+            (Some(q), Some(1)) => {
+                if let Some(a) = row.accepted {
+                    pending.insert(
+                        a,
+                        Pending {
+                            question: q,
+                            score_ok: None,
+                        },
+                    );
+                }
+            }
+            (Some(a), Some(2)) => {
+                if let (Some(p), Some(score)) = (pending.get_mut(&a), row.score) {
+                    p.score_ok = Some(score >= source.min_score);
+                }
+            }
+            _ => {}
+        },
+    );
     if let Err(d) = pass1 {
         diags.push(d);
         return Vec::new();
     }
+    pending.retain(|_, p| p.score_ok != Some(false));
+    let answer_of: HashMap<u64, u64> = pending.iter().map(|(a, p)| (*a, p.question)).collect();
+    let wanted_questions: HashMap<u64, u64> =
+        pending.iter().map(|(a, p)| (p.question, *a)).collect();
+    drop(pending);
 
-    // Pass 2: bodies of kept questions and their accepted answers.
-    let answer_of: HashMap<u64, u64> = kept.iter().map(|(q, m)| (m.accepted_id, *q)).collect();
-    let mut question_bodies: HashMap<u64, RawPost> = HashMap::new();
+    // Pass 2: the kept questions and answers in full, the unanswered
+    // questions without their bodies.
+    let mut questions: HashMap<u64, RawPost> = HashMap::new();
     let mut answers: HashMap<u64, (u64, RawPost)> = HashMap::new();
     let mut too_low: BTreeSet<u64> = BTreeSet::new();
-    let pass2 = stream_rows(&posts, true, |row| {
-        let Some(id) = row.id else { return };
-        let raw = |row: &mut Row| RawPost {
-            body: row.body.take().unwrap_or_default(),
-            score: row.score,
-            created: row.created,
-            owner: std::mem::take(&mut row.owner),
-            licence: row
-                .licence
-                .take()
-                .or_else(|| row.created.map(licence_by_date)),
+    let first_unanswered = unanswered.len();
+    let decide = |row: &Row| match (row.id, row.post_type) {
+        (Some(_), Some(1)) if row.accepted.is_none() => Want::Meta,
+        (Some(id), Some(1)) if wanted_questions.contains_key(&id) => Want::All,
+        (Some(id), Some(2)) if answer_of.contains_key(&id) => Want::All,
+        _ => Want::Nothing,
+    };
+    let pass2 = stream_rows(&posts, decide, |row| {
+        let (Some(id), Some(kind)) = (row.id, row.post_type) else {
+            return;
         };
-        if row.post_type == Some(2) {
+        if kind == 1 && row.accepted.is_none() {
+            let raw = std::mem::take(row).into_raw();
+            unanswered.push(Question {
+                id: format!("{}:{id}", source.name),
+                source: source.name.clone(),
+                url: question_url(source, id),
+                title: raw.title,
+                tags: raw.tags,
+                score: raw.score,
+                asked: raw.created,
+            });
+        } else if kind == 1 && wanted_questions.contains_key(&id) && !too_low.contains(&id) {
+            questions.insert(id, std::mem::take(row).into_raw());
+        } else if kind == 2 {
             if let Some(&q) = answer_of.get(&id) {
-                if row.score < source.min_score {
+                if row.score.unwrap_or(0) < source.min_score {
                     too_low.insert(q);
-                    question_bodies.remove(&q);
+                    questions.remove(&q);
                 } else {
-                    answers.insert(q, (id, raw(row)));
+                    answers.insert(q, (id, std::mem::take(row).into_raw()));
                 }
             }
-        } else if row.post_type == Some(1) && kept.contains_key(&id) && !too_low.contains(&id) {
-            question_bodies.insert(id, raw(row));
         }
     });
     if let Err(d) = pass2 {
         diags.push(d);
+        unanswered.truncate(first_unanswered);
         return Vec::new();
     }
+    // Dumps are in id order already; make sure of it cheaply.
+    unanswered[first_unanswered..].sort_by_key(|q| {
+        q.id.rsplit(':')
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(u64::MAX)
+    });
 
-    let missing: Vec<u64> = kept
+    let mut missing: Vec<u64> = wanted_questions
         .keys()
         .filter(|q| !answers.contains_key(q) && !too_low.contains(q))
         .copied()
         .collect();
     if !missing.is_empty() {
+        missing.sort_unstable();
         let shown: Vec<String> = missing.iter().take(5).map(u64::to_string).collect();
         diags.push(Diagnostic::warning(
             &posts,
@@ -173,15 +220,15 @@ pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thr
     }
 
     // Users.xml: only the authors actually kept.
-    let mut wanted: BTreeSet<i64> = BTreeSet::new();
+    let mut wanted_users: BTreeSet<i64> = BTreeSet::new();
     for (q, (_, a)) in &answers {
-        wanted.extend(a.owner.user_id);
-        if let Some(meta) = kept.get(q) {
-            wanted.extend(meta.owner.user_id);
+        wanted_users.extend(a.owner.user_id);
+        if let Some(question) = questions.get(q) {
+            wanted_users.extend(question.owner.user_id);
         }
     }
     let users = match users {
-        Some(path) => match read_users(&path, &wanted) {
+        Some(path) => match read_users(&path, &wanted_users) {
             Ok(u) => u,
             Err(d) => {
                 diags.push(d);
@@ -191,19 +238,16 @@ pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thr
         None => HashMap::new(),
     };
 
-    // Sanitize in parallel, then assemble in id order.
+    // Sanitize in parallel, in id order.
     let sanitizer = Sanitizer::new(source.url.as_deref());
-    let mut pairs: Vec<(u64, QuestionMeta, Option<RawPost>, u64, RawPost)> = Vec::new();
-    for (q, meta) in kept {
-        if let Some((aid, answer)) = answers.remove(&q) {
-            let question = question_bodies.remove(&q);
-            pairs.push((q, meta, question, aid, answer));
-        }
-    }
-    let mut threads: Vec<Thread> = pairs
+    let mut pairs: Vec<(u64, RawPost, u64, RawPost)> = answers
+        .into_iter()
+        .filter_map(|(q, (aid, answer))| Some((q, questions.remove(&q)?, aid, answer)))
+        .collect();
+    pairs.sort_unstable_by_key(|p| p.0);
+    pairs
         .into_par_iter()
-        .map(|(q, meta, question, aid, answer)| {
-            let q_author = author(&meta.owner, &users, source);
+        .map(|(q, question, aid, answer)| {
             let reply = Reply {
                 html: sanitizer.clean(&answer.body),
                 author: author(&answer.owner, &users, source),
@@ -219,23 +263,18 @@ pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thr
             Thread {
                 id: q.to_string(),
                 url: question_url(source, q),
-                title: meta.title,
-                tags: meta.tags,
-                score: meta.score,
-                asked: meta.created,
-                question_html: question
-                    .as_ref()
-                    .map(|p| sanitizer.clean(&p.body))
-                    .unwrap_or_default(),
-                question_author: Some(q_author),
+                question_html: sanitizer.clean(&question.body),
+                question_author: Some(author(&question.owner, &users, source)),
+                title: question.title,
+                tags: question.tags,
+                score: question.score,
+                asked: question.created,
                 accepted: vec![reply],
-                licence: question.and_then(|p| p.licence).or(meta.licence),
-                file: posts.clone(),
+                licence: question.licence,
+                file: file.clone(),
             }
         })
-        .collect();
-    threads.extend(unanswered);
-    threads
+        .collect()
 }
 
 /// `Posts.xml` and the optional `Users.xml` of a source: `path` is the dump's
@@ -273,11 +312,14 @@ fn locate(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Option<(PathBuf,
 }
 
 /// Stream the `<row>` elements of a dump file, calling `each` with the parsed
-/// attributes. Bodies are decoded only when `bodies` is set. A syntax error
-/// or a truncated file becomes a diagnostic at its line.
+/// attributes. `decide` sees the row's first attributes (everything before
+/// the first text attribute: `Id`, `PostTypeId`, `AcceptedAnswerId`,
+/// `Score`... in dump order) and says how much more to decode, so rows that
+/// are not kept cost no unescaping. A syntax error or a truncated file
+/// becomes a diagnostic at its line.
 fn stream_rows(
     path: &Path,
-    bodies: bool,
+    decide: impl Fn(&Row) -> Want,
     mut each: impl FnMut(&mut Row),
 ) -> Result<(), Diagnostic> {
     let file =
@@ -289,24 +331,17 @@ fn stream_rows(
     loop {
         buf.clear();
         let event = reader.read_event_into(&mut buf);
-        match event {
-            Ok(Event::Empty(e)) => {
-                if e.local_name().as_ref() == b"row" {
-                    let mut row = parse_row(&e, bodies, reader.decoder())
-                        .map_err(|msg| error_at(path, reader.buffer_position(), &msg))?;
-                    each(&mut row);
-                }
-            }
+        let row_start = match event {
+            Ok(Event::Empty(e)) => Some(e),
             Ok(Event::Start(e)) => {
                 root_seen = true;
                 depth += 1;
-                if e.local_name().as_ref() == b"row" {
-                    let mut row = parse_row(&e, bodies, reader.decoder())
-                        .map_err(|msg| error_at(path, reader.buffer_position(), &msg))?;
-                    each(&mut row);
-                }
+                Some(e)
             }
-            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::End(_)) => {
+                depth = depth.saturating_sub(1);
+                None
+            }
             Ok(Event::Eof) => {
                 if depth > 0 || !root_seen {
                     let what = if root_seen {
@@ -318,7 +353,7 @@ fn stream_rows(
                 }
                 return Ok(());
             }
-            Ok(_) => {}
+            Ok(_) => None,
             Err(e) => {
                 return Err(error_at(
                     path,
@@ -326,32 +361,53 @@ fn stream_rows(
                     &format!("invalid XML: {e}"),
                 ))
             }
+        };
+        if let Some(e) = row_start.filter(|e| e.local_name().as_ref() == b"row") {
+            let mut row = parse_row(&e, &decide, reader.decoder())
+                .map_err(|msg| error_at(path, reader.buffer_position(), &msg))?;
+            each(&mut row);
         }
     }
 }
 
-fn parse_row(e: &BytesStart<'_>, bodies: bool, decoder: Decoder) -> Result<Row, String> {
+fn parse_row(
+    e: &BytesStart<'_>,
+    decide: &impl Fn(&Row) -> Want,
+    decoder: Decoder,
+) -> Result<Row, String> {
     let mut row = Row::default();
+    let mut want: Option<Want> = None;
     for attr in e.attributes().with_checks(false) {
         let attr = attr.map_err(|err| format!("invalid XML attribute: {err}"))?;
-        let text = || -> Result<String, String> {
-            attr.decode_and_unescape_value(decoder)
-                .map(|c| c.into_owned())
-                .map_err(|err| format!("invalid attribute value: {err}"))
-        };
         let raw = || std::str::from_utf8(&attr.value).ok();
-        match attr.key.as_ref() {
+        let key = attr.key.as_ref();
+        match key {
             b"Id" => row.id = raw().and_then(|v| v.parse().ok()),
             b"PostTypeId" => row.post_type = raw().and_then(|v| v.parse().ok()),
             b"AcceptedAnswerId" => row.accepted = raw().and_then(|v| v.parse().ok()),
-            b"Score" => row.score = raw().and_then(|v| v.parse().ok()).unwrap_or(0),
+            b"Score" => row.score = raw().and_then(|v| v.parse().ok()),
             b"CreationDate" => row.created = raw().and_then(parse_date),
             b"OwnerUserId" => row.owner.user_id = raw().and_then(|v| v.parse().ok()),
-            b"OwnerDisplayName" => row.owner.display_name = Some(text()?),
-            b"ContentLicense" => row.licence = Some(text()?),
-            b"Title" => row.title = Some(text()?),
-            b"Tags" => row.tags = Some(text()?),
-            b"Body" if bodies => row.body = Some(text()?),
+            b"OwnerDisplayName" | b"ContentLicense" | b"Title" | b"Tags" | b"Body" => {
+                let w = *want.get_or_insert_with(|| decide(&row));
+                if w == Want::Nothing {
+                    break;
+                }
+                if key == b"Body" && w != Want::All {
+                    continue;
+                }
+                let text = attr
+                    .decode_and_unescape_value(decoder)
+                    .map_err(|err| format!("invalid attribute value: {err}"))?
+                    .into_owned();
+                match key {
+                    b"OwnerDisplayName" => row.owner.display_name = Some(text),
+                    b"ContentLicense" => row.licence = Some(text),
+                    b"Title" => row.title = Some(text),
+                    b"Tags" => row.tags = Some(text),
+                    _ => row.body = Some(text),
+                }
+            }
             _ => {}
         }
     }
@@ -528,10 +584,15 @@ mod tests {
     const FIX: &str = "../shared/fixtures/forum/stackexchange";
 
     fn run(src: &ForumSource) -> (Vec<Thread>, Vec<Diagnostic>) {
-        let mut diags = Vec::new();
-        let mut t = read(src, &mut diags);
-        t.sort_by_key(|t| t.id.parse::<u64>().unwrap_or(0));
+        let (t, _, diags) = run_all(src);
         (t, diags)
+    }
+
+    fn run_all(src: &ForumSource) -> (Vec<Thread>, Vec<String>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut unanswered = Vec::new();
+        let t = read(src, &mut diags, &mut unanswered);
+        (t, unanswered.into_iter().map(|q| q.id).collect(), diags)
     }
 
     fn answered(t: &[Thread]) -> Vec<&str> {
@@ -549,7 +610,7 @@ mod tests {
             &format!("{FIX}/posts-words-counter_Posts.xml"),
             Some("https://stackoverflow.com"),
         );
-        let (threads, diags) = run(&src);
+        let (threads, unanswered, diags) = run_all(&src);
         assert_eq!(answered(&threads), ["4"]);
         let q = &threads[0];
         assert_eq!(
@@ -582,12 +643,7 @@ mod tests {
         assert_eq!(a.url.as_deref(), Some("https://stackoverflow.com/a/7"));
         // Q 14 has no accepted answer: unanswered; the six questions whose
         // answers are missing are reported once.
-        let unanswered: Vec<_> = threads
-            .iter()
-            .filter(|t| t.accepted.is_empty())
-            .map(|t| t.id.as_str())
-            .collect();
-        assert_eq!(unanswered, ["14"]);
+        assert_eq!(unanswered, ["so:14"]);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(
             diags[0].message.starts_with("6 question(s)"),
@@ -656,7 +712,7 @@ mod tests {
             Some("https://relay.stackexchange.example/"),
         );
         src.path = dir.path().to_path_buf();
-        let (threads, diags) = run(&src);
+        let (threads, unanswered, diags) = run_all(&src);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(answered(&threads), ["20", "40"]);
         let q = &threads[0];
@@ -670,15 +726,14 @@ mod tests {
         assert_eq!(a.html, "<p>Use <code>relay sync --force</code></p>");
         assert_eq!(a.author.display_name, "gone_user");
         assert_eq!(a.author.profile_url, None);
-        let forty = &threads[2];
+        let forty = &threads[1];
         assert_eq!(forty.id, "40");
         assert_eq!(forty.accepted[0].author.display_name, "Zoë Ångström");
         assert_eq!(
             forty.accepted[0].author.avatar_url.as_deref(),
             Some("https://i.example/5.png")
         );
-        assert_eq!(threads[1].id, "30");
-        assert!(threads[1].accepted.is_empty());
+        assert_eq!(unanswered, ["se:30"]);
     }
 
     #[test]
@@ -690,6 +745,31 @@ mod tests {
         let (threads, diags) = run(&src);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(answered(&threads), ["40"]);
+    }
+
+    #[test]
+    fn attribute_order_does_not_matter() {
+        // Score after Body: pass 1 cannot see it, pass 2 still applies it.
+        let reordered = DUMP
+            .replace(
+                r#"Score="8" Body="&lt;p&gt;a41&lt;/p&gt;""#,
+                r#"Body="&lt;p&gt;a41&lt;/p&gt;" Score="8""#,
+            )
+            .replace(r#"Score="-3" Body="#, r#"Body="#)
+            .replace(
+                r#"OwnerDisplayName="gone_user""#,
+                r#"OwnerDisplayName="gone_user" Score="-3""#,
+            );
+        assert_ne!(reordered, DUMP);
+        let dir = folder(&[("Posts.xml", &reordered)]);
+        let mut src = source(ForumKind::Stackexchange, "se", "x", None);
+        src.path = dir.path().to_path_buf();
+        src.min_score = 0;
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(answered(&threads), ["40"]);
+        assert_eq!(threads[0].accepted[0].score, 8);
+        assert_eq!(threads[0].accepted[0].html, "<p>a41</p>");
     }
 
     #[test]
