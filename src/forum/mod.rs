@@ -1,13 +1,30 @@
-//! Forum import (stub: the forum stage fills this in).
-//! Reads the configured exports and returns accepted answers as content,
-//! already sanitized, plus unanswered questions for insights.
+//! Forum import: reads every configured export (Discourse, Stack Exchange,
+//! GitHub Discussions, lorebook's own YAML) and returns the questions that
+//! have an accepted answer as content, already sanitized, plus the questions
+//! without one (for insights). One module per importer; every importer turns
+//! its format into `Thread`s and this module applies what is common: the
+//! `min_score` filter, the tag -> section map, ids, slugs and search text.
 
-use crate::config::ForumSource;
+pub mod discourse;
+pub mod github;
+pub mod native;
+pub mod sanitize;
+pub mod stackexchange;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::config::{ForumKind, ForumSource};
 use crate::diagnostics::Diagnostic;
+use crate::urls::path_slug;
 
 #[derive(Debug, Clone, Default)]
 pub struct ForumData {
+    /// Answered questions, sorted by source (config order) then question id.
     pub answers: Vec<Answer>,
+    /// Questions without an accepted answer, same order.
     pub unanswered: Vec<Question>,
 }
 
@@ -19,11 +36,34 @@ pub struct Author {
     pub avatar_url: Option<String>,
 }
 
+/// One accepted answer (a Discourse topic may have several).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// Sanitized HTML.
+    pub html: String,
+    pub author: Author,
+    /// Votes (Stack Exchange score, Discourse likes, GitHub upvotes).
+    pub score: i64,
+    /// When the answer was written.
+    pub date: Option<DateTime<Utc>>,
+    /// When it was marked as the answer, where the forum says.
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// Direct link to the answer in the thread, where known.
+    pub url: Option<String>,
+    /// Licence of this answer when it differs per post (Stack Exchange).
+    pub licence: Option<String>,
+}
+
+/// A question with its accepted answer(s), ready to become an answer page.
 #[derive(Debug, Clone)]
 pub struct Answer {
     /// `source-name:question-id`, as used by `answers:` in front matter.
     pub id: String,
     pub source: String,
+    /// Which importer read it (for the attribution line).
+    pub kind: ForumKind,
+    /// The question's id within its forum.
+    pub question_id: String,
     pub title: String,
     pub slug: String,
     pub tags: Vec<String>,
@@ -31,12 +71,22 @@ pub struct Answer {
     pub section: String,
     pub question_html: String,
     pub question_author: Option<Author>,
+    pub question_score: i64,
+    /// The first accepted answer's HTML (same as `accepted[0].html`).
     pub answer_html: String,
+    /// The first accepted answer's author (same as `accepted[0].author`).
     pub author: Author,
+    /// The first accepted answer's score (same as `accepted[0].score`).
     pub score: i64,
-    pub asked: Option<chrono::DateTime<chrono::Utc>>,
-    pub answered: Option<chrono::DateTime<chrono::Utc>>,
+    pub asked: Option<DateTime<Utc>>,
+    /// The first accepted answer's date (same as `accepted[0].date`).
+    pub answered: Option<DateTime<Utc>>,
+    /// Every accepted answer that passed `min_score`, in thread order; never
+    /// empty.
+    pub accepted: Vec<Reply>,
     pub thread_url: Option<String>,
+    /// The licence line's licence: the config's `licence:`, else what the
+    /// forum states for the question (Stack Exchange).
     pub licence: Option<String>,
     /// Plain text of question and answer, for search.
     pub text: String,
@@ -50,9 +100,439 @@ pub struct Question {
     pub tags: Vec<String>,
     pub score: i64,
     pub url: Option<String>,
-    pub asked: Option<chrono::DateTime<chrono::Utc>>,
+    pub asked: Option<DateTime<Utc>>,
 }
 
-pub fn load(_sources: &[ForumSource]) -> (ForumData, Vec<Diagnostic>) {
-    (ForumData::default(), Vec::new())
+/// What an importer produces for one question, before the common rules.
+#[derive(Debug, Clone)]
+pub(crate) struct Thread {
+    pub id: String,
+    pub title: String,
+    pub tags: Vec<String>,
+    pub score: i64,
+    pub url: Option<String>,
+    pub asked: Option<DateTime<Utc>>,
+    pub question_html: String,
+    pub question_author: Option<Author>,
+    /// Accepted answers only; empty when the question has none.
+    pub accepted: Vec<Reply>,
+    pub licence: Option<String>,
+    /// File the thread came from, for duplicate-id diagnostics.
+    pub file: std::sync::Arc<Path>,
+}
+
+/// Read every source. Returns what could be read and a diagnostic for each
+/// problem; a bad file never hides problems in the others.
+pub fn load(sources: &[ForumSource]) -> (ForumData, Vec<Diagnostic>) {
+    let mut data = ForumData::default();
+    let mut diags = Vec::new();
+    for source in sources {
+        let threads = match source.kind {
+            ForumKind::Discourse => discourse::read(source, &mut diags),
+            ForumKind::Stackexchange => {
+                stackexchange::read(source, &mut diags, &mut data.unanswered)
+            }
+            ForumKind::GithubDiscussions => github::read(source, &mut diags),
+            ForumKind::Lorebook => native::read(source, &mut diags),
+        };
+        if source.licence.is_none() && source.kind != ForumKind::Stackexchange {
+            diags.push(
+                Diagnostic::warning(
+                    &source.path,
+                    format!(
+                        "forum source `{}` has no `licence:`; its answer pages show no licence line",
+                        source.name
+                    ),
+                )
+                .with_hint("state the licence the forum's content is under, e.g. `licence: CC BY-SA 4.0`"),
+            );
+        }
+        fold(source, threads, &mut data, &mut diags);
+    }
+    (data, diags)
+}
+
+/// Apply the common rules to one source's threads and add them to `data`.
+fn fold(
+    source: &ForumSource,
+    mut threads: Vec<Thread>,
+    data: &mut ForumData,
+    diags: &mut Vec<Diagnostic>,
+) {
+    threads.sort_by(|a, b| id_order(&a.id, &b.id));
+    let mut seen = BTreeSet::new();
+    for thread in threads {
+        if !seen.insert(thread.id.clone()) {
+            diags.push(
+                Diagnostic::warning(
+                    thread.file.to_path_buf(),
+                    format!(
+                        "question `{}` appears more than once in forum source `{}`; keeping the first",
+                        thread.id, source.name
+                    ),
+                )
+                .with_hint("remove the duplicate export"),
+            );
+            continue;
+        }
+        let id = format!("{}:{}", source.name, thread.id);
+        if thread.accepted.is_empty() {
+            data.unanswered.push(Question {
+                id,
+                source: source.name.clone(),
+                title: thread.title,
+                tags: thread.tags,
+                score: thread.score,
+                url: thread.url,
+                asked: thread.asked,
+            });
+            continue;
+        }
+        let accepted: Vec<Reply> = thread
+            .accepted
+            .into_iter()
+            .filter(|r| r.score >= source.min_score)
+            .collect();
+        let Some(first) = accepted.first().cloned() else {
+            // Answered, but below the score threshold: neither folded in nor
+            // counted as unanswered.
+            continue;
+        };
+        let section = section_for(&thread.tags, source);
+        let mut text = thread.title.clone();
+        for html in std::iter::once(&thread.question_html).chain(accepted.iter().map(|r| &r.html)) {
+            let t = sanitize::html_to_text(html);
+            if !t.is_empty() {
+                text.push('\n');
+                text.push_str(&t);
+            }
+        }
+        data.answers.push(Answer {
+            id,
+            source: source.name.clone(),
+            kind: source.kind,
+            slug: path_slug(&thread.title),
+            question_id: thread.id,
+            title: thread.title,
+            tags: thread.tags,
+            section,
+            question_html: thread.question_html,
+            question_author: thread.question_author,
+            question_score: thread.score,
+            answer_html: first.html,
+            author: first.author,
+            score: first.score,
+            asked: thread.asked,
+            answered: first.date,
+            accepted,
+            thread_url: thread.url,
+            licence: source.licence.clone().or(thread.licence),
+            text,
+        });
+    }
+}
+
+/// The wiki section for a question: the first of its tags that the source's
+/// map knows (exact, then case-insensitive), else the default section.
+pub fn section_for(tags: &[String], source: &ForumSource) -> String {
+    let exact = tags.iter().find_map(|t| source.sections.get(t));
+    let folded = || {
+        tags.iter().find_map(|t| {
+            source
+                .sections
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(t))
+                .map(|(_, v)| v)
+        })
+    };
+    exact
+        .or_else(folded)
+        .cloned()
+        .unwrap_or_else(|| source.default_section.clone())
+}
+
+/// Numeric ids in numeric order, others after them in string order.
+fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        (Err(_), Err(_)) => a.cmp(b),
+    }
+}
+
+/// Parse the date formats forums export: RFC 3339 (`2017-08-08T20:11:32.542Z`,
+/// `2021-03-30T19:17:18.000-04:00`) and Stack Exchange's zone-less UTC
+/// (`2008-07-31T21:42:52.667`), or a bare date.
+pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(text) {
+        return Some(d.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(d.and_utc());
+    }
+    if let Ok(d) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f") {
+        return Some(d.and_utc());
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+}
+
+/// The files an importer reads: `path` itself, or the files in the folder
+/// `path` whose names end with one of `extensions`, sorted by name. Reports
+/// a missing path or an empty folder.
+pub(crate) fn export_files(
+    source: &ForumSource,
+    extensions: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    let path = &source.path;
+    if path.is_file() {
+        return vec![path.clone()];
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    format!("cannot read forum export `{}`: {e}", source.name),
+                )
+                .with_hint("check `path:` of this source in lorebook.yaml"),
+            );
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase());
+            name.is_some_and(|n| !n.starts_with('.') && extensions.iter().any(|x| n.ends_with(x)))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        diags.push(Diagnostic::warning(
+            path,
+            format!(
+                "forum source `{}` has no {} files here",
+                source.name,
+                extensions.join(" or ")
+            ),
+        ));
+    }
+    files
+}
+
+/// Read a whole export file as UTF-8, or report why not.
+pub(crate) fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes());
+                let (line, col) = crate::diagnostics::line_col(&text, offset);
+                diags.push(Diagnostic::error(path, "file is not valid UTF-8").at(line, col));
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(Diagnostic::error(path, format!("cannot read file: {e}")));
+            None
+        }
+    }
+}
+
+/// A serde_json error as a diagnostic at its line and column.
+pub(crate) fn json_error(path: &Path, err: &serde_json::Error) -> Diagnostic {
+    let raw = err.to_string();
+    let message = match raw.find(" at line ") {
+        Some(i) => &raw[..i],
+        None => &raw,
+    };
+    Diagnostic::error(path, format!("invalid JSON: {message}")).at(err.line(), err.column())
+}
+
+/// Join a forum's base URL and a path (`/u/ana`), with exactly one slash.
+pub(crate) fn join_url(base: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return path.to_string();
+    }
+    if let Some(rest) = path.strip_prefix("//") {
+        return format!("https://{rest}");
+    }
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// A source as config would resolve it, reading `path` relative to the
+    /// crate root.
+    pub fn source(kind: ForumKind, name: &str, path: &str, url: Option<&str>) -> ForumSource {
+        ForumSource {
+            kind,
+            name: name.to_string(),
+            path: Path::new(env!("CARGO_MANIFEST_DIR")).join(path),
+            url: url.map(str::to_string),
+            licence: None,
+            min_score: i64::MIN,
+            sections: BTreeMap::new(),
+            default_section: "community".to_string(),
+        }
+    }
+
+    /// Write `files` (name, contents) into a fresh temporary folder.
+    pub fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write fixture");
+        }
+        dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use test_support::source;
+
+    fn thread(id: &str, tags: &[&str], scores: &[i64]) -> Thread {
+        Thread {
+            id: id.to_string(),
+            title: format!("Q {id}"),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            score: 1,
+            url: None,
+            asked: None,
+            question_html: "<p>q</p>".into(),
+            question_author: None,
+            accepted: scores
+                .iter()
+                .map(|&s| Reply {
+                    html: format!("<p>a{s}</p>"),
+                    author: Author::default(),
+                    score: s,
+                    date: None,
+                    accepted_at: None,
+                    url: None,
+                    licence: None,
+                })
+                .collect(),
+            licence: None,
+            file: Path::new("f").into(),
+        }
+    }
+
+    #[test]
+    fn keeps_accepted_answers_and_lists_the_rest_as_unanswered() {
+        let src = source(ForumKind::Lorebook, "kb", "x", None);
+        let mut data = ForumData::default();
+        let mut diags = Vec::new();
+        fold(
+            &src,
+            vec![thread("2", &[], &[]), thread("1", &[], &[3])],
+            &mut data,
+            &mut diags,
+        );
+        assert_eq!(data.answers.len(), 1);
+        assert_eq!(data.answers[0].id, "kb:1");
+        assert_eq!(data.unanswered.len(), 1);
+        assert_eq!(data.unanswered[0].id, "kb:2");
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn min_score_drops_low_answers_without_calling_them_unanswered() {
+        let mut src = source(ForumKind::Lorebook, "kb", "x", None);
+        src.min_score = 0;
+        let mut data = ForumData::default();
+        let mut diags = Vec::new();
+        fold(
+            &src,
+            vec![thread("1", &[], &[-2]), thread("2", &[], &[-1, 4])],
+            &mut data,
+            &mut diags,
+        );
+        assert_eq!(data.answers.len(), 1);
+        assert_eq!(data.answers[0].question_id, "2");
+        assert_eq!(data.answers[0].accepted.len(), 1);
+        assert_eq!(data.answers[0].score, 4);
+        assert!(data.unanswered.is_empty());
+    }
+
+    #[test]
+    fn maps_first_known_tag_to_section_else_default() {
+        let mut src = source(ForumKind::Lorebook, "kb", "x", None);
+        src.sections.insert("sync".into(), "sync".into());
+        src.sections.insert("API".into(), "api".into());
+        let tags = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(section_for(&tags(&["misc", "sync", "api"]), &src), "sync");
+        assert_eq!(section_for(&tags(&["api"]), &src), "api");
+        assert_eq!(section_for(&tags(&["misc"]), &src), "community");
+    }
+
+    #[test]
+    fn duplicate_ids_in_one_source_warn_and_keep_first() {
+        let src = source(ForumKind::Lorebook, "kb", "x", None);
+        let mut data = ForumData::default();
+        let mut diags = Vec::new();
+        fold(
+            &src,
+            vec![thread("7", &[], &[1]), thread("7", &[], &[2])],
+            &mut data,
+            &mut diags,
+        );
+        assert_eq!(data.answers.len(), 1);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("`7`"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn sorts_numeric_ids_numerically() {
+        let src = source(ForumKind::Lorebook, "kb", "x", None);
+        let mut data = ForumData::default();
+        fold(
+            &src,
+            vec![
+                thread("10", &[], &[1]),
+                thread("9", &[], &[1]),
+                thread("b", &[], &[1]),
+            ],
+            &mut data,
+            &mut Vec::new(),
+        );
+        let ids: Vec<_> = data.answers.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["kb:9", "kb:10", "kb:b"]);
+    }
+
+    #[test]
+    fn parses_forum_date_formats() {
+        let want = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+        assert_eq!(
+            parse_date("2017-08-08T20:11:32.542Z"),
+            want("2017-08-08T20:11:32.542Z")
+        );
+        assert_eq!(
+            parse_date("2021-03-30T19:17:18.000-04:00"),
+            want("2021-03-30T23:17:18Z")
+        );
+        assert_eq!(
+            parse_date("2008-07-31T21:42:52.667"),
+            want("2008-07-31T21:42:52.667Z")
+        );
+        assert_eq!(parse_date("2026-03-02"), want("2026-03-02T00:00:00Z"));
+        assert_eq!(parse_date("yesterday"), None);
+    }
 }

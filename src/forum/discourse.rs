@@ -1,0 +1,433 @@
+//! Discourse importer: a folder of topic JSON files as returned by
+//! `/t/{id}.json`, with the solved plugin's accepted answer in either shape
+//! (the older single `accepted_answer` object or the current
+//! `accepted_answers` list; posts also carry `accepted_answer: true`).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::sanitize::Sanitizer;
+use super::{export_files, join_url, json_error, parse_date, read_text, Author, Reply, Thread};
+use crate::config::ForumSource;
+use crate::diagnostics::Diagnostic;
+
+#[derive(Debug, Deserialize)]
+struct Topic {
+    id: Option<u64>,
+    title: Option<String>,
+    slug: Option<String>,
+    #[serde(default)]
+    tags: Option<Vec<Tag>>,
+    created_at: Option<String>,
+    accepted_answer: Option<AcceptedRef>,
+    accepted_answers: Option<Vec<AcceptedRef>>,
+    post_stream: PostStream,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Tag {
+    Name(String),
+    Object { name: String },
+}
+
+#[derive(Debug, Deserialize)]
+struct AcceptedRef {
+    post_number: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct PostStream {
+    posts: Vec<Post>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Post {
+    id: Option<u64>,
+    post_number: u64,
+    username: Option<String>,
+    name: Option<String>,
+    avatar_template: Option<String>,
+    created_at: Option<String>,
+    #[serde(default)]
+    cooked: Option<String>,
+    #[serde(default)]
+    actions_summary: Option<Vec<Action>>,
+    accepted_answer: Option<bool>,
+    topic_id: Option<u64>,
+    topic_slug: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Action {
+    id: i64,
+    count: Option<i64>,
+}
+
+/// Read every `.json` topic file of the source.
+pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thread> {
+    let sanitizer = Sanitizer::new(source.url.as_deref());
+    let mut threads = Vec::new();
+    for file in export_files(source, &[".json"], diags) {
+        if let Some(text) = read_text(&file, diags) {
+            if let Some(thread) = read_topic(&text, &file, source, &sanitizer, diags) {
+                threads.push(thread);
+            }
+        }
+    }
+    threads
+}
+
+fn read_topic(
+    text: &str,
+    file: &Path,
+    source: &ForumSource,
+    sanitizer: &Sanitizer,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Thread> {
+    let topic: Topic = match serde_json::from_str(text) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(json_error(file, &e).with_hint(
+                "expected a Discourse topic as returned by `/t/{id}.json` (with `post_stream.posts`)",
+            ));
+            return None;
+        }
+    };
+    let posts = &topic.post_stream.posts;
+    let Some(id) = topic.id.or_else(|| posts.iter().find_map(|p| p.topic_id)) else {
+        diags.push(Diagnostic::error(file, "Discourse topic has no `id`"));
+        return None;
+    };
+    let slug = topic
+        .slug
+        .clone()
+        .or_else(|| posts.iter().find_map(|p| p.topic_slug.clone()));
+
+    let mut accepted_numbers: BTreeSet<u64> = BTreeSet::new();
+    accepted_numbers.extend(topic.accepted_answer.iter().map(|a| a.post_number));
+    accepted_numbers.extend(
+        topic
+            .accepted_answers
+            .iter()
+            .flatten()
+            .map(|a| a.post_number),
+    );
+    accepted_numbers.extend(
+        posts
+            .iter()
+            .filter(|p| p.accepted_answer == Some(true) && p.post_number > 1)
+            .map(|p| p.post_number),
+    );
+    accepted_numbers.remove(&1);
+
+    let title = match topic.title.clone() {
+        Some(t) if !t.trim().is_empty() => t,
+        _ if !accepted_numbers.is_empty() => {
+            diags.push(
+                Diagnostic::error(file, format!("Discourse topic {id} has no `title`"))
+                    .with_hint("export the topic with `/t/{id}.json`, which includes the title"),
+            );
+            return None;
+        }
+        // A `/t/{id}/posts.json` response: no title and nothing to fold in;
+        // keep it as an unanswered question named after its slug.
+        _ => slug
+            .as_deref()
+            .map(|s| s.replace('-', " "))
+            .unwrap_or_else(|| format!("Topic {id}")),
+    };
+
+    let url = source.url.as_deref();
+    let thread_url = url.map(|u| {
+        let s = slug.as_deref().unwrap_or("topic");
+        join_url(u, &format!("t/{s}/{id}"))
+    });
+    let first = posts.iter().find(|p| p.post_number == 1);
+    let mut accepted = Vec::new();
+    for number in &accepted_numbers {
+        match posts.iter().find(|p| p.post_number == *number) {
+            Some(post) => accepted.push(Reply {
+                html: sanitizer.clean(post.cooked.as_deref().unwrap_or_default()),
+                author: author(post, url),
+                score: likes(post),
+                date: post.created_at.as_deref().and_then(parse_date),
+                accepted_at: None,
+                url: thread_url.as_ref().map(|t| format!("{t}/{number}")),
+                licence: None,
+            }),
+            None => diags.push(
+                Diagnostic::warning(
+                    file,
+                    format!(
+                        "topic {id}: accepted answer (post {number}) is not in the export's `post_stream.posts`"
+                    ),
+                )
+                .with_hint("export the accepted post too (`/t/{id}/posts.json?post_ids[]=...`)"),
+            ),
+        }
+    }
+    if !accepted_numbers.is_empty() && accepted.is_empty() {
+        return None;
+    }
+    Some(Thread {
+        id: id.to_string(),
+        title,
+        tags: topic
+            .tags
+            .iter()
+            .flatten()
+            .map(|t| match t {
+                Tag::Name(n) | Tag::Object { name: n } => n.clone(),
+            })
+            .collect(),
+        score: first.map_or(0, likes),
+        url: thread_url,
+        asked: topic
+            .created_at
+            .as_deref()
+            .or(first.and_then(|p| p.created_at.as_deref()))
+            .and_then(parse_date),
+        question_html: first
+            .map(|p| sanitizer.clean(p.cooked.as_deref().unwrap_or_default()))
+            .unwrap_or_default(),
+        question_author: first.map(|p| author(p, url)),
+        accepted,
+        licence: None,
+        file: file.into(),
+    })
+}
+
+/// Likes: the `actions_summary` entry with `id: 2` (Discourse's `score` is a
+/// ranking number, not votes).
+fn likes(post: &Post) -> i64 {
+    post.actions_summary
+        .iter()
+        .flatten()
+        .find(|a| a.id == 2)
+        .and_then(|a| a.count)
+        .unwrap_or(0)
+}
+
+fn author(post: &Post, url: Option<&str>) -> Author {
+    let username = post.username.clone().unwrap_or_default();
+    let display_name = post
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| username.clone());
+    let profile_url = url
+        .filter(|_| !username.is_empty())
+        .map(|u| join_url(u, &format!("u/{username}")));
+    let avatar_url = post.avatar_template.as_deref().and_then(|t| {
+        let t = t.replace("{size}", "96");
+        if t.starts_with("http://") || t.starts_with("https://") || t.starts_with("//") {
+            Some(join_url("", &t))
+        } else {
+            url.map(|u| join_url(u, &t))
+        }
+    });
+    let _ = post.id;
+    Author {
+        username,
+        display_name: if display_name.is_empty() {
+            "deleted user".to_string()
+        } else {
+            display_name
+        },
+        profile_url,
+        avatar_url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ForumKind;
+    use crate::forum::test_support::{folder, source};
+
+    const FIX: &str = "../shared/fixtures/forum/discourse";
+
+    fn run(src: &ForumSource) -> (Vec<Thread>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let t = read(src, &mut diags);
+        (t, diags)
+    }
+
+    #[test]
+    fn reads_single_accepted_answer_fixture() {
+        let src = source(
+            ForumKind::Discourse,
+            "d",
+            &format!("{FIX}/discourse-solved-test-helper_topic-with-accepted-answer.json"),
+            Some("https://meta.example.org"),
+        );
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let t = &threads[0];
+        assert_eq!(t.id, "23");
+        assert_eq!(t.title, "Test solved");
+        assert_eq!(
+            t.url.as_deref(),
+            Some("https://meta.example.org/t/test-solved/23")
+        );
+        assert_eq!(
+            t.question_html,
+            "<p>How do I declare a variable in ruby?</p>"
+        );
+        assert_eq!(t.accepted.len(), 1);
+        let a = &t.accepted[0];
+        assert_eq!(
+            a.html,
+            "<p>this is a long answer that potentially solves the question</p>"
+        );
+        assert_eq!(a.author.username, "kzh");
+        assert_eq!(a.author.display_name, "kzh");
+        assert_eq!(
+            a.author.profile_url.as_deref(),
+            Some("https://meta.example.org/u/kzh")
+        );
+        assert_eq!(
+            a.author.avatar_url.as_deref(),
+            Some("https://meta.example.org/letter_avatar_proxy/v2/letter/k/ac91a4/96.png")
+        );
+        assert_eq!(a.score, 0);
+    }
+
+    #[test]
+    fn posts_json_without_answer_is_unanswered_and_likes_are_action_2() {
+        let src = source(
+            ForumKind::Discourse,
+            "d",
+            &format!("{FIX}/discourse_api-spec-fixture_topic_posts.json"),
+            None,
+        );
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(threads.len(), 1);
+        assert_eq!(threads[0].id, "57");
+        assert_eq!(threads[0].title, "some topic slug");
+        assert!(threads[0].accepted.is_empty());
+    }
+
+    fn topic_json(extra: &str, posts: &str) -> String {
+        format!(
+            r#"{{"id": 9, "title": "Sync stalls at 99 %", "slug": "sync-stalls", "tags": ["sync", {{"id": 3, "name": "desktop"}}],
+                "created_at": "2026-01-02T03:04:05Z", {extra} "post_stream": {{"posts": [{posts}]}}}}"#
+        )
+    }
+
+    const POSTS: &str = r#"
+      {"id": 1, "post_number": 1, "username": "ana", "name": "Ana Lima", "created_at": "2026-01-02T03:04:05Z",
+       "cooked": "<p>Help <img src=\"/uploads/a.png\" onerror=\"alert(1)\"></p>", "actions_summary": [{"id": 2, "count": 4}], "score": 99.5},
+      {"id": 2, "post_number": 2, "username": "bo", "name": "", "created_at": "2026-01-02T04:00:00Z",
+       "cooked": "<p>Restart <a href=\"/u/ana\">@ana</a></p><script>x()</script>", "actions_summary": [{"id": 2, "count": 7}], "accepted_answer": true},
+      {"id": 3, "post_number": 3, "username": "cy", "name": "Cy", "created_at": "2026-01-02T05:00:00Z",
+       "cooked": "<p>Also check the disk</p>", "actions_summary": [{"id": 2, "count": -1}]}"#;
+
+    #[test]
+    fn multi_solution_topic_gives_every_accepted_answer_in_order() {
+        let dir = folder(&[(
+            "9.json",
+            &topic_json(
+                r#""accepted_answers": [{"post_number": 3}, {"post_number": 2}],"#,
+                POSTS,
+            ),
+        )]);
+        let mut src = source(ForumKind::Discourse, "d", "x", Some("https://c.example/"));
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let t = &threads[0];
+        let who: Vec<_> = t
+            .accepted
+            .iter()
+            .map(|a| a.author.username.as_str())
+            .collect();
+        assert_eq!(who, ["bo", "cy"]);
+        assert_eq!(t.accepted[0].score, 7);
+        assert_eq!(t.accepted[1].score, -1);
+        assert_eq!(t.score, 4);
+        assert_eq!(t.tags, ["sync", "desktop"]);
+        assert_eq!(t.accepted[0].author.display_name, "bo");
+        assert_eq!(
+            t.question_author.as_ref().map(|a| a.display_name.as_str()),
+            Some("Ana Lima")
+        );
+        assert_eq!(t.url.as_deref(), Some("https://c.example/t/sync-stalls/9"));
+    }
+
+    #[test]
+    fn cooked_html_is_sanitized_and_links_resolved() {
+        let dir = folder(&[(
+            "9.json",
+            &topic_json(r#""accepted_answer": {"post_number": 2},"#, POSTS),
+        )]);
+        let mut src = source(ForumKind::Discourse, "d", "x", Some("https://c.example"));
+        src.path = dir.path().to_path_buf();
+        let (threads, _) = run(&src);
+        let t = &threads[0];
+        assert_eq!(
+            t.question_html,
+            r#"<p>Help <img src="https://c.example/uploads/a.png"></p>"#
+        );
+        assert_eq!(
+            t.accepted[0].html,
+            r#"<p>Restart <a href="https://c.example/u/ana" rel="nofollow ugc noopener">@ana</a></p>"#
+        );
+    }
+
+    #[test]
+    fn topic_without_accepted_answer_has_none() {
+        let posts = POSTS.replace(r#", "accepted_answer": true"#, "");
+        let dir = folder(&[("9.json", &topic_json("", &posts))]);
+        let mut src = source(ForumKind::Discourse, "d", "x", None);
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(threads[0].accepted.is_empty());
+    }
+
+    #[test]
+    fn bad_json_names_file_and_line_and_other_files_still_load() {
+        let good = topic_json(r#""accepted_answer": {"post_number": 2},"#, POSTS);
+        let dir = folder(&[
+            ("1.json", "{\n  \"id\": 1,\n  \"title\": \"x\",,\n}"),
+            ("2.json", "{\"id\": 2, \"title\": \"no stream\"}"),
+            ("3.json", &good),
+        ]);
+        let mut src = source(ForumKind::Discourse, "d", "x", None);
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert_eq!(threads.len(), 1);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert!(diags[0].path.ends_with("1.json"));
+        assert_eq!(diags[0].line, 3);
+        assert!(diags[1].path.ends_with("2.json"));
+        assert!(
+            diags[1].message.contains("post_stream"),
+            "{}",
+            diags[1].message
+        );
+        assert!(diags[1].line > 0);
+    }
+
+    #[test]
+    fn accepted_post_missing_from_export_warns() {
+        let dir = folder(&[(
+            "9.json",
+            &topic_json(
+                r#""accepted_answer": {"post_number": 40},"#,
+                &POSTS.replace(r#", "accepted_answer": true"#, ""),
+            ),
+        )]);
+        let mut src = source(ForumKind::Discourse, "d", "x", None);
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert!(threads.is_empty());
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("post 40"), "{}", diags[0].message);
+    }
+}
