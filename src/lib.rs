@@ -5,13 +5,26 @@
 //! The pipeline: load (all reads) -> model (an immutable `Site`) -> render
 //! (pure) -> write (the output stage, atomically). See ARCHITECTURE.md.
 
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod contributors;
 pub mod diagnostics;
+pub mod external;
 pub mod forum;
+pub mod init;
+pub mod links;
+pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod render;
 pub mod search;
+pub mod site;
+pub mod theme;
 pub mod urls;
 pub mod yaml;
+
+pub use build::{build, check, BuildError, BuildReport};
+pub use config::{Config, Overrides};
+pub mod serve;

@@ -1,7 +1,54 @@
-//! Markdown rendering (stub: the markdown stage fills this in).
-//! Pure: no I/O. Turns one page's Markdown into HTML plus everything later
-//! stages need from it (headings, table of contents, links with positions,
-//! plain text by section for search).
+//! Markdown rendering: one page body in, [`Rendered`] out. Pure (no I/O, no
+//! global mutable state, deterministic) and the hot path of a build.
+//!
+//! One pass over pulldown-cmark's offset iterator feeds an adapter that
+//! rewrites events (heading ids and self-links, callouts, highlighted code,
+//! link hrefs, escaped raw HTML) and records what later stages need (headings,
+//! links with file positions, plain text by section, summary, word count)
+//! before pulldown-cmark's own HTML writer prints the result.
+//!
+//! Markdown dialect: CommonMark plus GitHub's tables, footnotes,
+//! strikethrough, task lists, alerts and `{#id .class}` heading attributes.
+//!
+//! # Theme contract (HTML classes this module emits)
+//!
+//! - Headings: `<div class="heading"><h2 id="slug">Text</h2><a class="anchor"
+//!   href="#slug" aria-label="Link to section: Text">#</a></div>`. The id is a
+//!   GitHub-compatible slug (duplicates get `-1`, `-2`, an empty slug becomes
+//!   `section`), or the explicit `{#id}`. The self-link sits after the heading,
+//!   outside it, so screen readers announce the heading text alone; themes
+//!   usually show `.heading .anchor` on hover/focus only.
+//! - A first block that is a level-1 heading becomes [`Rendered::title`] (its
+//!   id is [`Rendered::title_id`]) and is not part of the HTML.
+//! - GitHub alerts: `<div class="callout callout-note" role="note"><p
+//!   class="callout-title">Note</p>…</div>`, with `callout-tip`,
+//!   `callout-important`, `callout-warning` and `callout-caution`.
+//! - Code: `<pre class="code" data-lang="rust"><code class="language-rust">…`
+//!   with syntect spans whose classes are the scope names prefixed by `hl-`
+//!   (`hl-keyword hl-control`), styled by [`highlight_css`]. `console` blocks
+//!   mark prompts `<span class="hl-prompt">$ </span>` and output lines
+//!   `<span class="hl-output">…</span>`. Indented code and unknown languages
+//!   are plain escaped text in the same `<pre class="code">`.
+//! - Raw HTML that is not allowed (`unsafe_html: false`) is shown escaped in a
+//!   `<p class="raw-html">`; HTML comments are dropped.
+//! - Footnotes, tables and task lists use pulldown-cmark's markup
+//!   (`footnote-reference`, `footnote-definition`, `<input type="checkbox"
+//!   disabled>`).
+
+use std::collections::{HashMap, VecDeque};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, OffsetIter, Options,
+    Parser, Tag, TagEnd,
+};
+use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::urls;
 
 /// Options for one render.
 #[derive(Debug, Clone)]
@@ -37,15 +84,18 @@ pub struct Heading {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// Another content file (`a/b.md`, content-relative) with an optional anchor.
+    /// A link that climbs above `content/` keeps the path as written.
     Page {
         source: String,
         anchor: Option<String>,
     },
-    /// An anchor on the same page.
+    /// An anchor on the same page (percent-decoded). An empty anchor (`#`
+    /// or an empty destination) means the top of the page.
     SamePage { anchor: String },
     /// A file under content/ (`a/img.png`) or static/ (`/img.png` -> `img.png`).
+    /// A path that climbs above `content/` keeps the path as written.
     Asset { path: String, from_static: bool },
-    /// http(s), mailto and other schemes.
+    /// http(s), mailto and other schemes, and `//host/` links.
     External { url: String },
 }
 
@@ -72,8 +122,12 @@ pub struct TextSection {
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
+    /// Every heading that is in `html`, in order (the title is not).
     pub headings: Vec<Heading>,
     pub title: Option<String>,
+    /// Slug of the title heading (reserved, so later duplicates get `-1` as
+    /// on GitHub); a template may put it on the page's `<h1>`.
+    pub title_id: Option<String>,
     pub links: Vec<Link>,
     pub sections: Vec<TextSection>,
     /// First paragraph as plain text (description fallback).
@@ -81,12 +135,1531 @@ pub struct Rendered {
     pub word_count: usize,
 }
 
+/// Longest summary, in chars, before it is cut at a word.
+const SUMMARY_CHARS: usize = 300;
+/// Code blocks larger than this (bytes) or with a line longer than
+/// [`MAX_HIGHLIGHT_LINE`] are not highlighted: regex highlighting of huge or
+/// minified text costs far more than it gives.
+const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
+const MAX_HIGHLIGHT_LINE: usize = 4096;
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
 /// Render a page body.
-pub fn render(_body: &str, _page: &PageContext<'_>, _opts: &MarkdownOptions) -> Rendered {
-    Rendered::default()
+pub fn render(body: &str, page: &PageContext<'_>, opts: &MarkdownOptions) -> Rendered {
+    let mut state = State::new(body, page, opts);
+    let mut html = String::with_capacity(body.len() + body.len() / 2);
+    {
+        let events = Adapter {
+            inner: Parser::new_ext(body, parser_options()).into_offset_iter(),
+            state: &mut state,
+            queue: VecDeque::new(),
+        };
+        pulldown_cmark::html::push_html(&mut html, events);
+    }
+    state.finish(html)
+}
+
+/// Rewrites the parser's events on their way to the HTML writer.
+struct Adapter<'a, 's, 'p> {
+    inner: OffsetIter<'a>,
+    state: &'s mut State<'a, 'p>,
+    queue: VecDeque<Event<'a>>,
+}
+
+impl<'a> Iterator for Adapter<'a, '_, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(ev) = self.queue.pop_front() {
+                return Some(ev);
+            }
+            let (ev, range) = self.inner.next()?;
+            self.state.handle(ev, range, &mut self.queue);
+        }
+    }
+}
+
+struct HeadingBuf<'a> {
+    level: HeadingLevel,
+    explicit_id: Option<String>,
+    classes: Vec<String>,
+    attrs: Vec<(String, Option<String>)>,
+    events: Vec<Event<'a>>,
+    text: String,
+    is_title: bool,
+}
+
+struct CodeBuf {
+    lang: Option<String>,
+}
+
+struct State<'a, 'p> {
+    body: &'a str,
+    page: &'p PageContext<'p>,
+    opts: &'p MarkdownOptions,
+    at_start: bool,
+    heading: Option<HeadingBuf<'a>>,
+    code: Option<CodeBuf>,
+    code_text: String,
+    html_block: Option<String>,
+    slugs: HashMap<String, usize>,
+    headings: Vec<Heading>,
+    title: Option<String>,
+    title_id: Option<String>,
+    links: Vec<Link>,
+    line_starts: Vec<usize>,
+    sections: Vec<TextSection>,
+    cur_anchor: Option<String>,
+    cur_heading: String,
+    cur_text: String,
+    in_summary: bool,
+    summary_done: bool,
+    summary: String,
+}
+
+impl<'a, 'p> State<'a, 'p> {
+    fn new(body: &'a str, page: &'p PageContext<'p>, opts: &'p MarkdownOptions) -> Self {
+        State {
+            body,
+            page,
+            opts,
+            at_start: true,
+            heading: None,
+            code: None,
+            code_text: String::new(),
+            html_block: None,
+            slugs: HashMap::new(),
+            headings: Vec::new(),
+            title: None,
+            title_id: None,
+            links: Vec::new(),
+            line_starts: Vec::new(),
+            sections: Vec::new(),
+            cur_anchor: None,
+            cur_heading: String::new(),
+            cur_text: String::with_capacity(body.len() / 2),
+            in_summary: false,
+            summary_done: false,
+            summary: String::new(),
+        }
+    }
+
+    /// Send an event to the writer (or into the heading being buffered).
+    fn emit(&mut self, out: &mut VecDeque<Event<'a>>, ev: Event<'a>) {
+        match &mut self.heading {
+            Some(h) => h.events.push(ev),
+            None => out.push_back(ev),
+        }
+    }
+
+    /// Plain text of the document: into the heading, or the current section
+    /// (and the summary while in the first paragraph).
+    fn plain(&mut self, text: &str) {
+        if let Some(h) = &mut self.heading {
+            push_collapsed(&mut h.text, text);
+            return;
+        }
+        push_collapsed(&mut self.cur_text, text);
+        if self.in_summary && self.summary.len() < SUMMARY_CHARS * 8 {
+            push_collapsed(&mut self.summary, text);
+        }
+    }
+
+    fn block_break(&mut self) {
+        if self.heading.is_none() {
+            push_collapsed(&mut self.cur_text, " ");
+        }
+    }
+
+    fn handle(&mut self, ev: Event<'a>, range: Range<usize>, out: &mut VecDeque<Event<'a>>) {
+        let at_start = std::mem::replace(&mut self.at_start, false);
+        match ev {
+            Event::Text(text) => {
+                if self.code.is_some() {
+                    self.code_text.push_str(&text);
+                    self.plain(&text);
+                } else if let Some(buf) = &mut self.html_block {
+                    buf.push_str(&text);
+                } else {
+                    self.plain(&text);
+                    self.emit(out, Event::Text(text));
+                }
+            }
+            Event::Code(text) => {
+                self.plain(&text);
+                self.emit(out, Event::Code(text));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !self.opts.unsafe_html => {
+                if let Some(buf) = &mut self.html_block {
+                    buf.push_str(&html);
+                } else if !html.starts_with("<!--") {
+                    self.emit(out, Event::Text(html));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.plain(" ");
+                self.emit(out, ev);
+            }
+            Event::Start(tag) => self.start(tag, range, at_start, out),
+            Event::End(tag) => self.end(tag, out),
+            other => self.emit(out, other),
+        }
+    }
+
+    fn start(
+        &mut self,
+        tag: Tag<'a>,
+        range: Range<usize>,
+        at_start: bool,
+        out: &mut VecDeque<Event<'a>>,
+    ) {
+        match tag {
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            } => {
+                self.block_break();
+                self.in_summary = false;
+                self.heading = Some(HeadingBuf {
+                    level,
+                    explicit_id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    attrs: attrs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string())))
+                        .collect(),
+                    events: Vec::new(),
+                    text: String::new(),
+                    is_title: at_start && level == HeadingLevel::H1,
+                });
+            }
+            Tag::CodeBlock(kind) => {
+                self.block_break();
+                self.code_text.clear();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                self.code = Some(CodeBuf { lang });
+            }
+            Tag::BlockQuote(Some(kind)) => {
+                self.block_break();
+                let (class, title) = callout_names(kind);
+                let open = format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\">\n\
+                     <p class=\"callout-title\">{title}</p>\n"
+                );
+                self.emit(out, Event::Html(open.into()));
+            }
+            Tag::HtmlBlock if !self.opts.unsafe_html => {
+                self.block_break();
+                self.html_block = Some(String::new());
+            }
+            Tag::Paragraph => {
+                self.block_break();
+                if !self.summary_done && self.heading.is_none() {
+                    self.in_summary = true;
+                }
+                self.emit(out, Event::Start(Tag::Paragraph));
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                // Email autolinks (`<a@b.example>`) come without their scheme;
+                // the HTML writer adds it, the link record needs it too.
+                let href = if link_type == LinkType::Email {
+                    self.record_link(&format!("mailto:{dest_url}"), range.start, false);
+                    None
+                } else {
+                    self.record_link(&dest_url, range.start, false)
+                };
+                let dest_url = href.map(CowStr::from).unwrap_or(dest_url);
+                self.emit(
+                    out,
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                );
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let href = self.record_link(&dest_url, range.start, true);
+                let dest_url = href.map(CowStr::from).unwrap_or(dest_url);
+                self.emit(
+                    out,
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                );
+            }
+            other => {
+                if matches!(
+                    other,
+                    Tag::Item | Tag::TableCell | Tag::TableRow | Tag::FootnoteDefinition(_)
+                ) {
+                    self.block_break();
+                }
+                self.emit(out, Event::Start(other));
+            }
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, out: &mut VecDeque<Event<'a>>) {
+        match tag {
+            TagEnd::Heading(_) => self.end_heading(out),
+            TagEnd::CodeBlock => {
+                let lang = self.code.take().and_then(|c| c.lang);
+                let html = code_block_html(&self.code_text, lang.as_deref(), self.opts.highlight);
+                self.block_break();
+                self.emit(out, Event::Html(html.into()));
+            }
+            TagEnd::BlockQuote(Some(_)) => {
+                self.block_break();
+                self.emit(out, Event::Html("</div>\n".into()));
+            }
+            TagEnd::HtmlBlock if !self.opts.unsafe_html => {
+                let raw = self.html_block.take().unwrap_or_default();
+                if !raw.trim_start().starts_with("<!--") {
+                    let text = raw.trim_end().to_string();
+                    self.emit(out, Event::Html("<p class=\"raw-html\">".into()));
+                    self.emit(out, Event::Text(text.into()));
+                    self.emit(out, Event::Html("</p>\n".into()));
+                }
+            }
+            TagEnd::Paragraph => {
+                if self.in_summary {
+                    self.in_summary = false;
+                    self.summary_done = !self.summary.trim().is_empty();
+                }
+                self.block_break();
+                self.emit(out, Event::End(tag));
+            }
+            other => {
+                if matches!(
+                    other,
+                    TagEnd::Item
+                        | TagEnd::TableCell
+                        | TagEnd::TableRow
+                        | TagEnd::FootnoteDefinition
+                        | TagEnd::BlockQuote(None)
+                ) {
+                    self.block_break();
+                }
+                self.emit(out, Event::End(other));
+            }
+        }
+    }
+
+    fn end_heading(&mut self, out: &mut VecDeque<Event<'a>>) {
+        let Some(h) = self.heading.take() else {
+            return;
+        };
+        let text = h.text.trim().to_string();
+        let id = match h.explicit_id {
+            Some(id) => {
+                self.slugs.entry(id.clone()).or_insert(0);
+                id
+            }
+            None => self.unique_slug(urls::slugify(&text)),
+        };
+        if h.is_title {
+            self.title = Some(text);
+            self.title_id = Some(id);
+            return;
+        }
+        // close the current section, open the heading's
+        let prev_text = std::mem::take(&mut self.cur_text);
+        let prev_text = prev_text.trim();
+        if self.cur_anchor.is_some() || !prev_text.is_empty() {
+            self.sections.push(TextSection {
+                anchor: self.cur_anchor.take(),
+                heading: std::mem::take(&mut self.cur_heading),
+                text: prev_text.to_string(),
+            });
+        }
+        self.cur_anchor = Some(id.clone());
+        self.cur_heading = text.clone();
+
+        let level = heading_number(h.level);
+        let id_attr = urls::escape_html(&id);
+        let mut open = format!("<div class=\"heading\"><h{level} id=\"{id_attr}\"");
+        if !h.classes.is_empty() {
+            open.push_str(" class=\"");
+            open.push_str(&urls::escape_html(&h.classes.join(" ")));
+            open.push('"');
+        }
+        if self.opts.unsafe_html {
+            for (k, v) in &h.attrs {
+                open.push(' ');
+                open.push_str(&urls::escape_html(k));
+                if let Some(v) = v {
+                    open.push_str("=\"");
+                    open.push_str(&urls::escape_html(v));
+                    open.push('"');
+                }
+            }
+        }
+        open.push('>');
+        out.push_back(Event::Html(open.into()));
+        out.extend(h.events);
+        let close = format!(
+            "</h{level}><a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to section: {}\">#</a></div>\n",
+            urls::escape_html(&text)
+        );
+        out.push_back(Event::Html(close.into()));
+        self.headings.push(Heading { level, id, text });
+    }
+
+    /// GitHub's rule: the n-th repeat of `base` becomes `base-n`, skipping
+    /// slugs already taken.
+    fn unique_slug(&mut self, base: String) -> String {
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        if !self.slugs.contains_key(&base) {
+            self.slugs.insert(base.clone(), 0);
+            return base;
+        }
+        loop {
+            let n = {
+                let count = self.slugs.entry(base.clone()).or_insert(0);
+                *count += 1;
+                *count
+            };
+            let candidate = format!("{base}-{n}");
+            if !self.slugs.contains_key(&candidate) {
+                self.slugs.insert(candidate.clone(), 0);
+                return candidate;
+            }
+        }
+    }
+
+    /// Record a link or image; returns the rewritten href if it changes.
+    fn record_link(&mut self, dest: &str, offset: usize, is_image: bool) -> Option<String> {
+        let (target, href) = classify(dest, self.page, is_image, self.opts.unsafe_html);
+        let (line, col) = self.position(offset);
+        self.links.push(Link {
+            dest: dest.to_string(),
+            target,
+            is_image,
+            line,
+            col,
+        });
+        href
+    }
+
+    /// 1-based line and column (in chars) of a body offset, as a position in
+    /// the whole file.
+    fn position(&mut self, offset: usize) -> (usize, usize) {
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            self.line_starts.extend(
+                self.body
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+        }
+        let idx = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.line_starts.get(idx).copied().unwrap_or(0);
+        let col = self
+            .body
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (self.page.body_line.max(1) + idx, col + 1)
+    }
+
+    fn finish(mut self, html: String) -> Rendered {
+        let last_text = std::mem::take(&mut self.cur_text);
+        let last_text = last_text.trim();
+        if self.cur_anchor.is_some() || !last_text.is_empty() {
+            self.sections.push(TextSection {
+                anchor: self.cur_anchor.take(),
+                heading: std::mem::take(&mut self.cur_heading),
+                text: last_text.to_string(),
+            });
+        }
+        let word_count = self
+            .sections
+            .iter()
+            .map(|s| s.heading.unicode_words().count() + s.text.unicode_words().count())
+            .sum();
+        Rendered {
+            html,
+            headings: self.headings,
+            title: self.title,
+            title_id: self.title_id,
+            links: self.links,
+            sections: self.sections,
+            summary: cut_at_word(self.summary.trim(), SUMMARY_CHARS),
+            word_count,
+        }
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn callout_names(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// Append `text` with every run of whitespace or control characters turned
+/// into one space (no leading space).
+fn push_collapsed(buf: &mut String, text: &str) {
+    for ch in text.chars() {
+        if ch.is_whitespace() || ch.is_control() {
+            if !buf.is_empty() && !buf.ends_with(' ') {
+                buf.push(' ');
+            }
+        } else {
+            buf.push(ch);
+        }
+    }
+}
+
+/// At most `max` chars, cut at the last space, with an ellipsis when cut.
+fn cut_at_word(text: &str, max: usize) -> String {
+    let Some((cut, _)) = text.char_indices().nth(max) else {
+        return text.to_string();
+    };
+    let head = &text[..cut];
+    let head = match head.rfind(' ') {
+        Some(space) if space > 0 => &head[..space],
+        _ => head,
+    };
+    let mut out = head
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.'))
+        .to_string();
+    out.push('…');
+    out
+}
+
+/// Escape `text` for HTML element content into `out`.
+fn escape_into(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+}
+
+// ---------------------------------------------------------------- links
+
+/// Classify a destination and compute the href the page should use (None:
+/// keep it as written).
+fn classify(
+    dest: &str,
+    page: &PageContext<'_>,
+    is_image: bool,
+    unsafe_html: bool,
+) -> (LinkTarget, Option<String>) {
+    if dest.is_empty() {
+        return (
+            LinkTarget::SamePage {
+                anchor: String::new(),
+            },
+            None,
+        );
+    }
+    if let Some(anchor) = dest.strip_prefix('#') {
+        return (
+            LinkTarget::SamePage {
+                anchor: percent_decode(anchor),
+            },
+            None,
+        );
+    }
+    if let Some(scheme) = url_scheme(dest) {
+        let href = if !unsafe_html && is_dangerous_scheme(&scheme, dest, is_image) {
+            Some("#".to_string())
+        } else {
+            None
+        };
+        return (
+            LinkTarget::External {
+                url: dest.to_string(),
+            },
+            href,
+        );
+    }
+    if dest.starts_with("//") {
+        return (
+            LinkTarget::External {
+                url: dest.to_string(),
+            },
+            None,
+        );
+    }
+    // split the path from `?query` and `#fragment`
+    let path_end = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, suffix) = dest.split_at(path_end);
+    let fragment = suffix.find('#').map(|i| &suffix[i + 1..]);
+
+    if let Some(rooted) = path.strip_prefix('/') {
+        let href = format!("{}{}", urls::relative(page.url, rooted), suffix);
+        return (
+            LinkTarget::Asset {
+                path: percent_decode(rooted),
+                from_static: true,
+            },
+            Some(href),
+        );
+    }
+    let is_page = path.ends_with(".md");
+    match urls::resolve_relative(page.source, path) {
+        Some(resolved) if is_page => {
+            let target_url = urls::content_url(&resolved);
+            let href = match fragment {
+                Some(f) => format!("{}#{f}", urls::relative(page.url, &target_url)),
+                None => urls::relative(page.url, &target_url),
+            };
+            (
+                LinkTarget::Page {
+                    source: percent_decode(&resolved),
+                    anchor: fragment.map(percent_decode),
+                },
+                Some(href),
+            )
+        }
+        Some(resolved) => {
+            let href = format!("{}{}", urls::relative(page.url, &resolved), suffix);
+            (
+                LinkTarget::Asset {
+                    path: percent_decode(&resolved),
+                    from_static: false,
+                },
+                Some(href),
+            )
+        }
+        None if is_page => (
+            LinkTarget::Page {
+                source: percent_decode(path),
+                anchor: fragment.map(percent_decode),
+            },
+            None,
+        ),
+        None => (
+            LinkTarget::Asset {
+                path: percent_decode(path),
+                from_static: false,
+            },
+            None,
+        ),
+    }
+}
+
+/// The scheme of an absolute URL (`https`, `mailto`), lowercased.
+fn url_scheme(dest: &str) -> Option<String> {
+    let colon = dest.find(':')?;
+    let scheme = &dest[..colon];
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    if first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        Some(scheme.to_ascii_lowercase())
+    } else {
+        None
+    }
+}
+
+fn is_dangerous_scheme(scheme: &str, dest: &str, is_image: bool) -> bool {
+    match scheme {
+        "javascript" | "vbscript" => true,
+        "data" => {
+            !(is_image
+                && dest
+                    .get(5..11)
+                    .is_some_and(|m| m.eq_ignore_ascii_case("image/")))
+        }
+        _ => false,
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+// ---------------------------------------------------------------- code
+
+fn syntax_set() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// How a fence language is highlighted.
+enum Highlight<'s> {
+    Plain,
+    Syntax(&'s SyntaxReference),
+    /// Shell session: `$ ` prompts highlighted as shell, the rest is output.
+    Console(&'s SyntaxReference),
+}
+
+fn highlight_for(lang: &str) -> Highlight<'static> {
+    let ss = syntax_set();
+    let lower = lang.to_ascii_lowercase();
+    let token = match lower.as_str() {
+        "text" | "txt" | "plain" | "plaintext" | "http" | "output" | "log" => {
+            return Highlight::Plain
+        }
+        "console" | "shell-session" | "shellsession" | "terminal" => {
+            return match ss.find_syntax_by_token("bash") {
+                Some(s) => Highlight::Console(s),
+                None => Highlight::Plain,
+            };
+        }
+        "sh" | "bash" | "shell" | "zsh" | "ksh" => "bash",
+        "yaml" | "yml" => "yaml",
+        "json" | "jsonc" | "json5" => "json",
+        "toml" | "ini" | "cfg" | "conf" => "toml",
+        "python" | "py" | "python3" => "py",
+        "rust" | "rs" => "rs",
+        "js" | "javascript" | "jsx" | "mjs" | "cjs" | "ts" | "typescript" | "tsx" => "js",
+        "go" | "golang" => "go",
+        other => other,
+    };
+    match ss.find_syntax_by_token(token) {
+        Some(s) if s.name != "Plain Text" => Highlight::Syntax(s),
+        _ => Highlight::Plain,
+    }
+}
+
+fn code_block_html(code: &str, lang: Option<&str>, highlight: bool) -> String {
+    let mut out = String::with_capacity(code.len() * 2 + 64);
+    match lang {
+        Some(lang) => {
+            let lang = urls::escape_html(lang);
+            out.push_str("<pre class=\"code\" data-lang=\"");
+            out.push_str(&lang);
+            out.push_str("\"><code class=\"language-");
+            out.push_str(&lang);
+            out.push_str("\">");
+        }
+        None => out.push_str("<pre class=\"code\"><code>"),
+    }
+    let highlighted = match lang {
+        Some(lang)
+            if highlight
+                && code.len() <= MAX_HIGHLIGHT_BYTES
+                && !code.lines().any(|l| l.len() > MAX_HIGHLIGHT_LINE) =>
+        {
+            match highlight_for(lang) {
+                Highlight::Plain => None,
+                Highlight::Syntax(s) => guarded(|| highlight_lines(code, s)),
+                Highlight::Console(s) => guarded(|| highlight_console(code, s)),
+            }
+        }
+        _ => None,
+    };
+    match highlighted {
+        Some(h) => out.push_str(&h),
+        None => escape_into(&mut out, code),
+    }
+    out.push_str("</code></pre>\n");
+    out
+}
+
+/// syntect is third-party code run on user input: a panic inside it must not
+/// take the build down, the block is then shown plain.
+fn guarded(f: impl FnOnce() -> Option<String>) -> Option<String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .ok()
+        .flatten()
+}
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+fn highlight_lines(code: &str, syntax: &SyntaxReference) -> Option<String> {
+    let ss = syntax_set();
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut out = String::with_capacity(code.len() * 3);
+    let mut open: isize = 0;
+    for line in LinesWithEndings::from(code) {
+        let ops = state.parse_line(line, ss).ok()?;
+        let (html, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut stack).ok()?;
+        out.push_str(&html);
+        open += delta;
+    }
+    for _ in 0..open.max(0) {
+        out.push_str("</span>");
+    }
+    Some(out)
+}
+
+fn highlight_console(code: &str, syntax: &SyntaxReference) -> Option<String> {
+    let mut out = String::with_capacity(code.len() * 3);
+    for line in LinesWithEndings::from(code) {
+        let prompt = ["$ ", "# ", "> ", "% "]
+            .iter()
+            .find(|p| line.starts_with(*p))
+            .filter(|_| line.len() > 2);
+        match prompt {
+            Some(p) => {
+                out.push_str("<span class=\"hl-prompt\">");
+                escape_into(&mut out, p);
+                out.push_str("</span>");
+                out.push_str(&highlight_lines(&line[p.len()..], syntax)?);
+            }
+            None => {
+                let body = line.trim_end_matches('\n');
+                if !body.is_empty() {
+                    out.push_str("<span class=\"hl-output\">");
+                    escape_into(&mut out, body);
+                    out.push_str("</span>");
+                }
+                out.push_str(&line[body.len()..]);
+            }
+        }
+    }
+    Some(out)
 }
 
 /// CSS for highlighted code, light and dark.
 pub fn highlight_css() -> String {
-    String::new()
+    let mut css = String::from(
+        "/* lorebook code highlighting: classes are syntect scopes prefixed with hl- */\n",
+    );
+    push_theme(&mut css, LIGHT, "");
+    css.push_str("@media (prefers-color-scheme: dark) {\n");
+    push_theme(&mut css, DARK, "  ");
+    css.push_str("}\n");
+    css
+}
+
+/// (selectors, declarations); later rules win over earlier ones.
+type Theme = &'static [(&'static str, &'static str)];
+
+const LIGHT: Theme = &[
+    ("pre.code", "background: #f6f8fa; color: #1f2328"),
+    (".hl-comment", "color: #5f6b77; font-style: italic"),
+    (".hl-string", "color: #0a3069"),
+    (".hl-constant.hl-numeric, .hl-constant.hl-language, .hl-constant.hl-character", "color: #0550ae"),
+    (".hl-keyword, .hl-storage", "color: #b1261c"),
+    (".hl-keyword.hl-operator", "color: #1f2328"),
+    (".hl-entity.hl-name.hl-function, .hl-support.hl-function", "color: #6639ba"),
+    (".hl-entity.hl-name.hl-type, .hl-entity.hl-name.hl-class, .hl-support.hl-type, .hl-support.hl-class, .hl-entity.hl-name.hl-struct, .hl-entity.hl-name.hl-enum", "color: #7a4100"),
+    (".hl-entity.hl-name.hl-tag", "color: #116329"),
+    (".hl-entity.hl-other.hl-attribute-name, .hl-variable.hl-parameter", "color: #953800"),
+    (".hl-variable.hl-other.hl-member, .hl-meta.hl-mapping.hl-key .hl-string, .hl-entity.hl-name.hl-key", "color: #0550ae"),
+    (".hl-markup.hl-heading", "color: #0550ae; font-weight: bold"),
+    (".hl-markup.hl-bold", "font-weight: bold"),
+    (".hl-markup.hl-italic", "font-style: italic"),
+    (".hl-markup.hl-inserted", "color: #116329; background: #dafbe1"),
+    (".hl-markup.hl-deleted", "color: #82071e; background: #ffebe9"),
+    (".hl-invalid", "color: #82071e"),
+    (".hl-prompt", "color: #5f6b77; user-select: none"),
+    (".hl-output", "color: #4b5563"),
+];
+
+const DARK: Theme = &[
+    ("pre.code", "background: #161b22; color: #e6edf3"),
+    (".hl-comment", "color: #8b949e; font-style: italic"),
+    (".hl-string", "color: #a5d6ff"),
+    (".hl-constant.hl-numeric, .hl-constant.hl-language, .hl-constant.hl-character", "color: #79c0ff"),
+    (".hl-keyword, .hl-storage", "color: #ff7b72"),
+    (".hl-keyword.hl-operator", "color: #e6edf3"),
+    (".hl-entity.hl-name.hl-function, .hl-support.hl-function", "color: #d2a8ff"),
+    (".hl-entity.hl-name.hl-type, .hl-entity.hl-name.hl-class, .hl-support.hl-type, .hl-support.hl-class, .hl-entity.hl-name.hl-struct, .hl-entity.hl-name.hl-enum", "color: #ffa657"),
+    (".hl-entity.hl-name.hl-tag", "color: #7ee787"),
+    (".hl-entity.hl-other.hl-attribute-name, .hl-variable.hl-parameter", "color: #ffa657"),
+    (".hl-variable.hl-other.hl-member, .hl-meta.hl-mapping.hl-key .hl-string, .hl-entity.hl-name.hl-key", "color: #79c0ff"),
+    (".hl-markup.hl-heading", "color: #79c0ff; font-weight: bold"),
+    (".hl-markup.hl-bold", "font-weight: bold"),
+    (".hl-markup.hl-italic", "font-style: italic"),
+    (".hl-markup.hl-inserted", "color: #aff5b4; background: #033a16"),
+    (".hl-markup.hl-deleted", "color: #ffdcd7; background: #67060c"),
+    (".hl-invalid", "color: #ffa198"),
+    (".hl-prompt", "color: #8b949e; user-select: none"),
+    (".hl-output", "color: #c9d1d9"),
+];
+
+fn push_theme(css: &mut String, theme: Theme, indent: &str) {
+    for (selectors, decls) in theme {
+        css.push_str(indent);
+        css.push_str(selectors);
+        css.push_str(" { ");
+        css.push_str(decls);
+        css.push_str("; }\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAFE: MarkdownOptions = MarkdownOptions {
+        highlight: true,
+        unsafe_html: false,
+    };
+
+    fn page() -> PageContext<'static> {
+        PageContext {
+            source: "a/b.md",
+            url: "a/b/",
+            body_offset: 0,
+            body_line: 1,
+        }
+    }
+
+    fn html(md: &str) -> String {
+        render(md, &page(), &SAFE).html
+    }
+
+    fn with(md: &str, opts: MarkdownOptions) -> Rendered {
+        render(md, &page(), &opts)
+    }
+
+    fn only_link(md: &str) -> Link {
+        let r = render(md, &page(), &SAFE);
+        assert_eq!(r.links.len(), 1, "{:?}", r.links);
+        r.links.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn renders_github_tables_footnotes_strikethrough_and_task_lists() {
+        let out = html(
+            "| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~old~~ new[^n]\n\n- [x] done\n- [ ] todo\n\n[^n]: The note.\n",
+        );
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains("<th>a</th>"), "{out}");
+        assert!(
+            out.contains("<td style=\"text-align: right\">2</td>"),
+            "{out}"
+        );
+        assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(out.contains("class=\"footnote-reference\""), "{out}");
+        assert!(out.contains("class=\"footnote-definition\""), "{out}");
+        assert!(out.contains("type=\"checkbox\" checked=\"\""), "{out}");
+        assert_eq!(out.matches("type=\"checkbox\"").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn renders_github_alerts_as_callouts() {
+        for (marker, class, title) in [
+            ("NOTE", "note", "Note"),
+            ("TIP", "tip", "Tip"),
+            ("IMPORTANT", "important", "Important"),
+            ("WARNING", "warning", "Warning"),
+            ("CAUTION", "caution", "Caution"),
+        ] {
+            let out = html(&format!("> [!{marker}]\n> Mind the *gap*.\n"));
+            let open = format!(
+                "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>"
+            );
+            assert!(out.starts_with(&open), "{out}");
+            assert!(out.contains("<p>Mind the <em>gap</em>.</p>"), "{out}");
+            assert!(out.trim_end().ends_with("</div>"), "{out}");
+            assert!(!out.contains("blockquote"), "{out}");
+        }
+        assert!(html("> plain quote\n").contains("<blockquote>"));
+    }
+
+    #[test]
+    fn heading_ids_are_github_slugs_and_duplicates_are_numbered() {
+        let r = render(
+            "## Install on Linux!\n\n## Install on Linux!\n\n### Install on Linux\n\n## C++ & `Rust`\n",
+            &page(),
+            &SAFE,
+        );
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "install-on-linux",
+                "install-on-linux-1",
+                "install-on-linux-2",
+                "c--rust"
+            ]
+        );
+        assert_eq!(r.headings[3].text, "C++ & Rust");
+        assert_eq!(r.headings[2].level, 3);
+    }
+
+    #[test]
+    fn numbered_duplicate_skips_an_id_already_taken() {
+        let r = render("## a-1\n\n## a\n\n## a\n", &page(), &SAFE);
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a-1", "a", "a-2"]);
+    }
+
+    #[test]
+    fn explicit_heading_id_is_honoured() {
+        let r = render("## Getting started {#start}\n\n## Start\n", &page(), &SAFE);
+        assert_eq!(r.headings[0].id, "start");
+        assert_eq!(r.headings[0].text, "Getting started");
+        assert_eq!(r.headings[1].id, "start-1");
+        assert!(r.html.contains("<h2 id=\"start\">Getting started</h2>"));
+    }
+
+    #[test]
+    fn empty_slug_becomes_section() {
+        let r = render("## !!!\n\n## ???\n", &page(), &SAFE);
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["section", "section-1"]);
+    }
+
+    #[test]
+    fn headings_get_an_accessible_self_link() {
+        let out = html("Intro\n\n## Set *up*\n");
+        assert!(
+            out.contains(
+                "<div class=\"heading\"><h2 id=\"set-up\">Set <em>up</em></h2><a class=\"anchor\" href=\"#set-up\" aria-label=\"Link to section: Set up\">#</a></div>"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn first_level_one_heading_becomes_the_title_and_leaves_the_html() {
+        let r = render("# Install Acme\n\nText.\n\n## Steps\n", &page(), &SAFE);
+        assert_eq!(r.title.as_deref(), Some("Install Acme"));
+        assert_eq!(r.title_id.as_deref(), Some("install-acme"));
+        assert!(!r.html.contains("<h1"), "{}", r.html);
+        assert!(!r.html.contains("Install Acme"), "{}", r.html);
+        assert_eq!(r.headings.len(), 1);
+        assert_eq!(r.headings[0].id, "steps");
+    }
+
+    #[test]
+    fn level_one_heading_after_text_is_not_the_title() {
+        let r = render("Text.\n\n# Later\n", &page(), &SAFE);
+        assert_eq!(r.title, None);
+        assert!(r.html.contains("<h1 id=\"later\">Later</h1>"), "{}", r.html);
+        let r = render("## Sub\n\n# Top\n", &page(), &SAFE);
+        assert_eq!(r.title, None);
+    }
+
+    #[test]
+    fn title_slug_is_reserved_so_a_repeat_gets_a_number() {
+        let r = render("# Install\n\n## Install\n", &page(), &SAFE);
+        assert_eq!(r.headings[0].id, "install-1");
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_with_prefixed_classes() {
+        let out = html("```rust\nfn main() { let x = \"<hi>\"; }\n```\n");
+        assert!(
+            out.starts_with(
+                "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("<span class=\"hl-storage hl-type hl-function hl-rust\">fn</span>"),
+            "{out}"
+        );
+        assert!(out.contains("&lt;hi&gt;"), "{out}");
+        assert!(!out.contains("style="), "{out}");
+        assert!(out.trim_end().ends_with("</code></pre>"), "{out}");
+    }
+
+    #[test]
+    fn common_fence_languages_are_highlighted() {
+        for (lang, code) in [
+            ("sh", "echo \"hi\""),
+            ("bash", "echo \"hi\""),
+            ("shell", "echo \"hi\""),
+            ("yaml", "key: \"v\""),
+            ("json", "{\"a\": \"b\"}"),
+            ("python", "print(\"x\")"),
+            ("rust", "let s = \"x\";"),
+            ("js", "const a = \"b\";"),
+            ("ts", "const a = \"b\";"),
+            ("go", "var s = \"x\""),
+        ] {
+            let out = html(&format!("```{lang}\n{code}\n```\n"));
+            assert!(out.contains("hl-string"), "{lang}: {out}");
+            assert!(
+                out.contains(&format!("data-lang=\"{lang}\"")),
+                "{lang}: {out}"
+            );
+        }
+    }
+
+    #[test]
+    fn console_blocks_mark_prompts_and_output() {
+        let out = html("```console\n$ echo hi\nhi\n```\n");
+        assert!(out.contains("<span class=\"hl-prompt\">$ </span>"), "{out}");
+        assert!(out.contains("<span class=\"hl-output\">hi</span>"), "{out}");
+        assert!(out.contains("hl-support hl-function"), "{out}");
+    }
+
+    #[test]
+    fn text_http_toml_and_unknown_languages_are_plain_escaped_code() {
+        for lang in ["text", "http", "toml", "no-such-lang"] {
+            let out = html(&format!("```{lang}\na = \"<b>\"\n```\n"));
+            assert_eq!(
+                out,
+                format!(
+                    "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">a = &quot;&lt;b&gt;&quot;\n</code></pre>\n"
+                ),
+                "{lang}"
+            );
+        }
+    }
+
+    #[test]
+    fn highlighting_off_gives_plain_code() {
+        let r = with(
+            "```rust\nfn x() {}\n```\n",
+            MarkdownOptions {
+                highlight: false,
+                unsafe_html: false,
+            },
+        );
+        assert_eq!(
+            r.html,
+            "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">fn x() {}\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn indented_code_is_plain() {
+        assert_eq!(
+            html("    let a = 1 < 2;\n"),
+            "<pre class=\"code\"><code>let a = 1 &lt; 2;\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn info_string_extras_are_ignored_and_language_is_escaped() {
+        let out = html("```rust,ignore title=\"x\"\nfn a() {}\n```\n");
+        assert!(out.contains("data-lang=\"rust\""), "{out}");
+        let out = html("```\"><script>\nx\n```\n");
+        assert!(!out.contains("<script>"), "{out}");
+    }
+
+    #[test]
+    fn raw_html_is_kept_only_when_allowed() {
+        let md = "<div class=\"x\">hi</div>\n\nInline <kbd>Ctrl</kbd>.\n";
+        let unsafe_out = with(
+            md,
+            MarkdownOptions {
+                highlight: true,
+                unsafe_html: true,
+            },
+        )
+        .html;
+        assert!(
+            unsafe_out.contains("<div class=\"x\">hi</div>"),
+            "{unsafe_out}"
+        );
+        assert!(unsafe_out.contains("<kbd>Ctrl</kbd>"), "{unsafe_out}");
+        let safe = html(md);
+        assert!(
+            safe.contains("<p class=\"raw-html\">&lt;div class=\"x\"&gt;hi&lt;/div&gt;</p>"),
+            "{safe}"
+        );
+        assert!(safe.contains("&lt;kbd&gt;Ctrl&lt;/kbd&gt;"), "{safe}");
+        assert!(!safe.contains("<kbd>"), "{safe}");
+    }
+
+    #[test]
+    fn html_comments_are_dropped_when_raw_html_is_off() {
+        let out = html("<!-- todo: rewrite -->\n\nText <!-- hidden --> here.\n");
+        assert!(!out.contains("todo"), "{out}");
+        assert!(!out.contains("hidden"), "{out}");
+        assert!(out.contains("Text  here."), "{out}");
+    }
+
+    #[test]
+    fn script_urls_are_neutralised_when_raw_html_is_off() {
+        let out = html("[x](javascript:alert(1)) ![i](data:text/html;base64,AA)");
+        assert!(!out.contains("javascript:"), "{out}");
+        assert!(!out.contains("data:text"), "{out}");
+        assert!(html("![i](data:image/png;base64,AA)").contains("src=\"data:image/png"));
+    }
+
+    #[test]
+    fn relative_md_links_become_relative_page_urls() {
+        let l = only_link("[x](../x/y.md#anchor)");
+        assert_eq!(
+            l.target,
+            LinkTarget::Page {
+                source: "x/y.md".into(),
+                anchor: Some("anchor".into())
+            }
+        );
+        assert_eq!(l.dest, "../x/y.md#anchor");
+        assert!(html("[x](../x/y.md#anchor)").contains("href=\"../../x/y/#anchor\""));
+
+        let l = only_link("[y](y.md)");
+        assert_eq!(
+            l.target,
+            LinkTarget::Page {
+                source: "a/y.md".into(),
+                anchor: None
+            }
+        );
+        assert!(html("[y](y.md)").contains("href=\"../y/\""));
+
+        let l = only_link("[s](_index.md)");
+        assert_eq!(
+            l.target,
+            LinkTarget::Page {
+                source: "a/_index.md".into(),
+                anchor: None
+            }
+        );
+        assert!(html("[s](_index.md)").contains("href=\"../\""));
+        assert!(html("[h](../_index.md)").contains("href=\"../../\""));
+    }
+
+    #[test]
+    fn anchor_links_stay_on_the_page() {
+        let l = only_link("[x](#install-on-linux)");
+        assert_eq!(
+            l.target,
+            LinkTarget::SamePage {
+                anchor: "install-on-linux".into()
+            }
+        );
+        assert!(html("[x](#install-on-linux)").contains("href=\"#install-on-linux\""));
+        let l = only_link("[x](#%C3%BCber)");
+        assert_eq!(
+            l.target,
+            LinkTarget::SamePage {
+                anchor: "über".into()
+            }
+        );
+    }
+
+    #[test]
+    fn relative_files_are_content_assets_with_relative_hrefs() {
+        let l = only_link("![shot](img/x.png)");
+        assert!(l.is_image);
+        assert_eq!(
+            l.target,
+            LinkTarget::Asset {
+                path: "a/img/x.png".into(),
+                from_static: false
+            }
+        );
+        assert!(html("![shot](img/x.png)").contains("src=\"../img/x.png\""));
+        assert!(html("[pdf](../doc.pdf?v=2#page=3)").contains("href=\"../../doc.pdf?v=2#page=3\""));
+    }
+
+    #[test]
+    fn root_paths_are_static_assets_with_relative_hrefs() {
+        let l = only_link("![logo](/img/x.png)");
+        assert_eq!(
+            l.target,
+            LinkTarget::Asset {
+                path: "img/x.png".into(),
+                from_static: true
+            }
+        );
+        assert!(html("![logo](/img/x.png)").contains("src=\"../../img/x.png\""));
+    }
+
+    #[test]
+    fn external_links_are_unchanged() {
+        for dest in [
+            "https://x.example/a?b#c",
+            "http://x.example",
+            "mailto:a@b.example",
+            "//cdn.example/x.js",
+        ] {
+            let l = only_link(&format!("[x]({dest})"));
+            assert_eq!(l.target, LinkTarget::External { url: dest.into() });
+            let out = html(&format!("[x]({dest})"));
+            assert!(
+                out.contains(&format!("href=\"{}\"", dest.replace('&', "&amp;"))),
+                "{out}"
+            );
+        }
+    }
+
+    #[test]
+    fn email_autolinks_are_mailto_links() {
+        let l = only_link("Write to <help@acme.example>.");
+        assert_eq!(
+            l.target,
+            LinkTarget::External {
+                url: "mailto:help@acme.example".into()
+            }
+        );
+        assert!(html("<help@acme.example>").contains("href=\"mailto:help@acme.example\""));
+    }
+
+    #[test]
+    fn links_above_content_stay_as_written_for_the_checker() {
+        let l = only_link("[x](../../out.md#a)");
+        assert_eq!(
+            l.target,
+            LinkTarget::Page {
+                source: "../../out.md".into(),
+                anchor: Some("a".into())
+            }
+        );
+        assert!(html("[x](../../out.md#a)").contains("href=\"../../out.md#a\""));
+        let l = only_link("![x](../../../x.png)");
+        assert_eq!(
+            l.target,
+            LinkTarget::Asset {
+                path: "../../../x.png".into(),
+                from_static: false
+            }
+        );
+    }
+
+    #[test]
+    fn link_positions_are_file_lines_and_char_columns() {
+        let ctx = PageContext {
+            source: "a/b.md",
+            url: "a/b/",
+            body_offset: 40,
+            body_line: 5,
+        };
+        let r = render(
+            "First [one](x.md).\n\nÜber ñ [two](#t) and ![i](p.png)\n",
+            &ctx,
+            &SAFE,
+        );
+        let pos: Vec<(usize, usize)> = r.links.iter().map(|l| (l.line, l.col)).collect();
+        assert_eq!(pos, [(5, 7), (7, 8), (7, 22)]);
+    }
+
+    #[test]
+    fn reference_links_are_recorded_where_used() {
+        let r = render("See [the guide][g].\n\n[g]: guide.md\n", &page(), &SAFE);
+        assert_eq!(r.links.len(), 1);
+        assert_eq!((r.links[0].line, r.links[0].col), (1, 5));
+        assert_eq!(r.links[0].dest, "guide.md");
+    }
+
+    #[test]
+    fn sections_split_at_headings_as_collapsed_plain_text() {
+        let r = render(
+            "Intro   *text*\nhere.\n\n## Setup\n\nRun:\n\n```sh\nmake   install\n```\n\n### Notes\n\n- a\n- b\n",
+            &page(),
+            &SAFE,
+        );
+        assert_eq!(
+            r.sections,
+            [
+                TextSection {
+                    anchor: None,
+                    heading: String::new(),
+                    text: "Intro text here.".into()
+                },
+                TextSection {
+                    anchor: Some("setup".into()),
+                    heading: "Setup".into(),
+                    text: "Run: make install".into()
+                },
+                TextSection {
+                    anchor: Some("notes".into()),
+                    heading: "Notes".into(),
+                    text: "a b".into()
+                },
+            ]
+        );
+        assert_eq!(r.word_count, 10);
+    }
+
+    #[test]
+    fn page_starting_with_a_heading_has_no_anonymous_section() {
+        let r = render("## Only\n\nBody.\n", &page(), &SAFE);
+        assert_eq!(r.sections.len(), 1);
+        assert_eq!(r.sections[0].anchor.as_deref(), Some("only"));
+        let r = render("# Title\n\nBody.\n", &page(), &SAFE);
+        assert_eq!(r.sections[0].anchor, None);
+        assert_eq!(r.sections[0].text, "Body.");
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph_cut_at_a_word() {
+        let r = render(
+            "# T\n\n## H\n\nFirst *para*\ngraph.\n\nSecond.\n",
+            &page(),
+            &SAFE,
+        );
+        assert_eq!(r.summary, "First para graph.");
+        let long = "word ".repeat(100);
+        let r = render(&long, &page(), &SAFE);
+        assert!(r.summary.ends_with("word…"), "{}", r.summary);
+        assert!(r.summary.chars().count() <= SUMMARY_CHARS + 1);
+        assert_eq!(r.word_count, 100);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        for md in [
+            ">".repeat(10_000) + " deep\n",
+            "- ".repeat(10_000) + "deep\n",
+            "1. ".repeat(10_000) + "deep\n",
+            "*".repeat(10_000) + "x" + &"*".repeat(10_000),
+            "[".repeat(10_000) + "x" + &"](y.md)".repeat(10_000),
+        ] {
+            let r = render(&md, &page(), &SAFE);
+            assert!(r.html.contains("deep") || r.html.contains('x'));
+        }
+    }
+
+    #[test]
+    fn control_characters_and_odd_links_do_not_panic() {
+        let md = "\u{0}\u{1}\u{7f} [a](\u{1}) [b](%zz) [c](../../../../) ![d]() [e](:x) <\u{0}>\n\n# \u{0}\n\n```\u{0}\n\u{0}\n```\n";
+        let r = render(md, &page(), &SAFE);
+        assert!(!r.html.is_empty());
+    }
+
+    #[test]
+    fn ten_megabyte_page_renders() {
+        let chunk = "## Part\n\nSome *text* with a [link](x.md) and `code`.\n\n```rust\nfn f() -> u8 { 1 }\n```\n\n";
+        let md = chunk.repeat(10 * 1024 * 1024 / chunk.len());
+        let opts = MarkdownOptions {
+            highlight: false,
+            unsafe_html: false,
+        };
+        let r = render(&md, &page(), &opts);
+        assert_eq!(r.headings.len(), md.len() / chunk.len());
+        assert_eq!(
+            r.headings.last().map(|h| h.id.starts_with("part-")),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn huge_code_block_is_left_plain() {
+        let md = format!("```rust\n{}\n```\n", "x".repeat(MAX_HIGHLIGHT_LINE + 1));
+        assert!(!html(&md).contains("<span"));
+    }
+
+    #[test]
+    fn rendering_is_deterministic() {
+        let md = "# T\n\n## A\n\n## A\n\n[x](y.md) ```x```\n\n```python\nprint(1)\n```\n";
+        let a = render(md, &page(), &SAFE);
+        let b = render(md, &page(), &SAFE);
+        assert_eq!(a.html, b.html);
+        assert_eq!(a.headings, b.headings);
+    }
+
+    #[test]
+    fn highlight_css_has_light_and_dark_rules_for_hl_classes() {
+        let css = highlight_css();
+        let (light, dark) = css
+            .split_once("@media (prefers-color-scheme: dark) {")
+            .unwrap();
+        assert!(light.contains(".hl-comment {"));
+        assert!(light.contains(".hl-keyword, .hl-storage {"));
+        assert!(dark.contains(".hl-comment {"));
+        assert!(dark.trim_end().ends_with('}'));
+        assert_eq!(css.matches('{').count(), css.matches('}').count());
+    }
+
+    #[test]
+    fn snapshot_of_a_whole_page() {
+        let md = "# Reset your password\n\nIf you forgot it, use the **reset** link.\n\n> [!WARNING]\n> Links expire after 1 hour.\n\n## Steps\n\n1. Open [settings](../account/settings.md#security).\n2. Click *Reset*.\n\n```sh\ncurl -X POST https://api.example/reset\n```\n\n![flow](img/flow.png)\n";
+        let r = render(md, &page(), &SAFE);
+        insta::assert_snapshot!(r.html);
+        insta::assert_debug_snapshot!((
+            r.title,
+            r.headings,
+            r.links,
+            r.sections,
+            r.summary,
+            r.word_count
+        ));
+    }
+
+    #[test]
+    fn snapshot_of_gfm_extras() {
+        let md = "## Matrix\n\n| OS | Works |\n|:--|:-:|\n| Linux | yes |\n\n- [x] backup\n- [ ] ~~upload~~\n\nText[^1].\n\n[^1]: Footnote.\n\n> [!TIP]\n> Use `lorebook check`.\n";
+        insta::assert_snapshot!(html(md));
+    }
+
+    /// Throughput: `cargo test --release --lib markdown -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn measure_throughput() {
+        let chunk = "## Configure the service\n\nSet the *port* and the [host](../net/host.md#port) in `config.yaml`; \
+                     see ![diagram](img/d.png) and https://example.com for more details about this.\n\n\
+                     - one item with **bold** text\n- two items with a [link](#top)\n\n\
+                     ```rust\nfn main() {\n    let x: Vec<u32> = (0..10).map(|i| i * 2).collect();\n    println!(\"{x:?}\");\n}\n```\n\n\
+                     ```yaml\nserver:\n  port: 8080\n  host: \"localhost\"\n```\n\n";
+        let md = chunk.repeat(5 * 1024 * 1024 / chunk.len());
+        let mb = md.len() as f64 / (1024.0 * 1024.0);
+        for highlight in [false, true] {
+            let opts = MarkdownOptions {
+                highlight,
+                unsafe_html: false,
+            };
+            let _ = render(&md[..chunk.len()], &page(), &opts); // warm the syntax set
+            let t = std::time::Instant::now();
+            let r = render(&md, &page(), &opts);
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "highlight={highlight}: {mb:.1} MB in {secs:.2}s = {:.1} MB/s ({} bytes html)",
+                mb / secs,
+                r.html.len()
+            );
+        }
+    }
 }

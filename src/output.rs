@@ -1,7 +1,12 @@
-//! The only stage that writes the site: takes the rendered files and swaps
-//! them into the output directory atomically (stub).
+//! The output stage, the only code that writes the built site. It refuses
+//! dangerous output directories, writes everything into a fresh directory
+//! beside the output, and swaps it in only when every file is written, so a
+//! failed or killed build leaves the previous `public/` as it was. It never
+//! deletes anything but its own output and its own temporary directories.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 /// One file of the built site, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,5 +28,347 @@ impl OutputFile {
             path: path.into(),
             contents: Contents::Bytes(bytes.into()),
         }
+    }
+
+    /// The file's size in bytes (reads the metadata of copied files).
+    pub fn len(&self) -> u64 {
+        match &self.contents {
+            Contents::Bytes(b) => b.len() as u64,
+            Contents::Copy(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Name of the marker file that says a directory is lorebook's output.
+pub const MARKER: &str = ".lorebook-output";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("refusing to write the site into `{path}`: {reason}")]
+    Refused { path: PathBuf, reason: String },
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Lexically normalize a path (`a/./b/../c` -> `a/c`) without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn canonical_or_normal(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        // The output may not exist yet: canonicalize its parent.
+        match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+                .map(|p| p.join(name))
+                .unwrap_or_else(|_| normalize(path)),
+            _ => normalize(path),
+        }
+    })
+}
+
+/// Refuse output directories whose replacement would destroy something that
+/// is not lorebook's output: `/`, the home directory, the site root, the
+/// content directory, any parent of the site, or a non-empty folder that
+/// lorebook did not create.
+pub fn check_output_dir(
+    output: &Path,
+    root: &Path,
+    protected: &[&Path],
+) -> Result<(), OutputError> {
+    let out = canonical_or_normal(output);
+    let root = canonical_or_normal(root);
+    let refuse = |reason: &str| {
+        Err(OutputError::Refused {
+            path: output.to_path_buf(),
+            reason: reason.to_string(),
+        })
+    };
+    if out.parent().is_none() {
+        return refuse("it is the file system root");
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        if canonical_or_normal(&home) == out {
+            return refuse("it is the home directory");
+        }
+    }
+    if root.starts_with(&out) {
+        return refuse("it is the site root or one of its parents");
+    }
+    for p in protected {
+        let p = canonical_or_normal(p);
+        if p.starts_with(&out) || out.starts_with(&p) {
+            return refuse(&format!("it overlaps `{}`", p.display()));
+        }
+    }
+    if out.is_dir() && !out.join(MARKER).exists() {
+        let non_empty = std::fs::read_dir(&out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false);
+        if non_empty {
+            return refuse("it holds files that lorebook did not write (no `.lorebook-output` marker); empty it or choose another --output");
+        }
+    }
+    if out.exists() && !out.is_dir() {
+        return refuse("it is a file");
+    }
+    Ok(())
+}
+
+/// Write `files` as the new contents of `output`, atomically replacing the
+/// previous build. `root` and `protected` are checked first.
+pub fn write_site(
+    output: &Path,
+    root: &Path,
+    protected: &[&Path],
+    files: &[OutputFile],
+) -> Result<(), OutputError> {
+    check_output_dir(output, root, protected)?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    clean_stale_temporaries(&parent, &name);
+
+    let staging = parent.join(format!(".{name}.lorebook-new-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    std::fs::create_dir(&staging).map_err(io(&staging))?;
+    let result = write_tree(&staging, files);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+
+    swap_in(&staging, output, &parent, &name)
+}
+
+/// Put the finished `staging` directory in place of `output`. On Linux this
+/// is one atomic exchange, so the output path never stops existing, even if
+/// the process is killed; elsewhere it is two renames.
+fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
+    if output.exists() && exchange(staging, output) {
+        // `staging` now holds the previous build.
+        let _ = std::fs::remove_dir_all(staging);
+        return Ok(());
+    }
+    let old = parent.join(format!(".{name}.lorebook-old-{}", std::process::id()));
+    let had_old = output.exists();
+    if had_old {
+        std::fs::rename(output, &old).map_err(|e| {
+            let _ = std::fs::remove_dir_all(staging);
+            OutputError::Io {
+                path: output.to_path_buf(),
+                source: e,
+            }
+        })?;
+    }
+    if let Err(e) = std::fs::rename(staging, output) {
+        if had_old {
+            let _ = std::fs::rename(&old, output);
+        }
+        let _ = std::fs::remove_dir_all(staging);
+        return Err(OutputError::Io {
+            path: output.to_path_buf(),
+            source: e,
+        });
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+/// Atomically exchange two directories (Linux `renameat2`). False when the
+/// system cannot, so the caller falls back to renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(ca), Ok(cb)) = (
+        std::ffi::CString::new(a.as_os_str().as_bytes()),
+        std::ffi::CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both pointers are valid NUL-terminated strings for the call's duration.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+/// Remove our own leftovers from builds that were killed mid-way. Only
+/// directories with our naming pattern next to the output are touched.
+fn clean_stale_temporaries(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let new_prefix = format!(".{name}.lorebook-new-");
+    let old_prefix = format!(".{name}.lorebook-old-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let ours = file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix);
+        if ours && entry.path().join(MARKER).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    // The marker goes first so a half-written staging dir is recognisably ours.
+    let marker = dir.join(MARKER);
+    std::fs::write(
+        &marker,
+        "This directory is written by lorebook and replaced on every build.\n",
+    )
+    .map_err(io(&marker))?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| f.path.parent().map(|p| dir.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(io(d))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        if f.path.is_absolute()
+            || f.path
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            return Err(OutputError::Refused {
+                path: f.path.clone(),
+                reason: "an output path must stay inside the output directory".into(),
+            });
+        }
+        let dest = dir.join(&f.path);
+        match &f.contents {
+            Contents::Bytes(b) => std::fs::write(&dest, b).map_err(io(&dest)),
+            Contents::Copy(src) => std::fs::copy(src, &dest).map(|_| ()).map_err(io(src)),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_root_home_and_site_parents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        let content = site.join("content");
+        assert!(check_output_dir(Path::new("/"), &site, &[]).is_err());
+        assert!(check_output_dir(&site, &site, &[]).is_err());
+        assert!(check_output_dir(tmp.path(), &site, &[]).is_err());
+        assert!(check_output_dir(&content, &site, &[&content]).is_err());
+        assert!(check_output_dir(&site.join("content/x"), &site, &[&content]).is_err());
+        assert!(check_output_dir(&site.join("public"), &site, &[&content]).is_ok());
+    }
+
+    #[test]
+    fn refuses_foreign_non_empty_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        let out = tmp.path().join("docs");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("precious.txt"), "keep").unwrap();
+        std::fs::create_dir_all(&site).unwrap();
+        let err = write_site(&out, &site, &[], &[OutputFile::bytes("a.html", "x")]).unwrap_err();
+        assert!(err.to_string().contains("did not write"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep"
+        );
+    }
+
+    #[test]
+    fn replaces_previous_output_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let out = site.join("public");
+        write_site(&out, &site, &[], &[OutputFile::bytes("old.html", "old")]).unwrap();
+        write_site(&out, &site, &[], &[OutputFile::bytes("a/new.html", "new")]).unwrap();
+        assert!(!out.join("old.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/new.html")).unwrap(),
+            "new"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&site)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains("lorebook-"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn failed_write_keeps_previous_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let out = site.join("public");
+        write_site(&out, &site, &[], &[OutputFile::bytes("index.html", "v1")]).unwrap();
+        let bad = OutputFile {
+            path: "x.png".into(),
+            contents: Contents::Copy(tmp.path().join("does-not-exist.png")),
+        };
+        assert!(write_site(
+            &out,
+            &site,
+            &[],
+            &[OutputFile::bytes("index.html", "v2"), bad]
+        )
+        .is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "v1"
+        );
     }
 }

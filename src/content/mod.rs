@@ -1,1 +1,485 @@
-//! Content loading (stub: filled in by the core stage).
+//! Content loading: walks `content/`, splits and parses front matter, renders
+//! every page's Markdown (in parallel), and groups pages into nested
+//! sections. All reads of content files happen here. Problems are collected
+//! for every file, so one bad page never hides another.
+
+pub mod frontmatter;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, MarkdownOptions, PageContext, Rendered};
+use crate::urls;
+pub use frontmatter::{Date, FrontMatter};
+
+/// A Markdown page (not a section index).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to `content/`, `/`-separated: `a/b.md`.
+    pub source: String,
+    /// Path as shown in diagnostics: `content/a/b.md`.
+    pub shown_path: PathBuf,
+    /// Site-relative URL: `a/b/`.
+    pub url: String,
+    /// Key of the section the page belongs to (`a`, or `` for the root).
+    pub section: String,
+    pub front: FrontMatter,
+    /// File line of each top-level front matter key.
+    pub front_matter_lines: BTreeMap<String, usize>,
+    pub title: String,
+    pub description: String,
+    pub rendered: Rendered,
+}
+
+/// A folder of content: a section, with its optional `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder relative to `content/` (`` for the root, `a/b` nested).
+    pub key: String,
+    pub url: String,
+    /// `_index.md` relative to `content/`, when the folder has one.
+    pub source: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub weight: Option<i64>,
+    pub front: FrontMatter,
+    pub rendered: Rendered,
+    /// Indexes into the page list, in display order.
+    pub pages: Vec<usize>,
+    /// Keys of the direct subsections, in display order.
+    pub subsections: Vec<String>,
+    /// Key of the parent section (None for the root).
+    pub parent: Option<String>,
+}
+
+/// A non-Markdown file under `content/`, copied to the same relative path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// `/`-separated path relative to `content/`.
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    /// Sections by key; the root section has key ``.
+    pub sections: BTreeMap<String, Section>,
+    pub assets: Vec<Asset>,
+}
+
+/// A file found by the walk.
+#[derive(Debug, Clone)]
+struct Found {
+    rel: String,
+    path: PathBuf,
+}
+
+/// Load every page and section under the content directory.
+pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let (markdown_files, assets) = walk(&config.content_dir, &config.root, &mut diags);
+    let opts = MarkdownOptions {
+        highlight: config.markdown.highlight,
+        unsafe_html: config.markdown.unsafe_html,
+    };
+
+    let loaded: Vec<Result<Loaded, Diagnostic>> = markdown_files
+        .par_iter()
+        .map(|f| load_file(f, &config.root, &opts))
+        .collect();
+
+    let mut pages = Vec::new();
+    let mut index_files = BTreeMap::new();
+    for item in loaded {
+        match item {
+            Ok(l) if l.front.draft && !config.drafts => {}
+            Ok(l) => {
+                if is_section_index(&l.source) {
+                    index_files.insert(section_key_of_index(&l.source), l);
+                } else {
+                    pages.push(l);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let content = assemble(pages, index_files, assets, &mut diags);
+    diags.sort();
+    (content, diags)
+}
+
+/// Parse and render one Markdown text as if it were `content/<rel>`. Used by
+/// the loader and by tests; pure.
+pub fn parse_page(
+    text: &str,
+    rel: &str,
+    shown: &Path,
+    opts: &MarkdownOptions,
+) -> Result<Loaded, Diagnostic> {
+    let split = frontmatter::split(text, shown)?;
+    let front = frontmatter::parse(&split, shown)?;
+    let front_matter_lines = frontmatter::key_lines(&split);
+    let url = urls::content_url(rel);
+    let ctx = PageContext {
+        source: rel,
+        url: &url,
+        body_offset: split.body_offset,
+        body_line: split.body_line,
+    };
+    let rendered = markdown::render(split.body, &ctx, opts);
+    Ok(Loaded {
+        source: rel.to_string(),
+        shown_path: shown.to_path_buf(),
+        url,
+        front,
+        front_matter_lines,
+        rendered,
+    })
+}
+
+impl Content {
+    /// Assemble content from already parsed files (for tests and tools that
+    /// parse text without a content folder).
+    pub fn from_loaded(files: Vec<Loaded>) -> Content {
+        let mut pages = Vec::new();
+        let mut index_files = BTreeMap::new();
+        for l in files {
+            if is_section_index(&l.source) {
+                index_files.insert(section_key_of_index(&l.source), l);
+            } else {
+                pages.push(l);
+            }
+        }
+        assemble(pages, index_files, Vec::new(), &mut Vec::new())
+    }
+}
+
+/// One parsed Markdown file, before it is placed in a section.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub source: String,
+    pub shown_path: PathBuf,
+    pub url: String,
+    pub front: FrontMatter,
+    pub front_matter_lines: BTreeMap<String, usize>,
+    pub rendered: Rendered,
+}
+
+fn load_file(f: &Found, root: &Path, opts: &MarkdownOptions) -> Result<Loaded, Diagnostic> {
+    let shown = f.path.strip_prefix(root).unwrap_or(&f.path).to_path_buf();
+    let bytes = std::fs::read(&f.path)
+        .map_err(|e| Diagnostic::error(&shown, format!("cannot read file: {e}")))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let (line, col) = crate::diagnostics::line_col(&valid, offset);
+            let binary = e.as_bytes().iter().take(8192).any(|&b| b == 0);
+            let msg = if binary {
+                "this looks like a binary file, not Markdown".to_string()
+            } else {
+                format!("not valid UTF-8 (byte {offset})")
+            };
+            return Err(Diagnostic::error(&shown, msg)
+                .at(line, col)
+                .with_hint("save the file as UTF-8, or give it another extension than .md"));
+        }
+    };
+    parse_page(&text, &f.rel, &shown, opts)
+}
+
+/// Every file under `static/` (published as is at the same path).
+pub fn load_static(config: &Config) -> (Vec<Asset>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    if !config.static_dir.is_dir() {
+        return (Vec::new(), diags);
+    }
+    let (md, mut assets) = walk(&config.static_dir, &config.root, &mut diags);
+    assets.extend(md.into_iter().map(|f| Asset {
+        rel: f.rel,
+        path: f.path,
+    }));
+    assets.sort_by(|a, b| a.rel.cmp(&b.rel));
+    (assets, diags)
+}
+
+fn is_section_index(rel: &str) -> bool {
+    rel == "_index.md" || rel.ends_with("/_index.md")
+}
+
+fn section_key_of_index(rel: &str) -> String {
+    rel.trim_end_matches("_index.md")
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn parent_key(key: &str) -> Option<String> {
+    if key.is_empty() {
+        None
+    } else {
+        Some(
+            key.rsplit_once('/')
+                .map_or(String::new(), |(p, _)| p.to_string()),
+        )
+    }
+}
+
+/// `getting-started` -> `Getting started`.
+fn humanize(dir: &str) -> String {
+    let name = dir
+        .rsplit('/')
+        .next()
+        .unwrap_or(dir)
+        .replace(['-', '_'], " ");
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Found>, Vec<Asset>) {
+    let mut md = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(
+                content_dir.strip_prefix(root).unwrap_or(content_dir),
+                "the content directory does not exist",
+            )
+            .with_hint("create `content/` with an `_index.md` and some pages"),
+        );
+        return (md, assets);
+    }
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                let msg = if err.loop_ancestor().is_some() {
+                    "symbolic link loop; this folder is skipped".to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        err.io_error()
+                            .map_or_else(|| err.to_string(), |e| e.to_string())
+                    )
+                };
+                diags.push(Diagnostic::error(
+                    path.unwrap_or_else(|| PathBuf::from("content")),
+                    msg,
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_path = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
+        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            diags.push(
+                Diagnostic::error(
+                    entry.path().strip_prefix(root).unwrap_or(entry.path()),
+                    "file name is not valid UTF-8; it is skipped",
+                )
+                .with_hint("rename the file"),
+            );
+            continue;
+        };
+        let found = Found {
+            rel,
+            path: entry.path().to_path_buf(),
+        };
+        if found.rel.ends_with(".md") {
+            md.push(found);
+        } else {
+            assets.push(Asset {
+                rel: found.rel,
+                path: found.path,
+            });
+        }
+    }
+    (md, assets)
+}
+
+fn sort_key(weight: Option<i64>, title: &str, url: &str) -> (i64, String, String) {
+    (
+        weight.unwrap_or(i64::MAX),
+        title.to_lowercase(),
+        url.to_string(),
+    )
+}
+
+fn assemble(
+    loaded: Vec<Loaded>,
+    index_files: BTreeMap<String, Loaded>,
+    assets: Vec<Asset>,
+    diags: &mut Vec<Diagnostic>,
+) -> Content {
+    // Every folder holding a page or an _index.md is a section, and so are its ancestors.
+    let mut keys: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    keys.insert(String::new());
+    let page_dirs = loaded
+        .iter()
+        .map(|p| p.source.rsplit_once('/').map_or("", |(d, _)| d).to_string());
+    for dir in page_dirs.chain(index_files.keys().cloned()) {
+        let mut k = Some(dir);
+        while let Some(key) = k {
+            k = parent_key(&key);
+            keys.insert(key);
+        }
+    }
+
+    let mut sections: BTreeMap<String, Section> = keys
+        .iter()
+        .map(|key| {
+            let index = index_files.get(key);
+            let front = index.map(|l| l.front.clone()).unwrap_or_default();
+            let rendered = index.map(|l| l.rendered.clone()).unwrap_or_default();
+            let title = front
+                .title
+                .clone()
+                .or_else(|| rendered.title.clone())
+                .unwrap_or_else(|| {
+                    if key.is_empty() {
+                        "Home".into()
+                    } else {
+                        humanize(key)
+                    }
+                });
+            let description = front
+                .description
+                .clone()
+                .unwrap_or_else(|| rendered.summary.clone());
+            let section = Section {
+                key: key.clone(),
+                url: if key.is_empty() {
+                    String::new()
+                } else {
+                    format!("{key}/")
+                },
+                source: index.map(|l| l.source.clone()),
+                title,
+                description,
+                weight: front.weight,
+                front,
+                rendered,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                parent: parent_key(key),
+            };
+            (key.clone(), section)
+        })
+        .collect();
+
+    let mut pages: Vec<Page> = loaded
+        .into_iter()
+        .map(|l| {
+            let section = l.source.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            let title = l
+                .front
+                .title
+                .clone()
+                .or_else(|| l.rendered.title.clone())
+                .unwrap_or_else(|| humanize(l.source.trim_end_matches(".md")));
+            let description = l
+                .front
+                .description
+                .clone()
+                .unwrap_or_else(|| l.rendered.summary.clone());
+            Page {
+                source: l.source,
+                shown_path: l.shown_path,
+                url: l.url,
+                section,
+                front: l.front,
+                front_matter_lines: l.front_matter_lines,
+                title,
+                description,
+                rendered: l.rendered,
+            }
+        })
+        .collect();
+    pages.sort_by(|a, b| a.source.cmp(&b.source));
+
+    // Two sources with one URL (a/b.md and a/b/_index.md) is an error.
+    let section_urls: std::collections::BTreeSet<&str> =
+        sections.values().map(|s| s.url.as_str()).collect();
+    for p in &pages {
+        if section_urls.contains(p.url.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    &p.shown_path,
+                    format!("this page and a section both publish `/{}`", p.url),
+                )
+                .with_hint("rename the page or move it into the section as its `_index.md`"),
+            );
+        }
+    }
+
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(s) = sections.get_mut(&p.section) {
+            s.pages.push(i);
+        }
+    }
+    let order: BTreeMap<String, (i64, String, String)> = sections
+        .values()
+        .map(|s| (s.key.clone(), sort_key(s.weight, &s.title, &s.url)))
+        .collect();
+    for key in keys.iter().filter(|k| !k.is_empty()) {
+        if let Some(parent) = parent_key(key) {
+            if let Some(s) = sections.get_mut(&parent) {
+                s.subsections.push(key.clone());
+            }
+        }
+    }
+    for s in sections.values_mut() {
+        s.pages
+            .sort_by_key(|&i| sort_key(pages[i].front.weight, &pages[i].title, &pages[i].url));
+        s.subsections
+            .sort_by(|a, b| order.get(a).cmp(&order.get(b)));
+    }
+    Content {
+        pages,
+        sections,
+        assets,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn humanizes_folder_names() {
+        assert_eq!(humanize("getting-started"), "Getting started");
+        assert_eq!(humanize("a/api_keys"), "Api keys");
+    }
+
+    #[test]
+    fn section_keys_and_parents() {
+        assert_eq!(section_key_of_index("_index.md"), "");
+        assert_eq!(section_key_of_index("a/b/_index.md"), "a/b");
+        assert_eq!(parent_key("a/b").as_deref(), Some("a"));
+        assert_eq!(parent_key("a").as_deref(), Some(""));
+        assert_eq!(parent_key(""), None);
+    }
+}

@@ -1,0 +1,117 @@
+//! The build pipeline in one place: load (config, content, static files,
+//! forum exports) -> model ([`Site`]) -> render (pure) -> write (atomic).
+//! `check` runs the same stages without writing.
+
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::diagnostics::{has_errors, Diagnostic};
+use crate::output::{self, OutputError, OutputFile};
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::{content, forum, render};
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub sections: usize,
+    pub answers: usize,
+    pub contributors: usize,
+    pub files: usize,
+    pub bytes: u64,
+    /// Warnings found on the way (the build still succeeded).
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Problems in the user's files; nothing was written.
+    #[error("{} error(s) in the site", .0.iter().filter(|d| d.is_error()).count())]
+    Content(Vec<Diagnostic>),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+impl BuildError {
+    /// Diagnostics to show (errors and the warnings found with them).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            BuildError::Content(d) => d.clone(),
+            BuildError::Output(e) => vec![Diagnostic::error("", e.to_string())],
+        }
+    }
+}
+
+/// Load everything the site is made of into the model. Errors fail; warnings
+/// are returned beside the site.
+pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (content, mut diags) = content::load(config);
+    let (static_files, static_diags) = content::load_static(config);
+    diags.extend(static_diags);
+    let (forum, forum_diags) = forum::load(&config.forum);
+    diags.extend(forum_diags);
+    let (site, site_diags) = Site::new(config.clone(), content, static_files, forum);
+    diags.extend(site_diags);
+    diags.extend(crate::links::check(&site));
+    diags.sort();
+    diags.dedup();
+    if has_errors(&diags) {
+        Err(diags)
+    } else {
+        Ok((site, diags))
+    }
+}
+
+/// Load and render without writing: every output file of the site in memory.
+pub fn render_all(
+    config: &Config,
+) -> Result<(Site, Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let theme = Theme::load(config)?;
+    let (site, warnings) = load(config)?;
+    let files = render::render(&site, &theme).map_err(|mut d| {
+        d.extend(warnings.iter().cloned());
+        d
+    })?;
+    Ok((site, files, warnings))
+}
+
+/// Validate the site without writing anything: the diagnostics found,
+/// including warnings that depend on today's date (stale reviews).
+pub fn check(config: &Config) -> Vec<Diagnostic> {
+    match render_all(config) {
+        Ok((site, _, mut warnings)) => {
+            warnings.extend(crate::lint::check(&site, chrono::Utc::now().date_naive()));
+            warnings.sort();
+            warnings
+        }
+        Err(diags) => diags,
+    }
+}
+
+/// Check the site's external links (network; opt-in).
+pub fn check_external(config: &Config, opts: &crate::external::ExternalOptions) -> Vec<Diagnostic> {
+    match load(config) {
+        Ok((site, _)) => crate::external::check(&site, opts),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Full build into the output directory.
+pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    let (site, files, warnings) = render_all(config).map_err(BuildError::Content)?;
+    let protected = [config.content_dir.as_path(), config.static_dir.as_path()];
+    output::write_site(&config.output_dir, &config.root, &protected, &files)?;
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        answers: site.forum.answers.len(),
+        contributors: 0,
+        files: files.len(),
+        bytes: files.iter().map(OutputFile::len).sum(),
+        warnings,
+        elapsed: start.elapsed(),
+    })
+}

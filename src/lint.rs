@@ -1,0 +1,83 @@
+//! Content lints: warnings about pages that are correct but need a writer's
+//! attention (not reviewed for a long time). They never fail a build; `check
+//! --deny-warnings` makes them fail a pull request.
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::Diagnostic;
+use crate::site::Site;
+
+/// Warnings for the site as of `today`.
+pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
+    let months = site.config.insights.stale_months;
+    let Some(limit) = today.checked_sub_months(chrono::Months::new(months)) else {
+        return Vec::new();
+    };
+    let mut diags = Vec::new();
+    for page in &site.pages {
+        let Some(reviewed) = page.front.reviewed.map(|d| d.0) else {
+            continue;
+        };
+        if reviewed < limit {
+            let line = front_matter_line(page, "reviewed");
+            diags.push(
+                Diagnostic::warning(
+                    &page.shown_path,
+                    format!("not reviewed for more than {months} months (last review {reviewed})"),
+                )
+                .at(line, if line > 0 { 1 } else { 0 })
+                .with_hint("check the page is still right, then update `reviewed:`"),
+            );
+        }
+    }
+    diags
+}
+
+/// The line of a front matter key, when the page's source text is at hand.
+fn front_matter_line(page: &crate::content::Page, key: &str) -> usize {
+    page.front_matter_lines.get(key).copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::content::{parse_page, Content};
+    use crate::markdown::MarkdownOptions;
+
+    fn site_with(front: &str) -> Site {
+        let config = Config::from_str(
+            "title: T\n",
+            std::path::Path::new("/s"),
+            &Overrides::default(),
+        )
+        .unwrap();
+        let opts = MarkdownOptions {
+            highlight: false,
+            unsafe_html: true,
+        };
+        let text = format!("---\n{front}---\n# Page\n");
+        let loaded =
+            parse_page(&text, "a.md", std::path::Path::new("content/a.md"), &opts).unwrap();
+        let content = Content::from_loaded(vec![loaded]);
+        Site::new(config, content, Vec::new(), Default::default()).0
+    }
+
+    #[test]
+    fn warns_when_review_is_older_than_the_threshold() {
+        let site = site_with("title: A\nreviewed: 2025-01-01\n");
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let w = check(&site, today);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].line, 3);
+        assert!(w[0].message.contains("2025-01-01"));
+        assert!(!w[0].is_error());
+    }
+
+    #[test]
+    fn recent_or_missing_review_is_fine() {
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        assert!(check(&site_with("reviewed: 2026-01-01\n"), today).is_empty());
+        assert!(check(&site_with("title: B\n"), today).is_empty());
+    }
+}

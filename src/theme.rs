@@ -1,0 +1,220 @@
+//! Themes: finds the theme's templates and static files (the default theme is
+//! embedded in the binary; a site may ship its own under `themes/<name>/`),
+//! applies the site's `templates/` overrides by name, and compiles them with
+//! Tera. Reads template files here, once per build; rendering is elsewhere.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// A loaded theme: compiled templates and the static files to publish.
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Static files (output path relative to the site root -> bytes).
+    pub assets: BTreeMap<String, Vec<u8>>,
+    /// Where each template came from, for error messages.
+    pub template_sources: BTreeMap<String, PathBuf>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("templates", &self.template_sources.keys())
+            .finish()
+    }
+}
+
+/// Templates every theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "base.html",
+    "index.html",
+    "section.html",
+    "page.html",
+    "tag.html",
+    "tags.html",
+    "404.html",
+];
+
+impl Theme {
+    /// Load the configured theme and the site's overrides.
+    pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        let mut templates: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+        let mut assets = BTreeMap::new();
+        let mut diags = Vec::new();
+
+        let local = config.themes_dir.join(&config.theme);
+        if local.is_dir() {
+            read_tree(
+                &local.join("templates"),
+                &config.root,
+                &mut |rel, path, bytes| {
+                    insert_template(&mut templates, &mut diags, rel, path, bytes)
+                },
+            );
+            read_tree(&local.join("static"), &config.root, &mut |rel, _, bytes| {
+                assets.insert(rel.to_string(), bytes);
+            });
+        } else if config.theme == "default" {
+            for (rel, bytes) in DEFAULT_THEME {
+                if let Some(name) = rel.strip_prefix("templates/") {
+                    let shown = PathBuf::from(format!("<default theme>/templates/{name}"));
+                    insert_template(&mut templates, &mut diags, name, &shown, bytes.to_vec());
+                } else if let Some(name) = rel.strip_prefix("static/") {
+                    assets.insert(name.to_string(), bytes.to_vec());
+                }
+            }
+        } else {
+            return Err(vec![Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("theme `{}` not found in `themes/`", config.theme),
+            )
+            .with_hint(
+                "use `theme: default` or add the theme folder under `themes/`",
+            )]);
+        }
+
+        read_tree(
+            &config.templates_dir,
+            &config.root,
+            &mut |rel, path, bytes| insert_template(&mut templates, &mut diags, rel, path, bytes),
+        );
+
+        for name in REQUIRED_TEMPLATES {
+            if !templates.contains_key(*name) {
+                diags.push(Diagnostic::error(
+                    local.strip_prefix(&config.root).unwrap_or(&local),
+                    format!("the theme has no `{name}` template"),
+                ));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Theme::compile(templates, assets)
+    }
+
+    fn compile(
+        templates: BTreeMap<String, (String, PathBuf)>,
+        assets: BTreeMap<String, Vec<u8>>,
+    ) -> Result<Theme, Vec<Diagnostic>> {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Escape `& < > " '` but leave `/` readable in every href.
+        tera.set_escape_fn(escape_for_tera);
+        let sources: BTreeMap<String, PathBuf> = templates
+            .iter()
+            .map(|(k, (_, p))| (k.clone(), p.clone()))
+            .collect();
+        let list: Vec<(String, String)> = templates
+            .into_iter()
+            .map(|(k, (text, _))| (k, text))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(list) {
+            let msg = error_chain(&e);
+            // Tera names the template in its message; point at that file when we can.
+            let path = sources
+                .iter()
+                .find(|(name, _)| msg.contains(name.as_str()))
+                .map(|(_, p)| p.clone())
+                .unwrap_or_else(|| PathBuf::from("templates"));
+            return Err(vec![Diagnostic::error(
+                path,
+                format!("template error: {msg}"),
+            )]);
+        }
+        Ok(Theme {
+            tera,
+            assets,
+            template_sources: sources,
+        })
+    }
+
+    /// Render a template; errors become diagnostics naming the template file.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| {
+            let path = self
+                .template_sources
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(name));
+            Diagnostic::error(path, format!("template error: {}", error_chain(&e)))
+        })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.template_sources.contains_key(name)
+    }
+}
+
+fn escape_for_tera(text: &str) -> String {
+    crate::urls::escape_html(text)
+}
+
+fn insert_template(
+    templates: &mut BTreeMap<String, (String, PathBuf)>,
+    diags: &mut Vec<Diagnostic>,
+    rel: &str,
+    path: &Path,
+    bytes: Vec<u8>,
+) {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            templates.insert(rel.to_string(), (text, path.to_path_buf()));
+        }
+        Err(_) => diags.push(Diagnostic::error(path, "template is not valid UTF-8")),
+    }
+}
+
+/// Tera hides the useful part of an error in its source chain.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        parts.push(s.to_string());
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+fn read_tree(dir: &Path, root: &Path, f: &mut dyn FnMut(&str, &Path, Vec<u8>)) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            f(&rel, shown, bytes);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_is_embedded_with_required_templates() {
+        let names: Vec<&str> = DEFAULT_THEME.iter().map(|(n, _)| *n).collect();
+        for t in REQUIRED_TEMPLATES {
+            assert!(
+                names.contains(&format!("templates/{t}").as_str()),
+                "missing {t}"
+            );
+        }
+    }
+}

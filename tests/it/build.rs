@@ -1,0 +1,172 @@
+//! The pipeline on fixture sites: output layout, ordering, links, sub-path
+//! deploys, determinism and atomic replacement.
+
+use crate::common::{broken_links, lorebook, main_of, read, site, tree};
+
+fn build(root: &std::path::Path, extra: &[&str]) {
+    lorebook()
+        .args(["build", "--root"])
+        .arg(root)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+#[test]
+fn builds_clean_urls_sections_tags_aliases_and_site_files() {
+    let (_tmp, root) = site("basic");
+    build(&root, &[]);
+    let out = root.join("public");
+    for f in [
+        "index.html",
+        "guide/index.html",
+        "guide/a-first/index.html",
+        "guide/deep/index.html",
+        "guide/deep/page/index.html",
+        "tags/index.html",
+        "tags/alpha/index.html",
+        "tags/beta/index.html",
+        "old/first/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "atom.xml",
+        "img/logo.svg",
+        "assets/site.css",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    assert!(
+        !out.join("draft/index.html").exists(),
+        "drafts are left out by default"
+    );
+    let alias = read(&out.join("old/first/index.html"));
+    assert!(alias.contains("url=../../guide/a-first/"), "{alias}");
+    let beta = read(&out.join("tags/beta/index.html"));
+    assert!(beta.contains("First") && beta.contains("Second"));
+}
+
+#[test]
+fn drafts_are_built_with_the_flag() {
+    let (_tmp, root) = site("basic");
+    build(&root, &["--drafts"]);
+    assert!(root.join("public/draft/index.html").is_file());
+}
+
+#[test]
+fn section_lists_pages_by_weight_then_title() {
+    let (_tmp, root) = site("basic");
+    build(&root, &[]);
+    let html = read(&root.join("public/guide/index.html"));
+    let main = main_of(&html);
+    let pos = |t: &str| {
+        main.find(&format!(">{t}<"))
+            .unwrap_or_else(|| panic!("{t} not listed"))
+    };
+    assert!(pos("First") < pos("Second"), "weight 1 before weight 2");
+    assert!(
+        pos("Second") < pos("Aardvark"),
+        "unweighted pages come last"
+    );
+    assert!(main.contains("Deep section"), "subsections are listed");
+}
+
+#[test]
+fn page_shows_breadcrumbs_and_edit_link() {
+    let (_tmp, root) = site("basic");
+    build(&root, &[]);
+    let html = read(&root.join("public/guide/deep/page/index.html"));
+    let main = main_of(&html);
+    assert!(
+        main.contains(r#"<a href="../../../">Basic Fixture</a>"#),
+        "{main}"
+    );
+    assert!(main.contains(r#"<a href="../../">Guide</a>"#), "{main}");
+    assert!(main.contains(r#"<a href="../">Deep section</a>"#), "{main}");
+    assert!(main.contains("https://git.example/edit/content/guide/deep/page.md"));
+}
+
+#[test]
+fn every_internal_link_of_the_example_site_resolves() {
+    let (_tmp, root) = site("example-site");
+    build(&root, &[]);
+    let broken = broken_links(&root.join("public"));
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn sub_path_base_url_keeps_links_working() {
+    let (_tmp, root) = site("basic");
+    build(&root, &["--base-url", "https://preview.example/kb/pr-7/"]);
+    let out = root.join("public");
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(
+        sitemap.contains("<loc>https://preview.example/kb/pr-7/guide/a-first/</loc>"),
+        "{sitemap}"
+    );
+    let page = read(&out.join("guide/a-first/index.html"));
+    assert!(page.contains(
+        r#"<link rel="canonical" href="https://preview.example/kb/pr-7/guide/a-first/">"#
+    ));
+    // The 404 page is served at any depth: its links are absolute under the sub-path.
+    let nf = read(&out.join("404.html"));
+    assert!(nf.contains(r#"href="/kb/pr-7/assets/site.css""#), "{nf}");
+    assert!(nf.contains(r#"href="/kb/pr-7/guide/""#), "{nf}");
+    assert!(broken_links(&out).is_empty());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (tmp, root) = site("example-site");
+    let a = tmp.path().join("out-a");
+    let b = tmp.path().join("out-b");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&a)
+        .assert()
+        .success();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&b)
+        .assert()
+        .success();
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert!(ta.len() > 50, "the example site should produce many files");
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &ta {
+        assert!(bytes == &tb[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let (_tmp, root) = site("basic");
+    build(&root, &[]);
+    let before = tree(&root.join("public"));
+    std::fs::write(
+        root.join("content/guide/a-first.md"),
+        "---
+title: [unclosed
+---
+",
+    )
+    .unwrap();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("content/guide/a-first.md:2"));
+    assert_eq!(before, tree(&root.join("public")));
+    let leftovers: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("lorebook-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

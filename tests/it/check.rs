@@ -1,0 +1,181 @@
+//! `lorebook check`: internal links and anchors, and the opt-in external check.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use predicates::prelude::*;
+
+use crate::common::{lorebook, site};
+
+#[test]
+fn link_to_an_existing_anchor_in_another_page_passes() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\nSee [details](b-second.md#details).\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+}
+
+#[test]
+fn link_to_a_missing_anchor_fails_with_position_and_hint() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\nIntro.\nSee [details](b-second.md#detials).\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("content/guide/links.md:4:5: error: `guide/b-second.md` has no heading with id `#detials`"))
+        .stderr(predicate::str::contains("hint: did you mean `#details`?"));
+}
+
+#[test]
+fn link_to_a_missing_page_fails_with_closest_page() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\n[second](b-secnd.md)\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "content/guide/links.md:3:1: error: link to a page that does not exist: `b-secnd.md`",
+        ))
+        .stderr(predicate::str::contains("did you mean `b-second.md`?"));
+}
+
+#[test]
+fn missing_image_and_same_page_anchor_fail() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\n![shot](shot.png) and [top](#nowhere)\n\n## Here\n",
+    )
+    .unwrap();
+    let out = lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("content/guide/links.md:3:1: error: image not found: `shot.png`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no heading with id `#nowhere` on this page"),
+        "{err}"
+    );
+}
+
+#[test]
+fn http_links_are_warnings_that_fail_only_with_deny_warnings() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/links.md"),
+        "# Links\n\n[old](http://example.com/)\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: insecure link `http://example.com/`",
+        ));
+    lorebook()
+        .args(["check", "--deny-warnings", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+}
+
+/// A loopback server: `/ok` answers 200, anything else 404. Counts requests.
+fn serve(count: Arc<AtomicUsize>) -> (String, std::thread::JoinHandle<()>) {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let handle = std::thread::spawn(move || {
+        // Bounded: stop after a quiet period.
+        while let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_secs(5)) {
+            count.fetch_add(1, Ordering::SeqCst);
+            let code = if req.url() == "/ok" { 200 } else { 404 };
+            let _ = req.respond(tiny_http::Response::empty(code));
+        }
+    });
+    (addr, handle)
+}
+
+#[test]
+fn external_check_reports_broken_links_and_caches_good_ones() {
+    let count = Arc::new(AtomicUsize::new(0));
+    let (addr, handle) = serve(Arc::clone(&count));
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/ext.md"),
+        format!("# External\n\n[fine]({addr}/ok)\n\n[gone]({addr}/gone)\n"),
+    )
+    .unwrap();
+    // Without --external nothing is fetched.
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    assert_eq!(count.load(Ordering::SeqCst), 0);
+
+    lorebook()
+        .args(["check", "--external", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "content/guide/ext.md:5:1: error: broken external link `{addr}/gone`: HTTP 404"
+        )))
+        .stderr(predicate::str::contains("/ok`").not());
+    let first = count.load(Ordering::SeqCst);
+    assert_eq!(first, 2, "one request per URL");
+    // The good URL is cached: only the broken one is asked again.
+    lorebook()
+        .args(["check", "--external", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    assert_eq!(count.load(Ordering::SeqCst), first + 1);
+    drop(handle);
+}
+
+#[test]
+fn alias_that_collides_with_a_page_is_an_error_on_its_line() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/c-unweighted.md"),
+        "---\ntitle: Aardvark\naliases: [guide/b-second/]\n---\nx\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "content/guide/c-unweighted.md:3:1: error: alias `guide/b-second/` is the URL of an existing page",
+        ));
+}

@@ -1,0 +1,209 @@
+//! The binary's surface: help, version, exit codes, error format, init.
+
+use predicates::prelude::*;
+
+use crate::common::{lorebook, site};
+
+#[test]
+fn prints_version() {
+    lorebook()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn help_lists_every_command_and_each_has_help() {
+    let out = lorebook()
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&out);
+    for cmd in ["init", "build", "serve", "check"] {
+        assert!(text.contains(cmd), "--help lacks {cmd}:\n{text}");
+        lorebook()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage"));
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    lorebook().arg("frobnicate").assert().code(2);
+    lorebook()
+        .args(["build", "--no-such-flag"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn missing_config_exits_2_with_a_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no `lorebook.yaml`"))
+        .stderr(predicate::str::contains("lorebook init"));
+}
+
+#[test]
+fn unknown_config_key_names_file_line_and_closest_key() {
+    let (_tmp, root) = site("basic");
+    std::fs::write(
+        root.join("lorebook.yaml"),
+        "title: T\nbase_url: https://x.example/\ntitel: oops\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "lorebook.yaml:3:1: error: unknown key `titel`",
+        ))
+        .stderr(predicate::str::contains("hint: did you mean `title`?"));
+}
+
+#[test]
+fn every_bad_page_is_reported_in_one_run_with_its_own_line() {
+    let (_tmp, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/bad1.md"),
+        "---\ntitle: One\nwieght: 2\n---\nbody\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/guide/bad2.md"),
+        "---\ntitle: Two\n\ntags: [a\n---\nbody\n",
+    )
+    .unwrap();
+    let out = lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("content/guide/bad1.md:3:1: error: unknown key `wieght`"),
+        "{err}"
+    );
+    assert!(err.contains("hint: did you mean `weight`?"), "{err}");
+    assert!(err.contains("content/guide/bad2.md:"), "{err}");
+    assert!(
+        !root.join("public").exists(),
+        "a failed first build must not create public/"
+    );
+}
+
+#[test]
+fn init_writes_a_site_that_builds_and_checks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("kb");
+    lorebook().arg("init").arg(&dir).assert().success();
+    assert!(dir.join("lorebook.yaml").is_file());
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&dir)
+        .assert()
+        .success();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("built "));
+    assert!(dir.join("public/index.html").is_file());
+    assert!(dir
+        .join("public/getting-started/install/index.html")
+        .is_file());
+}
+
+#[test]
+fn init_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("lorebook.yaml"), "title: Mine\n").unwrap();
+    lorebook()
+        .arg("init")
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("lorebook.yaml")).unwrap(),
+        "title: Mine\n"
+    );
+}
+
+#[test]
+fn check_reports_in_github_and_json_formats() {
+    let (_tmp, root) = site("basic");
+    std::fs::write(
+        root.join("content/bad.md"),
+        "---\ntitle: Bad\nwieght: 2\n---\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--format", "github", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "::error file=content/bad.md,line=3,col=1::unknown key `wieght`",
+        ));
+    let out = lorebook()
+        .args(["check", "--format", "json", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+    let first = &json[0];
+    assert_eq!(first["path"], "content/bad.md");
+    assert_eq!(first["line"], 3);
+    assert_eq!(first["severity"], "error");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let (_tmp, root) = site("basic");
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn refuses_output_directories_that_would_destroy_sources() {
+    let (_tmp, root) = site("basic");
+    for bad in [
+        root.clone(),
+        root.join("content"),
+        root.parent().unwrap().to_path_buf(),
+    ] {
+        lorebook()
+            .args(["build", "--root"])
+            .arg(&root)
+            .arg("--output")
+            .arg(&bad)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("refusing"));
+    }
+    assert!(root.join("content/guide/a-first.md").is_file());
+}

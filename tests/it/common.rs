@@ -1,0 +1,149 @@
+//! Helpers shared by the integration tests: a hermetic `lorebook` command,
+//! fixture sites copied into temporary directories, and output inspection.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The crate's root folder.
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `lorebook` with a clean environment: no colour, no user config, only PATH.
+pub fn lorebook() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("lorebook").expect("binary built");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("HOME", std::env::temp_dir())
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    cmd
+}
+
+/// Copy a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(from).expect("inside");
+        if rel.starts_with("public") {
+            continue;
+        }
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// A fixture site (`tests/fixtures/<name>`, or `example-site`) in a temp dir.
+pub fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let src = if name == "example-site" {
+        manifest_dir().join("example-site")
+    } else {
+        manifest_dir().join("tests/fixtures").join(name)
+    };
+    let root = tmp.path().join("site");
+    copy_dir(&src, &root);
+    (tmp, root)
+}
+
+/// Every file under `dir`, by `/`-separated relative path.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The `<main>` element of a page, for comparisons that ignore the chrome.
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("page has <main>");
+    let end = html.rfind("</main>").expect("page has </main>") + "</main>".len();
+    &html[start..end]
+}
+
+/// Values of `href="…"` and `src="…"` attributes in an HTML text.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(rest[..end].replace("&amp;", "&"));
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+/// Internal links of every HTML file in `out` that point at nothing, as
+/// `file -> href`. External links, `#fragments` and `mailto:` are skipped;
+/// a folder link needs its `index.html`.
+pub fn broken_links(out: &Path) -> Vec<String> {
+    let files = tree(out);
+    let mut broken = Vec::new();
+    for (rel, bytes) in &files {
+        if !rel.ends_with(".html") || rel == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let dir = Path::new(rel).parent().unwrap_or(Path::new(""));
+        for href in links(&html) {
+            if href.contains("://")
+                || href.starts_with("mailto:")
+                || href.starts_with('#')
+                || href.starts_with("data:")
+            {
+                continue;
+            }
+            let path = href.split(['#', '?']).next().unwrap_or("");
+            let path = percent_encoding::percent_decode_str(path)
+                .decode_utf8_lossy()
+                .into_owned();
+            let mut target = PathBuf::new();
+            for c in dir.join(&path).components() {
+                match c {
+                    std::path::Component::ParentDir => {
+                        if !target.pop() {
+                            broken.push(format!("{rel} -> {href} (escapes the site)"));
+                        }
+                    }
+                    std::path::Component::CurDir => {}
+                    other => target.push(other),
+                }
+            }
+            let mut key = target.to_string_lossy().replace('\\', "/");
+            if path.is_empty() || path.ends_with('/') {
+                key = if key.is_empty() {
+                    "index.html".into()
+                } else {
+                    format!("{key}/index.html")
+                };
+            }
+            if !files.contains_key(&key) {
+                broken.push(format!("{rel} -> {href}"));
+            }
+        }
+    }
+    broken
+}

@@ -1,0 +1,244 @@
+//! Hostile and broken inputs: a clear error naming the file, never a panic
+//! or a hang, and nothing lost.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::common::{lorebook, site, tree};
+
+/// Build must fail with exit 1 (not crash) and name `file` on stderr.
+fn fails_naming(root: &Path, file: &str) -> String {
+    let out = lorebook()
+        .args(["build", "--root"])
+        .arg(root)
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out).into_owned();
+    assert!(err.contains(file), "stderr should name {file}:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn invalid_utf8_page_is_reported_with_its_line() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/bad.md"),
+        b"---\ntitle: x\n---\nok line\nbad \xff\xfe here\n",
+    )
+    .unwrap();
+    let err = fails_naming(&root, "content/bad.md:5:5");
+    assert!(err.contains("not valid UTF-8"), "{err}");
+}
+
+#[test]
+fn binary_file_named_md_is_reported() {
+    let (_t, root) = site("basic");
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0, 0, 0, 0x0d];
+    bytes.extend((0..4096u32).map(|i| (i * 7919 % 251) as u8));
+    std::fs::write(root.join("content/image.md"), bytes).unwrap();
+    let err = fails_naming(&root, "content/image.md");
+    assert!(err.contains("binary"), "{err}");
+}
+
+#[test]
+fn empty_page_builds() {
+    let (_t, root) = site("basic");
+    std::fs::write(root.join("content/empty.md"), "").unwrap();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    assert!(root.join("public/empty/index.html").is_file());
+}
+
+#[test]
+fn unclosed_front_matter_is_an_error_on_line_one() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/open.md"),
+        "---\ntitle: Open\n\n# Heading\n",
+    )
+    .unwrap();
+    let err = fails_naming(&root, "content/open.md:1:1");
+    assert!(err.contains("not closed"), "{err}");
+}
+
+#[test]
+fn yaml_alias_bomb_is_rejected_quickly() {
+    let (_t, root) = site("basic");
+    let mut y = String::from(
+        "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
+    let mut prev = "a";
+    for n in names {
+        y.push_str(&format!(
+            "{n}: &{n} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+        prev = n;
+    }
+    y.push_str("title: *i\n---\n");
+    std::fs::write(root.join("content/bomb.md"), y).unwrap();
+    fails_naming(&root, "content/bomb.md");
+}
+
+#[test]
+fn deeply_nested_markdown_does_not_overflow() {
+    let (_t, root) = site("basic");
+    let quotes = ">".repeat(10_000) + " deep\n";
+    let lists: String = (0..10_000)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect();
+    std::fs::write(root.join("content/quotes.md"), quotes).unwrap();
+    std::fs::write(root.join("content/lists.md"), lists).unwrap();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_fifty_megabyte_page_builds() {
+    let (_t, root) = site("basic");
+    let para = "Relay keeps your files in sync across every device you own. ".repeat(20) + "\n\n";
+    let mut text = String::from("---\ntitle: Huge\n---\n");
+    while text.len() < 50 * 1024 * 1024 {
+        text.push_str("## A heading\n\n");
+        text.push_str(&para);
+    }
+    std::fs::write(root.join("content/huge.md"), text).unwrap();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .timeout(std::time::Duration::from_secs(300))
+        .assert()
+        .success();
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_in_content_is_reported() {
+    let (_t, root) = site("basic");
+    std::os::unix::fs::symlink(root.join("content"), root.join("content/guide/loop")).unwrap();
+    let err = fails_naming(&root, "content/guide/loop");
+    assert!(err.contains("loop"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_name_is_reported() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_t, root) = site("basic");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    std::fs::write(root.join("content").join(name), "# Caf\n").unwrap();
+    let err = fails_naming(&root, "content/caf");
+    assert!(err.contains("not valid UTF-8"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_page_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_t, root) = site("basic");
+    let path = root.join("content/secret.md");
+    std::fs::write(&path, "# Secret\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        eprintln!("skipped: running as a user who can read mode-000 files (root)");
+        return;
+    }
+    let err = fails_naming(&root, "content/secret.md");
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_output_location_is_an_io_error_and_keeps_old_output() {
+    use std::os::unix::fs::PermissionsExt;
+    let (tmp, root) = site("basic");
+    let parent = tmp.path().join("ro");
+    std::fs::create_dir(&parent).unwrap();
+    let out = parent.join("public");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let before = tree(&out);
+    std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = parent.join("probe");
+    if std::fs::write(&probe, "x").is_ok() {
+        let _ = std::fs::remove_file(&probe);
+        std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("skipped: running as a user who can write read-only folders (root)");
+        return;
+    }
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write"));
+    std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(before, tree(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn killing_a_build_midway_keeps_the_previous_output() {
+    let (_t, root) = site("basic");
+    // Enough pages that the write phase takes a while.
+    for i in 0..3000 {
+        let body = format!(
+            "# Page {i}\n\n{}\n",
+            "Some words about syncing files. ".repeat(200)
+        );
+        std::fs::write(root.join(format!("content/guide/gen-{i:04}.md")), body).unwrap();
+    }
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let before = tree(&root.join("public"));
+    std::fs::write(root.join("content/guide/a-first.md"), "# Changed\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("lorebook");
+    for delay_ms in [50u64, 150, 300, 600] {
+        let mut child = std::process::Command::new(&bin)
+            .args(["-q", "build", "--root"])
+            .arg(&root)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        let after = tree(&root.join("public"));
+        if status.success() {
+            // The build finished before the kill: the new output is whole.
+            assert!(String::from_utf8_lossy(&after["guide/a-first/index.html"]).contains("Changed"));
+            return;
+        }
+        assert_eq!(
+            before.len(),
+            after.len(),
+            "killed after {delay_ms} ms: file count changed"
+        );
+        assert!(
+            before == after,
+            "killed after {delay_ms} ms: output changed"
+        );
+    }
+}

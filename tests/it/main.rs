@@ -1,0 +1,7 @@
+//! One integration test binary, split by feature (as ripgrep does).
+
+mod build;
+mod check;
+mod cli;
+mod common;
+mod hardening;
