@@ -80,10 +80,11 @@ bin="$repo_root/target/debug/lorebook"
 if cargo build --quiet --bin lorebook --manifest-path "$repo_root/Cargo.toml" 2>/dev/null \
     && "$bin" build --help >/dev/null 2>&1; then
     out="$dir/public"
+    rm -rf "$out"
     start=$(date +%s.%N)
-    if "$bin" -q build --root "$site" --output "$out" >/dev/null 2>&1; then
+    if "$bin" -q build --root "$site" --output "$out" >/dev/null 2>&1 && [[ -f "$out/index.html" ]]; then
         end=$(date +%s.%N)
-        echo "full build: $(echo "$end - $start" | bc) s"
+        echo "full build (lorebook build): $(echo "$end - $start" | bc) s"
     else
         echo "full build: lorebook could not build the generated site (skipped)"
     fi
