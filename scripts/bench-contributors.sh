@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmark of contributor credit: generates a git repository of PAGES pages
+# and COMMITS commits with `git fast-import` (a few seconds), then times the
+# authorship extraction (one `git log` + parsing + merging into people) with
+# examples/bench_contributors.rs built at opt-level 2 (the dev profile
+# already optimizes dependencies, so this avoids a full release build). When the `lorebook`
+# binary can build the generated site, the time of a full build is printed
+# too, with authorship's share of it.
+#
+# Usage: scripts/bench-contributors.sh [DIR]   (default: a temp dir, removed)
+# Env:   PAGES (10000), COMMITS (50000), AUTHORS (300), RUNS (3)
+set -euo pipefail
+
+PAGES=${PAGES:-10000}
+COMMITS=${COMMITS:-50000}
+AUTHORS=${AUTHORS:-300}
+RUNS=${RUNS:-3}
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+
+if [[ $# -ge 1 ]]; then
+    dir=$1
+    mkdir -p "$dir"
+else
+    dir=$(mktemp -d)
+    trap 'rm -rf "$dir"' EXIT
+fi
+site="$dir/site"
+
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+
+if [[ ! -d "$site/.git" ]]; then
+    rm -rf "$site"
+    git init -q -b main "$site"
+    echo "generating $PAGES pages, $COMMITS commits ..." >&2
+    start=$(date +%s.%N)
+    # One commit per step: the first PAGES commits create pages, the rest edit
+    # a pseudo-random page (appending a line); every 400th edit renames the
+    # page instead and every 7th carries a Co-authored-by trailer.
+    awk -v pages="$PAGES" -v commits="$COMMITS" -v authors="$AUTHORS" '
+    function data(s) { printf "data %d\n%s\n", length(s), s }
+    BEGIN {
+        srand(42); t = 1500000000
+        for (c = 1; c <= commits; c++) {
+            a = int(rand() * authors); t += 600
+            msg = "change " c
+            if (c % 7 == 0) msg = msg "\n\nCo-authored-by: Helper " (a + 1) % authors " <helper" (a + 1) % authors "@example.com>"
+            printf "commit refs/heads/main\n"
+            printf "author Author %d <author%d@example.com> %d +0000\n", a, a, t
+            printf "committer Author %d <author%d@example.com> %d +0000\n", a, a, t
+            data(msg)
+            if (c <= pages) {
+                p = c - 1; path[p] = sprintf("content/section-%d/page-%d.md", p % 50, p)
+                body[p] = "# Page " p "\n\nIntroduction to page " p " of the generated site.\n"
+                printf "M 100644 inline %s\n", path[p]; data(body[p])
+            } else {
+                p = int(rand() * pages)
+                if (c % 400 == 0) {
+                    old = path[p]; path[p] = sprintf("content/moved-%d/page-%d.md", p % 10, p)
+                    printf "R %s %s\n", old, path[p]
+                } else {
+                    body[p] = body[p] "Line added by commit " c ".\n"
+                    printf "M 100644 inline %s\n", path[p]; data(body[p])
+                }
+            }
+            printf "\n"
+        }
+    }' | git -C "$site" fast-import --quiet
+    git -C "$site" checkout -q main
+    printf 'title: Bench\n' > "$site/lorebook.yaml"
+    end=$(date +%s.%N)
+    echo "generated in $(echo "$end - $start" | bc) s" >&2
+fi
+
+export CARGO_PROFILE_DEV_OPT_LEVEL=2
+echo "building the benchmark program (opt-level 2) ..." >&2
+cargo build --quiet --example bench_contributors --manifest-path "$repo_root/Cargo.toml"
+"$repo_root/target/debug/examples/bench_contributors" "$site/content" "$RUNS"
+
+bin="$repo_root/target/debug/lorebook"
+if cargo build --quiet --bin lorebook --manifest-path "$repo_root/Cargo.toml" 2>/dev/null \
+    && "$bin" build --help >/dev/null 2>&1; then
+    out="$dir/public"
+    rm -rf "$out"
+    start=$(date +%s.%N)
+    if "$bin" -q build --root "$site" --output "$out" >/dev/null 2>&1 && [[ -f "$out/index.html" ]]; then
+        end=$(date +%s.%N)
+        echo "full build (lorebook build): $(echo "$end - $start" | bc) s"
+    else
+        echo "full build: lorebook could not build the generated site (skipped)"
+    fi
+fi

@@ -1,0 +1,972 @@
+//! Authorship from git: ONE `git log` process over the content tree gives,
+//! for every content file, who wrote it (commits and lines per author),
+//! when it was created and last updated.
+//!
+//! How the log is read:
+//! - `--use-mailmap` so `.mailmap` merges identities; `Co-authored-by:`
+//!   trailers are mapped through the same `.mailmap` with one batched
+//!   `git check-mailmap --stdin` call (only when trailers exist).
+//! - `--numstat --raw -z` with `core.quotepath=off`: lines added/removed per
+//!   file (numstat) and deletions (raw),
+//!   NUL-separated, so any file name parses (tabs, newlines, UTF-8).
+//! - `-M` rename detection; the log is walked newest to oldest with a map from
+//!   old paths to current paths, so history follows a page across renames. A
+//!   path deleted later (and not renamed) is "dead": its older history belongs
+//!   to no current file.
+//! - `--no-merges`: a merge commit adds no authorship; the commits it brings in
+//!   are listed once each, so nothing is counted twice.
+//! - Bots (`*[bot]` names or emails, and `contributors.exclude` globs matched
+//!   against name and email) get no credit; their commits still move a page's
+//!   dates, because the page did change.
+//! - Co-authors are credited with the commit and its lines, like the author.
+//! - No pathspec: `--relative` (run from the content directory) already
+//!   limits the diff to content/, and a pathspec would make git simplify
+//!   history with an extra tree comparison per commit (about 25% slower).
+//!
+//! Dates are author dates. Paths are relative to the content directory with
+//! `/` separators. Outside git, or without a git binary, the history is empty
+//! and no error is reported; a shallow clone gives a warning diagnostic.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use chrono::{DateTime, TimeZone, Utc};
+use globset::GlobSet;
+
+use crate::diagnostics::Diagnostic;
+
+/// A git identity after `.mailmap`. The email is a matching key only: it never
+/// leaves the contributors module (model types handed to templates have no
+/// email field).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+}
+
+impl Identity {
+    /// The key identities are grouped by: the lowercased email, else the
+    /// lowercased name.
+    pub fn key(&self) -> String {
+        if self.email.trim().is_empty() {
+            format!("name:{}", self.name.trim().to_lowercase())
+        } else {
+            self.email.trim().to_lowercase()
+        }
+    }
+}
+
+/// One author's share of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorStats {
+    pub identity: Identity,
+    pub commits: u32,
+    pub added: u64,
+    pub removed: u64,
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+}
+
+impl AuthorStats {
+    /// Lines changed (added + removed).
+    pub fn lines(&self) -> u64 {
+        self.added + self.removed
+    }
+}
+
+/// The history of one current file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileHistory {
+    /// Credited authors, main author first: most lines changed, then most
+    /// commits, then earliest first commit, then name.
+    pub authors: Vec<AuthorStats>,
+    /// Distinct commits that touched the file (bots included).
+    pub commits: u32,
+    /// Author date of the oldest commit.
+    pub created: DateTime<Utc>,
+    /// Author date of the newest commit: the page's last-updated date.
+    pub updated: DateTime<Utc>,
+}
+
+/// Totals for one identity across the whole content tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityTotals {
+    pub identity: Identity,
+    /// Distinct commits (authored or co-authored) touching content.
+    pub commits: u32,
+    pub first: DateTime<Utc>,
+}
+
+/// Everything read from git for one build.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// Current file path (relative to content/, `/`-separated) -> history.
+    pub files: BTreeMap<String, FileHistory>,
+    /// Identity key -> totals, for every credited (non-bot) identity.
+    pub identities: BTreeMap<String, IdentityTotals>,
+    /// True when the content directory is inside a git work tree with commits.
+    pub in_git: bool,
+    pub shallow: bool,
+}
+
+/// One commit as parsed from the log (newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawCommit {
+    pub author: Identity,
+    pub co_authors: Vec<Identity>,
+    pub time: DateTime<Utc>,
+    pub changes: Vec<Change>,
+}
+
+/// One numstat record. `from` is set for a rename (`from` -> `path`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: String,
+    pub from: Option<String>,
+    pub added: u64,
+    pub removed: u64,
+    /// The file no longer exists after this commit.
+    pub deleted: bool,
+}
+
+const RS: u8 = 0x1e;
+const US: char = '\x1f';
+const FORMAT: &str =
+    "--format=%x1e%aN%x1f%aE%x1f%at%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x1e";
+
+/// Read the history of `content_dir` with one `git log`. `shown` is the path
+/// diagnostics name (the content directory as the user knows it).
+pub fn read_history(
+    content_dir: &Path,
+    shown: &Path,
+    exclude: &GlobSet,
+) -> (History, Vec<Diagnostic>) {
+    read_history_env(content_dir, shown, exclude, &[])
+}
+
+/// [`read_history`] with extra environment for the git processes (tests use
+/// it to stay hermetic).
+pub fn read_history_env(
+    content_dir: &Path,
+    shown: &Path,
+    exclude: &GlobSet,
+    env: &[(&str, &OsStr)],
+) -> (History, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let Some(probe) = git_output(
+        env,
+        content_dir,
+        &[
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--is-shallow-repository",
+        ],
+    ) else {
+        return (History::default(), diags);
+    };
+    let probe = String::from_utf8_lossy(&probe);
+    let mut lines = probe.lines();
+    if lines.next() != Some("true") {
+        return (History::default(), diags);
+    }
+    let shallow = lines.next() == Some("true");
+    if shallow {
+        diags.push(
+            Diagnostic::warning(
+                shown,
+                "the git clone is shallow: page authors and last-updated dates may be incomplete",
+            )
+            .with_hint(
+                "fetch the full history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0`)",
+            ),
+        );
+    }
+    let Some(log) = git_output(
+        env,
+        content_dir,
+        &[
+            "-c",
+            "core.quotepath=off",
+            "-c",
+            "diff.renameLimit=10000",
+            "log",
+            "--use-mailmap",
+            "--no-merges",
+            "--relative",
+            "-M",
+            "--raw",
+            "--numstat",
+            "-z",
+            FORMAT,
+        ],
+    ) else {
+        // A repository without commits yet: in git, but no history.
+        return (
+            History {
+                in_git: true,
+                shallow,
+                ..History::default()
+            },
+            diags,
+        );
+    };
+    let mut commits = parse_log(&log);
+    map_co_authors(env, content_dir, &mut commits);
+    let mut history = fold(&commits, &|id: &Identity| is_bot(id, exclude));
+    history.in_git = true;
+    history.shallow = shallow;
+    (history, diags)
+}
+
+/// The id of HEAD, cheap enough to call before every rebuild under serve:
+/// history is re-read only when it changes. `None` outside git.
+pub fn head_id(dir: &Path) -> Option<String> {
+    let out = git_output(&[], dir, &["rev-parse", "--verify", "-q", "HEAD"])?;
+    let id = String::from_utf8_lossy(&out).trim().to_string();
+    (!id.is_empty()).then_some(id)
+}
+
+/// True for bots: names or emails ending in `[bot]` (GitHub apps, e.g.
+/// `dependabot[bot]` and `49699333+dependabot[bot]@users.noreply.github.com`)
+/// and anything `exclude` matches (name or email).
+pub fn is_bot(id: &Identity, exclude: &GlobSet) -> bool {
+    let name = id.name.trim();
+    let local = id.email.split('@').next().unwrap_or("");
+    name.to_lowercase().ends_with("[bot]")
+        || local.to_lowercase().ends_with("[bot]")
+        || exclude.is_match(name)
+        || (!id.email.is_empty() && exclude.is_match(id.email.trim()))
+}
+
+fn git_output(env: &[(&str, &OsStr)], dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
+/// Map co-author identities through `.mailmap` with one batched call.
+fn map_co_authors(env: &[(&str, &OsStr)], dir: &Path, commits: &mut [RawCommit]) {
+    let mut wanted: Vec<String> = commits
+        .iter()
+        .flat_map(|c| c.co_authors.iter())
+        .filter(|id| !id.email.is_empty())
+        .map(|id| format!("{} <{}>", id.name, id.email))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    wanted.sort();
+    let Some(mapped) = check_mailmap(env, dir, &wanted) else {
+        return;
+    };
+    if mapped.len() != wanted.len() {
+        return;
+    }
+    let table: HashMap<&str, Identity> = wanted
+        .iter()
+        .map(String::as_str)
+        .zip(mapped.iter().map(|line| parse_contact(line)))
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect();
+    for commit in commits.iter_mut() {
+        for id in &mut commit.co_authors {
+            if let Some(m) = table.get(format!("{} <{}>", id.name, id.email).as_str()) {
+                *id = m.clone();
+            }
+        }
+    }
+}
+
+fn check_mailmap(env: &[(&str, &OsStr)], dir: &Path, contacts: &[String]) -> Option<Vec<String>> {
+    let mut child = Command::new("git")
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .args(["check-mailmap", "--stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut input = String::new();
+    for c in contacts {
+        input.push_str(c);
+        input.push('\n');
+    }
+    // Write from a thread so a full stdout pipe cannot deadlock us.
+    let mut stdin = child.stdin.take()?;
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().ok()?;
+    let _ = writer.join();
+    if !out.status.success() {
+        return None;
+    }
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Parse `Name <email>` (a trailer value or a mailmap line). Tolerates extra
+/// spaces, a missing name (the email's local part is used), and a bare name.
+pub fn parse_contact(text: &str) -> Option<Identity> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match (text.rfind('<'), text.rfind('>')) {
+        (Some(open), Some(close)) if open < close => {
+            let email = text.get(open + 1..close)?.trim().to_string();
+            let mut name = text
+                .get(..open)?
+                .trim()
+                .trim_matches('"')
+                .trim()
+                .to_string();
+            if name.is_empty() {
+                name = email.split('@').next().unwrap_or("").to_string();
+            }
+            if name.is_empty() {
+                return None;
+            }
+            Some(Identity { name, email })
+        }
+        _ if text.contains('@') && !text.contains(' ') => Some(Identity {
+            name: text.split('@').next().unwrap_or(text).to_string(),
+            email: text.to_string(),
+        }),
+        _ => Some(Identity {
+            name: text.to_string(),
+            email: String::new(),
+        }),
+    }
+}
+
+/// Parse the output of `git log` with [`FORMAT`], `--raw --numstat -z`.
+/// Pure; never panics on any input.
+pub fn parse_log(bytes: &[u8]) -> Vec<RawCommit> {
+    let mut commits = Vec::new();
+    let mut pos = 0;
+    let n = bytes.len();
+    while pos < n {
+        // Header: RS fields RS.
+        if bytes.get(pos) != Some(&RS) {
+            pos += 1;
+            continue;
+        }
+        let start = pos + 1;
+        let Some(len) = bytes
+            .get(start..)
+            .and_then(|b| b.iter().position(|&c| c == RS))
+        else {
+            break;
+        };
+        let header = String::from_utf8_lossy(&bytes[start..start + len]).into_owned();
+        pos = start + len + 1;
+        let mut commit = parse_header(&header);
+        // Body: raw records, then numstat records, up to the next header.
+        let mut deleted: HashSet<String> = HashSet::new();
+        loop {
+            while matches!(bytes.get(pos), Some(b'\0' | b'\n')) {
+                pos += 1;
+            }
+            match bytes.get(pos) {
+                None | Some(&RS) => break,
+                Some(b) if b.is_ascii_digit() || *b == b'-' => {
+                    let (change, next) = parse_numstat(bytes, pos);
+                    pos = next;
+                    if let Some(change) = change {
+                        commit.changes.push(change);
+                    }
+                }
+                Some(b':') => {
+                    // `--raw` record: `:modes shas STATUS NUL path NUL`, with two
+                    // paths for a rename or copy. Only deletions matter here.
+                    let meta_end = find(bytes, pos, b'\0');
+                    let meta = String::from_utf8_lossy(&bytes[pos..meta_end]).into_owned();
+                    let status = meta.split_whitespace().last().unwrap_or("");
+                    let path_end = find(bytes, meta_end + 1, b'\0');
+                    if status.starts_with('R') || status.starts_with('C') {
+                        pos = find(bytes, path_end + 1, b'\0');
+                    } else {
+                        if status == "D" {
+                            deleted.insert(lossy(bytes, meta_end + 1, path_end));
+                        }
+                        pos = path_end;
+                    }
+                }
+                Some(_) => {
+                    // Unknown line: skip to the next NUL.
+                    pos = find(bytes, pos, b'\0');
+                }
+            }
+        }
+        for change in &mut commit.changes {
+            if change.from.is_none() && deleted.contains(&change.path) {
+                change.deleted = true;
+            }
+        }
+        commits.push(commit);
+    }
+    commits
+}
+
+fn find(bytes: &[u8], from: usize, byte: u8) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|b| b.iter().position(|&c| c == byte))
+        .map_or(bytes.len(), |p| from + p)
+}
+
+fn parse_header(header: &str) -> RawCommit {
+    let mut fields = header.split(US);
+    let name = fields.next().unwrap_or("").trim().to_string();
+    let email = fields.next().unwrap_or("").trim().to_string();
+    let secs = fields
+        .next()
+        .and_then(|t| t.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let time = Utc
+        .timestamp_opt(secs, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let co_authors = fields
+        .flat_map(|v| v.lines())
+        .filter_map(parse_contact)
+        .collect();
+    RawCommit {
+        author: Identity { name, email },
+        co_authors,
+        time,
+        changes: Vec::new(),
+    }
+}
+
+/// `added TAB removed TAB path NUL` or, for a rename,
+/// `added TAB removed TAB NUL old NUL new NUL`. Binary files show `-`.
+fn parse_numstat(bytes: &[u8], pos: usize) -> (Option<Change>, usize) {
+    let tab1 = find(bytes, pos, b'\t');
+    let tab2 = find(bytes, tab1 + 1, b'\t');
+    let end = find(bytes, pos, b'\0');
+    if tab2 >= end {
+        // Not a numstat record after all.
+        return (None, end);
+    }
+    let num = |a: usize, b: usize| {
+        std::str::from_utf8(bytes.get(a..b).unwrap_or(b""))
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let added = num(pos, tab1);
+    let removed = num(tab1 + 1, tab2);
+    let path_start = tab2 + 1;
+    if path_start == end {
+        // Rename: two NUL-terminated paths follow.
+        let old_end = find(bytes, end + 1, b'\0');
+        let new_end = find(bytes, old_end + 1, b'\0');
+        let old = lossy(bytes, end + 1, old_end);
+        let new = lossy(bytes, old_end + 1, new_end);
+        let change = Change {
+            path: new,
+            from: Some(old),
+            added,
+            removed,
+            deleted: false,
+        };
+        (Some(change), new_end)
+    } else {
+        let change = Change {
+            path: lossy(bytes, path_start, end),
+            from: None,
+            added,
+            removed,
+            deleted: false,
+        };
+        (Some(change), end)
+    }
+}
+
+fn lossy(bytes: &[u8], a: usize, b: usize) -> String {
+    String::from_utf8_lossy(bytes.get(a..b).unwrap_or(b""))
+        .replace('\\', "/")
+        .to_string()
+}
+
+#[derive(Default)]
+struct FileAcc {
+    authors: HashMap<String, AuthorStats>,
+    commits: u32,
+    created: Option<DateTime<Utc>>,
+    updated: Option<DateTime<Utc>>,
+}
+
+/// Fold parsed commits (newest first) into per-file histories, following
+/// renames and skipping identities `skip` rejects. Pure.
+pub fn fold(commits: &[RawCommit], skip: &dyn Fn(&Identity) -> bool) -> History {
+    // Path at some point in history -> its current path (None: deleted since).
+    let mut current: HashMap<String, Option<String>> = HashMap::new();
+    let mut files: HashMap<String, FileAcc> = HashMap::new();
+    let mut identities: HashMap<String, IdentityTotals> = HashMap::new();
+    for commit in commits {
+        let mut credited: Vec<&Identity> = Vec::new();
+        let mut seen = HashSet::new();
+        for id in std::iter::once(&commit.author).chain(&commit.co_authors) {
+            if !skip(id) && seen.insert(id.key()) {
+                credited.push(id);
+            }
+        }
+        let mut touched_any = false;
+        for change in &commit.changes {
+            let target = match current.get(&change.path) {
+                Some(mapped) => mapped.clone(),
+                None if change.deleted => None,
+                None => Some(change.path.clone()),
+            };
+            if change.deleted && !current.contains_key(&change.path) {
+                // Deleted here and never re-created later: older history of
+                // this path belongs to no current file.
+                current.insert(change.path.clone(), None);
+            }
+            if let Some(from) = &change.from {
+                current.insert(from.clone(), target.clone());
+            }
+            let Some(target) = target else { continue };
+            touched_any = true;
+            let acc = files.entry(target).or_default();
+            acc.commits += 1;
+            acc.updated = Some(acc.updated.map_or(commit.time, |t| t.max(commit.time)));
+            acc.created = Some(acc.created.map_or(commit.time, |t| t.min(commit.time)));
+            for id in &credited {
+                let stats = acc.authors.entry(id.key()).or_insert_with(|| AuthorStats {
+                    identity: (*id).clone(),
+                    commits: 0,
+                    added: 0,
+                    removed: 0,
+                    first: commit.time,
+                    last: commit.time,
+                });
+                stats.commits += 1;
+                stats.added += change.added;
+                stats.removed += change.removed;
+                stats.first = stats.first.min(commit.time);
+                stats.last = stats.last.max(commit.time);
+            }
+        }
+        if touched_any {
+            for id in &credited {
+                let totals = identities
+                    .entry(id.key())
+                    .or_insert_with(|| IdentityTotals {
+                        identity: (*id).clone(),
+                        commits: 0,
+                        first: commit.time,
+                    });
+                totals.commits += 1;
+                totals.first = totals.first.min(commit.time);
+            }
+        }
+    }
+    let files = files
+        .into_iter()
+        .filter_map(|(path, acc)| {
+            let mut authors: Vec<AuthorStats> = acc.authors.into_values().collect();
+            authors.sort_by(|a, b| {
+                b.lines()
+                    .cmp(&a.lines())
+                    .then(b.commits.cmp(&a.commits))
+                    .then(a.first.cmp(&b.first))
+                    .then(a.identity.name.cmp(&b.identity.name))
+                    .then(a.identity.key().cmp(&b.identity.key()))
+            });
+            Some((
+                path,
+                FileHistory {
+                    authors,
+                    commits: acc.commits,
+                    created: acc.created?,
+                    updated: acc.updated?,
+                },
+            ))
+        })
+        .collect();
+    History {
+        files,
+        identities: identities.into_iter().collect(),
+        in_git: true,
+        shallow: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// A scratch repository with hermetic git settings.
+    struct Repo {
+        _tmp: tempfile::TempDir,
+        root: PathBuf,
+        home: PathBuf,
+    }
+
+    impl Repo {
+        fn new() -> Repo {
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let root = tmp.path().join("site");
+            let home = tmp.path().join("home");
+            std::fs::create_dir_all(root.join("content")).expect("mkdir");
+            std::fs::create_dir_all(&home).expect("mkdir");
+            let repo = Repo {
+                _tmp: tmp,
+                root,
+                home,
+            };
+            repo.git(&["init", "-q", "-b", "main"], None);
+            repo
+        }
+
+        fn env(&self) -> Vec<(&'static str, &OsStr)> {
+            vec![
+                ("GIT_CONFIG_NOSYSTEM", OsStr::new("1")),
+                ("GIT_CONFIG_GLOBAL", OsStr::new("/dev/null")),
+                ("HOME", self.home.as_os_str()),
+                ("GIT_CEILING_DIRECTORIES", self.home.as_os_str()),
+            ]
+        }
+
+        /// Run git; `who` = (name, email, "YYYY-MM-DD") sets identity and dates.
+        fn git(&self, args: &[&str], who: Option<(&str, &str, &str)>) {
+            let mut cmd = Command::new("git");
+            cmd.current_dir(&self.root).envs(self.env());
+            if let Some((name, email, day)) = who {
+                let date = format!("{day} 12:00:00 +0000");
+                cmd.env("GIT_AUTHOR_DATE", &date)
+                    .env("GIT_COMMITTER_DATE", &date)
+                    .arg("-c")
+                    .arg(format!("user.name={name}"))
+                    .arg("-c")
+                    .arg(format!("user.email={email}"));
+            }
+            let out = cmd.args(args).output().expect("git runs");
+            assert!(
+                out.status.success(),
+                "git {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+
+        fn write(&self, path: &str, text: &str) {
+            let p = self.root.join(path);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
+            std::fs::write(p, text).expect("write");
+        }
+
+        fn commit(&self, who: (&str, &str, &str), message: &str) {
+            self.git(&["add", "-A"], None);
+            self.git(&["commit", "-q", "-m", message], Some(who));
+        }
+
+        fn history(&self, exclude: &GlobSet) -> (History, Vec<Diagnostic>) {
+            read_history_env(
+                &self.root.join("content"),
+                Path::new("content"),
+                exclude,
+                &self.env(),
+            )
+        }
+    }
+
+    fn day(d: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(&format!("{d}T12:00:00Z"))
+            .expect("date")
+            .with_timezone(&Utc)
+    }
+
+    fn globs(patterns: &[&str]) -> GlobSet {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in patterns {
+            b.add(globset::Glob::new(p).expect("glob"));
+        }
+        b.build().expect("globset")
+    }
+
+    /// (name, commits, added, removed) of each author, in credit order.
+    fn authors(h: &History, path: &str) -> Vec<(String, u32, u64, u64)> {
+        h.files
+            .get(path)
+            .unwrap_or_else(|| panic!("no history for {path}: {:?}", h.files.keys()))
+            .authors
+            .iter()
+            .map(|a| (a.identity.name.clone(), a.commits, a.added, a.removed))
+            .collect()
+    }
+
+    const LONG: &str = "This line is long enough that a rename stays similar.\n";
+
+    /// Several authors, a rename with an edit on a branch, a merge, a
+    /// .mailmap, a Co-authored-by trailer, two bots and an odd file name.
+    fn scripted_repo() -> Repo {
+        let r = Repo::new();
+        let ana_old = ("Ana L.", "ana@old.example", "2024-01-01");
+        r.write(
+            ".mailmap",
+            "Ana Lima <ana@new.example> <ana@old.example>\nCy Dee <cy@new.example> <cy@old.example>\n",
+        );
+        r.write("README.md", "outside content\n");
+        r.write("content/install.md", &LONG.repeat(3));
+        r.write("content/faq.md", "q\na\n");
+        r.write("content/old.md", "gone soon\n");
+        r.write("content/tab\there é.md", "odd name\n");
+        r.commit(ana_old, "first pages");
+
+        r.write("content/install.md", &(LONG.repeat(2) + "changed\n"));
+        r.commit(
+            ("Bob", "bob@x.example", "2024-02-01"),
+            "fix install\n\nCo-authored-by:  Cy  <cy@old.example>\nCo-authored-by: Ana Lima <ana@new.example>\n",
+        );
+
+        r.write("content/faq.md", "q\na\nbump\n");
+        r.commit(
+            (
+                "dependabot[bot]",
+                "49699333+dependabot[bot]@users.noreply.github.com",
+                "2024-03-01",
+            ),
+            "bot",
+        );
+        r.write("content/faq.md", "q\na\nbump\nrobot\n");
+        r.commit(("Robot Rick", "rick@robots.example", "2024-03-02"), "robot");
+
+        r.git(&["checkout", "-q", "-b", "feature"], None);
+        r.git(
+            &["mv", "content/install.md", "content/guide-install.md"],
+            None,
+        );
+        r.write(
+            "content/guide-install.md",
+            &(LONG.repeat(2) + "changed\nmore\n"),
+        );
+        r.commit(
+            ("Ana Lima", "ana@new.example", "2024-04-01"),
+            "move install",
+        );
+
+        r.git(&["checkout", "-q", "main"], None);
+        r.write("content/faq.md", "q\na\nbump\nrobot\nb1\nb2\n");
+        r.git(&["rm", "-q", "content/old.md"], None);
+        r.commit(("Bob", "bob@x.example", "2024-04-02"), "faq, drop old");
+        r.git(
+            &["merge", "-q", "--no-ff", "-m", "merge feature", "feature"],
+            Some(("Bob", "bob@x.example", "2024-05-01")),
+        );
+        r
+    }
+
+    #[test]
+    fn credits_authors_across_renames_mailmap_trailers_and_merges() {
+        let r = scripted_repo();
+        let (h, diags) = r.history(&globs(&["Robot*"]));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(h.in_git && !h.shallow);
+
+        // Renamed page: history follows it; .mailmap joins Ana's two emails;
+        // the co-author is mapped through .mailmap too and shares the commit.
+        assert_eq!(
+            authors(&h, "guide-install.md"),
+            vec![
+                ("Ana Lima".to_string(), 3, 5, 1),
+                ("Bob".to_string(), 1, 1, 1),
+                ("Cy Dee".to_string(), 1, 1, 1),
+            ]
+        );
+        let install = &h.files["guide-install.md"];
+        assert_eq!(install.commits, 3);
+        assert_eq!(install.created, day("2024-01-01"));
+        assert_eq!(install.updated, day("2024-04-01"));
+        assert!(!h.files.contains_key("install.md"));
+
+        // Bots get no credit but still date the page; Ana and Bob tie on
+        // lines and commits, Ana came first.
+        assert_eq!(
+            authors(&h, "faq.md"),
+            vec![
+                ("Ana Lima".to_string(), 1, 2, 0),
+                ("Bob".to_string(), 1, 2, 0)
+            ]
+        );
+        assert_eq!(h.files["faq.md"].commits, 4);
+        assert_eq!(h.files["faq.md"].updated, day("2024-04-02"));
+
+        // Deleted pages and files outside content/ have no history.
+        assert!(!h.files.contains_key("old.md"));
+        assert!(!h.files.keys().any(|k| k.contains("README")));
+        assert_eq!(
+            authors(&h, "tab\there é.md"),
+            vec![("Ana Lima".to_string(), 1, 1, 0)]
+        );
+
+        // Totals: the merge commit counts for nobody; a co-authored commit
+        // counts for each co-author; bots and excluded people are absent.
+        let totals: Vec<(String, u32)> = h
+            .identities
+            .values()
+            .map(|t| (t.identity.name.clone(), t.commits))
+            .collect();
+        assert_eq!(
+            totals,
+            vec![
+                ("Ana Lima".to_string(), 3),
+                ("Bob".to_string(), 2),
+                ("Cy Dee".to_string(), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn recreated_path_does_not_inherit_the_old_history() {
+        let r = Repo::new();
+        r.write("content/a.md", "first life\n");
+        r.commit(("Old", "old@x.example", "2024-01-01"), "a");
+        r.git(&["rm", "-q", "content/a.md"], None);
+        r.commit(("Old", "old@x.example", "2024-01-02"), "rm a");
+        r.write("content/a.md", "second life\nreally\n");
+        r.commit(("New", "new@x.example", "2024-01-03"), "a again");
+        let (h, _) = r.history(&GlobSet::empty());
+        assert_eq!(authors(&h, "a.md"), vec![("New".to_string(), 1, 2, 0)]);
+        assert_eq!(h.files["a.md"].created, day("2024-01-03"));
+    }
+
+    #[test]
+    fn outside_git_yields_no_authors_and_no_error() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let content = tmp.path().join("content");
+        std::fs::create_dir_all(&content).expect("mkdir");
+        std::fs::write(content.join("a.md"), "x\n").expect("write");
+        let env = [("GIT_CEILING_DIRECTORIES", tmp.path().as_os_str())];
+        let (h, diags) = read_history_env(&content, Path::new("content"), &GlobSet::empty(), &env);
+        assert!(diags.is_empty());
+        assert!(!h.in_git);
+        assert!(h.files.is_empty());
+    }
+
+    #[test]
+    fn repository_without_commits_has_empty_history() {
+        let r = Repo::new();
+        r.write("content/a.md", "x\n");
+        let (h, diags) = r.history(&GlobSet::empty());
+        assert!(diags.is_empty());
+        assert!(h.files.is_empty());
+    }
+
+    #[test]
+    fn warns_on_shallow_clone() {
+        let r = scripted_repo();
+        let clone = r.home.join("clone");
+        let url = format!("file://{}", r.root.display());
+        r.git(
+            &[
+                "clone",
+                "-q",
+                "--depth",
+                "1",
+                &url,
+                &clone.to_string_lossy(),
+            ],
+            None,
+        );
+        let (h, diags) = read_history_env(
+            &clone.join("content"),
+            Path::new("content"),
+            &GlobSet::empty(),
+            &r.env(),
+        );
+        assert!(h.shallow);
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("shallow"), "{}", diags[0].message);
+        assert!(!diags[0].is_error());
+    }
+
+    #[test]
+    fn parses_contacts_robustly() {
+        let id = |s: &str| parse_contact(s).map(|i| (i.name, i.email));
+        assert_eq!(
+            id("Ana Lima <ana@x.example>"),
+            Some(("Ana Lima".into(), "ana@x.example".into()))
+        );
+        assert_eq!(
+            id("  \"Ana\"   < ana@x.example > "),
+            Some(("Ana".into(), "ana@x.example".into()))
+        );
+        assert_eq!(
+            id("<bo@x.example>"),
+            Some(("bo".into(), "bo@x.example".into()))
+        );
+        assert_eq!(
+            id("cy@x.example"),
+            Some(("cy".into(), "cy@x.example".into()))
+        );
+        assert_eq!(
+            id("Just A Name"),
+            Some(("Just A Name".into(), String::new()))
+        );
+        assert_eq!(id("   "), None);
+        assert_eq!(
+            id("Bad > order <"),
+            Some(("Bad > order <".into(), String::new()))
+        );
+    }
+
+    #[test]
+    fn parse_log_survives_garbage() {
+        for input in [
+            &b""[..],
+            b"\x1e",
+            b"\x1e\x1e",
+            b"\x1eA\x1f\x1e\0\n12\t",
+            b"\x1eA\x1e\0:1 2 R\0x",
+            b"\xff\xfe\x1e",
+        ] {
+            let _ = parse_log(input);
+        }
+        let commits = parse_log(b"\x1eA\x1fa@x\x1f60\x1f\x1e\0\n1\t2\tp q.md\0-\t-\timg.png\0");
+        assert_eq!(commits.len(), 1);
+        assert_eq!(commits[0].changes.len(), 2);
+        assert_eq!(commits[0].changes[0].path, "p q.md");
+        assert_eq!(
+            (commits[0].changes[0].added, commits[0].changes[0].removed),
+            (1, 2)
+        );
+        assert_eq!(commits[0].changes[1].added, 0);
+    }
+
+    #[test]
+    fn recognises_bots() {
+        let ex = globs(&["*@robots.example"]);
+        let id = |n: &str, e: &str| Identity {
+            name: n.into(),
+            email: e.into(),
+        };
+        assert!(is_bot(&id("renovate[bot]", "x@y"), &ex));
+        assert!(is_bot(
+            &id("Someone", "1+github-actions[bot]@users.noreply.github.com"),
+            &ex
+        ));
+        assert!(is_bot(&id("Rick", "rick@robots.example"), &ex));
+        assert!(!is_bot(&id("Ana", "ana@x.example"), &ex));
+    }
+}

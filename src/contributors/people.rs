@@ -1,0 +1,307 @@
+//! `contributors.yaml`: the site's list of people, merging git identities
+//! (names or emails) and forum usernames into one person with a display name,
+//! an optional slug, avatar and links. Parsed only through `crate::yaml`;
+//! unknown keys, duplicate slugs, identities claimed twice and non-http(s)
+//! URLs are diagnostics naming the file and line.
+//!
+//! ```yaml
+//! people:
+//!   - slug: ana-lima            # optional, else made from the name
+//!     name: Ana Lima
+//!     git: ["Ana Lima", "ana@acme.example"]   # git names or emails
+//!     forum: { discourse: ana, stackexchange: "1234" }  # source -> username/id
+//!     avatar: https://example.com/ana.png
+//!     links: { github: "https://github.com/analima" }
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::yaml;
+
+const KEYS: &[&str] = &["people", "slug", "name", "git", "forum", "avatar", "links"];
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    people: Vec<RawPerson>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerson {
+    slug: Option<String>,
+    name: String,
+    #[serde(default)]
+    git: Vec<String>,
+    #[serde(default)]
+    forum: BTreeMap<String, Scalar>,
+    avatar: Option<String>,
+    #[serde(default)]
+    links: BTreeMap<String, String>,
+}
+
+/// A forum user id may be written as a number (`stackexchange: 1234`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Int(i64),
+}
+
+impl Scalar {
+    fn into_string(self) -> String {
+        match self {
+            Scalar::Text(s) => s,
+            Scalar::Int(i) => i.to_string(),
+        }
+    }
+}
+
+/// One person as declared in contributors.yaml.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonEntry {
+    pub slug: Option<String>,
+    pub name: String,
+    /// Git names (no `@`) and emails (with `@`), as written.
+    pub git: Vec<String>,
+    /// Forum source name -> username or user id.
+    pub forum: BTreeMap<String, String>,
+    pub avatar: Option<String>,
+    /// Link label -> URL, sorted by label.
+    pub links: BTreeMap<String, String>,
+    /// 1-based line of the entry in the file, for later diagnostics.
+    pub line: usize,
+}
+
+/// Read `path` (shown in diagnostics as `shown`). A missing file is no error:
+/// the site simply declares nobody.
+pub fn load(path: &Path, shown: &Path) -> (Vec<PersonEntry>, Vec<Diagnostic>) {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(&text, shown),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), Vec::new()),
+        Err(e) => (
+            Vec::new(),
+            vec![Diagnostic::error(
+                shown,
+                format!("cannot read the contributors file: {e}"),
+            )],
+        ),
+    }
+}
+
+/// Parse and validate the text of a contributors file. On a YAML error no
+/// entries are returned; validation errors drop only the offending entry.
+pub fn parse(text: &str, shown: &Path) -> (Vec<PersonEntry>, Vec<Diagnostic>) {
+    let raw: RawFile = match yaml::parse(text, shown, 1, KEYS) {
+        Ok(raw) => raw,
+        Err(d) => return (Vec::new(), vec![d]),
+    };
+    let entry_lines = entry_lines(text);
+    let mut diags = Vec::new();
+    let mut entries = Vec::new();
+    let mut slugs: HashMap<String, usize> = HashMap::new();
+    let mut claimed: HashMap<String, usize> = HashMap::new();
+    for (i, p) in raw.people.into_iter().enumerate() {
+        let line = entry_lines.get(i).copied().unwrap_or(0);
+        let at = |needle: &str| find_line(text, line, needle).unwrap_or(line);
+        let mut ok = true;
+        if p.name.trim().is_empty() {
+            diags.push(Diagnostic::error(shown, "a person needs a non-empty `name`").at(line, 0));
+            ok = false;
+        }
+        let slug = p
+            .slug
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(crate::urls::path_slug);
+        if let (Some(given), Some(slug)) = (p.slug.as_deref(), slug.as_deref()) {
+            if given.trim() != slug {
+                diags.push(
+                    Diagnostic::error(shown, format!("slug `{given}` is not URL-safe"))
+                        .at(at("slug"), 0)
+                        .with_hint(format!("use `{slug}`")),
+                );
+                ok = false;
+            } else if let Some(first) = slugs.insert(slug.to_string(), line) {
+                diags.push(
+                    Diagnostic::error(shown, format!("slug `{slug}` is used twice"))
+                        .at(at("slug"), 0)
+                        .with_hint(format!("first used by the person at line {first}")),
+                );
+                ok = false;
+            }
+        }
+        let mut keys: Vec<String> = p
+            .git
+            .iter()
+            .map(|g| format!("git:{}", g.trim().to_lowercase()))
+            .collect();
+        let forum: BTreeMap<String, String> = p
+            .forum
+            .into_iter()
+            .map(|(k, v)| (k, v.into_string()))
+            .collect();
+        keys.extend(
+            forum
+                .iter()
+                .map(|(s, u)| format!("forum:{s}:{}", u.trim().to_lowercase())),
+        );
+        for key in keys {
+            if let Some(first) = claimed.insert(key.clone(), line) {
+                let what = key.split_once(':').map_or(key.as_str(), |(_, w)| w);
+                diags.push(
+                    Diagnostic::error(shown, format!("`{what}` is claimed by two people"))
+                        .at(line, 0)
+                        .with_hint(format!("also listed for the person at line {first}")),
+                );
+                ok = false;
+            }
+        }
+        for url in p.avatar.iter().chain(p.links.values()) {
+            if !is_web_url(url) {
+                diags.push(
+                    Diagnostic::error(shown, format!("`{url}` is not an http(s) URL"))
+                        .at(at(url), 0)
+                        .with_hint("links and avatars must start with https:// or http://"),
+                );
+                ok = false;
+            }
+        }
+        if ok {
+            entries.push(PersonEntry {
+                slug,
+                name: p.name.trim().to_string(),
+                git: p.git.iter().map(|g| g.trim().to_string()).collect(),
+                forum,
+                avatar: p.avatar,
+                links: p.links,
+                line,
+            });
+        }
+    }
+    (entries, diags)
+}
+
+fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")) && lower.len() > 8
+}
+
+/// 1-based lines where each `people:` list item starts (`- ` at the list's
+/// indentation). Good enough for pointing at an entry.
+fn entry_lines(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut in_people = false;
+    let mut indent: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let depth = line.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if depth == 0 && !trimmed.starts_with('-') {
+            in_people = trimmed.starts_with("people:");
+            continue;
+        }
+        if in_people && trimmed.starts_with('-') && *indent.get_or_insert(depth) == depth {
+            out.push(i + 1);
+        }
+    }
+    out
+}
+
+/// First line at or after `from` containing `needle`.
+fn find_line(text: &str, from: usize, needle: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> (Vec<PersonEntry>, Vec<Diagnostic>) {
+        parse(text, Path::new("contributors.yaml"))
+    }
+
+    #[test]
+    fn reads_a_full_entry() {
+        let (people, diags) = p(concat!(
+            "people:\n",
+            "  - slug: ana-lima\n",
+            "    name: Ana Lima\n",
+            "    git: [\"Ana Lima\", ana@acme.example]\n",
+            "    forum: { discourse: ana, stackexchange: 1234 }\n",
+            "    avatar: https://img.example/ana.png\n",
+            "    links: { github: \"https://github.com/analima\" }\n",
+            "  - name: Bo\n",
+        ));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(people.len(), 2);
+        let ana = &people[0];
+        assert_eq!(ana.slug.as_deref(), Some("ana-lima"));
+        assert_eq!(ana.git, vec!["Ana Lima", "ana@acme.example"]);
+        assert_eq!(
+            ana.forum.get("stackexchange").map(String::as_str),
+            Some("1234")
+        );
+        assert_eq!(ana.forum.get("discourse").map(String::as_str), Some("ana"));
+        assert_eq!(ana.line, 2);
+        assert_eq!(people[1].line, 8);
+        assert_eq!(people[1].slug, None);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_line_and_hint() {
+        let (people, diags) = p("people:\n  - name: Ana\n    avtar: https://x.example/a.png\n");
+        assert!(people.is_empty());
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].message, "unknown key `avtar`");
+        assert_eq!(diags[0].line, 3);
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `avatar`?"));
+    }
+
+    #[test]
+    fn rejects_duplicate_slugs_and_double_claims() {
+        let (people, diags) = p(concat!(
+            "people:\n",
+            "  - name: Ana\n",
+            "    slug: ana\n",
+            "    git: [ana@x.example]\n",
+            "  - name: Ana Two\n",
+            "    slug: ana\n",
+            "  - name: Other\n",
+            "    git: [ANA@x.example]\n",
+        ));
+        assert_eq!(people.len(), 1);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert!(diags[0].message.contains("slug `ana` is used twice"));
+        assert_eq!(diags[0].line, 6);
+        assert!(diags[1].message.contains("claimed by two people"));
+        assert_eq!(diags[1].line, 7);
+    }
+
+    #[test]
+    fn rejects_script_urls() {
+        let (people, diags) =
+            p("people:\n  - name: Ana\n    links: { x: \"javascript:alert(1)\" }\n");
+        assert!(people.is_empty());
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, 3);
+    }
+
+    #[test]
+    fn empty_file_declares_nobody() {
+        let (people, diags) = p("");
+        assert!(people.is_empty() && diags.is_empty());
+    }
+}
