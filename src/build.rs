@@ -47,13 +47,35 @@ impl BuildError {
 /// Load everything the site is made of into the model. Errors fail; warnings
 /// are returned beside the site.
 pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (content, mut diags) = content::load(config);
+    // Git history is one subprocess; read it while the content is parsed.
+    let ((content, mut diags), (history, history_diags)) = rayon::join(
+        || content::load(config),
+        || {
+            crate::contributors::git::read_history(
+                &config.content_dir,
+                std::path::Path::new("content"),
+                &config.contributors.exclude,
+            )
+        },
+    );
+    diags.extend(history_diags);
+    let (people, people_diags) = if config.contributors.file.is_file() {
+        crate::contributors::people::load(
+            &config.contributors.file,
+            std::path::Path::new("contributors.yaml"),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    diags.extend(people_diags);
     let (static_files, static_diags) = content::load_static(config);
     diags.extend(static_diags);
     let (forum, forum_diags) = forum::load(&config.forum);
     diags.extend(forum_diags);
-    let (site, site_diags) = Site::new(config.clone(), content, static_files, forum);
+    let (mut site, site_diags) = Site::new(config.clone(), content, static_files, forum);
     diags.extend(site_diags);
+    site.contributors =
+        crate::contributors::build(&history, &people, &site.forum.answers, &config.contributors);
     diags.extend(crate::links::check(&site));
     diags.sort();
     diags.dedup();
@@ -108,7 +130,7 @@ pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
         pages: site.pages.len(),
         sections: site.sections.len(),
         answers: site.forum.answers.len(),
-        contributors: 0,
+        contributors: site.contributors.people.len(),
         files: files.len(),
         bytes: files.iter().map(OutputFile::len).sum(),
         warnings,

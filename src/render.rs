@@ -31,7 +31,15 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
             .values()
             .map(|s| render_section(site, theme, s)),
     );
+    results.extend(
+        site.forum
+            .answers
+            .par_iter()
+            .map(|a| render_answer(site, theme, a))
+            .collect::<Vec<_>>(),
+    );
     results.extend(render_tags(site, theme));
+    results.extend(render_contributors(site, theme));
     results.push(render_404(site, theme));
 
     let mut files = Vec::with_capacity(results.len() + 16);
@@ -115,6 +123,8 @@ pub struct SiteView<'a> {
     pub search_href: String,
     pub tags_href: String,
     pub home_href: String,
+    /// The contributors page, when the site credits anyone.
+    pub contributors_href: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -158,6 +168,14 @@ pub struct PageView<'a> {
     pub next: Option<LinkView>,
     /// Pages of the same section, for a local navigation list (bounded).
     pub siblings: Vec<LinkView>,
+    /// Forum answers this page promotes (`answers:` in front matter).
+    pub related_answers: Vec<AnswerListItem>,
+    /// Authors from git, main author first (at most three shown).
+    pub authors: Vec<LinkView>,
+    /// How many more authors there are beyond `authors`.
+    pub more_authors: usize,
+    /// Last-updated date from git.
+    pub updated: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -170,6 +188,17 @@ pub struct SectionView<'a> {
     pub pages: Vec<ListItemView>,
     pub subsections: Vec<SubsectionView>,
     pub edit_href: Option<String>,
+    /// Forum answers that land in this section ("Community answers").
+    pub answers: Vec<AnswerListItem>,
+}
+
+#[derive(Serialize)]
+pub struct AnswerListItem {
+    pub title: String,
+    pub href: String,
+    pub score: i64,
+    pub author: String,
+    pub source: String,
 }
 
 #[derive(Serialize)]
@@ -223,6 +252,8 @@ pub fn base_context(site: &Site, current: &str) -> tera::Context {
             search_href: relative(current, "search/"),
             tags_href: relative(current, "tags/"),
             home_href: relative(current, ""),
+            contributors_href: (!site.contributors.people.is_empty())
+                .then(|| relative(current, "contributors/")),
         },
     );
     ctx.insert("root", &root);
@@ -337,6 +368,19 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
         prev: neighbour(-1),
         next: neighbour(1),
         siblings,
+        authors: page_authors(site, page, current).0,
+        more_authors: page_authors(site, page, current).1,
+        updated: site
+            .contributors
+            .page(&page.source)
+            .map(|c| c.updated.format("%Y-%m-%d").to_string()),
+        related_answers: page
+            .front
+            .answers
+            .iter()
+            .filter_map(|id| site.forum.answers.iter().find(|a| &a.id == id))
+            .map(|a| answer_item(a, current))
+            .collect(),
     };
     ctx.insert("page", &view);
     ctx.insert(
@@ -393,6 +437,13 @@ fn render_section(site: &Site, theme: &Theme, section: &Section) -> Result<Outpu
             .collect(),
         subsections,
         edit_href: edit_href(site, section.source.as_deref()),
+        answers: site
+            .answers_by_section
+            .get(&section.key)
+            .into_iter()
+            .flatten()
+            .map(|&i| answer_item(&site.forum.answers[i], current))
+            .collect(),
     };
     ctx.insert("section", &view);
     let default = if section.key.is_empty() {
@@ -506,6 +557,8 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
             search_href: absolute("search/"),
             tags_href: absolute("tags/"),
             home_href: base.clone(),
+            contributors_href: (!site.contributors.people.is_empty())
+                .then(|| absolute("contributors/")),
         },
     );
     ctx.insert("root", &base);
@@ -544,12 +597,262 @@ fn render_aliases(site: &Site) -> Vec<OutputFile> {
     out
 }
 
+fn answer_item(a: &crate::forum::Answer, current: &str) -> AnswerListItem {
+    AnswerListItem {
+        title: a.title.clone(),
+        href: relative(current, &a.url()),
+        score: a.score,
+        author: a.author.display_name.clone(),
+        source: a.source.clone(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct AuthorView {
+    pub name: String,
+    pub username: String,
+    /// The author's forum profile (an attribution link: plain, no nofollow).
+    pub profile_href: Option<String>,
+    pub avatar_url: Option<String>,
+    /// The author's credit page on this site, when there is one.
+    pub credit_href: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ReplyView {
+    /// Sanitized forum HTML.
+    pub content_html: String,
+    pub author: AuthorView,
+    pub score: i64,
+    pub date: Option<String>,
+    pub href: Option<String>,
+    pub licence: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct AnswerView {
+    pub title: String,
+    pub source: String,
+    pub kind: &'static str,
+    /// Sanitized forum HTML of the question.
+    pub question_html: String,
+    pub question_author: Option<AuthorView>,
+    pub question_score: i64,
+    pub accepted: Vec<ReplyView>,
+    pub asked: Option<String>,
+    pub answered: Option<String>,
+    pub thread_href: Option<String>,
+    pub licence: Option<String>,
+    pub is_stackexchange: bool,
+    pub tags: Vec<String>,
+    pub breadcrumbs: Vec<LinkView>,
+    pub promoted_by: Option<LinkView>,
+}
+
+fn author_view(site: &Site, source: &str, a: &crate::forum::Author, current: &str) -> AuthorView {
+    AuthorView {
+        name: if a.display_name.is_empty() {
+            a.username.clone()
+        } else {
+            a.display_name.clone()
+        },
+        username: a.username.clone(),
+        profile_href: a.profile_url.clone(),
+        avatar_url: a.avatar_url.clone(),
+        credit_href: credit_url(site, source, a).map(|u| relative(current, &u)),
+    }
+}
+
+/// The credit page of a forum author.
+fn credit_url(site: &Site, source: &str, author: &crate::forum::Author) -> Option<String> {
+    site.contributors
+        .person_for_forum_author(source, &author.username)
+        .map(|p| format!("contributors/{}/", p.slug))
+}
+
+/// Authors shown on a page ("Written by A, B and 3 others").
+const AUTHORS_SHOWN: usize = 3;
+
+fn page_authors(site: &Site, page: &Page, current: &str) -> (Vec<LinkView>, usize) {
+    let Some(credit) = site.contributors.page(&page.source) else {
+        return (Vec::new(), 0);
+    };
+    let shown = credit
+        .authors
+        .iter()
+        .take(AUTHORS_SHOWN)
+        .map(|a| LinkView {
+            title: a.name.clone(),
+            href: relative(current, &format!("contributors/{}/", a.slug)),
+            active: false,
+        })
+        .collect();
+    (shown, credit.authors.len().saturating_sub(AUTHORS_SHOWN))
+}
+
+#[derive(Serialize)]
+struct PersonPageView {
+    title: String,
+    href: String,
+    share: u32,
+    commits: u32,
+    main_author: bool,
+}
+
+#[derive(Serialize)]
+struct PersonAnswerView {
+    title: String,
+    href: Option<String>,
+    score: i64,
+    source: String,
+}
+
+/// `contributors/` (everyone, ranked) and `contributors/<slug>/` per person.
+fn render_contributors(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>> {
+    let people = &site.contributors.people;
+    if people.is_empty() || !theme.has_template("contributors.html") {
+        return Vec::new();
+    }
+    let by_source: BTreeMap<&str, &Page> =
+        site.pages.iter().map(|p| (p.source.as_str(), p)).collect();
+    let answers: BTreeMap<&str, &crate::forum::Answer> = site
+        .forum
+        .answers
+        .iter()
+        .map(|a| (a.id.as_str(), a))
+        .collect();
+    let mut out = Vec::new();
+    let current = "contributors/";
+    let mut ctx = base_context(site, current);
+    #[derive(Serialize)]
+    struct Row<'a> {
+        #[serde(flatten)]
+        person: &'a crate::contributors::Person,
+        href: String,
+    }
+    let rows: Vec<Row<'_>> = people
+        .iter()
+        .map(|p| Row {
+            person: p,
+            href: relative(current, &format!("contributors/{}/", p.slug)),
+        })
+        .collect();
+    ctx.insert("people", &rows);
+    out.push(
+        theme
+            .render("contributors.html", &ctx)
+            .map(|html| OutputFile::bytes(html_file(current), html)),
+    );
+    if !theme.has_template("contributor.html") {
+        return out;
+    }
+    for p in people {
+        let url = format!("contributors/{}/", p.slug);
+        let current = url.as_str();
+        let mut ctx = base_context(site, current);
+        let pages: Vec<PersonPageView> = p
+            .pages
+            .iter()
+            .filter_map(|pp| {
+                let page = by_source.get(pp.path.as_str())?;
+                Some(PersonPageView {
+                    title: page.title.clone(),
+                    href: relative(current, &page.url),
+                    share: pp.share,
+                    commits: pp.commits,
+                    main_author: pp.main_author,
+                })
+            })
+            .collect();
+        let answer_views: Vec<PersonAnswerView> = p
+            .answers
+            .iter()
+            .map(|a| PersonAnswerView {
+                title: a.title.clone(),
+                href: answers
+                    .get(a.id.as_str())
+                    .map(|ans| relative(current, &ans.url())),
+                score: a.score,
+                source: a.source.clone(),
+            })
+            .collect();
+        ctx.insert("person", p);
+        ctx.insert("person_pages", &pages);
+        ctx.insert("person_answers", &answer_views);
+        ctx.insert("contributors_href", &relative(current, "contributors/"));
+        out.push(
+            theme
+                .render("contributor.html", &ctx)
+                .map(|html| OutputFile::bytes(html_file(current), html)),
+        );
+    }
+    out
+}
+
+fn day(d: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn render_answer(
+    site: &Site,
+    theme: &Theme,
+    a: &crate::forum::Answer,
+) -> Result<OutputFile, Diagnostic> {
+    let url = a.url();
+    let current = url.as_str();
+    let mut ctx = base_context(site, current);
+    let view = AnswerView {
+        title: a.title.clone(),
+        source: a.source.clone(),
+        kind: a.kind.as_str(),
+        question_html: a.question_html.clone(),
+        question_author: a
+            .question_author
+            .as_ref()
+            .map(|q| author_view(site, &a.source, q, current)),
+        question_score: a.question_score,
+        accepted: a
+            .accepted
+            .iter()
+            .map(|r| ReplyView {
+                content_html: r.html.clone(),
+                author: author_view(site, &a.source, &r.author, current),
+                score: r.score,
+                date: day(r.date),
+                href: r.url.clone(),
+                licence: r.licence.clone(),
+            })
+            .collect(),
+        asked: day(a.asked),
+        answered: day(a.answered),
+        thread_href: a.thread_url.clone(),
+        licence: a.licence.clone(),
+        is_stackexchange: a.kind == crate::config::ForumKind::Stackexchange,
+        tags: a.tags.clone(),
+        breadcrumbs: breadcrumbs(site, a.section.trim_matches('/'), current, true),
+        promoted_by: site
+            .promoted_by
+            .get(&a.id)
+            .map(|&i| page_link(&site.pages[i], current)),
+    };
+    ctx.insert("answer", &view);
+    let html = theme
+        .render("answer.html", &ctx)
+        .map_err(|d| attach(d, std::path::Path::new(&format!("forum answer {}", a.id))))?;
+    Ok(OutputFile::bytes(html_file(current), html))
+}
+
 /// The date shown for a page in feeds and sitemaps, if it has one.
-fn page_date(page: &Page) -> Option<chrono::NaiveDate> {
+fn page_date(site: &Site, page: &Page) -> Option<chrono::NaiveDate> {
+    let git = site
+        .contributors
+        .page(&page.source)
+        .map(|c| c.updated.date_naive());
     page.front
         .date
         .map(|d| d.0)
         .max(page.front.reviewed.map(|d| d.0))
+        .max(git)
 }
 
 fn sitemap(site: &Site) -> String {
@@ -558,7 +861,10 @@ fn sitemap(site: &Site) -> String {
         urls.insert(s.url.clone(), None);
     }
     for p in &site.pages {
-        urls.insert(p.url.clone(), page_date(p));
+        urls.insert(p.url.clone(), page_date(site, p));
+    }
+    for a in &site.forum.answers {
+        urls.insert(a.url(), a.answered.map(|d| d.date_naive()));
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (url, date) in urls {
@@ -579,7 +885,7 @@ fn feed(site: &Site) -> String {
     let mut entries: Vec<(&Page, chrono::NaiveDate)> = site
         .pages
         .iter()
-        .filter_map(|p| Some((p, page_date(p)?)))
+        .filter_map(|p| Some((p, page_date(site, p)?)))
         .collect();
     entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.url.cmp(&b.0.url)));
     entries.truncate(c.feed_limit);

@@ -32,6 +32,14 @@ pub struct Site {
     pub static_files: Vec<Asset>,
     pub tags: BTreeMap<String, Tag>,
     pub forum: ForumData,
+    /// Answers listed under "Community answers" per section key (indexes
+    /// into `forum.answers`, highest score first).
+    pub answers_by_section: BTreeMap<String, Vec<usize>>,
+    /// Answer id -> the page that promotes it (`answers:` in front matter).
+    pub promoted_by: BTreeMap<String, usize>,
+    /// People credited for pages and answers (set by the build after git
+    /// history is read; empty outside git).
+    pub contributors: crate::contributors::Contributors,
 }
 
 impl Site {
@@ -46,9 +54,54 @@ impl Site {
         let mut diags = Vec::new();
         let Content {
             pages,
-            sections,
+            mut sections,
             assets,
         } = content;
+
+        // Answers land in wiki sections; a section that only answers use is
+        // created so they have a listing.
+        let mut answers_by_section: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, a) in forum.answers.iter().enumerate() {
+            let key = a.section.trim_matches('/').to_string();
+            crate::content::ensure_section(&mut sections, &key);
+            answers_by_section.entry(key).or_default().push(i);
+        }
+        for list in answers_by_section.values_mut() {
+            list.sort_by_key(|&i| {
+                (
+                    -forum.answers[i].score,
+                    forum.answers[i].title.to_lowercase(),
+                )
+            });
+        }
+        let ids: BTreeMap<&str, usize> = forum
+            .answers
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let mut promoted_by = BTreeMap::new();
+        for (pi, page) in pages.iter().enumerate() {
+            let line = page.front_matter_lines.get("answers").copied().unwrap_or(0);
+            for id in &page.front.answers {
+                if ids.contains_key(id.as_str()) {
+                    promoted_by.entry(id.clone()).or_insert(pi);
+                } else {
+                    let d = Diagnostic::error(
+                        &page.shown_path,
+                        format!("`answers:` names `{id}`, which no forum source provides"),
+                    )
+                    .at(line, usize::from(line > 0));
+                    let best = crate::diagnostics::closest(id, ids.keys().copied());
+                    diags.push(match best {
+                        Some(b) => d.with_hint(format!("did you mean `{b}`?")),
+                        None => d.with_hint(
+                            "ids are `<source name>:<question id>`, e.g. `discourse:1234`",
+                        ),
+                    });
+                }
+            }
+        }
 
         let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
@@ -78,6 +131,9 @@ impl Site {
             static_files,
             tags,
             forum,
+            answers_by_section,
+            promoted_by,
+            contributors: Default::default(),
         };
         diags.extend(site.check_aliases());
         (site, diags)

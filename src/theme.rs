@@ -37,6 +37,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "tag.html",
     "tags.html",
     "404.html",
+    "answer.html",
 ];
 
 impl Theme {

@@ -211,6 +211,49 @@ pub fn load_static(config: &Config) -> (Vec<Asset>, Vec<Diagnostic>) {
     (assets, diags)
 }
 
+/// Make sure a section `key` and its ancestors exist (for sections that only
+/// forum answers use). Titles come from the folder names.
+pub fn ensure_section(sections: &mut BTreeMap<String, Section>, key: &str) {
+    let mut cur = Some(key.to_string());
+    while let Some(k) = cur {
+        let parent = parent_key(&k);
+        if !sections.contains_key(&k) {
+            sections.insert(
+                k.clone(),
+                Section {
+                    key: k.clone(),
+                    url: if k.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{k}/")
+                    },
+                    source: None,
+                    title: if k.is_empty() {
+                        "Home".into()
+                    } else {
+                        humanize(&k)
+                    },
+                    description: String::new(),
+                    weight: None,
+                    front: FrontMatter::default(),
+                    rendered: Rendered::default(),
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                    parent: parent.clone(),
+                },
+            );
+            if let Some(p) = &parent {
+                if let Some(ps) = sections.get_mut(p) {
+                    if !ps.subsections.contains(&k) {
+                        ps.subsections.push(k.clone());
+                    }
+                }
+            }
+        }
+        cur = parent;
+    }
+}
+
 fn is_section_index(rel: &str) -> bool {
     rel == "_index.md" || rel.ends_with("/_index.md")
 }

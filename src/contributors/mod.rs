@@ -618,6 +618,10 @@ mod tests {
         Answer {
             id: format!("{source}:{qid}"),
             source: source.into(),
+            kind: crate::config::ForumKind::Discourse,
+            question_id: qid.to_string(),
+            question_score: 0,
+            accepted: Vec::new(),
             title: format!("Question {qid}"),
             slug: format!("q-{qid}"),
             tags: Vec::new(),

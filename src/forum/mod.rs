@@ -92,6 +92,18 @@ pub struct Answer {
     pub text: String,
 }
 
+impl Answer {
+    /// Site-relative URL of the answer's page: `answers/<source>/<id>-<slug>/`.
+    pub fn url(&self) -> String {
+        format!(
+            "answers/{}/{}-{}/",
+            crate::urls::path_slug(&self.source),
+            crate::urls::path_slug(&self.question_id),
+            self.slug
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Question {
     pub id: String,

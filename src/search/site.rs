@@ -71,12 +71,7 @@ pub fn site_docs(site: &Site) -> Vec<SearchDoc> {
 /// URL of an answer page: `<section>/<slug>/`.
 /// NOTE for the forum merge: keep this in step with where answer pages render.
 pub fn answer_url(answer: &crate::forum::Answer) -> String {
-    let section = answer.section.trim_matches('/');
-    if section.is_empty() {
-        format!("{}/", answer.slug)
-    } else {
-        format!("{section}/{}/", answer.slug)
-    }
+    answer.url()
 }
 
 fn answer_doc(site: &Site, answer: &crate::forum::Answer) -> SearchDoc {

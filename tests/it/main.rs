@@ -4,5 +4,6 @@ mod build;
 mod check;
 mod cli;
 mod common;
+mod community;
 mod hardening;
 mod search_browser;

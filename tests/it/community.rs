@@ -1,0 +1,182 @@
+//! Forum answers and contributor credit in built sites.
+
+use std::process::Command;
+
+use crate::common::{lorebook, read, site, tree};
+
+#[test]
+fn answer_pages_section_listings_and_promotions_are_linked() {
+    let (_t, root) = site("example-site");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    let files = tree(&out);
+    let answers: Vec<&String> = files
+        .keys()
+        .filter(|k| k.starts_with("answers/") && k.ends_with("index.html"))
+        .collect();
+    for source in ["community", "stackexchange", "github", "office-hours"] {
+        assert!(
+            answers
+                .iter()
+                .any(|k| k.starts_with(&format!("answers/{source}/"))),
+            "no answers from {source}"
+        );
+    }
+    let sync = read(&out.join("sync/index.html"));
+    assert!(
+        sync.contains("Community answers"),
+        "section lists its answers"
+    );
+    let promoted =
+        "answers/community/1311-selective-sync-exclude-node-modules-everywhere/index.html";
+    let page = read(&out.join("sync/selective-sync/index.html"));
+    assert!(
+        page.contains(
+            "../../answers/community/1311-selective-sync-exclude-node-modules-everywhere/"
+        ),
+        "page links to the answer it promotes"
+    );
+    let answer = read(&out.join(promoted));
+    assert!(
+        answer.contains(r#"href="../../../sync/selective-sync/""#),
+        "answer links back to the promoting page"
+    );
+    let se = files
+        .keys()
+        .find(|k| k.starts_with("answers/stackexchange/"))
+        .unwrap();
+    let se_html = String::from_utf8_lossy(&files[se.as_str()]);
+    assert!(
+        se_html.contains("CC BY-SA"),
+        "Stack Exchange answers carry their licence"
+    );
+    assert!(
+        crate::common::broken_links(&out).is_empty(),
+        "{:?}",
+        crate::common::broken_links(&out)
+    );
+}
+
+#[test]
+fn no_script_from_forum_html_survives_anywhere() {
+    let (_t, root) = site("example-site");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    for (path, bytes) in tree(&root.join("public")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&bytes).to_lowercase();
+        // The theme's own scripts are external files; anything else is injected.
+        let scripts = html.matches("<script").count();
+        let theme_scripts = html.matches("<script src=").count();
+        assert_eq!(scripts, theme_scripts, "{path} has an inline script");
+        assert!(!html.contains("onerror="), "{path} has an event handler");
+        assert!(
+            !html.contains("javascript:"),
+            "{path} has a javascript: URL"
+        );
+    }
+}
+
+#[test]
+fn unknown_promoted_answer_id_is_an_error_on_its_line() {
+    let (_t, root) = site("example-site");
+    let page = root.join("content/sync/conflicts.md");
+    let text = read(&page).replacen("---\n", "---\nanswers: [community:99999]\n", 1);
+    std::fs::write(&page, text).unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "content/sync/conflicts.md:2:1: error: `answers:` names `community:99999`, which no forum source provides",
+        ));
+}
+
+fn git(root: &std::path::Path, args: &[&str], name: &str, email: &str) {
+    let ok = Command::new("git")
+        .current_dir(root)
+        .args([
+            "-c",
+            &format!("user.name={name}"),
+            "-c",
+            &format!("user.email={email}"),
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", root)
+        .env("GIT_AUTHOR_DATE", "2026-02-03T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-02-03T10:00:00Z")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn pages_credit_git_authors_and_no_email_reaches_the_output() {
+    let (_t, root) = site("basic");
+    git(&root, &["init", "-q"], "x", "x@x");
+    git(
+        &root,
+        &["add", "."],
+        "Ana Lima",
+        "ana.lima@secret-mail.example",
+    );
+    git(
+        &root,
+        &["commit", "-q", "-m", "first"],
+        "Ana Lima",
+        "ana.lima@secret-mail.example",
+    );
+    std::fs::write(
+        root.join("content/guide/a-first.md"),
+        read(&root.join("content/guide/a-first.md")) + "\nMore text.\n",
+    )
+    .unwrap();
+    git(
+        &root,
+        &["commit", "-q", "-am", "edit"],
+        "Bo Chen",
+        "bo@hidden-host.example",
+    );
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    let page = read(&out.join("guide/a-first/index.html"));
+    assert!(page.contains("Written by"), "page shows its authors");
+    assert!(page.contains("Ana Lima") && page.contains("Bo Chen"));
+    assert!(
+        page.contains("Updated <time datetime=\"2026-02-03\">"),
+        "last-updated date from git"
+    );
+    let list = read(&out.join("contributors/index.html"));
+    assert!(
+        list.find("Ana Lima").unwrap() < list.find("Bo Chen").unwrap(),
+        "main author ranks first"
+    );
+    assert!(out.join("contributors/ana-lima/index.html").is_file());
+    for (path, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [
+            "ana.lima@secret-mail.example",
+            "secret-mail",
+            "hidden-host",
+            "bo@",
+        ] {
+            assert!(!text.contains(secret), "{path} leaks `{secret}`");
+        }
+    }
+}
