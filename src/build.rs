@@ -70,7 +70,14 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     diags.extend(people_diags);
     let (static_files, static_diags) = content::load_static(config);
     diags.extend(static_diags);
-    let (forum, forum_diags) = forum::load(&config.forum);
+    let (forum, mut forum_diags) = forum::load(&config.forum);
+    if config.keep_going {
+        // Each broken file was already skipped by its importer; say so as a warning.
+        for d in forum_diags.iter_mut().filter(|d| d.is_error()) {
+            d.severity = crate::diagnostics::Severity::Warning;
+            d.message = format!("{} (skipped: --keep-going)", d.message);
+        }
+    }
     diags.extend(forum_diags);
     let (mut site, site_diags) = Site::new(config.clone(), content, static_files, forum);
     diags.extend(site_diags);

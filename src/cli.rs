@@ -83,6 +83,9 @@ pub struct SiteArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Skip forum export files that cannot be read, with a warning, instead of failing.
+    #[arg(long)]
+    pub keep_going: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,6 +114,7 @@ pub fn run(cli: Cli) -> i32 {
                 output,
                 base_url,
                 drafts: site.drafts,
+                keep_going: site.keep_going,
             };
             run_build(&printer, &site.root, &ov)
         }
@@ -122,6 +126,7 @@ pub fn run(cli: Cli) -> i32 {
         } => {
             let ov = Overrides {
                 drafts: site.drafts,
+                keep_going: site.keep_going,
                 ..Default::default()
             };
             let config = match load_config(&printer, &site.root, &ov) {
@@ -150,6 +155,7 @@ pub fn run(cli: Cli) -> i32 {
         } => {
             let ov = Overrides {
                 drafts: site.drafts,
+                keep_going: site.keep_going,
                 ..Default::default()
             };
             let config = match Config::load(&absolute(&site.root), &ov) {

@@ -247,6 +247,8 @@ pub struct Config {
     pub answers_section: String,
     pub feed_limit: usize,
     pub drafts: bool,
+    /// Skip broken forum exports with a warning instead of failing.
+    pub keep_going: bool,
 }
 
 /// Options from the command line that override or complete the file.
@@ -255,6 +257,8 @@ pub struct Overrides {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Skip broken forum exports with a warning instead of failing.
+    pub keep_going: bool,
 }
 
 impl Config {
@@ -425,6 +429,7 @@ fn resolve(
         answers_section,
         feed_limit: raw.feed_limit.unwrap_or(30),
         drafts: ov.drafts,
+        keep_going: ov.keep_going,
     })
 }
 

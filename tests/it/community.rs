@@ -180,3 +180,29 @@ fn pages_credit_git_authors_and_no_email_reaches_the_output() {
         }
     }
 }
+
+#[test]
+fn a_broken_export_fails_the_build_unless_keep_going() {
+    let (_t, root) = site("example-site");
+    std::fs::write(
+        root.join("forum/discourse/broken.json"),
+        "{\"post_stream\": {\"posts\": [\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("forum/discourse/broken.json"));
+    assert!(!root.join("public").exists());
+    lorebook()
+        .args(["build", "--keep-going", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("warning:"))
+        .stderr(predicates::str::contains("broken.json"));
+    // The good exports of the same source are still published.
+    assert!(root.join("public/answers/community").is_dir());
+}
