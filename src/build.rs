@@ -109,7 +109,11 @@ pub fn render_all(
 /// Validate the site without writing anything: the diagnostics found,
 /// including warnings that depend on today's date (stale reviews).
 pub fn check(config: &Config) -> Vec<Diagnostic> {
-    match render_all(config) {
+    // Highlighting code cannot produce a diagnostic and is the costliest
+    // part of rendering: check without it.
+    let mut config = config.clone();
+    config.markdown.highlight = false;
+    match render_all(&config) {
         Ok((site, _, mut warnings)) => {
             warnings.extend(crate::lint::check(&site, chrono::Utc::now().date_naive()));
             warnings.sort();
