@@ -5,7 +5,7 @@
 //! host, a timeout per request, and a cache of good results so repeated runs
 //! do not hammer the same sites.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -223,13 +223,6 @@ fn transport_reason(e: &ureq::Error) -> String {
         ureq::Error::Status(code, _) => format!("HTTP {code}"),
         ureq::Error::Transport(t) => t.to_string(),
     }
-}
-
-/// URLs already present in a cache, for tests and `--verbose` output.
-pub fn cached_urls(path: &Path) -> BTreeSet<String> {
-    load_cache(Some(path), Duration::from_secs(u64::MAX / 4))
-        .into_keys()
-        .collect()
 }
 
 #[cfg(test)]

@@ -352,6 +352,7 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
         .take(SIBLINGS_SHOWN)
         .map(|&i| page_link(&site.pages[i], current))
         .collect();
+    let (authors, more_authors) = page_authors(site, page, current);
     let view = PageView {
         title: &page.title,
         description: &page.description,
@@ -368,8 +369,8 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
         prev: neighbour(-1),
         next: neighbour(1),
         siblings,
-        authors: page_authors(site, page, current).0,
-        more_authors: page_authors(site, page, current).1,
+        authors,
+        more_authors,
         updated: site
             .contributors
             .page(&page.source)

@@ -94,23 +94,16 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
         .map(|f| load_file(f, &config.root, &opts))
         .collect();
 
-    let mut pages = Vec::new();
-    let mut index_files = BTreeMap::new();
+    let mut files = Vec::new();
     for item in loaded {
         match item {
             Ok(l) if l.front.draft && !config.drafts => {}
-            Ok(l) => {
-                if is_section_index(&l.source) {
-                    index_files.insert(section_key_of_index(&l.source), l);
-                } else {
-                    pages.push(l);
-                }
-            }
+            Ok(l) => files.push(l),
             Err(d) => diags.push(d),
         }
     }
 
-    let content = assemble(pages, index_files, assets, &mut diags);
+    let content = assemble(files, assets, &mut diags);
     diags.sort();
     (content, diags)
 }
@@ -148,16 +141,7 @@ impl Content {
     /// Assemble content from already parsed files (for tests and tools that
     /// parse text without a content folder).
     pub fn from_loaded(files: Vec<Loaded>) -> Content {
-        let mut pages = Vec::new();
-        let mut index_files = BTreeMap::new();
-        for l in files {
-            if is_section_index(&l.source) {
-                index_files.insert(section_key_of_index(&l.source), l);
-            } else {
-                pages.push(l);
-            }
-        }
-        assemble(pages, index_files, Vec::new(), &mut Vec::new())
+        assemble(files, Vec::new(), &mut Vec::new())
     }
 }
 
@@ -371,12 +355,18 @@ fn sort_key(weight: Option<i64>, title: &str, url: &str) -> (i64, String, String
     )
 }
 
-fn assemble(
-    loaded: Vec<Loaded>,
-    index_files: BTreeMap<String, Loaded>,
-    assets: Vec<Asset>,
-    diags: &mut Vec<Diagnostic>,
-) -> Content {
+/// Place parsed files into pages and sections (`_index.md` files describe
+/// their folder's section).
+fn assemble(files: Vec<Loaded>, assets: Vec<Asset>, diags: &mut Vec<Diagnostic>) -> Content {
+    let mut loaded = Vec::new();
+    let mut index_files = BTreeMap::new();
+    for l in files {
+        if is_section_index(&l.source) {
+            index_files.insert(section_key_of_index(&l.source), l);
+        } else {
+            loaded.push(l);
+        }
+    }
     // Every folder holding a page or an _index.md is a section, and so are its ancestors.
     let mut keys: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     keys.insert(String::new());
