@@ -83,6 +83,7 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     diags.extend(site_diags);
     site.contributors =
         crate::contributors::build(&history, &people, &site.forum.answers, &config.contributors);
+    site.as_of = crate::insights::as_of(&site, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref());
     diags.extend(crate::links::check(&site));
     diags.sort();
     diags.dedup();

@@ -73,6 +73,21 @@ pub enum Command {
         #[arg(long)]
         external: bool,
     },
+    /// Print the site's insights: pages and answers per section, freshness,
+    /// stale pages, top contributors, unanswered questions by tag, answers to
+    /// fold into a page, and monthly trends (the figures of /insights/).
+    ///
+    /// Figures are computed as of the same date the build uses, never the
+    /// wall clock: SOURCE_DATE_EPOCH when set, else the date of the newest
+    /// commit that changed content/, else the newest date in the content and
+    /// forum data. Set SOURCE_DATE_EPOCH (e.g. `$(date +%s)`) for "as of now".
+    Insights {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Plain text for people, JSON for tools.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -92,6 +107,12 @@ pub struct SiteArgs {
 pub enum Format {
     Human,
     Github,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
     Json,
 }
 
@@ -191,6 +212,44 @@ pub fn run(cli: Cli) -> i32 {
             } else {
                 OK
             }
+        }
+        Command::Insights { site, format } => {
+            let ov = Overrides {
+                drafts: site.drafts,
+                keep_going: site.keep_going,
+                ..Default::default()
+            };
+            run_insights(&printer, &site.root, &ov, format)
+        }
+    }
+}
+
+fn run_insights(printer: &Printer, root: &Path, ov: &Overrides, format: ReportFormat) -> i32 {
+    let config = match load_config(printer, root, ov) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    match crate::build::load(&config) {
+        Ok((site, warnings)) => {
+            printer.diagnostics(&warnings, Format::Human);
+            let insights = crate::insights::Insights::compute(&site, site.as_of);
+            let text = match format {
+                ReportFormat::Text => insights.to_text(),
+                ReportFormat::Json => insights.to_json() + "\n",
+            };
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => OK,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
+                Err(e) => {
+                    printer.error(&format!("cannot write the report: {e}"));
+                    USAGE_OR_IO
+                }
+            }
+        }
+        Err(diags) => {
+            printer.diagnostics(&diags, Format::Human);
+            CONTENT_ERRORS
         }
     }
 }

@@ -103,6 +103,7 @@ struct RawMarkdown {
 struct RawInsights {
     stale_months: Option<u32>,
     show_outdated_note: Option<bool>,
+    candidate_min_score: Option<i64>,
 }
 
 // ---------------------------------------------------------------------------
@@ -221,6 +222,9 @@ pub struct MarkdownSettings {
 pub struct InsightSettings {
     pub stale_months: u32,
     pub show_outdated_note: bool,
+    /// Accepted answers scored at least this, and promoted by no page, are
+    /// listed on /insights/ as candidates to fold into a page.
+    pub candidate_min_score: i64,
 }
 
 /// Everything the build needs to know, resolved.
@@ -425,6 +429,7 @@ fn resolve(
         insights: InsightSettings {
             stale_months: raw.insights.stale_months.unwrap_or(12),
             show_outdated_note: raw.insights.show_outdated_note.unwrap_or(true),
+            candidate_min_score: raw.insights.candidate_min_score.unwrap_or(5),
         },
         answers_section,
         feed_limit: raw.feed_limit.unwrap_or(30),

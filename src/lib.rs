@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod external;
 pub mod forum;
 pub mod init;
+pub mod insights;
 pub mod links;
 pub mod lint;
 pub mod markdown;

@@ -41,6 +41,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
     results.extend(render_tags(site, theme));
     results.extend(render_contributors(site, theme));
     results.push(render_404(site, theme));
+    results.push(render_insights(site, theme));
 
     let mut files = Vec::with_capacity(results.len() + 16);
     let mut diags = Vec::new();
@@ -60,6 +61,12 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
     files.extend(crate::search::site::render_files(site, theme).map_err(|d| vec![d])?);
     files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
     files.push(OutputFile::bytes("atom.xml", feed(site)));
+    if !site.forum.answers.is_empty() {
+        files.push(OutputFile::bytes(
+            crate::insights::FEED_PATH,
+            crate::insights::answers_feed(site),
+        ));
+    }
     files.push(OutputFile::bytes(
         "robots.txt",
         format!(
@@ -125,6 +132,10 @@ pub struct SiteView<'a> {
     pub home_href: String,
     /// The contributors page, when the site credits anyone.
     pub contributors_href: Option<String>,
+    /// The insights page.
+    pub insights_href: String,
+    /// The Atom feed of community answers, when the site has answers.
+    pub answers_feed_href: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -176,6 +187,8 @@ pub struct PageView<'a> {
     pub more_authors: usize,
     /// Last-updated date from git.
     pub updated: Option<String>,
+    /// The "may be outdated" note, when the page is stale.
+    pub outdated: Option<crate::insights::OutdatedNote>,
 }
 
 #[derive(Serialize)]
@@ -254,6 +267,9 @@ pub fn base_context(site: &Site, current: &str) -> tera::Context {
             home_href: relative(current, ""),
             contributors_href: (!site.contributors.people.is_empty())
                 .then(|| relative(current, "contributors/")),
+            insights_href: relative(current, crate::insights::PAGE_URL),
+            answers_feed_href: (!site.forum.answers.is_empty())
+                .then(|| relative(current, crate::insights::FEED_PATH)),
         },
     );
     ctx.insert("root", &root);
@@ -375,6 +391,7 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
             .contributors
             .page(&page.source)
             .map(|c| c.updated.format("%Y-%m-%d").to_string()),
+        outdated: crate::insights::outdated_note(site, page),
         related_answers: page
             .front
             .answers
@@ -560,6 +577,9 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
             home_href: base.clone(),
             contributors_href: (!site.contributors.people.is_empty())
                 .then(|| absolute("contributors/")),
+            insights_href: absolute(crate::insights::PAGE_URL),
+            answers_feed_href: (!site.forum.answers.is_empty())
+                .then(|| absolute(crate::insights::FEED_PATH)),
         },
     );
     ctx.insert("root", &base);
@@ -567,6 +587,18 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     theme
         .render("404.html", &ctx)
         .map(|html| OutputFile::bytes("404.html", html))
+}
+
+/// `insights/`: figures about the wiki and its community (see
+/// `crate::insights`).
+fn render_insights(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+    let current = crate::insights::PAGE_URL;
+    let mut ctx = base_context(site, current);
+    let insights = crate::insights::Insights::compute(site, site.as_of);
+    ctx.insert("insights", &insights.view(site, current));
+    theme
+        .render("insights.html", &ctx)
+        .map(|html| OutputFile::bytes(html_file(current), html))
 }
 
 fn render_aliases(site: &Site) -> Vec<OutputFile> {
@@ -956,6 +988,8 @@ pub fn render_affected(
             .filter(|tag| tag.pages.iter().any(|i| changed.contains(i)))
             .map(|tag| render_tag(site, theme, tag)),
     );
+    // Page dates and reviews feed the insights page.
+    results.push(render_insights(site, theme));
     let mut files = Vec::with_capacity(results.len() + 2);
     let mut diags = Vec::new();
     for r in results {

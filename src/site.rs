@@ -40,6 +40,9 @@ pub struct Site {
     /// People credited for pages and answers (set by the build after git
     /// history is read; empty outside git).
     pub contributors: crate::contributors::Contributors,
+    /// The date insights and "may be outdated" notes are computed for (see
+    /// `crate::insights::as_of`; set by the build, never the wall clock).
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 impl Site {
@@ -134,6 +137,7 @@ impl Site {
             answers_by_section,
             promoted_by,
             contributors: Default::default(),
+            as_of: None,
         };
         diags.extend(site.check_aliases());
         (site, diags)

@@ -38,6 +38,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "tags.html",
     "404.html",
     "answer.html",
+    "insights.html",
 ];
 
 impl Theme {

@@ -110,6 +110,21 @@ pub struct History {
     /// True when the content directory is inside a git work tree with commits.
     pub in_git: bool,
     pub shallow: bool,
+    /// Every commit that changed a current file, in log order (newest
+    /// first): when, who is credited, which files. For insights (activity
+    /// over time); the per-file and per-identity totals above do not need it.
+    pub timeline: Vec<TimelineCommit>,
+}
+
+/// One commit of [`History::timeline`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineCommit {
+    pub time: DateTime<Utc>,
+    /// Identity keys ([`Identity::key`]) credited with the commit (bots
+    /// excluded; may be empty).
+    pub identities: Vec<String>,
+    /// Current paths (relative to content/) the commit changed, sorted.
+    pub files: Vec<String>,
 }
 
 /// One commit as parsed from the log (newest first).
@@ -520,7 +535,9 @@ pub fn fold(commits: &[RawCommit], skip: &dyn Fn(&Identity) -> bool) -> History 
     let mut current: HashMap<String, Option<String>> = HashMap::new();
     let mut files: HashMap<String, FileAcc> = HashMap::new();
     let mut identities: HashMap<String, IdentityTotals> = HashMap::new();
+    let mut timeline: Vec<TimelineCommit> = Vec::new();
     for commit in commits {
+        let mut touched: Vec<String> = Vec::new();
         let mut credited: Vec<&Identity> = Vec::new();
         let mut seen = HashSet::new();
         for id in std::iter::once(&commit.author).chain(&commit.co_authors) {
@@ -545,6 +562,7 @@ pub fn fold(commits: &[RawCommit], skip: &dyn Fn(&Identity) -> bool) -> History 
             }
             let Some(target) = target else { continue };
             touched_any = true;
+            touched.push(target.clone());
             let acc = files.entry(target).or_default();
             acc.commits += 1;
             acc.updated = Some(acc.updated.map_or(commit.time, |t| t.max(commit.time)));
@@ -577,6 +595,13 @@ pub fn fold(commits: &[RawCommit], skip: &dyn Fn(&Identity) -> bool) -> History 
                 totals.commits += 1;
                 totals.first = totals.first.min(commit.time);
             }
+            touched.sort();
+            touched.dedup();
+            timeline.push(TimelineCommit {
+                time: commit.time,
+                identities: credited.iter().map(|id| id.key()).collect(),
+                files: touched,
+            });
         }
     }
     let files = files
@@ -607,6 +632,7 @@ pub fn fold(commits: &[RawCommit], skip: &dyn Fn(&Identity) -> bool) -> History 
         identities: identities.into_iter().collect(),
         in_git: true,
         shallow: false,
+        timeline,
     }
 }
 

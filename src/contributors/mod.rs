@@ -61,6 +61,11 @@ pub struct Contributors {
     pub people: Vec<Person>,
     /// Content path (relative to content/, `/`-separated) -> credit.
     pub pages: BTreeMap<String, PageCredit>,
+    /// Commits to content over time (newest first in log order), with the
+    /// people credited by slug: what insights count per month and per
+    /// 90-day window.
+    #[serde(skip)]
+    pub activity: Vec<Activity>,
     /// Forum `(source, lowercased username)` -> index into `people`.
     #[serde(skip)]
     forum_index: BTreeMap<(String, String), usize>,
@@ -130,6 +135,16 @@ pub struct PersonAnswer {
     pub source: String,
     pub title: String,
     pub score: i64,
+}
+
+/// One commit to content, as insights see it: no identity, only slugs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    pub time: DateTime<Utc>,
+    /// Slugs of the people credited (bots excluded), sorted.
+    pub people: Vec<String>,
+    /// Content paths the commit changed, sorted.
+    pub pages: Vec<String>,
 }
 
 /// Credit for one page.
@@ -513,6 +528,27 @@ pub fn build(
             },
         );
     }
+    let activity = history
+        .timeline
+        .iter()
+        .map(|c| {
+            let mut slugs: Vec<String> = c
+                .identities
+                .iter()
+                .filter_map(|key| {
+                    let person = people.get(*position.get(ident_person.get(key)?)?)?;
+                    Some(person.slug.clone())
+                })
+                .collect();
+            slugs.sort();
+            slugs.dedup();
+            Activity {
+                time: c.time,
+                people: slugs,
+                pages: c.files.clone(),
+            }
+        })
+        .collect();
     let forum_index = by_forum
         .into_iter()
         .filter_map(|(k, i)| Some((k, *position.get(&i)?)))
@@ -525,6 +561,7 @@ pub fn build(
     Contributors {
         people,
         pages,
+        activity,
         forum_index,
         slug_index,
     }
