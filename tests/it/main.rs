@@ -6,4 +6,5 @@ mod cli;
 mod common;
 mod community;
 mod hardening;
+mod insights;
 mod search_browser;
