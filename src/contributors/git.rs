@@ -864,6 +864,51 @@ mod tests {
     }
 
     #[test]
+    fn timeline_lists_each_commit_with_its_credited_people_and_current_files() {
+        let r = scripted_repo();
+        let (h, _) = r.history(&globs(&["Robot*"]));
+        let mut timeline: Vec<(String, Vec<&str>, Vec<&str>)> = h
+            .timeline
+            .iter()
+            .map(|c| {
+                (
+                    c.time.format("%Y-%m-%d").to_string(),
+                    c.identities.iter().map(String::as_str).collect(),
+                    c.files.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        timeline.sort();
+        let d = |s: &str| s.to_string();
+        assert_eq!(
+            timeline,
+            vec![
+                // Renamed paths appear under their current name; the deleted
+                // page is in no current file.
+                (
+                    d("2024-01-01"),
+                    vec!["ana@new.example"],
+                    vec!["faq.md", "guide-install.md", "tab\there é.md"]
+                ),
+                (
+                    d("2024-02-01"),
+                    vec!["bob@x.example", "cy@new.example", "ana@new.example"],
+                    vec!["guide-install.md"]
+                ),
+                // Bots and excluded people are credited with nothing.
+                (d("2024-03-01"), vec![], vec!["faq.md"]),
+                (d("2024-03-02"), vec![], vec!["faq.md"]),
+                (
+                    d("2024-04-01"),
+                    vec!["ana@new.example"],
+                    vec!["guide-install.md"]
+                ),
+                (d("2024-04-02"), vec!["bob@x.example"], vec!["faq.md"]),
+            ]
+        );
+    }
+
+    #[test]
     fn recreated_path_does_not_inherit_the_old_history() {
         let r = Repo::new();
         r.write("content/a.md", "first life\n");
