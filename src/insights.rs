@@ -830,6 +830,9 @@ fn trends(site: &Site, as_of: NaiveDate) -> Vec<MonthStats> {
 /// `<title>` and `<desc>`, no script. `id` must be unique in the page.
 /// Text is escaped; the caller shows a table with the same figures.
 pub fn bar_chart_svg(id: &str, title: &str, points: &[(String, usize)]) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     const BAR: usize = 40;
     const GAP: usize = 12;
     const HEIGHT: usize = 120;
@@ -837,7 +840,7 @@ pub fn bar_chart_svg(id: &str, title: &str, points: &[(String, usize)]) -> Strin
     const BOTTOM: usize = 22;
     let max = points.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let width = points.len() * (BAR + GAP) + GAP;
-    let total_h = TOP + HEIGHT + BOTTOM;
+    let total_h = TOP + HEIGHT + BOTTOM + 12;
     let id = escape_html(id);
     let title = escape_html(title);
     let summary: Vec<String> = points
@@ -857,7 +860,24 @@ pub fn bar_chart_svg(id: &str, title: &str, points: &[(String, usize)]) -> Strin
         let x = GAP + i * (BAR + GAP);
         let h = v * HEIGHT / max;
         let y = TOP + HEIGHT - h;
-        let short = label.get(5..).unwrap_or(label);
+        // `YYYY-MM` labels read as `Mar`, with the year under the first bar
+        // and under every January.
+        let (year, month) = (label.get(..4), label.get(5..7));
+        let name = month
+            .and_then(|m| m.parse::<usize>().ok())
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+            .copied();
+        let short = name.unwrap_or(label.as_str());
+        let year_label = match (year, name) {
+            (Some(y), Some(_)) if i == 0 || month == Some("01") => format!(
+                "<text class=\"chart-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                x + BAR / 2,
+                TOP + HEIGHT + 30,
+                escape_html(y)
+            ),
+            _ => String::new(),
+        };
+        svg.push_str(&year_label);
         svg.push_str(&format!(
             "<rect class=\"chart-bar\" x=\"{x}\" y=\"{y}\" width=\"{BAR}\" height=\"{h}\"/>\
 <text class=\"chart-value\" x=\"{cx}\" y=\"{ty}\" text-anchor=\"middle\">{v}</text>\
@@ -1430,6 +1450,9 @@ mod tests {
         assert!(svg.contains("height=\"120\""));
         assert!(svg.contains("height=\"0\""));
         assert!(!svg.contains("<script"));
+        // Months by name; the year under the first bar.
+        assert!(svg.contains(">Jan</text>") && svg.contains(">Feb</text>"));
+        assert_eq!(svg.matches(">2026</text>").count(), 1);
     }
 
     #[test]
