@@ -1456,6 +1456,32 @@ mod tests {
     }
 
     #[test]
+    fn answers_feed_escapes_forum_text_and_skips_undated_answers() {
+        let mut risky = answer("1", 3, "ana", "2026-05-01");
+        risky.title = "A <b>bold</b> & \"quoted\" title".into();
+        risky.answer_html = "<p>Use <code>&lt;tag&gt;</code> &amp; more</p>".into();
+        let mut undated = answer("2", 3, "bo", "2026-05-02");
+        undated.answered = None;
+        undated.accepted.clear();
+        let s = site(
+            "title: T & Co\nbase_url: https://kb.example/\n",
+            &[],
+            ForumData {
+                answers: vec![risky, undated],
+                unanswered: Vec::new(),
+            },
+        );
+        let feed = answers_feed(&s);
+        assert!(feed.contains("<title>T &amp; Co: community answers</title>"));
+        assert!(feed
+            .contains("<title>A &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; title</title>"));
+        assert!(feed.contains("<summary>Use &lt;tag&gt; &amp; more</summary>"));
+        assert!(feed.contains("<author><name>ANA</name></author>"));
+        assert_eq!(feed.matches("<entry>").count(), 1);
+        assert!(feed.contains("<updated>2026-05-01T12:00:00Z</updated>"));
+    }
+
+    #[test]
     fn text_report_lists_every_part() {
         let forum = ForumData {
             answers: vec![answer("1", 9, "ana", "2026-05-01")],

@@ -767,6 +767,30 @@ mod tests {
     }
 
     #[test]
+    fn activity_names_people_by_slug_and_merges_their_identities() {
+        let ana_work = id("Ana (work)", "ana@work.example");
+        let ana_home = id("ana lima", "ana@home.example");
+        let mut h = history(vec![(
+            "a.md",
+            vec![stats(&ana_work, 1, 1, 0, 1), stats(&ana_home, 1, 1, 0, 2)],
+        )]);
+        h.timeline = vec![git::TimelineCommit {
+            time: t(2),
+            identities: vec![ana_work.key(), ana_home.key(), "nobody@x.example".into()],
+            files: vec!["a.md".into()],
+        }];
+        // Both identities belong to the declared person (one by email, one
+        // by name); an unknown identity is dropped.
+        let mut entry = ana_entry();
+        entry.git.push("Ana Lima".into());
+        let c = build(&h, &[entry], &[], &settings(false));
+        assert_eq!(c.activity.len(), 1);
+        assert_eq!(c.activity[0].people, vec!["ana".to_string()]);
+        assert_eq!(c.activity[0].pages, vec!["a.md".to_string()]);
+        assert_eq!(c.activity[0].time, t(2));
+    }
+
+    #[test]
     fn forum_authors_are_not_merged_with_writers_by_name() {
         let h = history(vec![(
             "a.md",
