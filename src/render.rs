@@ -41,7 +41,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
     results.extend(render_tags(site, theme));
     results.extend(render_contributors(site, theme));
     results.push(render_404(site, theme));
-    results.push(render_insights(site, theme));
+    results.extend(render_insights(site, theme));
 
     let mut files = Vec::with_capacity(results.len() + 16);
     let mut diags = Vec::new();
@@ -591,14 +591,20 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
 
 /// `insights/`: figures about the wiki and its community (see
 /// `crate::insights`).
-fn render_insights(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
+/// Themes without an `insights.html` template get no page.
+fn render_insights(site: &Site, theme: &Theme) -> Option<Result<OutputFile, Diagnostic>> {
+    if !theme.has_template("insights.html") {
+        return None;
+    }
     let current = crate::insights::PAGE_URL;
     let mut ctx = base_context(site, current);
     let insights = crate::insights::Insights::compute(site, site.as_of);
     ctx.insert("insights", &insights.view(site, current));
-    theme
-        .render("insights.html", &ctx)
-        .map(|html| OutputFile::bytes(html_file(current), html))
+    Some(
+        theme
+            .render("insights.html", &ctx)
+            .map(|html| OutputFile::bytes(html_file(current), html)),
+    )
 }
 
 fn render_aliases(site: &Site) -> Vec<OutputFile> {
@@ -989,7 +995,7 @@ pub fn render_affected(
             .map(|tag| render_tag(site, theme, tag)),
     );
     // Page dates and reviews feed the insights page.
-    results.push(render_insights(site, theme));
+    results.extend(render_insights(site, theme));
     let mut files = Vec::with_capacity(results.len() + 2);
     let mut diags = Vec::new();
     for r in results {

@@ -38,7 +38,6 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "tags.html",
     "404.html",
     "answer.html",
-    "insights.html",
 ];
 
 impl Theme {
