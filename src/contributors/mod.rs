@@ -666,6 +666,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             line: 2,
+            forum_lines: BTreeMap::new(),
         }
     }
 

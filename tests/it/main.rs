@@ -5,5 +5,6 @@ mod check;
 mod cli;
 mod common;
 mod community;
+mod credit_snapshot;
 mod hardening;
 mod search_browser;
