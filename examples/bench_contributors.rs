@@ -4,6 +4,8 @@
 //! process (for comparison), the log read in parallel slices as builds do,
 //! the fold into per-file histories, merging into people, and the whole of
 //! `read_history` + merging, which is what a build spends on authorship.
+//! Beside each wall time: the CPU time of this process (parsing, folding) and
+//! of its git children, which a busy machine changes much less than wall time.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -16,10 +18,57 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs.get(xs.len() / 2).copied().unwrap_or(0.0)
 }
 
-fn time<T>(f: impl FnOnce() -> T) -> (T, f64) {
+/// Seconds of CPU (user + system) used by this process and by its waited-for
+/// children so far.
+#[cfg(unix)]
+fn cpu() -> (f64, f64) {
+    fn secs(who: libc::c_int) -> f64 {
+        // SAFETY: getrusage only writes into the zeroed struct we pass.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(who, &mut u) } != 0 {
+            return 0.0;
+        }
+        let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+        tv(u.ru_utime) + tv(u.ru_stime)
+    }
+    (secs(libc::RUSAGE_SELF), secs(libc::RUSAGE_CHILDREN))
+}
+
+#[cfg(not(unix))]
+fn cpu() -> (f64, f64) {
+    (0.0, 0.0)
+}
+
+/// Wall, own CPU and children's CPU seconds of one stage.
+#[derive(Clone, Copy)]
+struct Cost {
+    wall: f64,
+    own: f64,
+    git: f64,
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (T, Cost) {
+    let (own, git) = cpu();
     let start = Instant::now();
     let out = f();
-    (out, start.elapsed().as_secs_f64())
+    let wall = start.elapsed().as_secs_f64();
+    let (own2, git2) = cpu();
+    let cost = Cost {
+        wall,
+        own: own2 - own,
+        git: git2 - git,
+    };
+    (out, cost)
+}
+
+fn line(label: &str, costs: Vec<Cost>) -> String {
+    let pick = |f: fn(&Cost) -> f64| median(costs.iter().map(f).collect());
+    format!(
+        "  {label:<36} {:.3} s wall  (cpu: {:.3} s lorebook, {:.3} s git)",
+        pick(|c| c.wall),
+        pick(|c| c.own),
+        pick(|c| c.git)
+    )
 }
 
 fn main() {
@@ -59,7 +108,11 @@ fn main() {
         });
         let (credit, t_people) = time(|| contributors::build(&history, &[], &[], &settings));
         merges.push(t_people);
-        totals.push(t_read + t_people);
+        totals.push(Cost {
+            wall: t_read.wall + t_people.wall,
+            own: t_read.own + t_people.own,
+            git: t_read.git + t_people.git,
+        });
         for d in &diags {
             eprintln!("{d}");
         }
@@ -73,21 +126,14 @@ fn main() {
     }
     println!("{summary}");
     println!("median of {runs} runs, {cores} cores:");
+    println!("{}", line("git log, one process + parse:", single));
     println!(
-        "  git log, one process + parse:       {:.3} s",
-        median(single)
+        "{}",
+        line(&format!("git log, sliced over {cores} + parse:"), sliced)
     );
-    println!(
-        "  git log, sliced over {cores} + parse:     {:.3} s",
-        median(sliced)
-    );
-    println!(
-        "  fold into file histories:           {:.3} s",
-        median(folds)
-    );
-    println!(
-        "  merge into people:                  {:.3} s",
-        median(merges)
-    );
-    println!("authorship extraction total: {:.3} s", median(totals));
+    println!("{}", line("fold into file histories:", folds));
+    println!("{}", line("merge into people:", merges));
+    let total = median(totals.iter().map(|c| c.wall).collect());
+    println!("{}", line("read_history + merge:", totals));
+    println!("authorship extraction total: {total:.3} s");
 }
