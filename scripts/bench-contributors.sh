@@ -75,26 +75,36 @@ fi
 export CARGO_PROFILE_DEV_OPT_LEVEL=2
 echo "building the benchmark program and lorebook (opt-level 2) ..." >&2
 cargo build --quiet --example bench_contributors --bin lorebook --manifest-path "$repo_root/Cargo.toml"
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 report=$("$repo_root/target/debug/examples/bench_contributors" "$site/content" "$RUNS")
 echo "$report"
 authorship=$(echo "$report" | awk '/^authorship extraction total/ { print $(NF-1) }')
 
-# A full build of the same site, median of RUNS.
+# A full build of the same site, median of RUNS; then the same build with git
+# hidden (GIT_DIR pointing nowhere: no history), so the difference is what
+# authorship really adds to a build (it runs beside content loading).
 bin="$repo_root/target/debug/lorebook"
 out="$dir/public"
-times=()
-for _ in $(seq "$RUNS"); do
-    rm -rf "$out"
-    start=$(date +%s.%N)
-    if ! "$bin" build --root "$site" --output "$out" >/dev/null 2>"$dir/build.err" \
-        || [[ ! -f "$out/index.html" ]]; then
-        echo "full build failed:" >&2
-        cat "$dir/build.err" >&2
-        exit 1
-    fi
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc)")
-done
-build=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+median_build() {
+    local times=()
+    for _ in $(seq "$RUNS"); do
+        rm -rf "$out"
+        local start end
+        start=$(date +%s.%N)
+        if ! "$@" "$bin" build --root "$site" --output "$out" >/dev/null 2>"$dir/build.err" \
+            || [[ ! -f "$out/index.html" ]]; then
+            echo "full build failed:" >&2
+            cat "$dir/build.err" >&2
+            exit 1
+        fi
+        end=$(date +%s.%N)
+        times+=("$(echo "$end - $start" | bc)")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+}
+build=$(median_build env)
+nogit=$(median_build env GIT_DIR="$dir/no-such-git-dir")
 echo "full build (lorebook build, median of $RUNS): $build s"
-echo "authorship share of the full build: $(echo "scale=1; 100 * $authorship / $build" | bc) %"
+echo "same build without git history: $nogit s (authorship adds $(echo "$build - $nogit" | bc) s)"
+echo "authorship share of the full build (standalone time / build): $(echo "scale=1; 100 * $authorship / $build" | bc) %"
+echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
