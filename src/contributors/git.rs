@@ -1,8 +1,13 @@
-//! Authorship from git: ONE `git log` process over the content tree gives,
-//! for every content file, who wrote it (commits and lines per author),
-//! when it was created and last updated.
+//! Authorship from git: one `git log` walk over the content tree gives, for
+//! every content file, who wrote it (commits and lines per author), when it
+//! was created and last updated. Never one process per file.
 //!
 //! How the log is read:
+//! - Git spends its time diffing commits one after another, so a long
+//!   history (2,000+ commits per core) is read as consecutive `--skip` /
+//!   `--max-count` slices of the same walk by parallel processes, one per
+//!   core (at most 4); the slices concatenate to exactly the single log (see
+//!   [`read_commits`]), so everything below holds across the cuts.
 //! - `--use-mailmap` so `.mailmap` merges identities; `Co-authored-by:`
 //!   trailers are mapped through the same `.mailmap` with one batched
 //!   `git check-mailmap --stdin` call (only when trailers exist).
