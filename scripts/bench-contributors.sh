@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark of contributor credit: generates a git repository of PAGES pages
 # and COMMITS commits with `git fast-import` (a few seconds), then times the
-# authorship extraction (one `git log` + parsing + merging into people) with
+# authorship extraction (`git log` in parallel slices + parsing + folding +
+# merging into people, median of RUNS runs) with
 # examples/bench_contributors.rs built at opt-level 2 (the dev profile
-# already optimizes dependencies, so this avoids a full release build). When the `lorebook`
-# binary can build the generated site, the time of a full build is printed
-# too, with authorship's share of it.
+# already optimizes dependencies, so this avoids a full release build), then
+# times a full `lorebook build` of the same site (same build settings, median
+# of RUNS) and prints authorship's share of it.
 #
 # Usage: scripts/bench-contributors.sh [DIR]   (default: a temp dir, removed)
 # Env:   PAGES (10000), COMMITS (50000), AUTHORS (300), RUNS (3)
@@ -72,20 +73,38 @@ if [[ ! -d "$site/.git" ]]; then
 fi
 
 export CARGO_PROFILE_DEV_OPT_LEVEL=2
-echo "building the benchmark program (opt-level 2) ..." >&2
-cargo build --quiet --example bench_contributors --manifest-path "$repo_root/Cargo.toml"
-"$repo_root/target/debug/examples/bench_contributors" "$site/content" "$RUNS"
+echo "building the benchmark program and lorebook (opt-level 2) ..." >&2
+cargo build --quiet --example bench_contributors --bin lorebook --manifest-path "$repo_root/Cargo.toml"
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+report=$("$repo_root/target/debug/examples/bench_contributors" "$site/content" "$RUNS")
+echo "$report"
+authorship=$(echo "$report" | awk '/^authorship extraction total/ { print $(NF-1) }')
 
+# A full build of the same site, median of RUNS; then the same build with git
+# hidden (GIT_DIR pointing nowhere: no history), so the difference is what
+# authorship really adds to a build (it runs beside content loading).
 bin="$repo_root/target/debug/lorebook"
-if cargo build --quiet --bin lorebook --manifest-path "$repo_root/Cargo.toml" 2>/dev/null \
-    && "$bin" build --help >/dev/null 2>&1; then
-    out="$dir/public"
-    rm -rf "$out"
-    start=$(date +%s.%N)
-    if "$bin" -q build --root "$site" --output "$out" >/dev/null 2>&1 && [[ -f "$out/index.html" ]]; then
+out="$dir/public"
+median_build() {
+    local times=()
+    for _ in $(seq "$RUNS"); do
+        rm -rf "$out"
+        local start end
+        start=$(date +%s.%N)
+        if ! "$@" "$bin" build --root "$site" --output "$out" >/dev/null 2>"$dir/build.err" \
+            || [[ ! -f "$out/index.html" ]]; then
+            echo "full build failed:" >&2
+            cat "$dir/build.err" >&2
+            exit 1
+        fi
         end=$(date +%s.%N)
-        echo "full build (lorebook build): $(echo "$end - $start" | bc) s"
-    else
-        echo "full build: lorebook could not build the generated site (skipped)"
-    fi
-fi
+        times+=("$(echo "$end - $start" | bc)")
+    done
+    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+}
+build=$(median_build env)
+nogit=$(median_build env GIT_DIR="$dir/no-such-git-dir")
+echo "full build (lorebook build, median of $RUNS): $build s"
+echo "same build without git history: $nogit s (authorship adds $(echo "$build - $nogit" | bc) s)"
+echo "authorship share of the full build (standalone time / build): $(echo "scale=1; 100 * $authorship / $build" | bc) %"
+echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,6 +1,7 @@
 //! Content lints: warnings about pages that are correct but need a writer's
-//! attention (not reviewed for a long time). They never fail a build; `check
-//! --deny-warnings` makes them fail a pull request.
+//! attention (not reviewed for a long time), and about `contributors.yaml`
+//! naming forum sources the site does not configure. They never fail a
+//! build; `check --deny-warnings` makes them fail a pull request.
 
 use chrono::NaiveDate;
 
@@ -30,7 +31,22 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
             );
         }
     }
+    diags.extend(contributors(site));
     diags
+}
+
+/// Cross-reference `contributors.yaml` with the configured forum sources.
+/// The file's own errors were reported when the site was loaded.
+fn contributors(site: &Site) -> Vec<Diagnostic> {
+    let config = &site.config;
+    let file = &config.contributors.file;
+    if !file.is_file() {
+        return Vec::new();
+    }
+    let shown = file.strip_prefix(&config.root).unwrap_or(file);
+    let (entries, _) = crate::contributors::people::load(file, shown);
+    let sources: Vec<&str> = config.forum.iter().map(|f| f.name.as_str()).collect();
+    crate::contributors::people::check_sources(&entries, &sources, shown)
 }
 
 /// The line of a front matter key, when the page's source text is at hand.

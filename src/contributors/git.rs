@@ -1,8 +1,13 @@
-//! Authorship from git: ONE `git log` process over the content tree gives,
-//! for every content file, who wrote it (commits and lines per author),
-//! when it was created and last updated.
+//! Authorship from git: one `git log` walk over the content tree gives, for
+//! every content file, who wrote it (commits and lines per author), when it
+//! was created and last updated. Never one process per file.
 //!
 //! How the log is read:
+//! - Git spends its time diffing commits one after another, so a long
+//!   history (2,000+ commits per core) is read as consecutive `--skip` /
+//!   `--max-count` slices of the same walk by parallel processes, one per
+//!   core (at most 4); the slices concatenate to exactly the single log (see
+//!   [`read_commits`]), so everything below holds across the cuts.
 //! - `--use-mailmap` so `.mailmap` merges identities; `Co-authored-by:`
 //!   trailers are mapped through the same `.mailmap` with one batched
 //!   `git check-mailmap --stdin` call (only when trailers exist).
@@ -199,25 +204,8 @@ pub fn read_history_env(
             ),
         );
     }
-    let Some(log) = git_output(
-        env,
-        content_dir,
-        &[
-            "-c",
-            "core.quotepath=off",
-            "-c",
-            "diff.renameLimit=10000",
-            "log",
-            "--use-mailmap",
-            "--no-merges",
-            "--relative",
-            "-M",
-            "--raw",
-            "--numstat",
-            "-z",
-            FORMAT,
-        ],
-    ) else {
+    let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let Some(mut commits) = read_commits(content_dir, jobs.min(MAX_JOBS), env) else {
         // A repository without commits yet: in git, but no history.
         return (
             History {
@@ -228,7 +216,6 @@ pub fn read_history_env(
             diags,
         );
     };
-    let mut commits = parse_log(&log);
     map_co_authors(env, content_dir, &mut commits);
     let mut history = fold(&commits, &|id: &Identity| is_bot(id, exclude));
     history.in_git = true;
@@ -236,10 +223,107 @@ pub fn read_history_env(
     (history, diags)
 }
 
+/// At most this many `git log` processes read the history at once.
+const MAX_JOBS: usize = 4;
+
+/// A history shorter than this many commits per process is read by one
+/// process: starting another costs more than it saves.
+const MIN_COMMITS_PER_JOB: usize = 2_000;
+
+/// The `git log` arguments every read uses (before any `--skip`/`-n`).
+const LOG_ARGS: &[&str] = &[
+    "-c",
+    "core.quotepath=off",
+    "-c",
+    "diff.renameLimit=10000",
+    "log",
+    "--use-mailmap",
+    "--no-merges",
+    "--relative",
+    "-M",
+    "--raw",
+    "--numstat",
+    "-z",
+    FORMAT,
+];
+
+/// Read and parse the log of `dir`, newest commit first, with up to `jobs`
+/// `git log` processes at once. `None` when git fails (no git, no commits).
+///
+/// Git spends its time diffing each commit against its parent, one commit
+/// after another, so a long history is cut into `jobs` consecutive slices of
+/// the very same walk (`-n` and `--skip` over `--no-merges` commits, counted
+/// first with `git rev-list --count`). Each slice is diffed and parsed on
+/// its own core; the slices, concatenated in order, are exactly the single
+/// `git log`, so renames still chain across the cuts when folded. Short
+/// histories (under [`MIN_COMMITS_PER_JOB`] per process) use one process.
+pub fn read_commits(dir: &Path, jobs: usize, env: &[(&str, &OsStr)]) -> Option<Vec<RawCommit>> {
+    if jobs > 1 {
+        // Pin the commit, so a commit made meanwhile cannot shift the slices.
+        if let Some(head) = head_id_env(env, dir) {
+            let total = git_output(env, dir, &["rev-list", "--count", "--no-merges", &head])
+                .and_then(|out| String::from_utf8_lossy(&out).trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            let jobs = jobs.min(total / MIN_COMMITS_PER_JOB);
+            if jobs > 1 {
+                return read_slices(env, dir, &head, jobs, total);
+            }
+        }
+    }
+    git_output(env, dir, LOG_ARGS).map(|log| parse_log(&log))
+}
+
+/// The log of `rev` read as `jobs` slices of `total` commits by parallel
+/// processes (the last slice reads to the end whatever `total` says).
+fn read_slices(
+    env: &[(&str, &OsStr)],
+    dir: &Path,
+    rev: &str,
+    jobs: usize,
+    total: usize,
+) -> Option<Vec<RawCommit>> {
+    let per = total.div_ceil(jobs.max(1)).max(1);
+    let slices: Vec<Vec<String>> = (0..jobs)
+        .map(|i| {
+            let mut args = vec![format!("--skip={}", i * per)];
+            if i + 1 < jobs {
+                args.push(format!("--max-count={per}"));
+            }
+            args
+        })
+        .collect();
+    let parts: Vec<Option<Vec<RawCommit>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = slices
+            .iter()
+            .map(|extra| {
+                scope.spawn(move || {
+                    let mut args: Vec<&str> = LOG_ARGS.to_vec();
+                    args.extend(extra.iter().map(String::as_str));
+                    args.push(rev);
+                    git_output(env, dir, &args).map(|log| parse_log(&log))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    let mut commits = Vec::new();
+    for part in parts {
+        commits.extend(part?);
+    }
+    Some(commits)
+}
+
 /// The id of HEAD, cheap enough to call before every rebuild under serve:
 /// history is re-read only when it changes. `None` outside git.
 pub fn head_id(dir: &Path) -> Option<String> {
-    let out = git_output(&[], dir, &["rev-parse", "--verify", "-q", "HEAD"])?;
+    head_id_env(&[], dir)
+}
+
+fn head_id_env(env: &[(&str, &OsStr)], dir: &Path) -> Option<String> {
+    let out = git_output(env, dir, &["rev-parse", "--verify", "-q", "HEAD"])?;
     let id = String::from_utf8_lossy(&out).trim().to_string();
     (!id.is_empty()).then_some(id)
 }
@@ -906,6 +990,31 @@ mod tests {
                 (d("2024-04-02"), vec!["bob@x.example"], vec!["faq.md"]),
             ]
         );
+    }
+
+    #[test]
+    fn sliced_parallel_read_equals_the_single_read() {
+        let r = scripted_repo();
+        let dir = r.root.join("content");
+        let env = r.env();
+        let single = git_output(&env, &dir, LOG_ARGS)
+            .map(|log| parse_log(&log))
+            .expect("single log");
+        assert_eq!(single.len(), 6, "six non-merge commits");
+        let head = head_id_env(&env, &dir).expect("HEAD");
+        let skip = |id: &Identity| is_bot(id, &globs(&["Robot*"]));
+        // Two to six slices: with three, the rename (second newest commit) and
+        // the page's older history (oldest two) land in different slices.
+        for jobs in 2..=6 {
+            let sliced = read_slices(&env, &dir, &head, jobs, single.len()).expect("sliced log");
+            assert_eq!(sliced, single, "{jobs} slices");
+            assert_eq!(fold(&sliced, &skip), fold(&single, &skip));
+        }
+        // A wrong count still reads everything: the last slice reads to the end.
+        let short = read_slices(&env, &dir, &head, 2, 2).expect("sliced log");
+        assert_eq!(short, single);
+        // The public entry point on a short history (one process) agrees too.
+        assert_eq!(read_commits(&dir, 4, &env), Some(single));
     }
 
     #[test]

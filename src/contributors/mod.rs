@@ -1,7 +1,8 @@
 //! Contributor credit: who wrote each page (from git, read in one pass), who
 //! answered on the forum, merged into people by `contributors.yaml`, ranked.
 //!
-//! - [`git`] reads authorship from one `git log`; [`people`] reads
+//! - [`git`] reads authorship from one `git log` walk (in parallel slices
+//!   when the history is long); [`people`] reads
 //!   `contributors.yaml`; [`build`] merges both with forum answer authors into
 //!   [`Contributors`], the model templates see.
 //! - Identity merging: a git identity joins the yaml person that lists its
@@ -703,6 +704,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             line: 2,
+            forum_lines: BTreeMap::new(),
         }
     }
 

@@ -76,6 +76,8 @@ pub struct PersonEntry {
     pub links: BTreeMap<String, String>,
     /// 1-based line of the entry in the file, for later diagnostics.
     pub line: usize,
+    /// Forum source name -> 1-based line where it is written.
+    pub forum_lines: BTreeMap<String, usize>,
 }
 
 /// Read `path` (shown in diagnostics as `shown`). A missing file is no error:
@@ -173,6 +175,14 @@ pub fn parse(text: &str, shown: &Path) -> (Vec<PersonEntry>, Vec<Diagnostic>) {
                 ok = false;
             }
         }
+        let forum_key = at("forum");
+        let forum_lines = forum
+            .keys()
+            .map(|source| {
+                let line = find_line(text, forum_key, source).unwrap_or(forum_key);
+                (source.clone(), line)
+            })
+            .collect();
         if ok {
             entries.push(PersonEntry {
                 slug,
@@ -182,10 +192,50 @@ pub fn parse(text: &str, shown: &Path) -> (Vec<PersonEntry>, Vec<Diagnostic>) {
                 avatar: p.avatar,
                 links: p.links,
                 line,
+                forum_lines,
             });
         }
     }
     (entries, diags)
+}
+
+/// Warnings for forum usernames listed under a source that `lorebook.yaml`
+/// does not configure (`forum:` entries' `name`): such an account can never
+/// match an answer, so the person's forum credit silently goes missing.
+/// Pure; `shown` names the contributors file.
+pub fn check_sources(entries: &[PersonEntry], sources: &[&str], shown: &Path) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for entry in entries {
+        for (source, user) in &entry.forum {
+            if sources.contains(&source.as_str()) {
+                continue;
+            }
+            let line = entry.forum_lines.get(source).copied().unwrap_or(entry.line);
+            let hint = match crate::diagnostics::closest(source, sources.iter().copied()) {
+                Some(name) => format!("did you mean `{name}`?"),
+                None if sources.is_empty() => {
+                    "lorebook.yaml configures no forum sources".to_string()
+                }
+                None => {
+                    let mut names = sources.to_vec();
+                    names.sort_unstable();
+                    format!("configured forum sources: {}", names.join(", "))
+                }
+            };
+            diags.push(
+                Diagnostic::warning(
+                    shown,
+                    format!(
+                        "`{user}` of {} is listed for forum source `{source}`, which lorebook.yaml does not configure",
+                        entry.name
+                    ),
+                )
+                .at(line, 0)
+                .with_hint(hint),
+            );
+        }
+    }
+    diags
 }
 
 fn is_web_url(url: &str) -> bool {
@@ -297,6 +347,55 @@ mod tests {
         assert!(people.is_empty());
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].line, 3);
+    }
+
+    #[test]
+    fn forum_user_of_an_unconfigured_source_is_a_warning_at_its_line() {
+        let (people, diags) = p(concat!(
+            "people:\n",
+            "  - name: Ana\n",
+            "    forum: { comunity: ana }\n",
+            "  - name: Bo\n",
+            "    git: [bo@x.example]\n",
+            "    forum:\n",
+            "      community: bo\n",
+            "      stack: \"77\"\n",
+            "      zzz: bo\n",
+        ));
+        assert!(diags.is_empty(), "{diags:?}");
+        let sources = ["community", "stackexchange"];
+        let w = check_sources(&people, &sources, Path::new("contributors.yaml"));
+        let found: Vec<(usize, &str, Option<&str>)> = w
+            .iter()
+            .map(|d| (d.line, d.message.as_str(), d.hint.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    3,
+                    "`ana` of Ana is listed for forum source `comunity`, which lorebook.yaml does not configure",
+                    Some("did you mean `community`?"),
+                ),
+                (
+                    8,
+                    "`77` of Bo is listed for forum source `stack`, which lorebook.yaml does not configure",
+                    Some("configured forum sources: community, stackexchange"),
+                ),
+                (
+                    9,
+                    "`bo` of Bo is listed for forum source `zzz`, which lorebook.yaml does not configure",
+                    Some("configured forum sources: community, stackexchange"),
+                ),
+            ]
+        );
+        assert!(w.iter().all(|d| !d.is_error()));
+        assert!(check_sources(
+            &people,
+            &["community", "comunity", "stack", "zzz"],
+            Path::new("c")
+        )
+        .is_empty());
     }
 
     #[test]

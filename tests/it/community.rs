@@ -206,3 +206,94 @@ fn a_broken_export_fails_the_build_unless_keep_going() {
     // The good exports of the same source are still published.
     assert!(root.join("public/answers/community").is_dir());
 }
+
+#[test]
+fn check_warns_about_a_contributor_forum_source_that_is_not_configured() {
+    use predicates::prelude::PredicateBooleanExt;
+    let (_t, root) = site("example-site");
+    // The shipped example names only configured sources: no warning.
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("contributors.yaml").not());
+    // `discourse` is the export's type; the source is named `community`.
+    let yaml = root.join("contributors.yaml");
+    let text = read(&yaml).replace("{ community: acme-support }", "{ comunity: acme-support }");
+    std::fs::write(&yaml, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("comunity:")).unwrap() + 1;
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(format!(
+            "contributors.yaml:{line}: warning: `acme-support` of Acme Docs Team is listed for forum source `comunity`, which lorebook.yaml does not configure\n  hint: did you mean `community`?"
+        )));
+}
+
+/// True when this source tree is a git work tree (the example site's page
+/// authors come from this repository's own history).
+fn in_git_checkout() -> bool {
+    Command::new("git")
+        .current_dir(crate::common::manifest_dir())
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn example_site_credits_authors_on_every_page_and_combines_git_and_forum_credit() {
+    if !in_git_checkout() {
+        eprintln!("SKIP: not a git checkout, the example site has no history");
+        return;
+    }
+    // Built in place (not copied): its history is this repository's.
+    let root = crate::common::manifest_dir().join("example-site");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let pages: Vec<String> = walkdir::WalkDir::new(root.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| e.file_name() != "_index.md")
+        .filter(|e| !read(e.path()).contains("\ndraft: true\n"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(root.join("content")).unwrap();
+            rel.with_extension("").to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    assert!(pages.len() > 5, "{pages:?}");
+    for page in &pages {
+        let html = read(&out.join(page).join("index.html"));
+        assert!(html.contains("Written by"), "{page} shows no authors");
+    }
+    // The maintainers wrote the pages and answer on the forum as one person.
+    let team = read(&out.join("contributors/docs-team/index.html"));
+    let team = crate::common::main_of(&team);
+    assert!(team.contains("Acme Docs Team"));
+    assert!(team.contains("Main author"), "lists pages: {team}");
+    assert!(
+        team.contains("answers/community/1350-"),
+        "lists the accepted answer: {team}"
+    );
+    // Forum accounts on three sources are one person.
+    let daniel = read(&out.join("contributors/daniel-chen/index.html"));
+    let daniel = crate::common::main_of(&daniel);
+    for source in ["community", "github", "office-hours"] {
+        assert!(
+            daniel.contains(&format!("answers/{source}/")),
+            "no {source} answer: {daniel}"
+        );
+    }
+    assert!(!out.join("contributors/daniel-chen-2").exists());
+}

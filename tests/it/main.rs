@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod common;
 mod community;
+mod credit_snapshot;
 mod hardening;
 mod insights;
 mod search_browser;
