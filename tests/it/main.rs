@@ -7,3 +7,4 @@ mod common;
 mod community;
 mod hardening;
 mod search_browser;
+mod xss_browser;

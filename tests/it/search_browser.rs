@@ -33,7 +33,7 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// The browser, or None after saying why the test is skipped.
-fn browser_or_skip(test: &str) -> Option<PathBuf> {
+pub(crate) fn browser_or_skip(test: &str) -> Option<PathBuf> {
     match chromium() {
         Some(p) => Some(p),
         None if std::env::var_os("CI").is_some() => {
@@ -49,7 +49,7 @@ fn browser_or_skip(test: &str) -> Option<PathBuf> {
 }
 
 /// Load `url` headless and return the DOM after scripts ran.
-fn dump_dom(browser: &Path, url: &str) -> String {
+pub(crate) fn dump_dom(browser: &Path, url: &str) -> String {
     let profile = tempfile::tempdir().expect("profile dir");
     let out = Command::new(browser)
         .args([
@@ -78,7 +78,7 @@ fn dump_dom(browser: &Path, url: &str) -> String {
 
 /// Serve `dir` on 127.0.0.1 (random port) under `prefix` (`/` or `/kb/`):
 /// a minimal HTTP/1.0 file server, one thread per connection.
-fn serve(dir: PathBuf, prefix: &'static str) -> String {
+pub(crate) fn serve(dir: PathBuf, prefix: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     thread::spawn(move || {
