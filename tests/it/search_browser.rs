@@ -3,7 +3,8 @@
 //! results, `<mark>` highlighting, HTML-looking text shown as text.
 //!
 //! Skips (with a message) when Chromium is missing, unless `CI` is set: then
-//! a missing browser fails the test.
+//! a missing browser fails the test. `browser_or_skip`, `dump_dom` and
+//! `serve` are shared with `xss_browser.rs`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
