@@ -28,6 +28,15 @@ impl std::fmt::Debug for Theme {
     }
 }
 
+/// The only view fields a template may print unescaped, as
+/// `{{ path.to.field | safe }}` and nothing else: HTML that lorebook made
+/// itself. `content_html` is Markdown rendered by `markdown::render` (pages,
+/// sections) or an answer body cleaned by `forum::sanitize`;
+/// `question_html` is a forum question cleaned by `forum::sanitize`. A unit
+/// test scans the default theme's templates against this list (and against
+/// `autoescape false`), so any other unescaped value fails the build's tests.
+pub const TRUSTED_HTML_FIELDS: &[&str] = &["content_html", "question_html"];
+
 /// Templates every theme must provide.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
     "base.html",
@@ -207,6 +216,93 @@ fn read_tree(dir: &Path, root: &Path, f: &mut dyn FnMut(&str, &Path, Vec<u8>)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every way `text` (a template) prints a value unescaped other than
+    /// `{{ a.b.<trusted field> | safe }}`, and every `autoescape` switch.
+    fn unescaped_outputs(text: &str) -> Vec<String> {
+        let mut bad = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find(['{']) {
+            let after = &rest[open..];
+            let close = match after.get(..2) {
+                Some("{{") => "}}",
+                Some("{%") => "%}",
+                _ => {
+                    rest = &after[1..];
+                    continue;
+                }
+            };
+            let Some(end) = after.find(close) else {
+                bad.push(format!("unclosed tag: {after}"));
+                break;
+            };
+            let tag = &after[..end + 2];
+            rest = &after[end + 2..];
+            let inner = tag[2..tag.len() - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+            let words: Vec<&str> = inner
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty())
+                .collect();
+            if words.contains(&"autoescape") {
+                bad.push(tag.to_string());
+                continue;
+            }
+            if !words.contains(&"safe") {
+                continue;
+            }
+            let parts: Vec<&str> = inner.split('|').map(str::trim).collect();
+            let trusted = close == "}}"
+                && parts.len() == 2
+                && parts[1] == "safe"
+                && parts[0].split('.').all(|seg| {
+                    !seg.is_empty() && seg.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                })
+                && parts[0]
+                    .rsplit('.')
+                    .next()
+                    .is_some_and(|field| TRUSTED_HTML_FIELDS.contains(&field));
+            if !trusted {
+                bad.push(tag.to_string());
+            }
+        }
+        bad
+    }
+
+    #[test]
+    fn default_templates_print_unescaped_only_trusted_html_fields() {
+        let mut checked = 0;
+        for (name, bytes) in DEFAULT_THEME {
+            if !name.starts_with("templates/") {
+                continue;
+            }
+            let text = std::str::from_utf8(bytes).expect("templates are UTF-8");
+            assert_eq!(unescaped_outputs(text), Vec::<String>::new(), "{name}");
+            checked += 1;
+        }
+        assert!(checked >= REQUIRED_TEMPLATES.len());
+        assert!(TRUSTED_HTML_FIELDS.iter().all(|f| f.ends_with("_html")));
+    }
+
+    #[test]
+    fn template_scan_catches_every_other_unescaped_output() {
+        for tag in [
+            "{{ page.title | safe }}",
+            "{{ page.title|safe }}",
+            "{{- page.description | safe -}}",
+            "{{ page.content_html | upper | safe }}",
+            "{{ page.title ~ page.content_html | safe }}",
+            "{{ config.extra_html | safe }}",
+            "{% set x = page.title | safe %}",
+            "{% filter safe %}{{ page.title }}{% endfilter %}",
+            "{% autoescape false %}{{ page.title }}{% endautoescape %}",
+        ] {
+            assert!(!unescaped_outputs(tag).is_empty(), "not caught: {tag}");
+        }
+        assert!(unescaped_outputs(
+            "{{ page.content_html | safe }} {{ r.question_html|safe }} {{ page.safety }}"
+        )
+        .is_empty());
+    }
 
     #[test]
     fn default_theme_is_embedded_with_required_templates() {

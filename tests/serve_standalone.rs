@@ -416,3 +416,85 @@ fn answers_a_bounded_load_without_errors_during_rebuilds() {
     assert!(site.builds.load(Ordering::SeqCst) > 1);
     assert_eq!(failures, Vec::<String>::new());
 }
+
+/// Send raw bytes as a request and read whatever comes back until the server
+/// closes the connection or stays silent for the read timeout.
+fn raw_exchange(addr: std::net::SocketAddr, bytes: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    // The server may close the connection as soon as it sees the bad line.
+    let _ = s.write_all(bytes);
+    let mut reply = Vec::new();
+    let _ = s.read_to_end(&mut reply);
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+#[test]
+fn malformed_request_lines_get_an_error_or_a_close_and_the_server_keeps_answering() {
+    let site = start_site(|o| o.http.io_timeout = Duration::from_millis(400));
+    let addr = site.running.addr();
+    let long_header = format!(
+        "GET /install/ HTTP/1.1\r\nX-Long: {}\r\n\r\n",
+        "h".repeat(64 * 1024)
+    );
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("garbage", b"GARBAGE\r\n\r\n".to_vec()),
+        ("method only", b"GET\r\n\r\n".to_vec()),
+        ("no target", b"GET  HTTP/1.1\r\n\r\n".to_vec()),
+        (
+            "unknown version",
+            b"GET /install/ HTTP/9.9\r\n\r\n".to_vec(),
+        ),
+        ("not a version", b"GET /install/ FTP/1.0\r\n\r\n".to_vec()),
+        (
+            "binary",
+            b"\x00\xff\xfe\x16\x03\x01\x02\x00\r\n\r\n".to_vec(),
+        ),
+        (
+            "tls hello",
+            b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03".to_vec(),
+        ),
+        ("bare newlines", b"GET /install/ HTTP/1.1\n\n".to_vec()),
+        (
+            "header without colon",
+            b"GET /install/ HTTP/1.1\r\nNoColonHere\r\n\r\n".to_vec(),
+        ),
+        (
+            "absolute target",
+            b"GET http://evil.example/../lorebook.yaml HTTP/1.1\r\n\r\n".to_vec(),
+        ),
+        (
+            "asterisk target",
+            b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+        ),
+        (
+            "traversal without slash",
+            b"GET ../lorebook.yaml HTTP/1.1\r\n\r\n".to_vec(),
+        ),
+        ("huge header", long_header.into_bytes()),
+    ];
+    for (what, bytes) in &cases {
+        let reply = raw_exchange(addr, bytes);
+        let status = reply
+            .strip_prefix("HTTP/1.")
+            .and_then(|r| r.get(2..5))
+            .and_then(|c| c.parse::<u16>().ok());
+        // Either no answer at all (the connection is closed), an error
+        // status, or, for a request tiny_http reads as valid, the page.
+        match status {
+            None => assert!(reply.is_empty(), "{what}: not HTTP: {reply:?}"),
+            Some(code) => assert!(
+                (400..=505).contains(&code) || (code == 200 && reply.contains("Install v1")),
+                "{what}: {code}: {reply}"
+            ),
+        }
+        assert!(
+            !reply.contains("title: Test"),
+            "{what}: leaked a file: {reply}"
+        );
+        // The server is still there for well-formed requests.
+        assert_eq!(get(addr, "/install/").status, 200, "after {what}");
+    }
+}

@@ -80,6 +80,18 @@ pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thr
     threads
 }
 
+/// One topic file's text, reported as `source.path`.
+pub(crate) fn read_str(
+    source: &ForumSource,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Thread> {
+    let sanitizer = Sanitizer::new(source.url.as_deref());
+    read_topic(text, &source.path, source, &sanitizer, diags)
+        .into_iter()
+        .collect()
+}
+
 fn read_topic(
     text: &str,
     file: &Path,

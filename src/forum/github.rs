@@ -144,19 +144,41 @@ pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thr
     let sanitizer = Sanitizer::new(source.url.as_deref());
     let mut threads = Vec::new();
     for file in export_files(source, &[".json"], diags) {
-        let Some(text) = read_text(&file, diags) else {
-            continue;
-        };
-        let Some(discussions) = discussions_in(&text, &file, diags) else {
-            continue;
-        };
-        for (index, (d, answer)) in discussions.into_iter().enumerate() {
-            if let Some(t) = thread(d, answer, index, &file, source, &sanitizer, diags) {
-                threads.push(t);
-            }
+        if let Some(text) = read_text(&file, diags) {
+            read_file(&text, &file, source, &sanitizer, diags, &mut threads);
         }
     }
     threads
+}
+
+/// One export file's text, reported as `source.path`.
+pub(crate) fn read_str(
+    source: &ForumSource,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Thread> {
+    let sanitizer = Sanitizer::new(source.url.as_deref());
+    let mut threads = Vec::new();
+    read_file(text, &source.path, source, &sanitizer, diags, &mut threads);
+    threads
+}
+
+fn read_file(
+    text: &str,
+    file: &Path,
+    source: &ForumSource,
+    sanitizer: &Sanitizer,
+    diags: &mut Vec<Diagnostic>,
+    threads: &mut Vec<Thread>,
+) {
+    let Some(discussions) = discussions_in(text, file, diags) else {
+        return;
+    };
+    for (index, (d, answer)) in discussions.into_iter().enumerate() {
+        if let Some(t) = thread(d, answer, index, file, source, sanitizer, diags) {
+            threads.push(t);
+        }
+    }
 }
 
 /// Detect the file's shape, then deserialize the text itself with the

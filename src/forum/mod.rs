@@ -164,6 +164,31 @@ pub fn load(sources: &[ForumSource]) -> (ForumData, Vec<Diagnostic>) {
     (data, diags)
 }
 
+/// Import one export file given as bytes, as if it were `source.path`: a
+/// Discourse topic, a GitHub Discussions JSON file, a Stack Exchange
+/// `Posts.xml` (without `Users.xml`) or a lorebook YAML file, by
+/// `source.kind`. The common rules apply as in [`load`]. Used by the fuzz
+/// targets; never touches the disk.
+pub fn parse_bytes(source: &ForumSource, bytes: &[u8]) -> (ForumData, Vec<Diagnostic>) {
+    let mut data = ForumData::default();
+    let mut diags = Vec::new();
+    let threads = if source.kind == ForumKind::Stackexchange {
+        stackexchange::read_bytes(source, bytes, &mut diags, &mut data.unanswered)
+    } else {
+        match decode_text(&source.path, bytes.to_vec(), &mut diags) {
+            Some(text) => match source.kind {
+                ForumKind::Discourse => discourse::read_str(source, &text, &mut diags),
+                ForumKind::GithubDiscussions => github::read_str(source, &text, &mut diags),
+                ForumKind::Lorebook => native::read_str(source, &text, &mut diags),
+                ForumKind::Stackexchange => Vec::new(),
+            },
+            None => Vec::new(),
+        }
+    };
+    fold(source, threads, &mut data, &mut diags);
+    (data, diags)
+}
+
 /// Apply the common rules to one source's threads and add them to `data`.
 fn fold(
     source: &ForumSource,
@@ -173,7 +198,8 @@ fn fold(
 ) {
     threads.sort_by(|a, b| id_order(&a.id, &b.id));
     let mut seen = BTreeSet::new();
-    for thread in threads {
+    for mut thread in threads {
+        keep_web_links(&mut thread);
         if !seen.insert(thread.id.clone()) {
             diags.push(
                 Diagnostic::warning(
@@ -263,6 +289,33 @@ pub fn section_for(tags: &[String], source: &ForumSource) -> String {
         .unwrap_or_else(|| source.default_section.clone())
 }
 
+/// Links an export carries outside its bodies (thread, answer, profile and
+/// avatar URLs) end up in `href`/`src` attributes, where `javascript:` or
+/// `data:` would run: only http(s) links are kept.
+fn keep_web_links(thread: &mut Thread) {
+    fn web(url: &mut Option<String>) {
+        let ok = url.as_deref().is_some_and(|u| {
+            let lower = u.trim_start().to_ascii_lowercase();
+            lower.starts_with("https://") || lower.starts_with("http://")
+        });
+        if !ok {
+            *url = None;
+        }
+    }
+    fn person(author: &mut Author) {
+        web(&mut author.profile_url);
+        web(&mut author.avatar_url);
+    }
+    web(&mut thread.url);
+    if let Some(a) = &mut thread.question_author {
+        person(a);
+    }
+    for reply in &mut thread.accepted {
+        web(&mut reply.url);
+        person(&mut reply.author);
+    }
+}
+
 /// Numeric ids in numeric order, others after them in string order.
 fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     match (a.parse::<u64>(), b.parse::<u64>()) {
@@ -343,18 +396,23 @@ pub(crate) fn export_files(
 /// Read a whole export file as UTF-8, or report why not.
 pub(crate) fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
     match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes());
-                let (line, col) = crate::diagnostics::line_col(&text, offset);
-                diags.push(Diagnostic::error(path, "file is not valid UTF-8").at(line, col));
-                None
-            }
-        },
+        Ok(bytes) => decode_text(path, bytes, diags),
         Err(e) => {
             diags.push(Diagnostic::error(path, format!("cannot read file: {e}")));
+            None
+        }
+    }
+}
+
+/// Export bytes as UTF-8, or report where they are not.
+fn decode_text(path: &Path, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes());
+            let (line, col) = crate::diagnostics::line_col(&text, offset);
+            diags.push(Diagnostic::error(path, "file is not valid UTF-8").at(line, col));
             None
         }
     }
@@ -546,5 +604,58 @@ mod tests {
         );
         assert_eq!(parse_date("2026-03-02"), want("2026-03-02T00:00:00Z"));
         assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn parse_bytes_reads_an_export_like_load_does() {
+        let path = "../shared/fixtures/forum/stackexchange/posts-words-counter_Posts.xml";
+        let src = source(ForumKind::Stackexchange, "se", path, None);
+        let bytes = std::fs::read(&src.path).expect("fixture");
+        let (from_disk, disk_diags) = load(std::slice::from_ref(&src));
+        let (from_bytes, byte_diags) = parse_bytes(&src, &bytes);
+        let ids = |d: &ForumData| d.answers.iter().map(|a| a.id.clone()).collect::<Vec<_>>();
+        assert!(!from_disk.answers.is_empty());
+        assert_eq!(ids(&from_bytes), ids(&from_disk));
+        assert_eq!(from_bytes.unanswered.len(), from_disk.unanswered.len());
+        assert_eq!(byte_diags.len(), disk_diags.len(), "{byte_diags:?}");
+    }
+
+    #[test]
+    fn parse_bytes_reports_bad_utf8_and_truncated_xml_at_the_source_path() {
+        let src = source(ForumKind::Discourse, "d", "forum/t.json", None);
+        let (data, diags) = parse_bytes(&src, b"{\"id\": 1, \xff}");
+        assert!(data.answers.is_empty());
+        assert_eq!(diags[0].path, src.path);
+        assert!(diags[0].message.contains("UTF-8"), "{}", diags[0]);
+        let src = source(ForumKind::Stackexchange, "se", "dump/Posts.xml", None);
+        let (_, diags) = parse_bytes(&src, b"<posts>\n<row Id=\"1\" PostTypeId=\"1\" />\n");
+        assert_eq!(diags[0].path, src.path);
+        assert_eq!(diags[0].line, 3, "{}", diags[0]);
+    }
+
+    #[test]
+    fn links_outside_bodies_are_kept_only_when_http() {
+        let discussion = r#"{"number": 7, "title": "Q", "body": "q",
+            "html_url": "javascript:alert(1)",
+            "user": {"login": "eve", "html_url": "JavaScript:alert(2)", "avatar_url": "data:text/html,<script>alert(3)</script>"},
+            "answer": {"body": "a", "html_url": " javascript:alert(4)",
+                       "user": {"login": "ana", "html_url": "https://github.com/ana", "avatar_url": "https://a.example/ana.png"}}}"#;
+        let src = source(ForumKind::GithubDiscussions, "gh", "gh.json", None);
+        let (data, diags) = parse_bytes(&src, discussion.as_bytes());
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let a = &data.answers[0];
+        assert_eq!(a.thread_url, None);
+        let asker = a.question_author.as_ref().expect("question author");
+        assert_eq!(asker.profile_url, None);
+        assert_eq!(asker.avatar_url, None);
+        assert_eq!(a.accepted[0].url, None);
+        assert_eq!(
+            a.author.profile_url.as_deref(),
+            Some("https://github.com/ana")
+        );
+        assert_eq!(
+            a.author.avatar_url.as_deref(),
+            Some("https://a.example/ana.png")
+        );
     }
 }

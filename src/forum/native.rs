@@ -94,21 +94,42 @@ pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thr
     let sanitizer = Sanitizer::new(source.url.as_deref());
     let mut threads = Vec::new();
     for file in export_files(source, &[".yaml", ".yml"], diags) {
-        let Some(text) = read_text(&file, diags) else {
-            continue;
-        };
-        let parsed: File = match yaml::parse(&text, &file, 1, KEYS) {
-            Ok(f) => f,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        for q in parsed.questions {
-            threads.push(thread(q, &text, &file, &sanitizer, diags));
+        if let Some(text) = read_text(&file, diags) {
+            read_file(&text, &file, &sanitizer, diags, &mut threads);
         }
     }
     threads
+}
+
+/// One YAML file's text, reported as `source.path`.
+pub(crate) fn read_str(
+    source: &ForumSource,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Thread> {
+    let sanitizer = Sanitizer::new(source.url.as_deref());
+    let mut threads = Vec::new();
+    read_file(text, &source.path, &sanitizer, diags, &mut threads);
+    threads
+}
+
+fn read_file(
+    text: &str,
+    file: &Path,
+    sanitizer: &Sanitizer,
+    diags: &mut Vec<Diagnostic>,
+    threads: &mut Vec<Thread>,
+) {
+    let parsed: File = match yaml::parse(text, file, 1, KEYS) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return;
+        }
+    };
+    for q in parsed.questions {
+        threads.push(thread(q, text, file, sanitizer, diags));
+    }
 }
 
 fn thread(

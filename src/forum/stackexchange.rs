@@ -110,13 +110,66 @@ pub(crate) fn read(
     let Some((posts, users)) = locate(source, diags) else {
         return Vec::new();
     };
-    let file: Arc<Path> = Arc::from(posts.as_path());
+    let users = users.as_deref().map(Input::File);
+    read_dump(source, Input::File(&posts), users, diags, unanswered)
+}
+
+/// Read a `Posts.xml` already in memory (no `Users.xml`), reported as
+/// `source.path`. The entry point of the fuzz target.
+pub(crate) fn read_bytes(
+    source: &ForumSource,
+    posts: &[u8],
+    diags: &mut Vec<Diagnostic>,
+    unanswered: &mut Vec<Question>,
+) -> Vec<Thread> {
+    read_dump(
+        source,
+        Input::Bytes(&source.path, posts),
+        None,
+        diags,
+        unanswered,
+    )
+}
+
+/// Where a dump file's bytes come from.
+#[derive(Debug, Clone, Copy)]
+enum Input<'a> {
+    File(&'a Path),
+    /// Bytes in memory, reported under this path.
+    Bytes(&'a Path, &'a [u8]),
+}
+
+impl<'a> Input<'a> {
+    fn path(&self) -> &'a Path {
+        match *self {
+            Input::File(p) | Input::Bytes(p, _) => p,
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn BufRead + 'a>, Diagnostic> {
+        match *self {
+            Input::File(path) => File::open(path)
+                .map(|f| Box::new(BufReader::with_capacity(1 << 20, f)) as Box<dyn BufRead>)
+                .map_err(|e| Diagnostic::error(path, format!("cannot read file: {e}"))),
+            Input::Bytes(_, bytes) => Ok(Box::new(bytes)),
+        }
+    }
+}
+
+fn read_dump(
+    source: &ForumSource,
+    posts: Input<'_>,
+    users: Option<Input<'_>>,
+    diags: &mut Vec<Diagnostic>,
+    unanswered: &mut Vec<Question>,
+) -> Vec<Thread> {
+    let file: Arc<Path> = Arc::from(posts.path());
 
     // Pass 1: which answers are accepted (ids only) and, when the answer
     // comes after its question, whether it passes min_score.
     let mut pending: HashMap<u64, Pending> = HashMap::new();
     let pass1 = stream_rows(
-        &posts,
+        posts,
         |_| Want::Nothing,
         |row| match (row.id, row.post_type) {
             (Some(q), Some(1)) => {
@@ -160,7 +213,7 @@ pub(crate) fn read(
         (Some(id), Some(2)) if answer_of.contains_key(&id) => Want::All,
         _ => Want::Nothing,
     };
-    let pass2 = stream_rows(&posts, decide, |row| {
+    let pass2 = stream_rows(posts, decide, |row| {
         let (Some(id), Some(kind)) = (row.id, row.post_type) else {
             return;
         };
@@ -210,7 +263,7 @@ pub(crate) fn read(
         missing.sort_unstable();
         let shown: Vec<String> = missing.iter().take(5).map(u64::to_string).collect();
         diags.push(Diagnostic::warning(
-            &posts,
+            posts.path(),
             format!(
                 "{} question(s) have an AcceptedAnswerId whose answer is not in this file (e.g. {}); they are skipped",
                 missing.len(),
@@ -228,7 +281,7 @@ pub(crate) fn read(
         }
     }
     let users = match users {
-        Some(path) => match read_users(&path, &wanted_users) {
+        Some(input) => match read_users(input, &wanted_users) {
             Ok(u) => u,
             Err(d) => {
                 diags.push(d);
@@ -318,13 +371,11 @@ fn locate(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Option<(PathBuf,
 /// are not kept cost no unescaping. A syntax error or a truncated file
 /// becomes a diagnostic at its line.
 fn stream_rows(
-    path: &Path,
+    input: Input<'_>,
     decide: impl Fn(&Row) -> Want,
     mut each: impl FnMut(&mut Row),
 ) -> Result<(), Diagnostic> {
-    let file =
-        File::open(path).map_err(|e| Diagnostic::error(path, format!("cannot read file: {e}")))?;
-    let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 20, file));
+    let mut reader = Reader::from_reader(input.open()?);
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut depth = 0usize;
     let mut root_seen = false;
@@ -349,14 +400,14 @@ fn stream_rows(
                     } else {
                         "no XML root element (empty or truncated file?)"
                     };
-                    return Err(error_at(path, reader.buffer_position(), what));
+                    return Err(error_at(input, reader.buffer_position(), what));
                 }
                 return Ok(());
             }
             Ok(_) => None,
             Err(e) => {
                 return Err(error_at(
-                    path,
+                    input,
                     reader.error_position(),
                     &format!("invalid XML: {e}"),
                 ))
@@ -364,7 +415,7 @@ fn stream_rows(
         };
         if let Some(e) = row_start.filter(|e| e.local_name().as_ref() == b"row") {
             let mut row = parse_row(&e, &decide, reader.decoder())
-                .map_err(|msg| error_at(path, reader.buffer_position(), &msg))?;
+                .map_err(|msg| error_at(input, reader.buffer_position(), &msg))?;
             each(&mut row);
         }
     }
@@ -415,10 +466,11 @@ fn parse_row(
 }
 
 /// Read the wanted users' names and avatars from `Users.xml`.
-fn read_users(path: &Path, wanted: &BTreeSet<i64>) -> Result<HashMap<i64, UserInfo>, Diagnostic> {
-    let file =
-        File::open(path).map_err(|e| Diagnostic::error(path, format!("cannot read file: {e}")))?;
-    let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 20, file));
+fn read_users(
+    input: Input<'_>,
+    wanted: &BTreeSet<i64>,
+) -> Result<HashMap<i64, UserInfo>, Diagnostic> {
+    let mut reader = Reader::from_reader(input.open()?);
     let mut buf = Vec::new();
     let mut users = HashMap::new();
     loop {
@@ -458,7 +510,7 @@ fn read_users(path: &Path, wanted: &BTreeSet<i64>) -> Result<HashMap<i64, UserIn
             Ok(_) => {}
             Err(e) => {
                 return Err(error_at(
-                    path,
+                    input,
                     reader.error_position(),
                     &format!("invalid XML: {e}"),
                 ))
@@ -469,16 +521,15 @@ fn read_users(path: &Path, wanted: &BTreeSet<i64>) -> Result<HashMap<i64, UserIn
 
 /// A diagnostic at the line holding byte `offset` of a (possibly huge) file,
 /// found by counting newlines in a second read.
-fn error_at(path: &Path, offset: u64, message: &str) -> Diagnostic {
-    let (line, col) = line_of_offset(path, offset).unwrap_or((0, 0));
-    Diagnostic::error(path, message.to_string())
+fn error_at(input: Input<'_>, offset: u64, message: &str) -> Diagnostic {
+    let (line, col) = line_of_offset(input, offset).unwrap_or((0, 0));
+    Diagnostic::error(input.path(), message.to_string())
         .at(line, col)
         .with_hint(format!("at byte offset {offset}"))
 }
 
-fn line_of_offset(path: &Path, offset: u64) -> Option<(usize, usize)> {
-    let file = File::open(path).ok()?;
-    let mut reader = BufReader::new(file.take(offset));
+fn line_of_offset(input: Input<'_>, offset: u64) -> Option<(usize, usize)> {
+    let mut reader = BufReader::new(input.open().ok()?.take(offset));
     let mut line = 1;
     let mut col = 1;
     loop {

@@ -153,11 +153,35 @@ fn unreadable_page_is_reported() {
     std::fs::write(&path, "# Secret\n").unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
     if std::fs::read(&path).is_ok() {
+        // `page_whose_read_fails_is_reported_even_as_root` covers root.
         eprintln!("skipped: running as a user who can read mode-000 files (root)");
         return;
     }
     let err = fails_naming(&root, "content/secret.md");
     assert!(err.contains("cannot read"), "{err}");
+}
+
+/// Root reads mode-000 files, so this uses a file whose read fails for
+/// everyone: `/proc/self/mem` (reading address 0 is an I/O error).
+#[cfg(target_os = "linux")]
+#[test]
+fn page_whose_read_fails_is_reported_even_as_root() {
+    let (_t, root) = site("basic");
+    lorebook()
+        .args(["-q", "build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let before = tree(&root.join("public"));
+    std::os::unix::fs::symlink("/proc/self/mem", root.join("content/secret.md")).unwrap();
+    let err = fails_naming(&root, "content/secret.md");
+    assert!(err.contains("cannot read"), "{err}");
+    assert!(err.contains("Input/output error"), "{err}");
+    assert_eq!(
+        before,
+        tree(&root.join("public")),
+        "previous output changed"
+    );
 }
 
 #[cfg(unix)]
@@ -181,6 +205,7 @@ fn read_only_output_location_is_an_io_error_and_keeps_old_output() {
     if std::fs::write(&probe, "x").is_ok() {
         let _ = std::fs::remove_file(&probe);
         std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // The root-proof tests above cover root.
         eprintln!("skipped: running as a user who can write read-only folders (root)");
         return;
     }
@@ -194,6 +219,77 @@ fn read_only_output_location_is_an_io_error_and_keeps_old_output() {
         .stderr(predicate::str::contains("cannot write"));
     std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(before, tree(&out));
+}
+
+/// Writes that fail for root too: a file size limit (as on a full disk:
+/// `EFBIG`, with `SIGXFSZ` ignored as `trap ""` does) stops the write of the
+/// staging folder; the error names the file and public/ stays as it was.
+#[cfg(unix)]
+#[test]
+fn failed_output_write_keeps_the_previous_output_even_as_root() {
+    let (_t, root) = site("basic");
+    lorebook()
+        .args(["-q", "build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let before = tree(&root.join("public"));
+    std::fs::write(root.join("content/guide/a-first.md"), "# Changed\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("lorebook");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"trap "" XFSZ; ulimit -f 1; exec "$0" build --root "$1""#)
+        .arg(&bin)
+        .arg(&root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write `"), "{stderr}");
+    assert!(stderr.contains("File too large"), "{stderr}");
+    assert_eq!(
+        before,
+        tree(&root.join("public")),
+        "previous output changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("lorebook-new"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
+
+/// Output locations no one can create, root included: under a regular file,
+/// and on the read-only sysfs.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_location_that_cannot_be_created_is_an_io_error_even_as_root() {
+    let (tmp, root) = site("basic");
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "keep me").unwrap();
+    for out in [
+        file.join("public"),
+        std::path::PathBuf::from("/sys/lorebook-test/public"),
+    ] {
+        let assert = lorebook()
+            .args(["build", "--root"])
+            .arg(&root)
+            .arg("--output")
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        let parent = out.parent().unwrap().display().to_string();
+        assert!(
+            stderr.contains(&format!("cannot write `{parent}`")),
+            "{stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    assert!(!std::path::Path::new("/sys/lorebook-test").exists());
 }
 
 #[cfg(unix)]

@@ -9,3 +9,4 @@ mod credit_snapshot;
 mod hardening;
 mod insights;
 mod search_browser;
+mod xss_browser;

@@ -3,7 +3,8 @@
 //! results, `<mark>` highlighting, HTML-looking text shown as text.
 //!
 //! Skips (with a message) when Chromium is missing, unless `CI` is set: then
-//! a missing browser fails the test.
+//! a missing browser fails the test. `browser_or_skip`, `dump_dom` and
+//! `serve` are shared with `xss_browser.rs`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -33,7 +34,7 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// The browser, or None after saying why the test is skipped.
-fn browser_or_skip(test: &str) -> Option<PathBuf> {
+pub(crate) fn browser_or_skip(test: &str) -> Option<PathBuf> {
     match chromium() {
         Some(p) => Some(p),
         None if std::env::var_os("CI").is_some() => {
@@ -49,7 +50,7 @@ fn browser_or_skip(test: &str) -> Option<PathBuf> {
 }
 
 /// Load `url` headless and return the DOM after scripts ran.
-fn dump_dom(browser: &Path, url: &str) -> String {
+pub(crate) fn dump_dom(browser: &Path, url: &str) -> String {
     let profile = tempfile::tempdir().expect("profile dir");
     let out = Command::new(browser)
         .args([
@@ -78,7 +79,7 @@ fn dump_dom(browser: &Path, url: &str) -> String {
 
 /// Serve `dir` on 127.0.0.1 (random port) under `prefix` (`/` or `/kb/`):
 /// a minimal HTTP/1.0 file server, one thread per connection.
-fn serve(dir: PathBuf, prefix: &'static str) -> String {
+pub(crate) fn serve(dir: PathBuf, prefix: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     thread::spawn(move || {
