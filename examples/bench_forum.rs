@@ -266,6 +266,7 @@ fn import(dir: &Path, min_score: i64) -> Result<(), String> {
         min_score,
         sections: BTreeMap::new(),
         default_section: "community".into(),
+        progress: lorebook::progress::wanted(false),
     };
     let start = Instant::now();
     let (data, diags) = lorebook::forum::load(std::slice::from_ref(&source));

@@ -136,6 +136,7 @@ pub fn run(cli: Cli) -> i32 {
                 base_url,
                 drafts: site.drafts,
                 keep_going: site.keep_going,
+                progress: crate::progress::wanted(cli.quiet),
             };
             run_build(&printer, &site.root, &ov)
         }
@@ -148,6 +149,7 @@ pub fn run(cli: Cli) -> i32 {
             let ov = Overrides {
                 drafts: site.drafts,
                 keep_going: site.keep_going,
+                progress: crate::progress::wanted(cli.quiet),
                 ..Default::default()
             };
             let config = match load_config(&printer, &site.root, &ov) {
@@ -177,6 +179,7 @@ pub fn run(cli: Cli) -> i32 {
             let ov = Overrides {
                 drafts: site.drafts,
                 keep_going: site.keep_going,
+                progress: crate::progress::wanted(cli.quiet),
                 ..Default::default()
             };
             let config = match Config::load(&absolute(&site.root), &ov) {
@@ -217,6 +220,7 @@ pub fn run(cli: Cli) -> i32 {
             let ov = Overrides {
                 drafts: site.drafts,
                 keep_going: site.keep_going,
+                progress: crate::progress::wanted(cli.quiet),
                 ..Default::default()
             };
             run_insights(&printer, &site.root, &ov, format)

@@ -148,6 +148,9 @@ pub struct ForumSource {
     pub sections: BTreeMap<String, String>,
     /// Section for answers whose tags map nowhere.
     pub default_section: String,
+    /// Show reading progress on stderr (set from the command line for a
+    /// terminal; never from lorebook.yaml).
+    pub progress: bool,
 }
 
 /// The site's public address, split so pages can be linked relatively and
@@ -263,6 +266,8 @@ pub struct Overrides {
     pub drafts: bool,
     /// Skip broken forum exports with a warning instead of failing.
     pub keep_going: bool,
+    /// Show progress of long reads on stderr (see `crate::progress::wanted`).
+    pub progress: bool,
 }
 
 impl Config {
@@ -358,6 +363,7 @@ fn resolve(
             default_section: src
                 .default_section
                 .unwrap_or_else(|| answers_section.clone()),
+            progress: ov.progress,
         });
     }
 

@@ -19,6 +19,7 @@ pub mod links;
 pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod search;
 pub mod site;

@@ -21,6 +21,7 @@ fn source(kind: ForumKind, name: &str, path: &str, url: &str) -> ForumSource {
             ("account".to_string(), "account".to_string()),
         ]),
         default_section: "troubleshooting".to_string(),
+        progress: false,
     }
 }
 

@@ -234,6 +234,7 @@ pub fn check_forum(kind: lorebook::config::ForumKind, file: &str, data: &[u8]) {
         min_score: 0,
         sections: BTreeMap::from([("install".to_string(), "getting-started".to_string())]),
         default_section: "community".into(),
+        progress: false,
     };
     let (forum, diags) = lorebook::forum::parse_bytes(&source, data);
     for d in &diags {

@@ -460,6 +460,7 @@ pub(crate) mod test_support {
             min_score: i64::MIN,
             sections: BTreeMap::new(),
             default_section: "community".to_string(),
+            progress: false,
         }
     }
 

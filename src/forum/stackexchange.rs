@@ -11,6 +11,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
+
+use crate::progress::ProgressReader;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -146,11 +148,24 @@ impl<'a> Input<'a> {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn BufRead + 'a>, Diagnostic> {
+    /// Open for reading; `progress` names the step when a terminal should
+    /// see how far the read got (files only: bytes in memory are instant).
+    fn open(&self, progress: Option<&str>) -> Result<Box<dyn BufRead + 'a>, Diagnostic> {
         match *self {
-            Input::File(path) => File::open(path)
-                .map(|f| Box::new(BufReader::with_capacity(1 << 20, f)) as Box<dyn BufRead>)
-                .map_err(|e| Diagnostic::error(path, format!("cannot read file: {e}"))),
+            Input::File(path) => {
+                let file = File::open(path)
+                    .map_err(|e| Diagnostic::error(path, format!("cannot read file: {e}")))?;
+                let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+                let reader = BufReader::with_capacity(1 << 20, file);
+                Ok(match progress {
+                    Some(step) => {
+                        let name = path.file_name().unwrap_or_default().to_string_lossy();
+                        let label = format!("reading {name} ({step})");
+                        Box::new(ProgressReader::new(reader, label, total, true))
+                    }
+                    None => Box::new(reader),
+                })
+            }
             Input::Bytes(_, bytes) => Ok(Box::new(bytes)),
         }
     }
@@ -168,8 +183,10 @@ fn read_dump(
     // Pass 1: which answers are accepted (ids only) and, when the answer
     // comes after its question, whether it passes min_score.
     let mut pending: HashMap<u64, Pending> = HashMap::new();
+    let step = |name: &'static str| source.progress.then_some(name);
     let pass1 = stream_rows(
         posts,
+        step("pass 1 of 2"),
         |_| Want::Nothing,
         |row| match (row.id, row.post_type) {
             (Some(q), Some(1)) => {
@@ -213,7 +230,7 @@ fn read_dump(
         (Some(id), Some(2)) if answer_of.contains_key(&id) => Want::All,
         _ => Want::Nothing,
     };
-    let pass2 = stream_rows(posts, decide, |row| {
+    let pass2 = stream_rows(posts, step("pass 2 of 2"), decide, |row| {
         let (Some(id), Some(kind)) = (row.id, row.post_type) else {
             return;
         };
@@ -281,7 +298,7 @@ fn read_dump(
         }
     }
     let users = match users {
-        Some(input) => match read_users(input, &wanted_users) {
+        Some(input) => match read_users(input, step("users"), &wanted_users) {
             Ok(u) => u,
             Err(d) => {
                 diags.push(d);
@@ -372,10 +389,11 @@ fn locate(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Option<(PathBuf,
 /// becomes a diagnostic at its line.
 fn stream_rows(
     input: Input<'_>,
+    progress: Option<&str>,
     decide: impl Fn(&Row) -> Want,
     mut each: impl FnMut(&mut Row),
 ) -> Result<(), Diagnostic> {
-    let mut reader = Reader::from_reader(input.open()?);
+    let mut reader = Reader::from_reader(input.open(progress)?);
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut depth = 0usize;
     let mut root_seen = false;
@@ -468,9 +486,10 @@ fn parse_row(
 /// Read the wanted users' names and avatars from `Users.xml`.
 fn read_users(
     input: Input<'_>,
+    progress: Option<&str>,
     wanted: &BTreeSet<i64>,
 ) -> Result<HashMap<i64, UserInfo>, Diagnostic> {
-    let mut reader = Reader::from_reader(input.open()?);
+    let mut reader = Reader::from_reader(input.open(progress)?);
     let mut buf = Vec::new();
     let mut users = HashMap::new();
     loop {
@@ -529,7 +548,7 @@ fn error_at(input: Input<'_>, offset: u64, message: &str) -> Diagnostic {
 }
 
 fn line_of_offset(input: Input<'_>, offset: u64) -> Option<(usize, usize)> {
-    let mut reader = BufReader::new(input.open().ok()?.take(offset));
+    let mut reader = BufReader::new(input.open(None).ok()?.take(offset));
     let mut line = 1;
     let mut col = 1;
     loop {

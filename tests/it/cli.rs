@@ -207,3 +207,58 @@ fn refuses_output_directories_that_would_destroy_sources() {
     }
     assert!(root.join("content/guide/a-first.md").is_file());
 }
+
+/// A long Stack Exchange import draws its progress on a terminal and stays
+/// silent when stderr is a pipe or `CI` is set.
+#[test]
+fn forum_import_shows_progress_on_a_terminal_only() {
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "util-linux `script` missing"
+        );
+        eprintln!("SKIP: no `script` to run the binary under a terminal");
+        return;
+    }
+    let example = crate::common::manifest_dir().join("example-site");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let bin = assert_cmd::cargo::cargo_bin("lorebook");
+    let command = format!(
+        "{} build --root {} --output {}",
+        bin.display(),
+        example.display(),
+        out.display()
+    );
+    let run_in_terminal = |ci: Option<&str>| {
+        let mut cmd = std::process::Command::new(script);
+        cmd.args(["-qec", &command, "/dev/null"]).env_remove("CI");
+        if let Some(v) = ci {
+            cmd.env("CI", v);
+        }
+        let output = cmd.output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let shown = run_in_terminal(None);
+    assert!(
+        shown.contains("reading Posts.xml (pass 1 of 2)")
+            && shown.contains("reading Posts.xml (pass 2 of 2)"),
+        "{shown:?}"
+    );
+    assert!(!run_in_terminal(Some("true")).contains("reading Posts.xml"));
+    // Through a pipe: the build's own lines only.
+    let piped = lorebook()
+        .args(["build", "--root"])
+        .arg(&example)
+        .arg("--output")
+        .arg(&out)
+        .env_remove("CI")
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    assert!(!String::from_utf8_lossy(&piped).contains("reading Posts.xml"));
+}
