@@ -17,7 +17,8 @@ pub const INTERVAL: Duration = Duration::from_millis(250);
 /// terminal, `--quiet` is off and the `CI` variable is unset or empty.
 pub fn wanted(quiet: bool) -> bool {
     use std::io::IsTerminal;
-    !quiet && std::env::var_os("CI").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+    let in_ci = matches!(std::env::var_os("CI"), Some(v) if !v.is_empty());
+    !quiet && !in_ci && std::io::stderr().is_terminal()
 }
 
 /// The status line for `read` of `total` bytes (`total` 0: size unknown).
