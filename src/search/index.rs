@@ -4,7 +4,7 @@
 //! exact-title keys that let the client rank an exact title match first.
 //! Pure and deterministic; `shards.rs` turns it into files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::tokenize::{terms, tokenize};
 use super::{DocKind, SearchDoc};
@@ -67,13 +67,16 @@ fn excerpt(text: &str) -> String {
     }
 }
 
+/// Weighted term frequencies and length of one unit.
+#[derive(Debug, Clone)]
 struct Counted {
-    tf: BTreeMap<String, f64>,
+    /// Sorted by term.
+    tf: Vec<(String, f64)>,
     len: f64,
 }
 
 fn count(fields: &[(&str, f64)]) -> Counted {
-    let mut tf = BTreeMap::new();
+    let mut tf: BTreeMap<String, f64> = BTreeMap::new();
     let mut len = 0.0;
     for (text, weight) in fields {
         for t in tokenize(text) {
@@ -81,86 +84,138 @@ fn count(fields: &[(&str, f64)]) -> Counted {
             len += weight;
         }
     }
-    Counted { tf, len }
+    Counted {
+        tf: tf.into_iter().collect(),
+        len,
+    }
+}
+
+/// One document split into units and counted: everything the index needs
+/// from it besides the statistics of the whole collection. Kept by
+/// `lorebook serve` so a one-page edit tokenizes only that page.
+#[derive(Debug, Clone)]
+pub struct Analyzed {
+    title_key: Option<String>,
+    units: Vec<Unit>,
+    counted: Vec<Counted>,
+}
+
+/// The order of documents in the index (and so of unit ids).
+pub fn doc_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
+    (a.kind, &a.url, &a.title).cmp(&(b.kind, &b.url, &b.title))
+}
+
+/// Split one document into units and count their terms.
+pub fn analyze(doc: &SearchDoc) -> Analyzed {
+    let mut units = Vec::new();
+    let mut counted = Vec::new();
+    let has_top = doc.sections.first().is_some_and(|s| s.anchor.is_none());
+    if !has_top {
+        units.push(Unit {
+            url: doc.url.clone(),
+            title: doc.title.clone(),
+            breadcrumb: doc.breadcrumb.clone(),
+            heading: String::new(),
+            kind: doc.kind,
+            excerpt: String::new(),
+        });
+        counted.push(count(&[(&doc.title, TITLE_WEIGHT)]));
+    }
+    for (i, s) in doc.sections.iter().enumerate() {
+        let is_top = i == 0 && has_top;
+        let url = match &s.anchor {
+            Some(a) if !is_top => format!("{}#{}", doc.url, a),
+            _ => doc.url.clone(),
+        };
+        let fields: Vec<(&str, f64)> = if is_top {
+            vec![(&doc.title, TITLE_WEIGHT), (&s.text, BODY_WEIGHT)]
+        } else {
+            vec![(&s.heading, HEADING_WEIGHT), (&s.text, BODY_WEIGHT)]
+        };
+        counted.push(count(&fields));
+        units.push(Unit {
+            url,
+            title: doc.title.clone(),
+            breadcrumb: doc.breadcrumb.clone(),
+            heading: if is_top {
+                String::new()
+            } else {
+                s.heading.clone()
+            },
+            kind: doc.kind,
+            excerpt: excerpt(&s.text),
+        });
+    }
+    Analyzed {
+        title_key: title_key(&doc.title),
+        units,
+        counted,
+    }
 }
 
 /// Build the index. Documents are ordered by (kind, url) so unit ids are
 /// stable and each kind is one range of unit ids (the client filters by range).
 pub fn build(docs: &[SearchDoc]) -> Index {
+    use rayon::prelude::*;
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
-    order.sort_by(|a, b| (a.kind, &a.url, &a.title).cmp(&(b.kind, &b.url, &b.title)));
+    order.sort_by(|a, b| doc_order(a, b));
+    let analyzed: Vec<Analyzed> = order.par_iter().map(|d| analyze(d)).collect();
+    weigh(&analyzed)
+}
 
+/// The index of analyzed documents, given in index order: collection
+/// statistics, BM25F weights, quantization, exact-title keys.
+pub fn weigh<'a, I>(docs: I) -> Index
+where
+    I: IntoIterator<Item = &'a Analyzed>,
+    I::IntoIter: Clone,
+{
+    let docs = docs.into_iter();
     let mut units = Vec::new();
-    let mut counted = Vec::new();
     let mut titles: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for doc in order {
+    for doc in docs.clone() {
         let top = units.len() as u32;
-        if let Some(key) = title_key(&doc.title) {
-            titles.entry(key).or_default().push(top);
+        if let Some(key) = &doc.title_key {
+            titles.entry(key.clone()).or_default().push(top);
         }
-        let has_top = doc.sections.first().is_some_and(|s| s.anchor.is_none());
-        if !has_top {
-            units.push(Unit {
-                url: doc.url.clone(),
-                title: doc.title.clone(),
-                breadcrumb: doc.breadcrumb.clone(),
-                heading: String::new(),
-                kind: doc.kind,
-                excerpt: String::new(),
-            });
-            counted.push(count(&[(&doc.title, TITLE_WEIGHT)]));
-        }
-        for (i, s) in doc.sections.iter().enumerate() {
-            let is_top = i == 0 && has_top;
-            let url = match &s.anchor {
-                Some(a) if !is_top => format!("{}#{}", doc.url, a),
-                _ => doc.url.clone(),
-            };
-            let fields: Vec<(&str, f64)> = if is_top {
-                vec![(&doc.title, TITLE_WEIGHT), (&s.text, BODY_WEIGHT)]
-            } else {
-                vec![(&s.heading, HEADING_WEIGHT), (&s.text, BODY_WEIGHT)]
-            };
-            counted.push(count(&fields));
-            units.push(Unit {
-                url,
-                title: doc.title.clone(),
-                breadcrumb: doc.breadcrumb.clone(),
-                heading: if is_top {
-                    String::new()
-                } else {
-                    s.heading.clone()
-                },
-                kind: doc.kind,
-                excerpt: excerpt(&s.text),
-            });
-        }
+        units.extend(doc.units.iter().cloned());
     }
+    let counted = || docs.clone().flat_map(|d| d.counted.iter());
 
     let n = units.len() as f64;
     let avg_len = if units.is_empty() {
         1.0
     } else {
-        (counted.iter().map(|c| c.len).sum::<f64>() / n).max(1.0)
+        (counted().map(|c| c.len).sum::<f64>() / n).max(1.0)
     };
-    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in &counted {
-        for term in c.tf.keys() {
-            *df.entry(term.as_str()).or_insert(0) += 1;
+    // Terms get dense ids in order of first use; lists are per id.
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut df: Vec<usize> = Vec::new();
+    for c in counted() {
+        for (term, _) in &c.tf {
+            let next = ids.len();
+            let id = *ids.entry(term.as_str()).or_insert(next);
+            match df.get_mut(id) {
+                Some(d) => *d += 1,
+                None => df.push(1),
+            }
         }
     }
-    let mut raw: BTreeMap<String, Vec<(u32, f64)>> = BTreeMap::new();
+    let mut raw: Vec<Vec<(u32, f64)>> = vec![Vec::new(); df.len()];
     let mut max_score: f64 = 0.0;
-    for (unit, c) in counted.iter().enumerate() {
-        for (term, &tf) in &c.tf {
-            let d = df.get(term.as_str()).copied().unwrap_or(1) as f64;
+    for (unit, c) in counted().enumerate() {
+        let norm = K1 * (1.0 - B + B * c.len / avg_len);
+        for (term, tf) in &c.tf {
+            let Some(&id) = ids.get(term.as_str()) else {
+                continue;
+            };
+            let d = df.get(id).copied().unwrap_or(1) as f64;
             let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
-            let norm = K1 * (1.0 - B + B * c.len / avg_len);
             let score = idf * tf * (K1 + 1.0) / (tf + norm);
             max_score = max_score.max(score);
-            raw.entry(term.clone())
-                .or_default()
-                .push((unit as u32, score));
+            if let Some(list) = raw.get_mut(id) {
+                list.push((unit as u32, score));
+            }
         }
     }
     let scale = if max_score > 0.0 {
@@ -169,7 +224,11 @@ pub fn build(docs: &[SearchDoc]) -> Index {
         0.0
     };
     let mut postings = BTreeMap::new();
-    for (term, mut list) in raw {
+    for (term, id) in ids {
+        let Some(list) = raw.get_mut(id) else {
+            continue;
+        };
+        let mut list = std::mem::take(list);
         if list.len() > MAX_POSTINGS {
             list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             list.truncate(MAX_POSTINGS);
@@ -179,7 +238,7 @@ pub fn build(docs: &[SearchDoc]) -> Index {
             .into_iter()
             .map(|(u, s)| (u, (s * scale).round().clamp(1.0, 255.0) as u8))
             .collect();
-        postings.insert(term, q);
+        postings.insert(term.to_string(), q);
     }
     for (key, mut list) in titles {
         list.truncate(MAX_POSTINGS);

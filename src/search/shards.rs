@@ -15,6 +15,7 @@
 //! `{"v":1,"units":n,"kinds":{"page":[from,to]},"terms":{..directory..},"docs":{..directory..}}`.
 //! Unit block payload (JSON): `{"first":id,"units":[[url,title,breadcrumb,heading,kind,excerpt]]}`.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use flate2::write::ZlibEncoder;
@@ -111,20 +112,75 @@ fn script(name: &str, payload: &[u8]) -> Vec<u8> {
     format!("{CALLBACK}(\"{name}\",\"{b64}\");\n").into_bytes()
 }
 
-struct Files {
-    out: Vec<OutputFile>,
+/// Deflated files remembered by their raw payload, so writing an index again
+/// after a small change deflates only the files whose payload changed (the
+/// output is the same as without it). Holds the files of the last write only.
+#[derive(Default)]
+pub struct Memo {
+    last: HashMap<MemoKey, Deflated>,
+    next: HashMap<MemoKey, Deflated>,
 }
 
-impl Files {
+/// Kind letter, raw length and two independent 64-bit hashes of the raw payload.
+type MemoKey = (char, usize, u64, u64);
+
+#[derive(Clone)]
+struct Deflated {
+    name: String,
+    size: usize,
+    script: std::sync::Arc<[u8]>,
+}
+
+fn memo_key(kind: char, raw: &[u8]) -> MemoKey {
+    use std::hash::{Hash, Hasher};
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    raw.hash(&mut a);
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    0x6c6f_7265_626f_6f6bu64.hash(&mut b);
+    raw.hash(&mut b);
+    (kind, raw.len(), a.finish(), b.finish())
+}
+
+fn deflated(kind: char, raw: &[u8]) -> Deflated {
+    let payload = deflate(raw);
+    let name = hashed_name(kind, &payload);
+    Deflated {
+        size: payload.len(),
+        script: script(&name, &payload).into(),
+        name,
+    }
+}
+
+struct Files<'m> {
+    out: Vec<OutputFile>,
+    memo: Option<&'m mut Memo>,
+}
+
+impl Files<'_> {
     /// Add a file with a content-hashed name; returns the name.
     fn add(&mut self, kind: char, raw: &[u8]) -> String {
-        let payload = deflate(raw);
-        let name = hashed_name(kind, &payload);
+        self.add_sized(kind, raw).0
+    }
+
+    /// Like `add`, and returns the deflated size too.
+    fn add_sized(&mut self, kind: char, raw: &[u8]) -> (String, usize) {
+        let file = match self.memo.as_deref_mut() {
+            None => deflated(kind, raw),
+            Some(memo) => {
+                let key = memo_key(kind, raw);
+                let file = match memo.last.get(&key).or_else(|| memo.next.get(&key)) {
+                    Some(f) => f.clone(),
+                    None => deflated(kind, raw),
+                };
+                memo.next.insert(key, file.clone());
+                file
+            }
+        };
         self.out.push(OutputFile::bytes(
-            format!("search/{name}"),
-            script(&name, &payload),
+            format!("search/{}", file.name),
+            file.script.to_vec(),
         ));
-        name
+        (file.name, file.size)
     }
 }
 
@@ -139,20 +195,6 @@ impl Ratio {
         if raw > 0 {
             self.0 = (self.0 + deflated as f64 / raw as f64) / 2.0;
         }
-    }
-}
-
-impl Files {
-    /// Like `add`, and returns the deflated size too.
-    fn add_sized(&mut self, kind: char, raw: &[u8]) -> (String, usize) {
-        let payload = deflate(raw);
-        let name = hashed_name(kind, &payload);
-        let size = payload.len();
-        self.out.push(OutputFile::bytes(
-            format!("search/{name}"),
-            script(&name, &payload),
-        ));
-        (name, size)
     }
 }
 
@@ -255,7 +297,22 @@ fn directory(mut entries: Vec<(Value, String)>, kind: char, files: &mut Files) -
 
 /// Serialize an index into files under `search/`, sorted by path.
 pub fn write(index: &Index) -> Vec<OutputFile> {
-    let mut files = Files { out: Vec::new() };
+    write_files(index, None)
+}
+
+/// [`write`], reusing the files of the last write through `memo` whose
+/// payload did not change (same output, fewer deflates).
+pub fn write_with(index: &Index, memo: &mut Memo) -> Vec<OutputFile> {
+    let files = write_files(index, Some(&mut *memo));
+    memo.last = std::mem::take(&mut memo.next);
+    files
+}
+
+fn write_files(index: &Index, memo: Option<&mut Memo>) -> Vec<OutputFile> {
+    let mut files = Files {
+        out: Vec::new(),
+        memo,
+    };
     let shards = term_shards(index, &mut files);
     let blocks = unit_blocks(index, &mut files);
     let terms = directory(shards, 'n', &mut files);

@@ -8,8 +8,14 @@
 //! - Body-only edits of existing pages (title, weight, tags, aliases and
 //!   draft flag unchanged): only those pages are parsed again, replaced in
 //!   the kept `Site`, and `render::render_affected` re-renders them with
-//!   their sections, the tag pages, the sitemap and the feed; the snapshot is
-//!   patched.
+//!   their sections, the tag pages, the sitemap and the feed; only the links
+//!   on and to them are checked again (`links::check_affected`); the kept
+//!   search index (`search::live::LiveIndex`) re-analyzes only those pages
+//!   and re-deflates only the index files whose payload changed; the snapshot
+//!   is patched.
+//!
+//! Git history is read again only when HEAD moved (checked with one
+//! `git rev-parse` per full rebuild) or the config changed.
 //!
 //! Either way the served snapshot changes in one swap, so requests never see
 //! a half-built site.
@@ -18,10 +24,14 @@ use std::path::Path;
 
 use super::site_files::Update;
 use super::watch::{ChangeKind, ChangeSet};
+use crate::build::GitHistory;
 use crate::config::{Config, Overrides};
 use crate::content::{self, Page};
 use crate::diagnostics::{has_errors, Diagnostic};
+use crate::links::Backlinks;
 use crate::markdown::MarkdownOptions;
+use crate::output::OutputFile;
+use crate::search::live::LiveIndex;
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -31,6 +41,14 @@ pub struct SiteRebuilder {
     theme: Option<Theme>,
     /// The model of the snapshot being served, when it is known to match.
     site: Option<Site>,
+    /// Who links to whom in `site` (kept with it).
+    backlinks: Backlinks,
+    /// The search index of `site`, when search is on (kept with it).
+    search: Option<LiveIndex>,
+    /// Git history and the HEAD commit it was read at.
+    history: Option<(String, GitHistory)>,
+    /// How many times git history was read (tests use it).
+    pub history_reads: usize,
     /// Warnings already printed, so each is shown once per change.
     last_warnings: Vec<Diagnostic>,
     /// Whether the last rebuild took the per-page path.
@@ -43,6 +61,10 @@ impl SiteRebuilder {
             config,
             theme: None,
             site: None,
+            backlinks: Backlinks::default(),
+            search: None,
+            history: None,
+            history_reads: 0,
             last_warnings: Vec::new(),
             last_was_incremental: false,
         }
@@ -57,6 +79,7 @@ impl SiteRebuilder {
                 ..Overrides::default()
             };
             self.site = None;
+            self.history = None;
             self.config = Config::load(&self.config.root, &overrides)?;
             self.theme = None;
         }
@@ -99,20 +122,35 @@ impl SiteRebuilder {
 
     fn full(&mut self, theme: &Theme) -> Result<Update, Vec<Diagnostic>> {
         self.site = None;
-        let (site, warnings) = crate::build::load(&self.config)?;
-        let files = crate::render::render(&site, theme)?;
+        self.search = None;
+        let head = crate::contributors::git::head_id(&self.config.content_dir);
+        let known = match (&self.history, &head) {
+            (Some((at, history)), Some(head)) if at == head => Some(history.clone()),
+            _ => None,
+        };
+        if known.is_none() {
+            self.history_reads += 1;
+        }
+        let (history, loaded) = crate::build::load_with_history(&self.config, known);
+        self.history = head.map(|h| (h, history));
+        let (mut site, warnings) = loaded?;
+        let (files, search) = render_with_search(&mut site, theme, None)?;
         self.show_warnings(warnings);
+        self.backlinks = Backlinks::new(&site);
+        self.search = search;
         self.site = Some(site);
         Ok(Update::Full(files))
     }
 
     /// A template edit: the kept model rendered again with the new theme
-    /// (content is not read again).
+    /// (content is not read again; the search index is reused).
     fn rerender(&mut self, theme: &Theme) -> Result<Update, Vec<Diagnostic>> {
-        let Some(site) = self.site.as_ref() else {
+        let Some(site) = self.site.as_mut() else {
             return self.full(theme);
         };
-        crate::render::render(site, theme).map(Update::Full)
+        let (files, search) = render_with_search(site, theme, self.search.take())?;
+        self.search = search;
+        Ok(Update::Full(files))
     }
 
     /// `None` when the edit needs the full pipeline.
@@ -176,26 +214,65 @@ impl SiteRebuilder {
         let mut indexes = Vec::new();
         for (index, page) in replaced {
             if let Some(slot) = site.pages.get_mut(index) {
+                self.backlinks
+                    .replace(&page.source, &slot.rendered, &page.rendered);
                 *slot = page;
                 indexes.push(index);
             }
         }
-        let link_diags = crate::links::check(site);
-        if has_errors(&link_diags) {
+        let sources: Vec<&str> = indexes
+            .iter()
+            .filter_map(|&i| site.pages.get(i))
+            .map(|p| p.source.as_str())
+            .collect();
+        let docs: Vec<_> = indexes
+            .iter()
+            .filter_map(|&i| site.pages.get(i))
+            .map(|p| crate::search::site::page_doc(site, p))
+            .collect();
+        let search = self.search.as_mut();
+        let site: &Site = site;
+        let ((link_diags, rendered), index_patch) = rayon::join(
+            || {
+                rayon::join(
+                    || crate::links::check_affected(site, &self.backlinks, &sources),
+                    || crate::render::render_affected(site, theme, &indexes),
+                )
+            },
+            || search.map(|s| s.replace(&docs)),
+        );
+        let failed = |me: &mut Self, d| {
             // The model now holds the edited pages; the next build starts over.
-            self.site = None;
-            return Some(Err(link_diags));
+            me.site = None;
+            me.search = None;
+            Some(Err(d))
+        };
+        if has_errors(&link_diags) {
+            return failed(self, link_diags);
         }
-        match crate::render::render_affected(site, theme, &indexes) {
-            Ok(files) => Some(Ok(Update::Patch {
-                write: files,
-                remove: Vec::new(),
-            })),
-            Err(d) => {
+        let mut files = match rendered {
+            Ok(files) => files,
+            Err(d) => return failed(self, d),
+        };
+        let mut remove = Vec::new();
+        match index_patch {
+            // Search is off.
+            None => {}
+            Some(Some(patch)) => {
+                files.extend(patch.write);
+                remove = patch.remove;
+            }
+            // The page was not in the index as expected: start over.
+            Some(None) => {
                 self.site = None;
-                Some(Err(d))
+                self.search = None;
+                return None;
             }
         }
+        Some(Ok(Update::Patch {
+            write: files,
+            remove,
+        }))
     }
 
     fn show_warnings(&mut self, warnings: Vec<Diagnostic>) {
@@ -206,4 +283,35 @@ impl SiteRebuilder {
             self.last_warnings = warnings;
         }
     }
+}
+
+/// `render::render` with the search index built (or reused from `kept`) as a
+/// [`LiveIndex`] beside it, in parallel; the files are those of a full build.
+fn render_with_search(
+    site: &mut Site,
+    theme: &Theme,
+    kept: Option<LiveIndex>,
+) -> Result<(Vec<OutputFile>, Option<LiveIndex>), Vec<Diagnostic>> {
+    let search_on = site.config.search.enabled;
+    // Rendered without search: the index comes from the live index instead.
+    site.config.search.enabled = false;
+    let (files, search) = {
+        let site: &Site = site;
+        rayon::join(
+            || crate::render::render(site, theme),
+            || match kept {
+                Some(live) => Some(live),
+                None if search_on => Some(LiveIndex::new(&crate::search::site::site_docs(site))),
+                None => None,
+            },
+        )
+    };
+    site.config.search.enabled = search_on;
+    let mut files = files?;
+    if let Some(live) = search.as_ref().filter(|_| search_on) {
+        files.extend(live.files().iter().cloned());
+        let page = crate::search::site::search_page(site, theme).map_err(|d| vec![d])?;
+        files.extend(page);
+    }
+    Ok((files, search.filter(|_| search_on)))
 }
