@@ -81,9 +81,16 @@ impl LiveIndex {
         let remove = old.difference(&new).map(|p| (*p).clone()).collect();
         // Other names are content hashes: an old name has the same bytes.
         let root = std::path::Path::new("search/index.js");
+        let old_root = self.files.iter().find(|f| f.path == root);
         let write = files
             .iter()
-            .filter(|f| f.path == root || !old.contains(&f.path))
+            .filter(|f| {
+                if f.path == root {
+                    old_root != Some(*f)
+                } else {
+                    !old.contains(&f.path)
+                }
+            })
             .cloned()
             .collect();
         self.files = files;

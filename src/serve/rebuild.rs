@@ -315,3 +315,257 @@ fn render_with_search(
     }
     Ok((files, search.filter(|_| search_on)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Contents;
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+    use std::process::Command;
+
+    fn git(root: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .current_dir(root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args([
+                "-c",
+                "user.name=Ann Author",
+                "-c",
+                "user.email=ann@example.com",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}");
+    }
+
+    fn site(pages: usize) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/guide")).expect("mkdir");
+        std::fs::write(root.join("lorebook.yaml"), "title: Test\n").expect("config");
+        for i in 0..pages {
+            std::fs::write(
+                root.join(format!("content/guide/p{i:02}.md")),
+                format!(
+                    "---\ntitle: Page {i}\ntags: [t{}]\n---\nAbout topic{i} and shared words.\n\n## Details\n\nMore text {i}.\n",
+                    i % 3
+                ),
+            )
+            .expect("page");
+        }
+        (dir, root)
+    }
+
+    fn rebuilder(root: &Path) -> SiteRebuilder {
+        SiteRebuilder::new(Config::load(root, &Overrides::default()).expect("config"))
+    }
+
+    fn section_change() -> ChangeSet {
+        ChangeSet {
+            kinds: [ChangeKind::Section(PathBuf::from("guide"))].into(),
+        }
+    }
+
+    fn page_change(rel: &str) -> ChangeSet {
+        ChangeSet {
+            kinds: [ChangeKind::Page(PathBuf::from(rel))].into(),
+        }
+    }
+
+    /// Path -> bytes of the files under `search/` after applying `updates`.
+    fn search_files(updates: Vec<Update>) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for update in updates {
+            match update {
+                Update::Full(all) => {
+                    files.clear();
+                    for f in all {
+                        files.insert(f.path, f.contents);
+                    }
+                }
+                Update::Patch { write, remove } => {
+                    for p in remove {
+                        assert!(files.remove(&p).is_some(), "removes a served file: {p:?}");
+                    }
+                    for f in write {
+                        files.insert(f.path, f.contents);
+                    }
+                }
+            }
+        }
+        files
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("search"))
+            .map(|(p, c)| match c {
+                Contents::Bytes(b) => (p, b),
+                Contents::Copy(src) => (p, src.to_string_lossy().into_owned().into_bytes()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_body_edit_patches_the_search_index_to_what_a_full_build_serves() {
+        let (_dir, root) = site(12);
+        let mut rb = rebuilder(&root);
+        let first = rb.rebuild(&ChangeSet::full()).expect("first build");
+        let before = search_files(vec![first.clone()]);
+        std::fs::write(
+            root.join("content/guide/p03.md"),
+            "---\ntitle: Page 3\ntags: [t0]\n---\nNow about zebrafish instead.\n\n## Details\n\nMore text 3.\n",
+        )
+        .expect("edit");
+        let patch = rb
+            .rebuild(&page_change("guide/p03.md"))
+            .expect("edit builds");
+        assert!(
+            rb.last_was_incremental,
+            "a body edit takes the per-page path"
+        );
+        let Update::Patch { remove, .. } = &patch else {
+            panic!("a body edit patches the snapshot");
+        };
+        assert!(!remove.is_empty(), "stale index files are removed");
+        let served = search_files(vec![first, patch]);
+        let fresh = search_files(vec![rebuilder(&root)
+            .rebuild(&ChangeSet::full())
+            .expect("full build")]);
+        assert_ne!(served, before, "the index changed");
+        assert_eq!(
+            served.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>()
+        );
+        assert!(
+            served == fresh,
+            "served index files differ from a full build"
+        );
+        // And the full build equals what `lorebook build` renders.
+        let config = Config::load(&root, &Overrides::default()).expect("config");
+        let (_, files, _) = crate::build::render_all(&config).expect("render");
+        assert!(fresh == search_files(vec![Update::Full(files)]));
+    }
+
+    #[test]
+    fn a_body_edit_rechecks_links_on_the_page_and_links_to_it() {
+        let (_dir, root) = site(3);
+        std::fs::write(
+            root.join("content/guide/linker.md"),
+            "---\ntitle: Linker\n---\nSee [details](p01.md#details).\n",
+        )
+        .expect("page");
+        let mut rb = rebuilder(&root);
+        rb.rebuild(&ChangeSet::full()).expect("first build");
+        // The target loses the heading another page links to.
+        std::fs::write(
+            root.join("content/guide/p01.md"),
+            "---\ntitle: Page 1\ntags: [t1]\n---\nNo more details.\n",
+        )
+        .expect("edit");
+        let errors = rb
+            .rebuild(&page_change("guide/p01.md"))
+            .expect_err("a broken anchor fails");
+        assert!(rb.last_was_incremental);
+        let shown: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+        assert!(
+            shown
+                .iter()
+                .any(|d| d.contains("linker.md") && d.contains("#details")),
+            "{shown:?}"
+        );
+        // The edited page's own links are checked too.
+        let mut rb = rebuilder(&root);
+        std::fs::write(
+            root.join("content/guide/p01.md"),
+            "---\ntitle: Page 1\ntags: [t1]\n---\nNo more details.\n\n## Details\n\nx\n",
+        )
+        .expect("restore");
+        rb.rebuild(&ChangeSet::full()).expect("good again");
+        std::fs::write(
+            root.join("content/guide/p02.md"),
+            "---\ntitle: Page 2\ntags: [t2]\n---\nSee [missing](nowhere.md).\n",
+        )
+        .expect("edit");
+        let errors = rb
+            .rebuild(&page_change("guide/p02.md"))
+            .expect_err("a link to a missing page fails");
+        assert!(errors
+            .iter()
+            .any(|d| d.to_string().contains("p02.md") && d.to_string().contains("nowhere.md")));
+    }
+
+    #[test]
+    fn a_template_edit_keeps_the_search_index() {
+        let (_dir, root) = site(4);
+        let mut rb = rebuilder(&root);
+        let first = rb.rebuild(&ChangeSet::full()).expect("first build");
+        std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+        std::fs::write(
+            root.join("templates/page.html"),
+            "<html><body>{{ page.title }}</body></html>",
+        )
+        .expect("template");
+        let again = rb
+            .rebuild(&ChangeSet {
+                kinds: [ChangeKind::Template].into(),
+            })
+            .expect("rerender");
+        let served = search_files(vec![again]);
+        assert!(served.contains_key(Path::new("search/index.js")));
+        assert!(served.contains_key(Path::new("search/index.html")));
+        assert!(served == search_files(vec![first]));
+    }
+
+    #[test]
+    fn git_history_is_read_again_only_when_head_moves() {
+        let (_dir, root) = site(2);
+        git(&root, &["init", "-q"]);
+        git(&root, &["add", "-A"]);
+        git(&root, &["commit", "-q", "-m", "first"]);
+        let mut rb = rebuilder(&root);
+        rb.rebuild(&ChangeSet::full()).expect("first build");
+        assert_eq!(rb.history_reads, 1);
+        rb.rebuild(&section_change()).expect("second build");
+        assert_eq!(rb.history_reads, 1, "HEAD did not move: history reused");
+        let people = |rb: &SiteRebuilder| -> Vec<String> {
+            rb.site
+                .as_ref()
+                .map(|s| {
+                    s.contributors
+                        .people
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(people(&rb), ["Ann Author"]);
+
+        std::fs::write(
+            root.join("content/guide/new.md"),
+            "---\ntitle: New\n---\nNew.\n",
+        )
+        .expect("page");
+        git(&root, &["add", "-A"]);
+        let out = Command::new("git")
+            .current_dir(&root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args([
+                "-c",
+                "user.name=Bo Builder",
+                "-c",
+                "user.email=bo@example.com",
+            ])
+            .args(["commit", "-q", "-m", "second"])
+            .output()
+            .expect("git");
+        assert!(out.status.success());
+        rb.rebuild(&section_change()).expect("third build");
+        assert_eq!(rb.history_reads, 2, "a new commit is read");
+        let mut names = people(&rb);
+        names.sort();
+        assert_eq!(names, ["Ann Author", "Bo Builder"]);
+    }
+}
