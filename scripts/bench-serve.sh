@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Measures `lorebook serve` latency on a generated 10,000-page site: the time
-# from a file write to the `reload` event on the live-reload stream, for a
-# one-page edit and for a template edit (median of RUNS). Prints figures; it is
-# not a test.
+# Measures `lorebook serve` latency on a generated site (scripts/gen_corpus.py,
+# 10,000 pages unless given): the time from a file write to the `reload` event
+# on the live-reload stream, for a one-page body edit and for a template edit
+# (median of RUNS), and the start-up time. Prints figures; it is not a test.
 #
 #   scripts/bench-serve.sh                 # builds the release binary first
+#   scripts/bench-serve.sh 100000          # the 100,000-page site
 #   LOREBOOK=target/debug/lorebook scripts/bench-serve.sh
-#   PAGES=2000 RUNS=3 scripts/bench-serve.sh
+#   RUNS=3 scripts/bench-serve.sh 2000
+#   SITE=/tmp/corpus-100k scripts/bench-serve.sh   # reuse a generated corpus
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-pages="${PAGES:-10000}"
+pages="${1:-${PAGES:-10000}}"
 runs="${RUNS:-5}"
 port="${PORT:-18765}"
 bin="${LOREBOOK:-}"
@@ -19,33 +21,21 @@ if [[ -z "$bin" ]]; then
   bin="$repo/target/release/lorebook"
 fi
 
-site="$(mktemp -d)"
+# SITE=dir reuses a corpus generated before (it is restored after the edits).
+site="${SITE:-}"
+keep_site="${SITE:+yes}"
 server_pid=""
 cleanup() {
   if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$site"
+  if [[ -z "$keep_site" ]]; then rm -rf "$site"; fi
 }
 trap cleanup EXIT
 
-echo "generating $pages pages in $site"
-python3 - "$site" "$pages" <<'PY'
-import os, sys
-root, pages = sys.argv[1], int(sys.argv[2])
-os.makedirs(os.path.join(root, "content"), exist_ok=True)
-with open(os.path.join(root, "lorebook.yaml"), "w") as f:
-    f.write("title: Bench\n")
-sections = max(1, pages // 100)
-for s in range(sections):
-    d = os.path.join(root, "content", f"section-{s:03d}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "_index.md"), "w") as f:
-        f.write(f"---\ntitle: Section {s}\n---\nPages about topic {s}.\n")
-for p in range(pages):
-    d = os.path.join(root, "content", f"section-{p % sections:03d}")
-    with open(os.path.join(d, f"page-{p:05d}.md"), "w") as f:
-        f.write(f"---\ntitle: Page {p}\ndescription: About page {p}\ntags: [tag-{p % 50}]\n---\n\n# Page {p}\n\n"
-                + "Some words about the product and how to use it. " * 40 + "\n")
-PY
+if [[ -z "$site" ]]; then
+  site="$(mktemp -d)"
+  echo "generating $pages pages in $site (scripts/gen_corpus.py)"
+  python3 "$repo/scripts/gen_corpus.py" "$pages" "$site" >/dev/null
+fi
 mkdir -p "$site/templates"
 cp "$repo/themes/default/templates/page.html" "$site/templates/page.html"
 
@@ -53,7 +43,7 @@ echo "starting $bin serve"
 start=$(date +%s%N)
 "$bin" serve --root "$site" --port "$port" >/dev/null 2>"$site.log" &
 server_pid=$!
-for _ in $(seq 600); do
+for _ in $(seq 3000); do
   if grep -q "Serving at" "$site.log" 2>/dev/null; then break; fi
   sleep 0.1
 done
@@ -67,7 +57,7 @@ root, port, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def stream():
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(b"GET /__lorebook/events?since=bench HTTP/1.1\r\nHost: x\r\n\r\n")
-    s.settimeout(120)
+    s.settimeout(600)
     return s, s.makefile("rb")
 
 def wait_event(f, name):
@@ -98,9 +88,10 @@ def measure(label, path, edit):
     print(f"{label}: median {statistics.median(times):.0f} ms "
           f"(min {min(times):.0f}, max {max(times):.0f}, runs {runs}) write -> reload event")
 
-page = os.path.join(root, "content", "section-000", "page-00000.md")
-measure("one-page edit", page, lambda t, i: t.replace("description: About page 0", f"description: Edit {i}")
-        .replace("Some words", f"Edit {i} words", 1))
+import glob
+page = sorted(glob.glob(os.path.join(root, "content", "*", "*", "page-*.md")))[0]
+# A body-only edit: a sentence added at the end (title, tags and links unchanged).
+measure("one-page edit", page, lambda t, i: t + f"\nEdited {i} times with extra words.\n")
 tpl = os.path.join(root, "templates", "page.html")
 measure("template edit", tpl, lambda t, i: t + f"\n<!-- edit {i} -->\n")
 PY

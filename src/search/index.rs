@@ -70,8 +70,10 @@ fn excerpt(text: &str) -> String {
 /// Weighted term frequencies and length of one unit.
 #[derive(Debug, Clone)]
 struct Counted {
-    /// Sorted by term.
-    tf: Vec<(String, f64)>,
+    /// The unit's terms, sorted, until [`Terms::intern`] turns them into ids.
+    names: Vec<String>,
+    /// (term id, weighted frequency); ids are set by [`Terms::intern`].
+    tf: Vec<(u32, f64)>,
     len: f64,
 }
 
@@ -84,10 +86,8 @@ fn count(fields: &[(&str, f64)]) -> Counted {
             len += weight;
         }
     }
-    Counted {
-        tf: tf.into_iter().collect(),
-        len,
-    }
+    let (names, tf) = tf.into_iter().map(|(t, f)| (t, (0, f))).unzip();
+    Counted { names, tf, len }
 }
 
 /// One document split into units and counted: everything the index needs
@@ -97,7 +97,43 @@ fn count(fields: &[(&str, f64)]) -> Counted {
 pub struct Analyzed {
     title_key: Option<String>,
     units: Vec<Unit>,
+    /// Each unit as its result block lists it.
+    json: Vec<String>,
     counted: Vec<Counted>,
+}
+
+impl Analyzed {
+    /// How many units the document was split into.
+    pub fn unit_count(&self) -> usize {
+        self.units.len()
+    }
+}
+
+/// Dense ids for terms, so weighing a collection does not hash strings. Ids
+/// are never reused; the index does not depend on them (terms are sorted).
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Terms {
+    /// Give `doc`'s terms their ids.
+    pub fn intern(&mut self, doc: &mut Analyzed) {
+        for c in &mut doc.counted {
+            for (name, slot) in c.names.drain(..).zip(c.tf.iter_mut()) {
+                slot.0 = match self.ids.get(&name) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.names.len() as u32;
+                        self.names.push(name.clone());
+                        self.ids.insert(name, id);
+                        id
+                    }
+                };
+            }
+        }
+    }
 }
 
 /// The order of documents in the index (and so of unit ids).
@@ -105,7 +141,7 @@ pub fn doc_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
     (a.kind, &a.url, &a.title).cmp(&(b.kind, &b.url, &b.title))
 }
 
-/// Split one document into units and count their terms.
+/// Split one document into units and count their terms (ids not yet given).
 pub fn analyze(doc: &SearchDoc) -> Analyzed {
     let mut units = Vec::new();
     let mut counted = Vec::new();
@@ -148,6 +184,10 @@ pub fn analyze(doc: &SearchDoc) -> Analyzed {
     }
     Analyzed {
         title_key: title_key(&doc.title),
+        json: units
+            .iter()
+            .map(|u| super::shards::unit_json(u).to_string())
+            .collect(),
         units,
         counted,
     }
@@ -156,31 +196,52 @@ pub fn analyze(doc: &SearchDoc) -> Analyzed {
 /// Build the index. Documents are ordered by (kind, url) so unit ids are
 /// stable and each kind is one range of unit ids (the client filters by range).
 pub fn build(docs: &[SearchDoc]) -> Index {
+    let mut terms = Terms::default();
+    let analyzed = analyze_all(docs, &mut terms);
+    let weighed = weigh(&analyzed, &terms);
+    Index {
+        units: weighed.units.into_iter().cloned().collect(),
+        postings: weighed.postings,
+    }
+}
+
+/// Analyze documents (in parallel) in index order, with term ids.
+pub fn analyze_all(docs: &[SearchDoc], terms: &mut Terms) -> Vec<Analyzed> {
     use rayon::prelude::*;
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by(|a, b| doc_order(a, b));
-    let analyzed: Vec<Analyzed> = order.par_iter().map(|d| analyze(d)).collect();
-    weigh(&analyzed)
+    let mut analyzed: Vec<Analyzed> = order.par_iter().map(|d| analyze(d)).collect();
+    for a in &mut analyzed {
+        terms.intern(a);
+    }
+    analyzed
 }
 
-/// The index of analyzed documents, given in index order: collection
-/// statistics, BM25F weights, quantization, exact-title keys.
-pub fn weigh<'a, I>(docs: I) -> Index
-where
-    I: IntoIterator<Item = &'a Analyzed>,
-    I::IntoIter: Clone,
-{
-    let docs = docs.into_iter();
+/// An index that borrows its units from the analyzed documents.
+pub struct Weighed<'a> {
+    pub units: Vec<&'a Unit>,
+    /// Each unit's JSON for the result blocks.
+    pub json: Vec<&'a str>,
+    /// term -> (unit, quantized weight 1..=255), sorted by unit.
+    pub postings: BTreeMap<String, Vec<(u32, u8)>>,
+}
+
+/// The index of analyzed documents (given in index order, interned with
+/// `terms`): collection statistics, BM25F weights, quantization,
+/// exact-title keys.
+pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
     let mut units = Vec::new();
+    let mut json = Vec::new();
     let mut titles: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for doc in docs.clone() {
+    for doc in docs {
         let top = units.len() as u32;
         if let Some(key) = &doc.title_key {
             titles.entry(key.clone()).or_default().push(top);
         }
-        units.extend(doc.units.iter().cloned());
+        units.extend(doc.units.iter());
+        json.extend(doc.json.iter().map(String::as_str));
     }
-    let counted = || docs.clone().flat_map(|d| d.counted.iter());
+    let counted = || docs.iter().flat_map(|d| d.counted.iter());
 
     let n = units.len() as f64;
     let avg_len = if units.is_empty() {
@@ -188,32 +249,25 @@ where
     } else {
         (counted().map(|c| c.len).sum::<f64>() / n).max(1.0)
     };
-    // Terms get dense ids in order of first use; lists are per id.
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let mut df: Vec<usize> = Vec::new();
+    let mut df: Vec<u32> = vec![0; terms.names.len()];
     for c in counted() {
-        for (term, _) in &c.tf {
-            let next = ids.len();
-            let id = *ids.entry(term.as_str()).or_insert(next);
-            match df.get_mut(id) {
-                Some(d) => *d += 1,
-                None => df.push(1),
+        for (id, _) in &c.tf {
+            if let Some(d) = df.get_mut(*id as usize) {
+                *d += 1;
             }
         }
     }
-    let mut raw: Vec<Vec<(u32, f64)>> = vec![Vec::new(); df.len()];
+    let mut raw: Vec<Vec<(u32, f64)>> =
+        df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
     let mut max_score: f64 = 0.0;
     for (unit, c) in counted().enumerate() {
         let norm = K1 * (1.0 - B + B * c.len / avg_len);
-        for (term, tf) in &c.tf {
-            let Some(&id) = ids.get(term.as_str()) else {
-                continue;
-            };
-            let d = df.get(id).copied().unwrap_or(1) as f64;
+        for &(id, tf) in &c.tf {
+            let d = f64::from(df.get(id as usize).copied().unwrap_or(1));
             let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
             let score = idf * tf * (K1 + 1.0) / (tf + norm);
             max_score = max_score.max(score);
-            if let Some(list) = raw.get_mut(id) {
+            if let Some(list) = raw.get_mut(id as usize) {
                 list.push((unit as u32, score));
             }
         }
@@ -224,11 +278,10 @@ where
         0.0
     };
     let mut postings = BTreeMap::new();
-    for (term, id) in ids {
-        let Some(list) = raw.get_mut(id) else {
+    for (mut list, term) in raw.into_iter().zip(&terms.names) {
+        if list.is_empty() {
             continue;
-        };
-        let mut list = std::mem::take(list);
+        }
         if list.len() > MAX_POSTINGS {
             list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             list.truncate(MAX_POSTINGS);
@@ -238,14 +291,18 @@ where
             .into_iter()
             .map(|(u, s)| (u, (s * scale).round().clamp(1.0, 255.0) as u8))
             .collect();
-        postings.insert(term.to_string(), q);
+        postings.insert(term.clone(), q);
     }
     for (key, mut list) in titles {
         list.truncate(MAX_POSTINGS);
         // Weight 255 marks an exact title; the client ranks these first.
         postings.insert(key, list.into_iter().map(|u| (u, 255)).collect());
     }
-    Index { units, postings }
+    Weighed {
+        units,
+        json,
+        postings,
+    }
 }
 
 #[cfg(test)]

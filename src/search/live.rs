@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::index::{analyze, doc_order, weigh, Analyzed};
+use super::index::{analyze, analyze_all, weigh, Analyzed, Terms};
 use super::shards::{write_with, Memo};
 use super::{DocKind, SearchDoc};
 use crate::output::OutputFile;
@@ -23,8 +23,10 @@ fn key_of(doc: &SearchDoc) -> DocKey {
 
 /// The index files under `search/` and what produced them.
 pub struct LiveIndex {
-    /// In index order.
-    docs: Vec<(DocKey, Analyzed)>,
+    /// Keys of `analyzed`, in index order.
+    keys: Vec<DocKey>,
+    analyzed: Vec<Analyzed>,
+    terms: Terms,
     memo: Memo,
     files: Vec<OutputFile>,
 }
@@ -40,13 +42,24 @@ impl LiveIndex {
     /// The index of `docs`; its [`files`](Self::files) equal
     /// [`super::build_index`]'s.
     pub fn new(docs: &[SearchDoc]) -> LiveIndex {
-        let mut order: Vec<&SearchDoc> = docs.iter().collect();
-        order.sort_by(|a, b| doc_order(a, b));
-        let docs: Vec<(DocKey, Analyzed)> =
-            order.par_iter().map(|d| (key_of(d), analyze(d))).collect();
+        let mut keys: Vec<DocKey> = docs.iter().map(key_of).collect();
+        keys.sort();
+        let mut terms = Terms::default();
+        let analyzed = analyze_all(docs, &mut terms);
         let mut memo = Memo::default();
-        let files = write_with(&weigh(docs.iter().map(|d| &d.1)), &mut memo);
-        LiveIndex { docs, memo, files }
+        let files = write_with(&weigh(&analyzed, &terms), &mut memo);
+        LiveIndex {
+            keys,
+            analyzed,
+            terms,
+            memo,
+            files,
+        }
+    }
+
+    /// How many units (page sections) the index holds.
+    pub fn units(&self) -> usize {
+        self.analyzed.iter().map(Analyzed::unit_count).sum()
     }
 
     /// The current index files, sorted by path.
@@ -61,21 +74,22 @@ impl LiveIndex {
         let mut slots = Vec::with_capacity(docs.len());
         for doc in docs {
             let key = key_of(doc);
-            let at = self.docs.binary_search_by(|d| d.0.cmp(&key)).ok()?;
+            let at = self.keys.binary_search(&key).ok()?;
             let twin =
-                |i: Option<usize>| i.and_then(|i| self.docs.get(i)).is_some_and(|d| d.0 == key);
+                |i: Option<usize>| i.and_then(|i| self.keys.get(i)).is_some_and(|k| *k == key);
             if twin(at.checked_sub(1)) || twin(at.checked_add(1)) {
                 return None;
             }
             slots.push(at);
         }
         let analyzed: Vec<Analyzed> = docs.par_iter().map(analyze).collect();
-        for (at, a) in slots.into_iter().zip(analyzed) {
-            if let Some(slot) = self.docs.get_mut(at) {
-                slot.1 = a;
+        for (at, mut a) in slots.into_iter().zip(analyzed) {
+            self.terms.intern(&mut a);
+            if let Some(slot) = self.analyzed.get_mut(at) {
+                *slot = a;
             }
         }
-        let files = write_with(&weigh(self.docs.iter().map(|d| &d.1)), &mut self.memo);
+        let files = write_with(&weigh(&self.analyzed, &self.terms), &mut self.memo);
         let old: BTreeSet<&PathBuf> = self.files.iter().map(|f| &f.path).collect();
         let new: BTreeSet<&PathBuf> = files.iter().map(|f| &f.path).collect();
         let remove = old.difference(&new).map(|p| (*p).clone()).collect();

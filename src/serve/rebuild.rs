@@ -14,6 +14,10 @@
 //!   and re-deflates only the index files whose payload changed; the snapshot
 //!   is patched.
 //!
+//! On sites whose index has at least [`DEFER_SEARCH_UNITS`] units, the search
+//! part of a per-page edit is left to [`Rebuild::follow_up`]: the page reloads
+//! first and the index files follow in a second, quiet snapshot update.
+//!
 //! Git history is read again only when HEAD moved (checked with one
 //! `git rev-parse` per full rebuild) or the config changed.
 //!
@@ -24,6 +28,7 @@ use std::path::Path;
 
 use super::site_files::Update;
 use super::watch::{ChangeKind, ChangeSet};
+use super::{Rebuild, RebuildResult};
 use crate::build::GitHistory;
 use crate::config::{Config, Overrides};
 use crate::content::{self, Page};
@@ -32,8 +37,13 @@ use crate::links::Backlinks;
 use crate::markdown::MarkdownOptions;
 use crate::output::OutputFile;
 use crate::search::live::LiveIndex;
+use crate::search::SearchDoc;
 use crate::site::Site;
 use crate::theme::Theme;
+
+/// Index size (units, about five per page) from which a per-page edit updates
+/// the search index after the reload instead of before it.
+pub const DEFER_SEARCH_UNITS: usize = 100_000;
 
 /// Keeps what survives between rebuilds.
 pub struct SiteRebuilder {
@@ -45,6 +55,10 @@ pub struct SiteRebuilder {
     backlinks: Backlinks,
     /// The search index of `site`, when search is on (kept with it).
     search: Option<LiveIndex>,
+    /// Edited pages' search documents waiting for [`Rebuild::follow_up`].
+    pending_search: Vec<SearchDoc>,
+    /// Index size from which search updates are deferred (tests lower it).
+    pub defer_search_units: usize,
     /// Git history and the HEAD commit it was read at.
     history: Option<(String, GitHistory)>,
     /// How many times git history was read (tests use it).
@@ -63,6 +77,8 @@ impl SiteRebuilder {
             site: None,
             backlinks: Backlinks::default(),
             search: None,
+            pending_search: Vec::new(),
+            defer_search_units: DEFER_SEARCH_UNITS,
             history: None,
             history_reads: 0,
             last_warnings: Vec::new(),
@@ -123,6 +139,7 @@ impl SiteRebuilder {
     fn full(&mut self, theme: &Theme) -> Result<Update, Vec<Diagnostic>> {
         self.site = None;
         self.search = None;
+        self.pending_search.clear();
         let head = crate::contributors::git::head_id(&self.config.content_dir);
         let known = match (&self.history, &head) {
             (Some((at, history)), Some(head)) if at == head => Some(history.clone()),
@@ -165,6 +182,8 @@ impl SiteRebuilder {
             unsafe_html: self.config.markdown.unsafe_html,
         };
         let mut replaced = Vec::new();
+        // Whether a listing (sections, tags, sitemap, feed) shows something new.
+        let mut listings = false;
         for rel in pages {
             let rel = rel.to_str()?.replace('\\', "/");
             let index = site.pages.iter().position(|p| p.source == rel)?;
@@ -194,17 +213,21 @@ impl SiteRebuilder {
             if !same_shape {
                 return None;
             }
+            let description = loaded
+                .front
+                .description
+                .clone()
+                .unwrap_or_else(|| loaded.rendered.summary.clone());
+            listings |= description != old.description
+                || loaded.front.date != old.front.date
+                || loaded.front.reviewed != old.front.reviewed;
             let page = Page {
                 source: loaded.source,
                 shown_path: loaded.shown_path,
                 url: loaded.url,
                 section: old.section.clone(),
                 title: title.unwrap_or_else(|| old.title.clone()),
-                description: loaded
-                    .front
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| loaded.rendered.summary.clone()),
+                description,
                 front: loaded.front,
                 front_matter_lines: loaded.front_matter_lines,
                 rendered: loaded.rendered,
@@ -230,13 +253,23 @@ impl SiteRebuilder {
             .filter_map(|&i| site.pages.get(i))
             .map(|p| crate::search::site::page_doc(site, p))
             .collect();
-        let search = self.search.as_mut();
+        let defer = self
+            .search
+            .as_ref()
+            .is_some_and(|s| s.units() >= self.defer_search_units);
+        let docs = if defer {
+            self.pending_search.extend(docs);
+            Vec::new()
+        } else {
+            docs
+        };
+        let search = self.search.as_mut().filter(|_| !defer);
         let site: &Site = site;
         let ((link_diags, rendered), index_patch) = rayon::join(
             || {
                 rayon::join(
                     || crate::links::check_affected(site, &self.backlinks, &sources),
-                    || crate::render::render_affected(site, theme, &indexes),
+                    || crate::render::render_affected(site, theme, &indexes, listings),
                 )
             },
             || search.map(|s| s.replace(&docs)),
@@ -245,6 +278,7 @@ impl SiteRebuilder {
             // The model now holds the edited pages; the next build starts over.
             me.site = None;
             me.search = None;
+            me.pending_search.clear();
             Some(Err(d))
         };
         if has_errors(&link_diags) {
@@ -266,6 +300,7 @@ impl SiteRebuilder {
             Some(None) => {
                 self.site = None;
                 self.search = None;
+                self.pending_search.clear();
                 return None;
             }
         }
@@ -275,6 +310,33 @@ impl SiteRebuilder {
         }))
     }
 
+    /// The deferred search update, if a per-page edit left one.
+    pub fn search_follow_up(&mut self) -> Option<RebuildResult> {
+        if self.pending_search.is_empty() {
+            return None;
+        }
+        let docs = std::mem::take(&mut self.pending_search);
+        match self.search.as_mut().map(|s| s.replace(&docs)) {
+            Some(Some(patch)) => Some(Ok(Update::Patch {
+                write: patch.write,
+                remove: patch.remove,
+            })),
+            // Not indexed as expected: rebuild everything.
+            _ => {
+                let theme = match self.theme.take() {
+                    Some(theme) => theme,
+                    None => match Theme::load(&self.config) {
+                        Ok(theme) => theme,
+                        Err(d) => return Some(Err(d)),
+                    },
+                };
+                let result = self.full(&theme);
+                self.theme = Some(theme);
+                Some(result)
+            }
+        }
+    }
+
     fn show_warnings(&mut self, warnings: Vec<Diagnostic>) {
         if warnings != self.last_warnings {
             for w in &warnings {
@@ -282,6 +344,16 @@ impl SiteRebuilder {
             }
             self.last_warnings = warnings;
         }
+    }
+}
+
+impl Rebuild for SiteRebuilder {
+    fn rebuild(&mut self, changes: &ChangeSet) -> RebuildResult {
+        SiteRebuilder::rebuild(self, changes)
+    }
+
+    fn follow_up(&mut self) -> Option<RebuildResult> {
+        self.search_follow_up()
     }
 }
 
@@ -493,6 +565,91 @@ mod tests {
         assert!(errors
             .iter()
             .any(|d| d.to_string().contains("p02.md") && d.to_string().contains("nowhere.md")));
+    }
+
+    #[test]
+    fn on_a_large_site_the_search_update_follows_the_page_update() {
+        let (_dir, root) = site(12);
+        let mut rb = rebuilder(&root);
+        rb.defer_search_units = 1;
+        let first = rb.rebuild(&ChangeSet::full()).expect("first build");
+        assert!(
+            rb.search_follow_up().is_none(),
+            "nothing deferred by a full build"
+        );
+        std::fs::write(
+            root.join("content/guide/p05.md"),
+            "---\ntitle: Page 5\ntags: [t2]\n---\nNow about zebrafish.\n",
+        )
+        .expect("edit");
+        let pages = rb
+            .rebuild(&page_change("guide/p05.md"))
+            .expect("edit builds");
+        assert!(rb.last_was_incremental);
+        let Update::Patch { write, remove } = &pages else {
+            panic!("a patch");
+        };
+        assert!(remove.is_empty());
+        assert!(write.iter().all(|f| !f.path.starts_with("search")));
+        let search = rb
+            .search_follow_up()
+            .expect("the search update follows")
+            .expect("it builds");
+        assert!(rb.search_follow_up().is_none(), "only once");
+        let served = search_files(vec![first, pages, search]);
+        let fresh = search_files(vec![rebuilder(&root)
+            .rebuild(&ChangeSet::full())
+            .expect("full build")]);
+        assert!(
+            served == fresh,
+            "served index files differ from a full build"
+        );
+    }
+
+    #[test]
+    fn a_body_edit_that_keeps_description_and_dates_renders_only_the_page() {
+        let (_dir, root) = site(3);
+        let page = |body: &str| {
+            format!("---\ntitle: Page 0\ndescription: Fixed\ntags: [t0]\n---\n{body}\n")
+        };
+        std::fs::write(root.join("content/guide/p00.md"), page("First.")).expect("page");
+        let mut rb = rebuilder(&root);
+        rb.defer_search_units = usize::MAX;
+        rb.rebuild(&ChangeSet::full()).expect("first build");
+        std::fs::write(root.join("content/guide/p00.md"), page("Second.")).expect("edit");
+        let Ok(Update::Patch { write, .. }) = rb.rebuild(&page_change("guide/p00.md")) else {
+            panic!("a patch");
+        };
+        let html: Vec<String> = write
+            .iter()
+            .filter(|f| !f.path.starts_with("search"))
+            .map(|f| f.path.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(html, ["guide/p00/index.html"]);
+        // A new description shows in listings: they are rendered again.
+        std::fs::write(
+            root.join("content/guide/p00.md"),
+            page("Third.").replace("Fixed", "Changed"),
+        )
+        .expect("edit");
+        let Ok(Update::Patch { write, .. }) = rb.rebuild(&page_change("guide/p00.md")) else {
+            panic!("a patch");
+        };
+        let paths: Vec<String> = write
+            .iter()
+            .map(|f| f.path.to_string_lossy().into_owned())
+            .collect();
+        for expected in [
+            "guide/index.html",
+            "sitemap.xml",
+            "atom.xml",
+            "tags/t0/index.html",
+        ] {
+            assert!(
+                paths.iter().any(|p| p == expected),
+                "{expected} in {paths:?}"
+            );
+        }
     }
 
     #[test]
