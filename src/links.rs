@@ -10,18 +10,34 @@ use crate::diagnostics::{closest, Diagnostic};
 use crate::markdown::{Link, LinkTarget, Rendered};
 use crate::site::Site;
 
-/// Every linkable Markdown source (pages and section indexes) by path.
-fn targets(site: &Site) -> HashMap<&str, &Rendered> {
+/// Linkable Markdown sources (pages and section indexes) by path: all of
+/// them, or those `wanted` names.
+fn targets<'a>(
+    site: &'a Site,
+    wanted: Option<&BTreeSet<String>>,
+) -> HashMap<&'a str, &'a Rendered> {
+    let keep = |src: &str| wanted.map_or(true, |w| w.contains(src));
     let mut targets: HashMap<&str, &Rendered> = HashMap::new();
     for p in &site.pages {
-        targets.insert(&p.source, &p.rendered);
+        if keep(&p.source) {
+            targets.insert(&p.source, &p.rendered);
+        }
     }
     for s in site.sections.values() {
         if let Some(src) = &s.source {
-            targets.insert(src, &s.rendered);
+            if keep(src) {
+                targets.insert(src, &s.rendered);
+            }
         }
     }
     targets
+}
+
+/// Every linkable source, sorted (for "did you mean" hints).
+fn all_sources(site: &Site) -> BTreeSet<&str> {
+    let pages = site.pages.iter().map(|p| p.source.as_str());
+    let sections = site.sections.values().filter_map(|s| s.source.as_deref());
+    pages.chain(sections).collect()
 }
 
 /// Check every link of every page and section.
@@ -43,10 +59,30 @@ pub fn check_affected(site: &Site, backlinks: &Backlinks, changed: &[&str]) -> V
 }
 
 fn check_sources(site: &Site, only: Option<&BTreeSet<&str>>) -> Vec<Diagnostic> {
-    let targets = targets(site);
+    // Checking a few pages needs only the pages they link to.
+    let wanted: Option<BTreeSet<String>> = only.map(|only| {
+        let checked = site
+            .pages
+            .iter()
+            .filter(|p| only.contains(p.source.as_str()))
+            .map(|p| &p.rendered)
+            .chain(
+                site.sections
+                    .values()
+                    .filter(|s| s.source.as_deref().is_some_and(|src| only.contains(src)))
+                    .map(|s| &s.rendered),
+            );
+        let mut wanted: BTreeSet<String> = only.iter().map(|s| s.to_string()).collect();
+        for r in checked {
+            wanted.extend(page_targets(r));
+        }
+        wanted
+    });
+    let targets = targets(site, wanted.as_ref());
     let assets: BTreeSet<&str> = site.assets.iter().map(|a| a.rel.as_str()).collect();
     let statics: BTreeSet<&str> = site.static_files.iter().map(|a| a.rel.as_str()).collect();
     let ctx = Ctx {
+        site,
         targets: &targets,
         assets: &assets,
         statics: &statics,
@@ -127,6 +163,7 @@ fn page_targets(rendered: &Rendered) -> BTreeSet<String> {
 }
 
 struct Ctx<'a> {
+    site: &'a Site,
     targets: &'a HashMap<&'a str, &'a Rendered>,
     assets: &'a BTreeSet<&'a str>,
     statics: &'a BTreeSet<&'a str>,
@@ -178,8 +215,7 @@ impl Ctx<'_> {
                         "link to a page that does not exist: `{}`",
                         link.dest
                     ));
-                    let sorted: BTreeSet<&str> = self.targets.keys().copied().collect();
-                    let best = closest(&decoded, sorted);
+                    let best = closest(&decoded, all_sources(self.site));
                     return Some(match best {
                         Some(b) => {
                             d.with_hint(format!("did you mean `{}`?", relative_md(source, b)))

@@ -259,12 +259,20 @@ pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
     }
     let mut raw: Vec<Vec<(u32, f64)>> =
         df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
+    let idfs: Vec<f64> = df
+        .iter()
+        .map(|&d| {
+            let d = f64::from(d);
+            (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
+        })
+        .collect();
     let mut max_score: f64 = 0.0;
     for (unit, c) in counted().enumerate() {
         let norm = K1 * (1.0 - B + B * c.len / avg_len);
         for &(id, tf) in &c.tf {
-            let d = f64::from(df.get(id as usize).copied().unwrap_or(1));
-            let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
+            let Some(&idf) = idfs.get(id as usize) else {
+                continue;
+            };
             let score = idf * tf * (K1 + 1.0) / (tf + norm);
             max_score = max_score.max(score);
             if let Some(list) = raw.get_mut(id as usize) {
@@ -283,9 +291,13 @@ pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
             continue;
         }
         if list.len() > MAX_POSTINGS {
-            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            // The best MAX_POSTINGS by (score desc, unit): a total order, so
+            // selecting them gives the same set a full sort would.
+            list.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
+                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+            });
             list.truncate(MAX_POSTINGS);
-            list.sort_by_key(|p| p.0);
+            list.sort_unstable_by_key(|p| p.0);
         }
         let q = list
             .into_iter()
