@@ -9,6 +9,7 @@
 #   LOREBOOK=target/debug/lorebook scripts/bench-serve.sh
 #   RUNS=3 scripts/bench-serve.sh 2000
 #   SITE=/tmp/corpus-100k scripts/bench-serve.sh   # reuse a generated corpus
+#   PAUSE=8 ...    # seconds between edits (let the search update finish)
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -50,9 +51,9 @@ done
 grep -q "Serving at" "$site.log" || { cat "$site.log"; exit 1; }
 echo "first build and serve: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 
-python3 - "$site" "$port" "$runs" <<'PY'
+python3 - "$site" "$port" "$runs" "${PAUSE:-1.5}" <<'PY'
 import os, socket, statistics, sys, time
-root, port, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+root, port, runs, pause = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 
 def stream():
     s = socket.create_connection(("127.0.0.1", port))
@@ -75,7 +76,7 @@ def measure(label, path, edit):
     times = []
     original = open(path).read()
     for i in range(runs):
-        time.sleep(0.3)
+        time.sleep(pause)  # the server is idle again (search update done)
         t0 = time.monotonic()
         with open(path, "w") as out:
             out.write(edit(original, i))
@@ -95,6 +96,9 @@ measure("one-page edit", page, lambda t, i: t + f"\nEdited {i} times with extra 
 tpl = os.path.join(root, "templates", "page.html")
 measure("template edit", tpl, lambda t, i: t + f"\n<!-- edit {i} -->\n")
 PY
+echo "server log (per-page edits, then search index updates that followed the reload):"
+grep "changed:" "$site.log" | tail -n "$runs" || true
+grep "Updated the search index" "$site.log" | tail -n "$runs" || true
 echo "server log (last lines):"
 tail -n 4 "$site.log"
 rm -f "$site.log"

@@ -224,12 +224,22 @@ fn watch_loop<F>(
 where
     F: Rebuild,
 {
+    // A follow-up waits for a short quiet spell, so a quick second save is
+    // built first (the follow-up then covers both).
+    let mut follow_up_due = false;
     while !stop.load(Ordering::SeqCst) {
-        match watcher.next_batch(Duration::from_millis(200)) {
+        let wait = if follow_up_due {
+            Duration::from_millis(100)
+        } else {
+            Duration::from_millis(200)
+        };
+        match watcher.next_batch(wait) {
+            Ok(None) if follow_up_due => {
+                follow_up_due = false;
+                run_follow_up(server, rebuild, verbose);
+            }
             Ok(Some(batch)) => {
-                if run_build(server, rebuild, &batch, verbose) {
-                    run_follow_up(server, rebuild, verbose);
-                }
+                follow_up_due |= run_build(server, rebuild, &batch, verbose);
                 if let Err(e) = watcher.refresh() {
                     eprintln!("warning: cannot watch a new folder: {e}");
                 }
