@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Measures `lorebook serve` latency on a generated 10,000-page site: the time
-# from a file write to the `reload` event on the live-reload stream, for a
-# one-page edit and for a template edit (median of RUNS). Prints figures; it is
-# not a test.
+# Measures `lorebook serve` latency on a generated site (scripts/gen_corpus.py,
+# 10,000 pages unless given): the time from a file write to the `reload` event
+# on the live-reload stream, for a one-page body edit and for a template edit
+# (median of RUNS), and the start-up time. Prints figures; it is not a test.
 #
 #   scripts/bench-serve.sh                 # builds the release binary first
+#   scripts/bench-serve.sh 100000          # the 100,000-page site
 #   LOREBOOK=target/debug/lorebook scripts/bench-serve.sh
-#   PAGES=2000 RUNS=3 scripts/bench-serve.sh
+#   RUNS=3 scripts/bench-serve.sh 2000
+#   SITE=/tmp/corpus-100k scripts/bench-serve.sh   # reuse a generated corpus
+#   PAUSE=8 ...    # seconds between edits (let the search update finish)
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-pages="${PAGES:-10000}"
+pages="${1:-${PAGES:-10000}}"
 runs="${RUNS:-5}"
 port="${PORT:-18765}"
 bin="${LOREBOOK:-}"
@@ -19,33 +22,21 @@ if [[ -z "$bin" ]]; then
   bin="$repo/target/release/lorebook"
 fi
 
-site="$(mktemp -d)"
+# SITE=dir reuses a corpus generated before (it is restored after the edits).
+site="${SITE:-}"
+keep_site="${SITE:+yes}"
 server_pid=""
 cleanup() {
   if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$site"
+  if [[ -z "$keep_site" ]]; then rm -rf "$site"; fi
 }
 trap cleanup EXIT
 
-echo "generating $pages pages in $site"
-python3 - "$site" "$pages" <<'PY'
-import os, sys
-root, pages = sys.argv[1], int(sys.argv[2])
-os.makedirs(os.path.join(root, "content"), exist_ok=True)
-with open(os.path.join(root, "lorebook.yaml"), "w") as f:
-    f.write("title: Bench\n")
-sections = max(1, pages // 100)
-for s in range(sections):
-    d = os.path.join(root, "content", f"section-{s:03d}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "_index.md"), "w") as f:
-        f.write(f"---\ntitle: Section {s}\n---\nPages about topic {s}.\n")
-for p in range(pages):
-    d = os.path.join(root, "content", f"section-{p % sections:03d}")
-    with open(os.path.join(d, f"page-{p:05d}.md"), "w") as f:
-        f.write(f"---\ntitle: Page {p}\ndescription: About page {p}\ntags: [tag-{p % 50}]\n---\n\n# Page {p}\n\n"
-                + "Some words about the product and how to use it. " * 40 + "\n")
-PY
+if [[ -z "$site" ]]; then
+  site="$(mktemp -d)"
+  echo "generating $pages pages in $site (scripts/gen_corpus.py)"
+  python3 "$repo/scripts/gen_corpus.py" "$pages" "$site" >/dev/null
+fi
 mkdir -p "$site/templates"
 cp "$repo/themes/default/templates/page.html" "$site/templates/page.html"
 
@@ -53,21 +44,22 @@ echo "starting $bin serve"
 start=$(date +%s%N)
 "$bin" serve --root "$site" --port "$port" >/dev/null 2>"$site.log" &
 server_pid=$!
-for _ in $(seq 600); do
+# No time limit (100,000 pages take minutes); stop if the server exits.
+while kill -0 "$server_pid" 2>/dev/null; do
   if grep -q "Serving at" "$site.log" 2>/dev/null; then break; fi
-  sleep 0.1
+  sleep 0.2
 done
 grep -q "Serving at" "$site.log" || { cat "$site.log"; exit 1; }
 echo "first build and serve: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 
-python3 - "$site" "$port" "$runs" <<'PY'
+python3 - "$site" "$port" "$runs" "${PAUSE:-1.5}" <<'PY'
 import os, socket, statistics, sys, time
-root, port, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+root, port, runs, pause = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 
 def stream():
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(b"GET /__lorebook/events?since=bench HTTP/1.1\r\nHost: x\r\n\r\n")
-    s.settimeout(120)
+    s.settimeout(600)
     return s, s.makefile("rb")
 
 def wait_event(f, name):
@@ -85,7 +77,7 @@ def measure(label, path, edit):
     times = []
     original = open(path).read()
     for i in range(runs):
-        time.sleep(0.3)
+        time.sleep(pause)  # the server is idle again (search update done)
         t0 = time.monotonic()
         with open(path, "w") as out:
             out.write(edit(original, i))
@@ -98,12 +90,16 @@ def measure(label, path, edit):
     print(f"{label}: median {statistics.median(times):.0f} ms "
           f"(min {min(times):.0f}, max {max(times):.0f}, runs {runs}) write -> reload event")
 
-page = os.path.join(root, "content", "section-000", "page-00000.md")
-measure("one-page edit", page, lambda t, i: t.replace("description: About page 0", f"description: Edit {i}")
-        .replace("Some words", f"Edit {i} words", 1))
+import glob
+page = sorted(glob.glob(os.path.join(root, "content", "*", "*", "page-*.md")))[0]
+# A body-only edit: a sentence added at the end (title, tags and links unchanged).
+measure("one-page edit", page, lambda t, i: t + f"\nEdited {i} times with extra words.\n")
 tpl = os.path.join(root, "templates", "page.html")
 measure("template edit", tpl, lambda t, i: t + f"\n<!-- edit {i} -->\n")
 PY
+echo "server log (per-page edits, then search index updates that followed the reload):"
+grep "changed:" "$site.log" | tail -n "$runs" || true
+grep "Updated the search index" "$site.log" | tail -n "$runs" || true
 echo "server log (last lines):"
 tail -n 4 "$site.log"
 rm -f "$site.log"

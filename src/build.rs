@@ -44,21 +44,47 @@ impl BuildError {
     }
 }
 
+/// Git history as read for one build: the history and its diagnostics.
+pub type GitHistory = std::sync::Arc<(crate::contributors::git::History, Vec<Diagnostic>)>;
+
+/// A loaded site and its warnings, or the errors (and warnings) found.
+pub type Loaded = Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Load everything the site is made of into the model. Errors fail; warnings
 /// are returned beside the site.
 pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    load_with_history(config, None).1
+}
+
+/// [`load`], reusing `known` git history instead of running git when given
+/// (`lorebook serve` keeps it while HEAD does not move). Returns the history
+/// used beside the result.
+pub fn load_with_history(config: &Config, known: Option<GitHistory>) -> (GitHistory, Loaded) {
     // Git history is one subprocess; read it while the content is parsed.
-    let ((content, mut diags), (history, history_diags)) = rayon::join(
+    let ((content, diags), history) = rayon::join(
         || content::load(config),
         || {
-            crate::contributors::git::read_history(
-                &config.content_dir,
-                std::path::Path::new("content"),
-                &config.contributors.exclude,
-            )
+            known.unwrap_or_else(|| {
+                std::sync::Arc::new(crate::contributors::git::read_history(
+                    &config.content_dir,
+                    std::path::Path::new("content"),
+                    &config.contributors.exclude,
+                ))
+            })
         },
     );
-    diags.extend(history_diags);
+    let result = assemble(config, content, diags, &history);
+    (history, result)
+}
+
+fn assemble(
+    config: &Config,
+    content: content::Content,
+    mut diags: Vec<Diagnostic>,
+    history: &GitHistory,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (history, history_diags) = (&history.0, &history.1);
+    diags.extend(history_diags.iter().cloned());
     let (people, people_diags) = if config.contributors.file.is_file() {
         crate::contributors::people::load(
             &config.contributors.file,
@@ -82,7 +108,7 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
     let (mut site, site_diags) = Site::new(config.clone(), content, static_files, forum);
     diags.extend(site_diags);
     site.contributors =
-        crate::contributors::build(&history, &people, &site.forum.answers, &config.contributors);
+        crate::contributors::build(history, &people, &site.forum.answers, &config.contributors);
     site.as_of = crate::insights::as_of(&site, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref());
     diags.extend(crate::links::check(&site));
     diags.sort();

@@ -3,58 +3,168 @@
 //! files under `content/` or `static/`, and `answers:` ids. Pure: works on
 //! the `Site` and the link positions the Markdown stage recorded.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::diagnostics::{closest, Diagnostic};
 use crate::markdown::{Link, LinkTarget, Rendered};
 use crate::site::Site;
 
-/// Headings and URL of one linkable Markdown source.
-struct Target<'a> {
-    anchors: BTreeSet<&'a str>,
+/// Linkable Markdown sources (pages and section indexes) by path: all of
+/// them, or those `wanted` names.
+fn targets<'a>(
+    site: &'a Site,
+    wanted: Option<&BTreeSet<String>>,
+) -> HashMap<&'a str, &'a Rendered> {
+    let keep = |src: &str| wanted.map_or(true, |w| w.contains(src));
+    let mut targets: HashMap<&str, &Rendered> = HashMap::new();
+    for p in &site.pages {
+        if keep(&p.source) {
+            targets.insert(&p.source, &p.rendered);
+        }
+    }
+    for s in site.sections.values() {
+        if let Some(src) = &s.source {
+            if keep(src) {
+                targets.insert(src, &s.rendered);
+            }
+        }
+    }
+    targets
+}
+
+/// Every linkable source, sorted (for "did you mean" hints).
+fn all_sources(site: &Site) -> BTreeSet<&str> {
+    let pages = site.pages.iter().map(|p| p.source.as_str());
+    let sections = site.sections.values().filter_map(|s| s.source.as_deref());
+    pages.chain(sections).collect()
 }
 
 /// Check every link of every page and section.
 pub fn check(site: &Site) -> Vec<Diagnostic> {
-    let mut targets: BTreeMap<&str, Target<'_>> = BTreeMap::new();
-    for p in &site.pages {
-        targets.insert(&p.source, target(&p.rendered));
-    }
-    for s in site.sections.values() {
-        if let Some(src) = &s.source {
-            targets.insert(src, target(&s.rendered));
+    check_sources(site, None)
+}
+
+/// Check only the links that edits of the `changed` sources (content-relative
+/// paths) can break: the links on those pages and the links to them from
+/// other pages. Gives the diagnostics [`check`] gives for those links.
+pub fn check_affected(site: &Site, backlinks: &Backlinks, changed: &[&str]) -> Vec<Diagnostic> {
+    let mut sources: BTreeSet<&str> = changed.iter().copied().collect();
+    for c in changed {
+        if let Some(from) = backlinks.by_target.get(*c) {
+            sources.extend(from.iter().map(String::as_str));
         }
     }
+    check_sources(site, Some(&sources))
+}
+
+fn check_sources(site: &Site, only: Option<&BTreeSet<&str>>) -> Vec<Diagnostic> {
+    // Checking a few pages needs only the pages they link to.
+    let wanted: Option<BTreeSet<String>> = only.map(|only| {
+        let checked = site
+            .pages
+            .iter()
+            .filter(|p| only.contains(p.source.as_str()))
+            .map(|p| &p.rendered)
+            .chain(
+                site.sections
+                    .values()
+                    .filter(|s| s.source.as_deref().is_some_and(|src| only.contains(src)))
+                    .map(|s| &s.rendered),
+            );
+        let mut wanted: BTreeSet<String> = only.iter().map(|s| s.to_string()).collect();
+        for r in checked {
+            wanted.extend(page_targets(r));
+        }
+        wanted
+    });
+    let targets = targets(site, wanted.as_ref());
     let assets: BTreeSet<&str> = site.assets.iter().map(|a| a.rel.as_str()).collect();
     let statics: BTreeSet<&str> = site.static_files.iter().map(|a| a.rel.as_str()).collect();
     let ctx = Ctx {
+        site,
         targets: &targets,
         assets: &assets,
         statics: &statics,
     };
+    let wanted = |src: &str| only.map_or(true, |set| set.contains(src));
 
     let mut diags = Vec::new();
     for p in &site.pages {
-        ctx.check_links(&p.source, &p.shown_path, &p.rendered, &mut diags);
+        if wanted(&p.source) {
+            ctx.check_links(&p.source, &p.shown_path, &p.rendered, &mut diags);
+        }
     }
     for s in site.sections.values() {
         if let Some(src) = &s.source {
-            let shown = Path::new("content").join(src);
-            ctx.check_links(src, &shown, &s.rendered, &mut diags);
+            if wanted(src) {
+                let shown = Path::new("content").join(src);
+                ctx.check_links(src, &shown, &s.rendered, &mut diags);
+            }
         }
     }
     diags
 }
 
-fn target(r: &Rendered) -> Target<'_> {
-    Target {
-        anchors: r.headings.iter().map(|h| h.id.as_str()).collect(),
+/// Which sources link to each page (by content-relative path), kept by
+/// `lorebook serve` so a one-page edit re-checks only the links it can break.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Backlinks {
+    by_target: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Backlinks {
+    pub fn new(site: &Site) -> Backlinks {
+        let mut b = Backlinks::default();
+        for p in &site.pages {
+            b.add(&p.source, &p.rendered);
+        }
+        for s in site.sections.values() {
+            if let Some(src) = &s.source {
+                b.add(src, &s.rendered);
+            }
+        }
+        b
+    }
+
+    /// `source` changed from `old` to `new`.
+    pub fn replace(&mut self, source: &str, old: &Rendered, new: &Rendered) {
+        for target in page_targets(old) {
+            if let Some(set) = self.by_target.get_mut(&target) {
+                set.remove(source);
+                if set.is_empty() {
+                    self.by_target.remove(&target);
+                }
+            }
+        }
+        self.add(source, new);
+    }
+
+    fn add(&mut self, source: &str, rendered: &Rendered) {
+        for target in page_targets(rendered) {
+            self.by_target
+                .entry(target)
+                .or_default()
+                .insert(source.to_string());
+        }
     }
 }
 
+/// The pages a page links to (decoded content-relative paths).
+fn page_targets(rendered: &Rendered) -> BTreeSet<String> {
+    rendered
+        .links
+        .iter()
+        .filter_map(|l| match &l.target {
+            LinkTarget::Page { source, .. } => Some(decode(source)),
+            _ => None,
+        })
+        .collect()
+}
+
 struct Ctx<'a> {
-    targets: &'a BTreeMap<&'a str, Target<'a>>,
+    site: &'a Site,
+    targets: &'a HashMap<&'a str, &'a Rendered>,
     assets: &'a BTreeSet<&'a str>,
     statics: &'a BTreeSet<&'a str>,
 }
@@ -105,7 +215,7 @@ impl Ctx<'_> {
                         "link to a page that does not exist: `{}`",
                         link.dest
                     ));
-                    let best = closest(&decoded, self.targets.keys().copied());
+                    let best = closest(&decoded, all_sources(self.site));
                     return Some(match best {
                         Some(b) => {
                             d.with_hint(format!("did you mean `{}`?", relative_md(source, b)))
@@ -149,12 +259,13 @@ impl Ctx<'_> {
     }
 
     /// None when the anchor exists; otherwise Some(hint).
-    fn check_anchor(&self, t: &Target<'_>, anchor: &str) -> Option<Option<String>> {
+    fn check_anchor(&self, t: &Rendered, anchor: &str) -> Option<Option<String>> {
         let decoded = decode(anchor);
-        if t.anchors.contains(decoded.as_str()) || t.anchors.contains(anchor) {
+        if t.headings.iter().any(|h| h.id == decoded || h.id == anchor) {
             return None;
         }
-        Some(closest(&decoded, t.anchors.iter().copied()).map(|b| format!("did you mean `#{b}`?")))
+        let anchors: BTreeSet<&str> = t.headings.iter().map(|h| h.id.as_str()).collect();
+        Some(closest(&decoded, anchors).map(|b| format!("did you mean `#{b}`?")))
     }
 }
 

@@ -965,10 +965,14 @@ fn feed(site: &Site) -> String {
 /// Valid only when the edit kept every page's title, weight, tags, aliases
 /// and draft flag, so section order, tag membership and neighbours' links are
 /// unchanged; `serve` checks that and otherwise renders the whole site.
+/// With `listings` false (the pages' descriptions and dates are unchanged
+/// too, so no listing, sitemap or feed shows anything new), only the pages
+/// themselves are rendered.
 pub fn render_affected(
     site: &Site,
     theme: &Theme,
     changed: &[usize],
+    listings: bool,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut section_keys = std::collections::BTreeSet::new();
     let mut results = Vec::new();
@@ -977,6 +981,9 @@ pub fn render_affected(
             continue;
         };
         results.push(render_page(site, theme, page));
+        if !listings {
+            continue;
+        }
         let mut key = Some(page.section.clone());
         while let Some(k) = key {
             key = site.sections.get(&k).and_then(|s| s.parent.clone());
@@ -988,14 +995,16 @@ pub fn render_affected(
             results.push(render_section(site, theme, section));
         }
     }
-    results.extend(
-        site.tags
-            .values()
-            .filter(|tag| tag.pages.iter().any(|i| changed.contains(i)))
-            .map(|tag| render_tag(site, theme, tag)),
-    );
-    // Page dates and reviews feed the insights page.
-    results.extend(render_insights(site, theme));
+    if listings {
+        results.extend(
+            site.tags
+                .values()
+                .filter(|tag| tag.pages.iter().any(|i| changed.contains(i)))
+                .map(|tag| render_tag(site, theme, tag)),
+        );
+        // Page dates and reviews feed the insights page.
+        results.extend(render_insights(site, theme));
+    }
     let mut files = Vec::with_capacity(results.len() + 2);
     let mut diags = Vec::new();
     for r in results {
@@ -1009,7 +1018,9 @@ pub fn render_affected(
         diags.dedup();
         return Err(diags);
     }
-    files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
-    files.push(OutputFile::bytes("atom.xml", feed(site)));
+    if listings {
+        files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
+        files.push(OutputFile::bytes("atom.xml", feed(site)));
+    }
     Ok(files)
 }

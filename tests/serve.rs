@@ -186,3 +186,66 @@ fn a_body_only_edit_rerenders_the_page_and_its_sections_only() {
     // the page, its 2 sections, tags index, sitemap and feed are 6.
     assert!(patched <= 6, "re-rendered {patched} files");
 }
+
+/// `lorebook build` of `root` into a fresh folder; the files under `search/`
+/// (index scripts only: the HTML search page gets the reload script when served).
+fn built_search_files(root: &std::path::Path) -> (tempfile::TempDir, Vec<(String, Vec<u8>)>) {
+    let out = tempfile::tempdir().expect("temp dir");
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("lorebook"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("lorebook build runs");
+    assert!(status.success());
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(out.path().join("public/search"))
+        .expect("search folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            (name, fs::read(&p).expect("read"))
+        })
+        .collect();
+    files.sort();
+    (out, files)
+}
+
+#[test]
+fn after_a_page_edit_the_served_search_index_is_the_one_a_full_build_writes() {
+    let (_dir, root) = small_site();
+    let (_old_out, before) = built_search_files(&root);
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/install/linux/");
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version one\n---\nRun the installer, then feed the zebrafish.\n",
+    )
+    .expect("edit");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    let (_new_out, after) = built_search_files(&root);
+    assert_ne!(before, after, "the edit changes the index");
+    for (name, bytes) in &after {
+        let served = get(serve.addr, &format!("/search/{name}"));
+        assert_eq!(served.status, 200, "{name} is served");
+        assert!(served.body == *bytes, "{name} differs from the full build");
+    }
+    let stale: Vec<&String> = before
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|n| !after.iter().any(|(m, _)| m == *n))
+        .collect();
+    assert!(!stale.is_empty());
+    for name in stale {
+        assert_eq!(
+            get(serve.addr, &format!("/search/{name}")).status,
+            404,
+            "stale {name} is no longer served"
+        );
+    }
+}

@@ -497,4 +497,73 @@ fn malformed_request_lines_get_an_error_or_a_close_and_the_server_keeps_answerin
         // The server is still there for well-formed requests.
         assert_eq!(get(addr, "/install/").status, 200, "after {what}");
     }
+/// A core whose every build leaves a follow-up (like the search index of a
+/// large site): a file `late.txt` counting the follow-ups.
+struct WithFollowUp {
+    root: PathBuf,
+    pending: bool,
+    follow_ups: usize,
+}
+
+impl serve::Rebuild for WithFollowUp {
+    fn rebuild(&mut self, _changes: &ChangeSet) -> RebuildResult {
+        self.pending = true;
+        fake_build(&self.root)
+    }
+
+    fn follow_up(&mut self) -> Option<RebuildResult> {
+        if !std::mem::take(&mut self.pending) {
+            return None;
+        }
+        self.follow_ups += 1;
+        Some(Ok(Update::Patch {
+            write: vec![OutputFile::bytes(
+                "late.txt",
+                format!("follow-up {}", self.follow_ups),
+            )],
+            remove: Vec::new(),
+        }))
+    }
+}
+
+#[test]
+fn a_follow_up_is_served_after_the_reload_without_another_reload() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().canonicalize().expect("canonical root");
+    fs::create_dir_all(root.join("content")).expect("mkdir content");
+    fs::write(root.join("lorebook.yaml"), "title: Test\n").expect("config");
+    fs::write(root.join("content/install.md"), "Install v1").expect("page");
+    let mut options = ServeSettings::new(Layout::conventional(&root));
+    options.http.port = 0;
+    options.verbose = false;
+    let running = serve::spawn(
+        options,
+        WithFollowUp {
+            root: root.clone(),
+            pending: false,
+            follow_ups: 0,
+        },
+    )
+    .expect("serve starts");
+    let addr = running.addr();
+    // The first build's follow-up is published before serving starts.
+    assert_eq!(get(addr, "/late.txt").text(), "follow-up 1");
+    let token = token_of(&get(addr, "/install/").text());
+    let mut events = Events::connect(addr, &token);
+    fs::write(root.join("content/install.md"), "Install v2").expect("edit");
+    let (name, data) = events.next(Duration::from_secs(10)).expect("reload event");
+    assert_eq!(name, "reload");
+    wait_for("the follow-up", Duration::from_secs(10), || {
+        get(addr, "/late.txt").text() == "follow-up 2"
+    });
+    assert!(get(addr, "/install/").text().contains("Install v2"));
+    assert_eq!(
+        token_of(&get(addr, "/install/").text()),
+        data,
+        "the follow-up keeps the page token"
+    );
+    assert!(
+        events.next(Duration::from_millis(500)).is_none(),
+        "no second reload"
+    );
 }

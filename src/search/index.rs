@@ -4,7 +4,7 @@
 //! exact-title keys that let the client rank an exact title match first.
 //! Pure and deterministic; `shards.rs` turns it into files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::tokenize::{terms, tokenize};
 use super::{DocKind, SearchDoc};
@@ -67,13 +67,18 @@ fn excerpt(text: &str) -> String {
     }
 }
 
+/// Weighted term frequencies and length of one unit.
+#[derive(Debug, Clone)]
 struct Counted {
-    tf: BTreeMap<String, f64>,
+    /// The unit's terms, sorted, until [`Terms::intern`] turns them into ids.
+    names: Vec<String>,
+    /// (term id, weighted frequency); ids are set by [`Terms::intern`].
+    tf: Vec<(u32, f64)>,
     len: f64,
 }
 
 fn count(fields: &[(&str, f64)]) -> Counted {
-    let mut tf = BTreeMap::new();
+    let mut tf: BTreeMap<String, f64> = BTreeMap::new();
     let mut len = 0.0;
     for (text, weight) in fields {
         for t in tokenize(text) {
@@ -81,86 +86,198 @@ fn count(fields: &[(&str, f64)]) -> Counted {
             len += weight;
         }
     }
-    Counted { tf, len }
+    let (names, tf) = tf.into_iter().map(|(t, f)| (t, (0, f))).unzip();
+    Counted { names, tf, len }
+}
+
+/// One document split into units and counted: everything the index needs
+/// from it besides the statistics of the whole collection. Kept by
+/// `lorebook serve` so a one-page edit tokenizes only that page.
+#[derive(Debug, Clone)]
+pub struct Analyzed {
+    title_key: Option<String>,
+    units: Vec<Unit>,
+    /// Each unit as its result block lists it.
+    json: Vec<String>,
+    counted: Vec<Counted>,
+}
+
+impl Analyzed {
+    /// How many units the document was split into.
+    pub fn unit_count(&self) -> usize {
+        self.units.len()
+    }
+}
+
+/// Dense ids for terms, so weighing a collection does not hash strings. Ids
+/// are never reused; the index does not depend on them (terms are sorted).
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Terms {
+    /// Give `doc`'s terms their ids.
+    pub fn intern(&mut self, doc: &mut Analyzed) {
+        for c in &mut doc.counted {
+            for (name, slot) in c.names.drain(..).zip(c.tf.iter_mut()) {
+                slot.0 = match self.ids.get(&name) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.names.len() as u32;
+                        self.names.push(name.clone());
+                        self.ids.insert(name, id);
+                        id
+                    }
+                };
+            }
+        }
+    }
+}
+
+/// The order of documents in the index (and so of unit ids).
+pub fn doc_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
+    (a.kind, &a.url, &a.title).cmp(&(b.kind, &b.url, &b.title))
+}
+
+/// Split one document into units and count their terms (ids not yet given).
+pub fn analyze(doc: &SearchDoc) -> Analyzed {
+    let mut units = Vec::new();
+    let mut counted = Vec::new();
+    let has_top = doc.sections.first().is_some_and(|s| s.anchor.is_none());
+    if !has_top {
+        units.push(Unit {
+            url: doc.url.clone(),
+            title: doc.title.clone(),
+            breadcrumb: doc.breadcrumb.clone(),
+            heading: String::new(),
+            kind: doc.kind,
+            excerpt: String::new(),
+        });
+        counted.push(count(&[(&doc.title, TITLE_WEIGHT)]));
+    }
+    for (i, s) in doc.sections.iter().enumerate() {
+        let is_top = i == 0 && has_top;
+        let url = match &s.anchor {
+            Some(a) if !is_top => format!("{}#{}", doc.url, a),
+            _ => doc.url.clone(),
+        };
+        let fields: Vec<(&str, f64)> = if is_top {
+            vec![(&doc.title, TITLE_WEIGHT), (&s.text, BODY_WEIGHT)]
+        } else {
+            vec![(&s.heading, HEADING_WEIGHT), (&s.text, BODY_WEIGHT)]
+        };
+        counted.push(count(&fields));
+        units.push(Unit {
+            url,
+            title: doc.title.clone(),
+            breadcrumb: doc.breadcrumb.clone(),
+            heading: if is_top {
+                String::new()
+            } else {
+                s.heading.clone()
+            },
+            kind: doc.kind,
+            excerpt: excerpt(&s.text),
+        });
+    }
+    Analyzed {
+        title_key: title_key(&doc.title),
+        json: units
+            .iter()
+            .map(|u| super::shards::unit_json(u).to_string())
+            .collect(),
+        units,
+        counted,
+    }
 }
 
 /// Build the index. Documents are ordered by (kind, url) so unit ids are
 /// stable and each kind is one range of unit ids (the client filters by range).
 pub fn build(docs: &[SearchDoc]) -> Index {
-    let mut order: Vec<&SearchDoc> = docs.iter().collect();
-    order.sort_by(|a, b| (a.kind, &a.url, &a.title).cmp(&(b.kind, &b.url, &b.title)));
-
-    let mut units = Vec::new();
-    let mut counted = Vec::new();
-    let mut titles: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for doc in order {
-        let top = units.len() as u32;
-        if let Some(key) = title_key(&doc.title) {
-            titles.entry(key).or_default().push(top);
-        }
-        let has_top = doc.sections.first().is_some_and(|s| s.anchor.is_none());
-        if !has_top {
-            units.push(Unit {
-                url: doc.url.clone(),
-                title: doc.title.clone(),
-                breadcrumb: doc.breadcrumb.clone(),
-                heading: String::new(),
-                kind: doc.kind,
-                excerpt: String::new(),
-            });
-            counted.push(count(&[(&doc.title, TITLE_WEIGHT)]));
-        }
-        for (i, s) in doc.sections.iter().enumerate() {
-            let is_top = i == 0 && has_top;
-            let url = match &s.anchor {
-                Some(a) if !is_top => format!("{}#{}", doc.url, a),
-                _ => doc.url.clone(),
-            };
-            let fields: Vec<(&str, f64)> = if is_top {
-                vec![(&doc.title, TITLE_WEIGHT), (&s.text, BODY_WEIGHT)]
-            } else {
-                vec![(&s.heading, HEADING_WEIGHT), (&s.text, BODY_WEIGHT)]
-            };
-            counted.push(count(&fields));
-            units.push(Unit {
-                url,
-                title: doc.title.clone(),
-                breadcrumb: doc.breadcrumb.clone(),
-                heading: if is_top {
-                    String::new()
-                } else {
-                    s.heading.clone()
-                },
-                kind: doc.kind,
-                excerpt: excerpt(&s.text),
-            });
-        }
+    let mut terms = Terms::default();
+    let analyzed = analyze_all(docs, &mut terms);
+    let weighed = weigh(&analyzed, &terms);
+    Index {
+        units: weighed.units.into_iter().cloned().collect(),
+        postings: weighed.postings,
     }
+}
+
+/// Analyze documents (in parallel) in index order, with term ids.
+pub fn analyze_all(docs: &[SearchDoc], terms: &mut Terms) -> Vec<Analyzed> {
+    use rayon::prelude::*;
+    let mut order: Vec<&SearchDoc> = docs.iter().collect();
+    order.sort_by(|a, b| doc_order(a, b));
+    let mut analyzed: Vec<Analyzed> = order.par_iter().map(|d| analyze(d)).collect();
+    for a in &mut analyzed {
+        terms.intern(a);
+    }
+    analyzed
+}
+
+/// An index that borrows its units from the analyzed documents.
+pub struct Weighed<'a> {
+    pub units: Vec<&'a Unit>,
+    /// Each unit's JSON for the result blocks.
+    pub json: Vec<&'a str>,
+    /// term -> (unit, quantized weight 1..=255), sorted by unit.
+    pub postings: BTreeMap<String, Vec<(u32, u8)>>,
+}
+
+/// The index of analyzed documents (given in index order, interned with
+/// `terms`): collection statistics, BM25F weights, quantization,
+/// exact-title keys.
+pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
+    let mut units = Vec::new();
+    let mut json = Vec::new();
+    let mut titles: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for doc in docs {
+        let top = units.len() as u32;
+        if let Some(key) = &doc.title_key {
+            titles.entry(key.clone()).or_default().push(top);
+        }
+        units.extend(doc.units.iter());
+        json.extend(doc.json.iter().map(String::as_str));
+    }
+    let counted = || docs.iter().flat_map(|d| d.counted.iter());
 
     let n = units.len() as f64;
     let avg_len = if units.is_empty() {
         1.0
     } else {
-        (counted.iter().map(|c| c.len).sum::<f64>() / n).max(1.0)
+        (counted().map(|c| c.len).sum::<f64>() / n).max(1.0)
     };
-    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in &counted {
-        for term in c.tf.keys() {
-            *df.entry(term.as_str()).or_insert(0) += 1;
+    let mut df: Vec<u32> = vec![0; terms.names.len()];
+    for c in counted() {
+        for (id, _) in &c.tf {
+            if let Some(d) = df.get_mut(*id as usize) {
+                *d += 1;
+            }
         }
     }
-    let mut raw: BTreeMap<String, Vec<(u32, f64)>> = BTreeMap::new();
+    let mut raw: Vec<Vec<(u32, f64)>> =
+        df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
+    let idfs: Vec<f64> = df
+        .iter()
+        .map(|&d| {
+            let d = f64::from(d);
+            (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
+        })
+        .collect();
     let mut max_score: f64 = 0.0;
-    for (unit, c) in counted.iter().enumerate() {
-        for (term, &tf) in &c.tf {
-            let d = df.get(term.as_str()).copied().unwrap_or(1) as f64;
-            let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
-            let norm = K1 * (1.0 - B + B * c.len / avg_len);
+    for (unit, c) in counted().enumerate() {
+        let norm = K1 * (1.0 - B + B * c.len / avg_len);
+        for &(id, tf) in &c.tf {
+            let Some(&idf) = idfs.get(id as usize) else {
+                continue;
+            };
             let score = idf * tf * (K1 + 1.0) / (tf + norm);
             max_score = max_score.max(score);
-            raw.entry(term.clone())
-                .or_default()
-                .push((unit as u32, score));
+            if let Some(list) = raw.get_mut(id as usize) {
+                list.push((unit as u32, score));
+            }
         }
     }
     let scale = if max_score > 0.0 {
@@ -169,24 +286,35 @@ pub fn build(docs: &[SearchDoc]) -> Index {
         0.0
     };
     let mut postings = BTreeMap::new();
-    for (term, mut list) in raw {
+    for (mut list, term) in raw.into_iter().zip(&terms.names) {
+        if list.is_empty() {
+            continue;
+        }
         if list.len() > MAX_POSTINGS {
-            list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            // The best MAX_POSTINGS by (score desc, unit): a total order, so
+            // selecting them gives the same set a full sort would.
+            list.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
+                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+            });
             list.truncate(MAX_POSTINGS);
-            list.sort_by_key(|p| p.0);
+            list.sort_unstable_by_key(|p| p.0);
         }
         let q = list
             .into_iter()
             .map(|(u, s)| (u, (s * scale).round().clamp(1.0, 255.0) as u8))
             .collect();
-        postings.insert(term, q);
+        postings.insert(term.clone(), q);
     }
     for (key, mut list) in titles {
         list.truncate(MAX_POSTINGS);
         // Weight 255 marks an exact title; the client ranks these first.
         postings.insert(key, list.into_iter().map(|u| (u, 255)).collect());
     }
-    Index { units, postings }
+    Weighed {
+        units,
+        json,
+        postings,
+    }
 }
 
 #[cfg(test)]

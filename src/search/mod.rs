@@ -2,9 +2,11 @@
 //! deterministic, no I/O. `tokenize` defines terms (mirrored by the theme's
 //! `search.js`), `index` splits documents into section units and precomputes
 //! quantized BM25F weights, `shards` writes the sharded, script-loadable files,
-//! `site` turns the `Site` into documents and adds the search page.
+//! `site` turns the `Site` into documents and adds the search page, `live`
+//! keeps an index between `lorebook serve` rebuilds and updates it per page.
 
 pub mod index;
+pub mod live;
 pub mod shards;
 pub mod site;
 pub mod tokenize;

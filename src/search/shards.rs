@@ -15,6 +15,7 @@
 //! `{"v":1,"units":n,"kinds":{"page":[from,to]},"terms":{..directory..},"docs":{..directory..}}`.
 //! Unit block payload (JSON): `{"first":id,"units":[[url,title,breadcrumb,heading,kind,excerpt]]}`.
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use flate2::write::ZlibEncoder;
@@ -22,7 +23,8 @@ use flate2::Compression;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::index::{Index, Unit};
+use super::index::{Index, Unit, Weighed};
+use super::DocKind;
 use crate::output::OutputFile;
 
 /// Target deflated size of a term shard.
@@ -111,20 +113,75 @@ fn script(name: &str, payload: &[u8]) -> Vec<u8> {
     format!("{CALLBACK}(\"{name}\",\"{b64}\");\n").into_bytes()
 }
 
-struct Files {
-    out: Vec<OutputFile>,
+/// Deflated files remembered by their raw payload, so writing an index again
+/// after a small change deflates only the files whose payload changed (the
+/// output is the same as without it). Holds the files of the last write only.
+#[derive(Default)]
+pub struct Memo {
+    last: HashMap<MemoKey, Deflated>,
+    next: HashMap<MemoKey, Deflated>,
 }
 
-impl Files {
+/// Kind letter, raw length and two independent 64-bit hashes of the raw payload.
+type MemoKey = (char, usize, u64, u64);
+
+#[derive(Clone)]
+struct Deflated {
+    name: String,
+    size: usize,
+    script: std::sync::Arc<[u8]>,
+}
+
+fn memo_key(kind: char, raw: &[u8]) -> MemoKey {
+    use std::hash::{Hash, Hasher};
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    raw.hash(&mut a);
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    0x6c6f_7265_626f_6f6bu64.hash(&mut b);
+    raw.hash(&mut b);
+    (kind, raw.len(), a.finish(), b.finish())
+}
+
+fn deflated(kind: char, raw: &[u8]) -> Deflated {
+    let payload = deflate(raw);
+    let name = hashed_name(kind, &payload);
+    Deflated {
+        size: payload.len(),
+        script: script(&name, &payload).into(),
+        name,
+    }
+}
+
+struct Files<'m> {
+    out: Vec<OutputFile>,
+    memo: Option<&'m mut Memo>,
+}
+
+impl Files<'_> {
     /// Add a file with a content-hashed name; returns the name.
     fn add(&mut self, kind: char, raw: &[u8]) -> String {
-        let payload = deflate(raw);
-        let name = hashed_name(kind, &payload);
+        self.add_sized(kind, raw).0
+    }
+
+    /// Like `add`, and returns the deflated size too.
+    fn add_sized(&mut self, kind: char, raw: &[u8]) -> (String, usize) {
+        let file = match self.memo.as_deref_mut() {
+            None => deflated(kind, raw),
+            Some(memo) => {
+                let key = memo_key(kind, raw);
+                let file = match memo.last.get(&key).or_else(|| memo.next.get(&key)) {
+                    Some(f) => f.clone(),
+                    None => deflated(kind, raw),
+                };
+                memo.next.insert(key, file.clone());
+                file
+            }
+        };
         self.out.push(OutputFile::bytes(
-            format!("search/{name}"),
-            script(&name, &payload),
+            format!("search/{}", file.name),
+            file.script.to_vec(),
         ));
-        name
+        (file.name, file.size)
     }
 }
 
@@ -142,21 +199,10 @@ impl Ratio {
     }
 }
 
-impl Files {
-    /// Like `add`, and returns the deflated size too.
-    fn add_sized(&mut self, kind: char, raw: &[u8]) -> (String, usize) {
-        let payload = deflate(raw);
-        let name = hashed_name(kind, &payload);
-        let size = payload.len();
-        self.out.push(OutputFile::bytes(
-            format!("search/{name}"),
-            script(&name, &payload),
-        ));
-        (name, size)
-    }
-}
-
-fn term_shards(index: &Index, files: &mut Files) -> Vec<(Value, String)> {
+fn term_shards(
+    postings: &BTreeMap<String, Vec<(u32, u8)>>,
+    files: &mut Files,
+) -> Vec<(Value, String)> {
     let mut entries = Vec::new();
     let mut ratio = Ratio(0.8);
     let mut buf = Vec::new();
@@ -179,7 +225,7 @@ fn term_shards(index: &Index, files: &mut Files) -> Vec<(Value, String)> {
         buf.clear();
         *count = 0;
     };
-    for (term, postings) in &index.postings {
+    for (term, postings) in postings {
         if first.is_none() {
             first = Some(term);
             prev = "";
@@ -195,7 +241,8 @@ fn term_shards(index: &Index, files: &mut Files) -> Vec<(Value, String)> {
     entries
 }
 
-fn unit_json(u: &Unit) -> Value {
+/// One unit as a result block lists it.
+pub(crate) fn unit_json(u: &Unit) -> Value {
     json!([
         u.url,
         u.title,
@@ -206,19 +253,22 @@ fn unit_json(u: &Unit) -> Value {
     ])
 }
 
-fn unit_blocks(index: &Index, files: &mut Files) -> Vec<(Value, String)> {
+/// Result blocks from each unit's JSON (`unit_json`, serialized) and whether
+/// it starts a page.
+fn unit_blocks(units: &[&Unit], json: &[&str], files: &mut Files) -> Vec<(Value, String)> {
     let mut entries = Vec::new();
     let mut ratio = Ratio(0.4);
     let mut start = 0usize;
     let mut raw_size = 0usize;
     let mut emit = |from: usize, to: usize, files: &mut Files, ratio: &mut Ratio| {
-        let units: Vec<Value> = index.units[from..to].iter().map(unit_json).collect();
-        let raw = json!({"first": from, "units": units}).to_string();
+        let list = json.get(from..to).unwrap_or_default().join(",");
+        // The serialization of {"first": from, "units": [..]}.
+        let raw = format!("{{\"first\":{from},\"units\":[{list}]}}");
         let (name, size) = files.add_sized('d', raw.as_bytes());
         ratio.learn(raw.len(), size);
         entries.push((json!(from), name));
     };
-    for (i, u) in index.units.iter().enumerate() {
+    for (i, (u, j)) in units.iter().zip(json).enumerate() {
         // Cut only between pages (a page's top unit has no anchor), so a
         // page's sections share a block.
         let page_start = i > start && !u.url.contains('#');
@@ -227,10 +277,10 @@ fn unit_blocks(index: &Index, files: &mut Files) -> Vec<(Value, String)> {
             start = i;
             raw_size = 0;
         }
-        raw_size += unit_json(u).to_string().len() + 1;
+        raw_size += j.len() + 1;
     }
-    if start < index.units.len() {
-        emit(start, index.units.len(), files, &mut ratio);
+    if start < units.len() {
+        emit(start, units.len(), files, &mut ratio);
     }
     entries
 }
@@ -255,21 +305,65 @@ fn directory(mut entries: Vec<(Value, String)>, kind: char, files: &mut Files) -
 
 /// Serialize an index into files under `search/`, sorted by path.
 pub fn write(index: &Index) -> Vec<OutputFile> {
-    let mut files = Files { out: Vec::new() };
-    let shards = term_shards(index, &mut files);
-    let blocks = unit_blocks(index, &mut files);
+    let units: Vec<&Unit> = index.units.iter().collect();
+    let json: Vec<String> = units.iter().map(|u| unit_json(u).to_string()).collect();
+    let json: Vec<&str> = json.iter().map(String::as_str).collect();
+    write_files(&units, &json, &index.postings, None)
+}
+
+/// [`write`] of a weighed index, reusing the files of the last write through
+/// `memo` whose payload did not change (same output, fewer deflates).
+pub fn write_with(index: &Weighed<'_>, memo: &mut Memo) -> Vec<OutputFile> {
+    let files = write_files(&index.units, &index.json, &index.postings, Some(&mut *memo));
+    memo.last = std::mem::take(&mut memo.next);
+    files
+}
+
+fn kind_name(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Page => "page",
+        DocKind::Answer => "answer",
+    }
+}
+
+fn write_files(
+    units: &[&Unit],
+    json: &[&str],
+    postings: &BTreeMap<String, Vec<(u32, u8)>>,
+    memo: Option<&mut Memo>,
+) -> Vec<OutputFile> {
+    let mut files = Files {
+        out: Vec::new(),
+        memo,
+    };
+    let shards = term_shards(postings, &mut files);
+    let blocks = unit_blocks(units, json, &mut files);
     let terms = directory(shards, 'n', &mut files);
     let docs = directory(blocks, 'm', &mut files);
     // Units are ordered by kind, so each kind is one range of unit ids.
     let mut kinds = serde_json::Map::new();
-    for (i, u) in index.units.iter().enumerate() {
-        let key = json!(u.kind).as_str().unwrap_or_default().to_string();
-        let range = kinds.entry(key).or_insert_with(|| json!([i, i + 1]));
-        range[1] = json!(i + 1);
+    let mut run: Option<(DocKind, usize, usize)> = None;
+    let mut close = |run: Option<(DocKind, usize, usize)>| {
+        if let Some((kind, from, to)) = run {
+            let range = kinds
+                .entry(kind_name(kind).to_string())
+                .or_insert_with(|| json!([from, to]));
+            range[1] = json!(to);
+        }
+    };
+    for (i, u) in units.iter().enumerate() {
+        match &mut run {
+            Some((kind, _, to)) if *kind == u.kind => *to = i + 1,
+            _ => {
+                close(run.take());
+                run = Some((u.kind, i, i + 1));
+            }
+        }
     }
+    close(run);
     let root = json!({
         "v": 1,
-        "units": index.units.len(),
+        "units": units.len(),
         "kinds": kinds,
         "terms": terms,
         "docs": docs,

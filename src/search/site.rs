@@ -41,13 +41,7 @@ fn sections_or(sections: &[TextSection], description: &str) -> Vec<TextSection> 
 pub fn site_docs(site: &Site) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     for page in &site.pages {
-        docs.push(SearchDoc {
-            url: page.url.clone(),
-            title: page.title.clone(),
-            breadcrumb: breadcrumb(site, &page.section),
-            kind: DocKind::Page,
-            sections: sections_or(&page.rendered.sections, &page.description),
-        });
+        docs.push(page_doc(site, page));
     }
     for section in site.sections.values() {
         if section.source.is_none() || section.key.is_empty() {
@@ -66,6 +60,17 @@ pub fn site_docs(site: &Site) -> Vec<SearchDoc> {
         docs.push(answer_doc(site, answer));
     }
     docs
+}
+
+/// The search document of one page.
+pub fn page_doc(site: &Site, page: &crate::content::Page) -> SearchDoc {
+    SearchDoc {
+        url: page.url.clone(),
+        title: page.title.clone(),
+        breadcrumb: breadcrumb(site, &page.section),
+        kind: DocKind::Page,
+        sections: sections_or(&page.rendered.sections, &page.description),
+    }
 }
 
 /// URL of an answer page: `<section>/<slug>/`.
@@ -94,12 +99,18 @@ pub fn render_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagn
         return Ok(Vec::new());
     }
     let mut files = build_index(&site_docs(site));
-    if theme.has_template(SEARCH_TEMPLATE) {
-        let current = "search/";
-        let mut ctx = crate::render::base_context(site, current);
-        ctx.insert("title", "Search");
-        let html = theme.render(SEARCH_TEMPLATE, &ctx)?;
-        files.push(OutputFile::bytes("search/index.html", html));
-    }
+    files.extend(search_page(site, theme)?);
     Ok(files)
+}
+
+/// The search page `search/index.html`, when the theme has one.
+pub fn search_page(site: &Site, theme: &Theme) -> Result<Option<OutputFile>, Diagnostic> {
+    if !theme.has_template(SEARCH_TEMPLATE) {
+        return Ok(None);
+    }
+    let current = "search/";
+    let mut ctx = crate::render::base_context(site, current);
+    ctx.insert("title", "Search");
+    let html = theme.render(SEARCH_TEMPLATE, &ctx)?;
+    Ok(Some(OutputFile::bytes("search/index.html", html)))
 }

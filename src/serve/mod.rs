@@ -7,9 +7,11 @@
 //! [`reload`] (injected script and server-sent events).
 //!
 //! This module does not know how to build a site: the caller passes a
-//! `rebuild` closure that turns a [`ChangeSet`] into an [`Update`] or the
-//! build's diagnostics. A failed rebuild keeps the last good snapshot served
-//! and shows the diagnostics in the terminal and in the browser.
+//! [`Rebuild`] (a closure is one) that turns a [`ChangeSet`] into an
+//! [`Update`] or the build's diagnostics, and may leave work for a
+//! [`Rebuild::follow_up`] published after the reload (the search index of a
+//! large site). A failed rebuild keeps the last good snapshot served and
+//! shows the diagnostics in the terminal and in the browser.
 
 pub mod rebuild;
 pub mod reload;
@@ -58,10 +60,7 @@ pub fn run(config: crate::config::Config, options: ServeOptions) -> Result<(), S
     ];
     settings.open = options.open;
     settings.verbose = !options.quiet;
-    let mut rebuilder = SiteRebuilder::new(config);
-    serve(settings, move |changes: &ChangeSet| {
-        rebuilder.rebuild(changes)
-    })
+    serve(settings, SiteRebuilder::new(config))
 }
 
 /// Everything `serve` needs besides the rebuild closure.
@@ -101,10 +100,28 @@ impl ServeSettings {
 /// The result a rebuild closure returns.
 pub type RebuildResult = Result<Update, Vec<Diagnostic>>;
 
+/// What the watch loop runs after each batch of changes.
+pub trait Rebuild {
+    /// The update for `changes` (published at once, with a reload).
+    fn rebuild(&mut self, changes: &ChangeSet) -> RebuildResult;
+
+    /// Work left over from the last rebuild, published after it without a
+    /// reload (files no page shows by itself, such as the search index).
+    fn follow_up(&mut self) -> Option<RebuildResult> {
+        None
+    }
+}
+
+impl<F: FnMut(&ChangeSet) -> RebuildResult> Rebuild for F {
+    fn rebuild(&mut self, changes: &ChangeSet) -> RebuildResult {
+        self(changes)
+    }
+}
+
 /// Serve until the process ends: first build, then rebuild on every change.
 pub fn serve<F>(options: ServeSettings, rebuild: F) -> Result<(), ServeError>
 where
-    F: FnMut(&ChangeSet) -> RebuildResult,
+    F: Rebuild,
 {
     let never = AtomicBool::new(false);
     let (server, mut watcher, mut rebuild) = start(&options, rebuild)?;
@@ -155,7 +172,7 @@ impl Drop for Running {
 /// background thread.
 pub fn spawn<F>(options: ServeSettings, rebuild: F) -> Result<Running, ServeError>
 where
-    F: FnMut(&ChangeSet) -> RebuildResult + Send + 'static,
+    F: Rebuild + Send + 'static,
 {
     let (server, mut watcher, mut rebuild) = start(&options, rebuild)?;
     let server = Arc::new(server);
@@ -178,7 +195,7 @@ where
 
 fn start<F>(options: &ServeSettings, mut rebuild: F) -> Result<(Server, Watcher, F), ServeError>
 where
-    F: FnMut(&ChangeSet) -> RebuildResult,
+    F: Rebuild,
 {
     // Watch before the first build so edits made during it are not lost.
     let watcher = Watcher::new(
@@ -190,7 +207,9 @@ where
     for note in server.notes() {
         eprintln!("{note}");
     }
-    run_build(&server, &mut rebuild, &ChangeSet::full(), options.verbose);
+    if run_build(&server, &mut rebuild, &ChangeSet::full(), options.verbose) {
+        run_follow_up(&server, &mut rebuild, options.verbose);
+    }
     eprintln!("Serving at {}", server.url());
     Ok((server, watcher, rebuild))
 }
@@ -203,12 +222,24 @@ fn watch_loop<F>(
     verbose: bool,
 ) -> Result<(), ServeError>
 where
-    F: FnMut(&ChangeSet) -> RebuildResult,
+    F: Rebuild,
 {
+    // A follow-up waits for a short quiet spell, so a quick second save is
+    // built first (the follow-up then covers both).
+    let mut follow_up_due = false;
     while !stop.load(Ordering::SeqCst) {
-        match watcher.next_batch(Duration::from_millis(200)) {
+        let wait = if follow_up_due {
+            Duration::from_millis(100)
+        } else {
+            Duration::from_millis(200)
+        };
+        match watcher.next_batch(wait) {
+            Ok(None) if follow_up_due => {
+                follow_up_due = false;
+                run_follow_up(server, rebuild, verbose);
+            }
             Ok(Some(batch)) => {
-                run_build(server, rebuild, &batch, verbose);
+                follow_up_due |= run_build(server, rebuild, &batch, verbose);
                 if let Err(e) = watcher.refresh() {
                     eprintln!("warning: cannot watch a new folder: {e}");
                 }
@@ -228,10 +259,10 @@ where
 /// Run one rebuild and publish its outcome; returns whether it succeeded.
 fn run_build<F>(server: &Server, rebuild: &mut F, changes: &ChangeSet, verbose: bool) -> bool
 where
-    F: FnMut(&ChangeSet) -> RebuildResult,
+    F: Rebuild,
 {
     let started = Instant::now();
-    match rebuild(changes) {
+    match rebuild.rebuild(changes) {
         Ok(update) => {
             let files = update.len();
             server.publish(update);
@@ -251,6 +282,30 @@ where
             eprintln!("Build failed; still serving the last good build.");
             server.fail(&diagnostics);
             false
+        }
+    }
+}
+
+/// Publish what the last rebuild left to do, if anything (no reload).
+fn run_follow_up<F: Rebuild>(server: &Server, rebuild: &mut F, verbose: bool) {
+    let started = Instant::now();
+    match rebuild.follow_up() {
+        None => {}
+        Some(Ok(update)) => {
+            let files = update.len();
+            server.publish_quiet(update);
+            if verbose {
+                eprintln!(
+                    "Updated the search index in {} ms ({files} files)",
+                    started.elapsed().as_millis()
+                );
+            }
+        }
+        Some(Err(diagnostics)) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            server.fail(&diagnostics);
         }
     }
 }

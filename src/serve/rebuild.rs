@@ -8,8 +8,18 @@
 //! - Body-only edits of existing pages (title, weight, tags, aliases and
 //!   draft flag unchanged): only those pages are parsed again, replaced in
 //!   the kept `Site`, and `render::render_affected` re-renders them with
-//!   their sections, the tag pages, the sitemap and the feed; the snapshot is
-//!   patched.
+//!   their sections, the tag pages, the sitemap and the feed; only the links
+//!   on and to them are checked again (`links::check_affected`); the kept
+//!   search index (`search::live::LiveIndex`) re-analyzes only those pages
+//!   and re-deflates only the index files whose payload changed; the snapshot
+//!   is patched.
+//!
+//! On sites whose index has at least [`DEFER_SEARCH_UNITS`] units, the search
+//! part of a per-page edit is left to [`Rebuild::follow_up`]: the page reloads
+//! first and the index files follow in a second, quiet snapshot update.
+//!
+//! Git history is read again only when HEAD moved (checked with one
+//! `git rev-parse` per full rebuild) or the config changed.
 //!
 //! Either way the served snapshot changes in one swap, so requests never see
 //! a half-built site.
@@ -18,12 +28,23 @@ use std::path::Path;
 
 use super::site_files::Update;
 use super::watch::{ChangeKind, ChangeSet};
+use super::{Rebuild, RebuildResult};
+use crate::build::GitHistory;
 use crate::config::{Config, Overrides};
 use crate::content::{self, Page};
 use crate::diagnostics::{has_errors, Diagnostic};
+use crate::links::Backlinks;
 use crate::markdown::MarkdownOptions;
+use crate::output::OutputFile;
+use crate::search::live::LiveIndex;
+use crate::search::SearchDoc;
 use crate::site::Site;
 use crate::theme::Theme;
+
+/// Index size (units, about five per page) from which a per-page edit updates
+/// the search index after the reload instead of before it: re-weighing the
+/// collection is linear in its postings (about 0.3 s at 10,000 pages).
+pub const DEFER_SEARCH_UNITS: usize = 20_000;
 
 /// Keeps what survives between rebuilds.
 pub struct SiteRebuilder {
@@ -31,6 +52,18 @@ pub struct SiteRebuilder {
     theme: Option<Theme>,
     /// The model of the snapshot being served, when it is known to match.
     site: Option<Site>,
+    /// Who links to whom in `site` (kept with it).
+    backlinks: Backlinks,
+    /// The search index of `site`, when search is on (kept with it).
+    search: Option<LiveIndex>,
+    /// Edited pages' search documents waiting for [`Rebuild::follow_up`].
+    pending_search: Vec<SearchDoc>,
+    /// Index size from which search updates are deferred (tests lower it).
+    pub defer_search_units: usize,
+    /// Git history and the HEAD commit it was read at.
+    history: Option<(String, GitHistory)>,
+    /// How many times git history was read (tests use it).
+    pub history_reads: usize,
     /// Warnings already printed, so each is shown once per change.
     last_warnings: Vec<Diagnostic>,
     /// Whether the last rebuild took the per-page path.
@@ -43,6 +76,12 @@ impl SiteRebuilder {
             config,
             theme: None,
             site: None,
+            backlinks: Backlinks::default(),
+            search: None,
+            pending_search: Vec::new(),
+            defer_search_units: DEFER_SEARCH_UNITS,
+            history: None,
+            history_reads: 0,
             last_warnings: Vec::new(),
             last_was_incremental: false,
         }
@@ -57,6 +96,7 @@ impl SiteRebuilder {
                 ..Overrides::default()
             };
             self.site = None;
+            self.history = None;
             self.config = Config::load(&self.config.root, &overrides)?;
             self.theme = None;
         }
@@ -99,20 +139,36 @@ impl SiteRebuilder {
 
     fn full(&mut self, theme: &Theme) -> Result<Update, Vec<Diagnostic>> {
         self.site = None;
-        let (site, warnings) = crate::build::load(&self.config)?;
-        let files = crate::render::render(&site, theme)?;
+        self.search = None;
+        self.pending_search.clear();
+        let head = crate::contributors::git::head_id(&self.config.content_dir);
+        let known = match (&self.history, &head) {
+            (Some((at, history)), Some(head)) if at == head => Some(history.clone()),
+            _ => None,
+        };
+        if known.is_none() {
+            self.history_reads += 1;
+        }
+        let (history, loaded) = crate::build::load_with_history(&self.config, known);
+        self.history = head.map(|h| (h, history));
+        let (mut site, warnings) = loaded?;
+        let (files, search) = render_with_search(&mut site, theme, None)?;
         self.show_warnings(warnings);
+        self.backlinks = Backlinks::new(&site);
+        self.search = search;
         self.site = Some(site);
         Ok(Update::Full(files))
     }
 
     /// A template edit: the kept model rendered again with the new theme
-    /// (content is not read again).
+    /// (content is not read again; the search index is reused).
     fn rerender(&mut self, theme: &Theme) -> Result<Update, Vec<Diagnostic>> {
-        let Some(site) = self.site.as_ref() else {
+        let Some(site) = self.site.as_mut() else {
             return self.full(theme);
         };
-        crate::render::render(site, theme).map(Update::Full)
+        let (files, search) = render_with_search(site, theme, self.search.take())?;
+        self.search = search;
+        Ok(Update::Full(files))
     }
 
     /// `None` when the edit needs the full pipeline.
@@ -127,6 +183,8 @@ impl SiteRebuilder {
             unsafe_html: self.config.markdown.unsafe_html,
         };
         let mut replaced = Vec::new();
+        // Whether a listing (sections, tags, sitemap, feed) shows something new.
+        let mut listings = false;
         for rel in pages {
             let rel = rel.to_str()?.replace('\\', "/");
             let index = site.pages.iter().position(|p| p.source == rel)?;
@@ -156,17 +214,21 @@ impl SiteRebuilder {
             if !same_shape {
                 return None;
             }
+            let description = loaded
+                .front
+                .description
+                .clone()
+                .unwrap_or_else(|| loaded.rendered.summary.clone());
+            listings |= description != old.description
+                || loaded.front.date != old.front.date
+                || loaded.front.reviewed != old.front.reviewed;
             let page = Page {
                 source: loaded.source,
                 shown_path: loaded.shown_path,
                 url: loaded.url,
                 section: old.section.clone(),
                 title: title.unwrap_or_else(|| old.title.clone()),
-                description: loaded
-                    .front
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| loaded.rendered.summary.clone()),
+                description,
                 front: loaded.front,
                 front_matter_lines: loaded.front_matter_lines,
                 rendered: loaded.rendered,
@@ -176,24 +238,102 @@ impl SiteRebuilder {
         let mut indexes = Vec::new();
         for (index, page) in replaced {
             if let Some(slot) = site.pages.get_mut(index) {
+                self.backlinks
+                    .replace(&page.source, &slot.rendered, &page.rendered);
                 *slot = page;
                 indexes.push(index);
             }
         }
-        let link_diags = crate::links::check(site);
-        if has_errors(&link_diags) {
+        let sources: Vec<&str> = indexes
+            .iter()
+            .filter_map(|&i| site.pages.get(i))
+            .map(|p| p.source.as_str())
+            .collect();
+        let docs: Vec<_> = indexes
+            .iter()
+            .filter_map(|&i| site.pages.get(i))
+            .map(|p| crate::search::site::page_doc(site, p))
+            .collect();
+        let defer = self
+            .search
+            .as_ref()
+            .is_some_and(|s| s.units() >= self.defer_search_units);
+        let docs = if defer {
+            self.pending_search.extend(docs);
+            Vec::new()
+        } else {
+            docs
+        };
+        let search = self.search.as_mut().filter(|_| !defer);
+        let site: &Site = site;
+        let ((link_diags, rendered), index_patch) = rayon::join(
+            || {
+                rayon::join(
+                    || crate::links::check_affected(site, &self.backlinks, &sources),
+                    || crate::render::render_affected(site, theme, &indexes, listings),
+                )
+            },
+            || search.map(|s| s.replace(&docs)),
+        );
+        let failed = |me: &mut Self, d| {
             // The model now holds the edited pages; the next build starts over.
-            self.site = None;
-            return Some(Err(link_diags));
+            me.site = None;
+            me.search = None;
+            me.pending_search.clear();
+            Some(Err(d))
+        };
+        if has_errors(&link_diags) {
+            return failed(self, link_diags);
         }
-        match crate::render::render_affected(site, theme, &indexes) {
-            Ok(files) => Some(Ok(Update::Patch {
-                write: files,
-                remove: Vec::new(),
-            })),
-            Err(d) => {
+        let mut files = match rendered {
+            Ok(files) => files,
+            Err(d) => return failed(self, d),
+        };
+        let mut remove = Vec::new();
+        match index_patch {
+            // Search is off.
+            None => {}
+            Some(Some(patch)) => {
+                files.extend(patch.write);
+                remove = patch.remove;
+            }
+            // The page was not in the index as expected: start over.
+            Some(None) => {
                 self.site = None;
-                Some(Err(d))
+                self.search = None;
+                self.pending_search.clear();
+                return None;
+            }
+        }
+        Some(Ok(Update::Patch {
+            write: files,
+            remove,
+        }))
+    }
+
+    /// The deferred search update, if a per-page edit left one.
+    pub fn search_follow_up(&mut self) -> Option<RebuildResult> {
+        if self.pending_search.is_empty() {
+            return None;
+        }
+        let docs = std::mem::take(&mut self.pending_search);
+        match self.search.as_mut().map(|s| s.replace(&docs)) {
+            Some(Some(patch)) => Some(Ok(Update::Patch {
+                write: patch.write,
+                remove: patch.remove,
+            })),
+            // Not indexed as expected: rebuild everything.
+            _ => {
+                let theme = match self.theme.take() {
+                    Some(theme) => theme,
+                    None => match Theme::load(&self.config) {
+                        Ok(theme) => theme,
+                        Err(d) => return Some(Err(d)),
+                    },
+                };
+                let result = self.full(&theme);
+                self.theme = Some(theme);
+                Some(result)
             }
         }
     }
@@ -205,5 +345,385 @@ impl SiteRebuilder {
             }
             self.last_warnings = warnings;
         }
+    }
+}
+
+impl Rebuild for SiteRebuilder {
+    fn rebuild(&mut self, changes: &ChangeSet) -> RebuildResult {
+        SiteRebuilder::rebuild(self, changes)
+    }
+
+    fn follow_up(&mut self) -> Option<RebuildResult> {
+        self.search_follow_up()
+    }
+}
+
+/// `render::render` with the search index built (or reused from `kept`) as a
+/// [`LiveIndex`] beside it, in parallel; the files are those of a full build.
+fn render_with_search(
+    site: &mut Site,
+    theme: &Theme,
+    kept: Option<LiveIndex>,
+) -> Result<(Vec<OutputFile>, Option<LiveIndex>), Vec<Diagnostic>> {
+    let search_on = site.config.search.enabled;
+    // Rendered without search: the index comes from the live index instead.
+    site.config.search.enabled = false;
+    let (files, search) = {
+        let site: &Site = site;
+        rayon::join(
+            || crate::render::render(site, theme),
+            || match kept {
+                Some(live) => Some(live),
+                None if search_on => Some(LiveIndex::new(&crate::search::site::site_docs(site))),
+                None => None,
+            },
+        )
+    };
+    site.config.search.enabled = search_on;
+    let mut files = files?;
+    if let Some(live) = search.as_ref().filter(|_| search_on) {
+        files.extend(live.files().iter().cloned());
+        let page = crate::search::site::search_page(site, theme).map_err(|d| vec![d])?;
+        files.extend(page);
+    }
+    Ok((files, search.filter(|_| search_on)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Contents;
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+    use std::process::Command;
+
+    fn git(root: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .current_dir(root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args([
+                "-c",
+                "user.name=Ann Author",
+                "-c",
+                "user.email=ann@example.com",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}");
+    }
+
+    fn site(pages: usize) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/guide")).expect("mkdir");
+        std::fs::write(root.join("lorebook.yaml"), "title: Test\n").expect("config");
+        for i in 0..pages {
+            std::fs::write(
+                root.join(format!("content/guide/p{i:02}.md")),
+                format!(
+                    "---\ntitle: Page {i}\ntags: [t{}]\n---\nAbout topic{i} and shared words.\n\n## Details\n\nMore text {i}.\n",
+                    i % 3
+                ),
+            )
+            .expect("page");
+        }
+        (dir, root)
+    }
+
+    fn rebuilder(root: &Path) -> SiteRebuilder {
+        SiteRebuilder::new(Config::load(root, &Overrides::default()).expect("config"))
+    }
+
+    fn section_change() -> ChangeSet {
+        ChangeSet {
+            kinds: [ChangeKind::Section(PathBuf::from("guide"))].into(),
+        }
+    }
+
+    fn page_change(rel: &str) -> ChangeSet {
+        ChangeSet {
+            kinds: [ChangeKind::Page(PathBuf::from(rel))].into(),
+        }
+    }
+
+    /// Path -> bytes of the files under `search/` after applying `updates`.
+    fn search_files(updates: Vec<Update>) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for update in updates {
+            match update {
+                Update::Full(all) => {
+                    files.clear();
+                    for f in all {
+                        files.insert(f.path, f.contents);
+                    }
+                }
+                Update::Patch { write, remove } => {
+                    for p in remove {
+                        assert!(files.remove(&p).is_some(), "removes a served file: {p:?}");
+                    }
+                    for f in write {
+                        files.insert(f.path, f.contents);
+                    }
+                }
+            }
+        }
+        files
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("search"))
+            .map(|(p, c)| match c {
+                Contents::Bytes(b) => (p, b),
+                Contents::Copy(src) => (p, src.to_string_lossy().into_owned().into_bytes()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_body_edit_patches_the_search_index_to_what_a_full_build_serves() {
+        let (_dir, root) = site(12);
+        let mut rb = rebuilder(&root);
+        let first = rb.rebuild(&ChangeSet::full()).expect("first build");
+        let before = search_files(vec![first.clone()]);
+        std::fs::write(
+            root.join("content/guide/p03.md"),
+            "---\ntitle: Page 3\ntags: [t0]\n---\nNow about zebrafish instead.\n\n## Details\n\nMore text 3.\n",
+        )
+        .expect("edit");
+        let patch = rb
+            .rebuild(&page_change("guide/p03.md"))
+            .expect("edit builds");
+        assert!(
+            rb.last_was_incremental,
+            "a body edit takes the per-page path"
+        );
+        let Update::Patch { remove, .. } = &patch else {
+            panic!("a body edit patches the snapshot");
+        };
+        assert!(!remove.is_empty(), "stale index files are removed");
+        let served = search_files(vec![first, patch]);
+        let fresh = search_files(vec![rebuilder(&root)
+            .rebuild(&ChangeSet::full())
+            .expect("full build")]);
+        assert_ne!(served, before, "the index changed");
+        assert_eq!(
+            served.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>()
+        );
+        assert!(
+            served == fresh,
+            "served index files differ from a full build"
+        );
+        // And the full build equals what `lorebook build` renders.
+        let config = Config::load(&root, &Overrides::default()).expect("config");
+        let (_, files, _) = crate::build::render_all(&config).expect("render");
+        assert!(fresh == search_files(vec![Update::Full(files)]));
+    }
+
+    #[test]
+    fn a_body_edit_rechecks_links_on_the_page_and_links_to_it() {
+        let (_dir, root) = site(3);
+        std::fs::write(
+            root.join("content/guide/linker.md"),
+            "---\ntitle: Linker\n---\nSee [details](p01.md#details).\n",
+        )
+        .expect("page");
+        let mut rb = rebuilder(&root);
+        rb.rebuild(&ChangeSet::full()).expect("first build");
+        // The target loses the heading another page links to.
+        std::fs::write(
+            root.join("content/guide/p01.md"),
+            "---\ntitle: Page 1\ntags: [t1]\n---\nNo more details.\n",
+        )
+        .expect("edit");
+        let errors = rb
+            .rebuild(&page_change("guide/p01.md"))
+            .expect_err("a broken anchor fails");
+        assert!(rb.last_was_incremental);
+        let shown: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+        assert!(
+            shown
+                .iter()
+                .any(|d| d.contains("linker.md") && d.contains("#details")),
+            "{shown:?}"
+        );
+        // The edited page's own links are checked too.
+        let mut rb = rebuilder(&root);
+        std::fs::write(
+            root.join("content/guide/p01.md"),
+            "---\ntitle: Page 1\ntags: [t1]\n---\nNo more details.\n\n## Details\n\nx\n",
+        )
+        .expect("restore");
+        rb.rebuild(&ChangeSet::full()).expect("good again");
+        std::fs::write(
+            root.join("content/guide/p02.md"),
+            "---\ntitle: Page 2\ntags: [t2]\n---\nSee [missing](nowhere.md).\n",
+        )
+        .expect("edit");
+        let errors = rb
+            .rebuild(&page_change("guide/p02.md"))
+            .expect_err("a link to a missing page fails");
+        assert!(errors
+            .iter()
+            .any(|d| d.to_string().contains("p02.md") && d.to_string().contains("nowhere.md")));
+    }
+
+    #[test]
+    fn on_a_large_site_the_search_update_follows_the_page_update() {
+        let (_dir, root) = site(12);
+        let mut rb = rebuilder(&root);
+        rb.defer_search_units = 1;
+        let first = rb.rebuild(&ChangeSet::full()).expect("first build");
+        assert!(
+            rb.search_follow_up().is_none(),
+            "nothing deferred by a full build"
+        );
+        std::fs::write(
+            root.join("content/guide/p05.md"),
+            "---\ntitle: Page 5\ntags: [t2]\n---\nNow about zebrafish.\n",
+        )
+        .expect("edit");
+        let pages = rb
+            .rebuild(&page_change("guide/p05.md"))
+            .expect("edit builds");
+        assert!(rb.last_was_incremental);
+        let Update::Patch { write, remove } = &pages else {
+            panic!("a patch");
+        };
+        assert!(remove.is_empty());
+        assert!(write.iter().all(|f| !f.path.starts_with("search")));
+        let search = rb
+            .search_follow_up()
+            .expect("the search update follows")
+            .expect("it builds");
+        assert!(rb.search_follow_up().is_none(), "only once");
+        let served = search_files(vec![first, pages, search]);
+        let fresh = search_files(vec![rebuilder(&root)
+            .rebuild(&ChangeSet::full())
+            .expect("full build")]);
+        assert!(
+            served == fresh,
+            "served index files differ from a full build"
+        );
+    }
+
+    #[test]
+    fn a_body_edit_that_keeps_description_and_dates_renders_only_the_page() {
+        let (_dir, root) = site(3);
+        let page = |body: &str| {
+            format!("---\ntitle: Page 0\ndescription: Fixed\ntags: [t0]\n---\n{body}\n")
+        };
+        std::fs::write(root.join("content/guide/p00.md"), page("First.")).expect("page");
+        let mut rb = rebuilder(&root);
+        rb.defer_search_units = usize::MAX;
+        rb.rebuild(&ChangeSet::full()).expect("first build");
+        std::fs::write(root.join("content/guide/p00.md"), page("Second.")).expect("edit");
+        let Ok(Update::Patch { write, .. }) = rb.rebuild(&page_change("guide/p00.md")) else {
+            panic!("a patch");
+        };
+        let html: Vec<String> = write
+            .iter()
+            .filter(|f| !f.path.starts_with("search"))
+            .map(|f| f.path.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(html, ["guide/p00/index.html"]);
+        // A new description shows in listings: they are rendered again.
+        std::fs::write(
+            root.join("content/guide/p00.md"),
+            page("Third.").replace("Fixed", "Changed"),
+        )
+        .expect("edit");
+        let Ok(Update::Patch { write, .. }) = rb.rebuild(&page_change("guide/p00.md")) else {
+            panic!("a patch");
+        };
+        let paths: Vec<String> = write
+            .iter()
+            .map(|f| f.path.to_string_lossy().into_owned())
+            .collect();
+        for expected in [
+            "guide/index.html",
+            "sitemap.xml",
+            "atom.xml",
+            "tags/t0/index.html",
+        ] {
+            assert!(
+                paths.iter().any(|p| p == expected),
+                "{expected} in {paths:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_template_edit_keeps_the_search_index() {
+        let (_dir, root) = site(4);
+        let mut rb = rebuilder(&root);
+        let first = rb.rebuild(&ChangeSet::full()).expect("first build");
+        std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+        std::fs::write(
+            root.join("templates/page.html"),
+            "<html><body>{{ page.title }}</body></html>",
+        )
+        .expect("template");
+        let again = rb
+            .rebuild(&ChangeSet {
+                kinds: [ChangeKind::Template].into(),
+            })
+            .expect("rerender");
+        let served = search_files(vec![again]);
+        assert!(served.contains_key(Path::new("search/index.js")));
+        assert!(served.contains_key(Path::new("search/index.html")));
+        assert!(served == search_files(vec![first]));
+    }
+
+    #[test]
+    fn git_history_is_read_again_only_when_head_moves() {
+        let (_dir, root) = site(2);
+        git(&root, &["init", "-q"]);
+        git(&root, &["add", "-A"]);
+        git(&root, &["commit", "-q", "-m", "first"]);
+        let mut rb = rebuilder(&root);
+        rb.rebuild(&ChangeSet::full()).expect("first build");
+        assert_eq!(rb.history_reads, 1);
+        rb.rebuild(&section_change()).expect("second build");
+        assert_eq!(rb.history_reads, 1, "HEAD did not move: history reused");
+        let people = |rb: &SiteRebuilder| -> Vec<String> {
+            rb.site
+                .as_ref()
+                .map(|s| {
+                    s.contributors
+                        .people
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(people(&rb), ["Ann Author"]);
+
+        std::fs::write(
+            root.join("content/guide/new.md"),
+            "---\ntitle: New\n---\nNew.\n",
+        )
+        .expect("page");
+        git(&root, &["add", "-A"]);
+        let out = Command::new("git")
+            .current_dir(&root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args([
+                "-c",
+                "user.name=Bo Builder",
+                "-c",
+                "user.email=bo@example.com",
+            ])
+            .args(["commit", "-q", "-m", "second"])
+            .output()
+            .expect("git");
+        assert!(out.status.success());
+        rb.rebuild(&section_change()).expect("third build");
+        assert_eq!(rb.history_reads, 2, "a new commit is read");
+        let mut names = people(&rb);
+        names.sort();
+        assert_eq!(names, ["Ann Author", "Bo Builder"]);
     }
 }

@@ -213,6 +213,25 @@ impl Server {
         token
     }
 
+    /// Apply `update` to the served site without a reload: pages keep their
+    /// token (for files no page embeds, such as the search index).
+    pub fn publish_quiet(&self, update: Update) {
+        let current = self.shared.current();
+        if current.placeholder {
+            return;
+        }
+        let next = Arc::new(Snapshot {
+            files: current.files.apply(update),
+            token: current.token.clone(),
+            placeholder: false,
+        });
+        *self
+            .shared
+            .snapshot
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = next;
+    }
+
     /// Report a failed build; the last good snapshot keeps being served.
     pub fn fail(&self, diagnostics: &[Diagnostic]) {
         self.shared.hub.publish_errors(diagnostics);

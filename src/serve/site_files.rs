@@ -86,7 +86,8 @@ impl Update {
 /// An immutable snapshot of the built site.
 #[derive(Debug, Default, Clone)]
 pub struct SiteFiles {
-    files: BTreeMap<String, Arc<Entry>>,
+    /// Shared keys: patching a large site clones pointers, not strings.
+    files: BTreeMap<Arc<str>, Arc<Entry>>,
 }
 
 impl SiteFiles {
@@ -105,7 +106,7 @@ impl SiteFiles {
                 let mut next = self.clone();
                 for path in remove {
                     if let Some(key) = key_of(&path) {
-                        next.files.remove(&key);
+                        next.files.remove(key.as_str());
                     }
                 }
                 next.write(write);
@@ -119,7 +120,8 @@ impl SiteFiles {
             // A path that is absolute or climbs out cannot be a site file;
             // it is dropped rather than served under a surprising name.
             if let Some(key) = key_of(&file.path) {
-                self.files.insert(key, Arc::new(Entry::new(file.contents)));
+                self.files
+                    .insert(key.into(), Arc::new(Entry::new(file.contents)));
             }
         }
     }
@@ -142,7 +144,7 @@ impl SiteFiles {
 
     /// Keys in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(String::as_str)
+        self.files.keys().map(|k| &**k)
     }
 }
 

@@ -1,0 +1,217 @@
+//! The search index `lorebook serve` keeps between rebuilds: every document
+//! analyzed once (split into units, tokenized, counted), so a one-page edit
+//! analyzes only that page, weighs the collection again and re-deflates only
+//! the index files whose payload changed. Its files are always the ones a full
+//! build writes for the same documents (same code, remembered work).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::index::{analyze, analyze_all, weigh, Analyzed, Terms};
+use super::shards::{write_with, Memo};
+use super::{DocKind, SearchDoc};
+use crate::output::OutputFile;
+
+/// What identifies a document: kind, URL, title (the index order).
+type DocKey = (DocKind, String, String);
+
+fn key_of(doc: &SearchDoc) -> DocKey {
+    (doc.kind, doc.url.clone(), doc.title.clone())
+}
+
+/// The index files under `search/` and what produced them.
+pub struct LiveIndex {
+    /// Keys of `analyzed`, in index order.
+    keys: Vec<DocKey>,
+    analyzed: Vec<Analyzed>,
+    terms: Terms,
+    memo: Memo,
+    files: Vec<OutputFile>,
+}
+
+/// The files an index update adds or replaces, and the ones it makes stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexPatch {
+    pub write: Vec<OutputFile>,
+    pub remove: Vec<PathBuf>,
+}
+
+impl LiveIndex {
+    /// The index of `docs`; its [`files`](Self::files) equal
+    /// [`super::build_index`]'s.
+    pub fn new(docs: &[SearchDoc]) -> LiveIndex {
+        let mut keys: Vec<DocKey> = docs.iter().map(key_of).collect();
+        keys.sort();
+        let mut terms = Terms::default();
+        let analyzed = analyze_all(docs, &mut terms);
+        let mut memo = Memo::default();
+        let files = write_with(&weigh(&analyzed, &terms), &mut memo);
+        LiveIndex {
+            keys,
+            analyzed,
+            terms,
+            memo,
+            files,
+        }
+    }
+
+    /// How many units (page sections) the index holds.
+    pub fn units(&self) -> usize {
+        self.analyzed.iter().map(Analyzed::unit_count).sum()
+    }
+
+    /// The current index files, sorted by path.
+    pub fn files(&self) -> &[OutputFile] {
+        &self.files
+    }
+
+    /// Replace documents already in the index by new versions with the same
+    /// kind, URL and title. `None` (and nothing changed) when one of them is
+    /// not in the index exactly once.
+    pub fn replace(&mut self, docs: &[SearchDoc]) -> Option<IndexPatch> {
+        let mut slots = Vec::with_capacity(docs.len());
+        for doc in docs {
+            let key = key_of(doc);
+            let at = self.keys.binary_search(&key).ok()?;
+            let twin =
+                |i: Option<usize>| i.and_then(|i| self.keys.get(i)).is_some_and(|k| *k == key);
+            if twin(at.checked_sub(1)) || twin(at.checked_add(1)) {
+                return None;
+            }
+            slots.push(at);
+        }
+        let analyzed: Vec<Analyzed> = docs.par_iter().map(analyze).collect();
+        for (at, mut a) in slots.into_iter().zip(analyzed) {
+            self.terms.intern(&mut a);
+            if let Some(slot) = self.analyzed.get_mut(at) {
+                *slot = a;
+            }
+        }
+        let files = write_with(&weigh(&self.analyzed, &self.terms), &mut self.memo);
+        let old: BTreeSet<&PathBuf> = self.files.iter().map(|f| &f.path).collect();
+        let new: BTreeSet<&PathBuf> = files.iter().map(|f| &f.path).collect();
+        let remove = old.difference(&new).map(|p| (*p).clone()).collect();
+        // Other names are content hashes: an old name has the same bytes.
+        let root = std::path::Path::new("search/index.js");
+        let old_root = self.files.iter().find(|f| f.path == root);
+        let write = files
+            .iter()
+            .filter(|f| {
+                if f.path == root {
+                    old_root != Some(*f)
+                } else {
+                    !old.contains(&f.path)
+                }
+            })
+            .cloned()
+            .collect();
+        self.files = files;
+        Some(IndexPatch { write, remove })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::TextSection;
+    use crate::output::Contents;
+
+    fn doc(url: &str, title: &str, text: &str) -> SearchDoc {
+        SearchDoc {
+            url: url.to_string(),
+            title: title.to_string(),
+            breadcrumb: vec!["Docs".to_string()],
+            kind: DocKind::Page,
+            sections: vec![
+                TextSection {
+                    anchor: None,
+                    heading: String::new(),
+                    text: text.to_string(),
+                },
+                TextSection {
+                    anchor: Some("more".to_string()),
+                    heading: "More".to_string(),
+                    text: format!("{text} and more"),
+                },
+            ],
+        }
+    }
+
+    fn corpus(edited: &str) -> Vec<SearchDoc> {
+        let mut docs: Vec<SearchDoc> = (0..2000)
+            .map(|i| {
+                doc(
+                    &format!("p{i:03}/"),
+                    &format!("Page {i}"),
+                    &format!("alpha{} beta{} gamma word{i} shared text", i % 7, i % 13),
+                )
+            })
+            .collect();
+        docs.push(doc("edited/", "Edited", edited));
+        docs
+    }
+
+    fn bytes(files: &[OutputFile]) -> Vec<(PathBuf, Vec<u8>)> {
+        files
+            .iter()
+            .map(|f| match &f.contents {
+                Contents::Bytes(b) => (f.path.clone(), b.clone()),
+                Contents::Copy(p) => (f.path.clone(), p.to_string_lossy().into_owned().into()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_fresh_live_index_writes_what_a_full_build_writes() {
+        let docs = corpus("first version");
+        assert_eq!(
+            bytes(LiveIndex::new(&docs).files()),
+            bytes(&super::super::build_index(&docs))
+        );
+    }
+
+    #[test]
+    fn replacing_a_document_gives_the_files_of_a_full_build_of_the_edited_docs() {
+        let mut live = LiveIndex::new(&corpus("first version"));
+        let before: BTreeSet<PathBuf> = live.files().iter().map(|f| f.path.clone()).collect();
+        // Same length: the collection statistics stay, so few files change.
+        let edited = corpus("second edition");
+        let patch = live
+            .replace(&[doc("edited/", "Edited", "second edition")])
+            .expect("the document is indexed");
+        let full = super::super::build_index(&edited);
+        assert_eq!(bytes(live.files()), bytes(&full));
+        // The patch applied to the old file set gives the new one.
+        let mut after = before.clone();
+        for p in &patch.remove {
+            assert!(after.remove(p), "removes a file that existed: {p:?}");
+        }
+        for f in &patch.write {
+            after.insert(f.path.clone());
+        }
+        let expected: BTreeSet<PathBuf> = full.iter().map(|f| f.path.clone()).collect();
+        assert_eq!(after, expected);
+        // A small edit leaves most files alone.
+        assert!(!patch.remove.is_empty());
+        assert!(
+            patch.write.len() * 2 < full.len(),
+            "{} of {} files written",
+            patch.write.len(),
+            full.len()
+        );
+    }
+
+    #[test]
+    fn replacing_an_unknown_document_changes_nothing() {
+        let docs = corpus("text");
+        let mut live = LiveIndex::new(&docs);
+        assert!(live.replace(&[doc("missing/", "Missing", "x")]).is_none());
+        assert!(live.replace(&[doc("edited/", "Renamed", "x")]).is_none());
+        assert_eq!(
+            bytes(live.files()),
+            bytes(&super::super::build_index(&docs))
+        );
+    }
+}
