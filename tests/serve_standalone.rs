@@ -497,6 +497,8 @@ fn malformed_request_lines_get_an_error_or_a_close_and_the_server_keeps_answerin
         // The server is still there for well-formed requests.
         assert_eq!(get(addr, "/install/").status, 200, "after {what}");
     }
+}
+
 /// A core whose every build leaves a follow-up (like the search index of a
 /// large site): a file `late.txt` counting the follow-ups.
 struct WithFollowUp {
