@@ -13,7 +13,8 @@
 # Environment:
 #   BENCH_DIR=/tmp/lorebook-bench   where corpora and outputs go
 #   MDBOOK_MAX=2000                 largest corpus mdBook is run on (it is
-#                                   very slow on big books; 0 disables it)
+#                                   superlinear: at 10,000 pages it ran >7 min
+#                                   and >4 GiB; 0 disables it)
 #   TOOLS_DIR=/tmp/lorebook-tools   where Hugo/Pagefind get installed if missing
 #   RUNS=1                          builds per tool; the median is reported
 #   FORUM_POSTS=1000000             posts in the Stack Exchange dump (0 skips it)
@@ -98,7 +99,11 @@ query_bytes() { node "$ROOT/scripts/bench-query.mjs" "$@" 2>>"$BENCH_DIR/tools.l
 ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
 HDR='%-9s %7s %9s %9s %10s %8s %8s %9s %9s %8s\n'
 printf "\n$HDR" tool pages wall_s peak_MiB output_MB files search query_KB wall_ratio mem_ratio
-row() { # tool pages wall peak outdir search_files query_bytes
+row() { # tool pages wall peak outdir search_files query_bytes [exit]
+  if [ "${8:-0}" != 0 ]; then
+    printf '%-9s %7d %s\n' "$1" "$2" "FAILED (exit ${8}) after $3 s, peak $4 MiB"
+    return
+  fi
   printf '%-9s %7d %9.2f %9.0f %10.1f %8d %8s %9s %9s %8s\n' "$1" "$2" "$3" "$4" \
     "$(echo "$(bytes_of "$5") / 1000000" | bc -l)" "$(files_of "$5")" "$6" \
     "$(echo "$7" | awk '{ if ($1 > 0) printf "%.1f", $1 / 1024; else print "-" }')" \
@@ -109,25 +114,25 @@ for n in "${SIZES[@]}"; do
   corpus="$BENCH_DIR/corpus-$n"
   [ -f "$corpus/lorebook.yaml" ] || python3 scripts/gen_corpus.py "$n" "$corpus"
   out="$BENCH_DIR/out-lorebook-$n"
-  read -r lw lm _ < <(timed "$LOREBOOK" -q build --root "$corpus" --output "$out")
+  read -r lw lm lc < <(timed "$LOREBOOK" -q build --root "$corpus" --output "$out")
   per_page+=("$n $lw")
   row lorebook "$n" "$lw" "$lm" "$out" "$(files_of "$out/search")" \
-    "$(query_bytes lorebook "$out" "$ROOT/themes/default/static/assets/search.js")"
+    "$(query_bytes lorebook "$out" "$ROOT/themes/default/static/assets/search.js")" "$lc"
   if [ -n "$HUGO" ]; then
     hs="$BENCH_DIR/hugo-$n"; hugo_site "$corpus" "$hs"
-    read -r hw hm _ < <(timed "$HUGO" --quiet --source "$hs" --destination "$BENCH_DIR/out-hugo-$n")
-    row hugo "$n" "$hw" "$hm" "$BENCH_DIR/out-hugo-$n" "-" 0
+    read -r hw hm hc < <(timed "$HUGO" --quiet --source "$hs" --destination "$BENCH_DIR/out-hugo-$n")
+    row hugo "$n" "$hw" "$hm" "$BENCH_DIR/out-hugo-$n" "-" 0 "$hc"
   fi
   if [ -n "$PAGEFIND" ]; then
     pf="$BENCH_DIR/out-pagefind-$n"; rm -rf "$pf"
-    read -r pw pm _ < <(timed "$PAGEFIND" --site "$out" --output-path "$pf")
+    read -r pw pm pc < <(timed "$PAGEFIND" --site "$out" --output-path "$pf")
     # Pagefind indexes lorebook's HTML: its row is the index alone.
-    row pagefind "$n" "$pw" "$pm" "$pf" "$(files_of "$pf")" "$(query_bytes pagefind "$pf")"
+    row pagefind "$n" "$pw" "$pm" "$pf" "$(files_of "$pf")" "$(query_bytes pagefind "$pf")" "$pc"
   fi
   if [ -n "$MDBOOK" ] && [ "$n" -le "$MDBOOK_MAX" ]; then
     mb="$BENCH_DIR/mdbook-$n"; mdbook_site "$corpus" "$mb"
-    read -r mw mm _ < <(timed "$MDBOOK" build "$mb" --dest-dir "$BENCH_DIR/out-mdbook-$n")
-    row mdbook "$n" "$mw" "$mm" "$BENCH_DIR/out-mdbook-$n" "$(find "$BENCH_DIR/out-mdbook-$n" -name 'searchindex*' | wc -l)" 0
+    read -r mw mm mc < <(timed "$MDBOOK" build "$mb" --dest-dir "$BENCH_DIR/out-mdbook-$n")
+    row mdbook "$n" "$mw" "$mm" "$BENCH_DIR/out-mdbook-$n" "$(find "$BENCH_DIR/out-mdbook-$n" -name 'searchindex*' | wc -l)" 0 "$mc"
   elif [ "$MDBOOK_MAX" != 0 ]; then
     printf '%-9s %7d %s\n' mdbook "$n" "skipped: >$MDBOOK_MAX pages (MDBOOK_MAX)"
   fi
