@@ -2,22 +2,31 @@
 # Build benchmark: lorebook against Hugo, mdBook and Pagefind on the same
 # generated corpus, in one run, on this machine. Prints one table.
 #
-#   scripts/bench.sh [SIZES...]        default: 1000 10000
+#   scripts/bench.sh [SIZES...]        default: 1000 10000 100000
+#
+# Then imports a generated Stack Exchange dump (scripts/bench-forum.sh).
+# Columns: wall time, peak RSS, output bytes and files, search files, bytes a
+# cold one-word query fetches (search JS included, median of six words;
+# scripts/bench-query.mjs), and lorebook's wall-time and memory ratio to the
+# tool on the same corpus (lorebook / tool).
 #
 # Environment:
 #   BENCH_DIR=/tmp/lorebook-bench   where corpora and outputs go
 #   MDBOOK_MAX=2000                 largest corpus mdBook is run on (it is
-#                                   very slow on big books; 0 disables it)
+#                                   superlinear: at 10,000 pages it ran >7 min
+#                                   and >4 GiB; 0 disables it)
 #   TOOLS_DIR=/tmp/lorebook-tools   where Hugo/Pagefind get installed if missing
 #   RUNS=1                          builds per tool; the median is reported
+#   FORUM_POSTS=1000000             posts in the Stack Exchange dump (0 skips it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000)
+SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
 BENCH_DIR=${BENCH_DIR:-/tmp/lorebook-bench}
 TOOLS_DIR=${TOOLS_DIR:-/tmp/lorebook-tools}
 MDBOOK_MAX=${MDBOOK_MAX:-2000}
 RUNS=${RUNS:-1}
+FORUM_POSTS=${FORUM_POSTS:-1000000}
 mkdir -p "$BENCH_DIR" "$TOOLS_DIR"
 
 # --- tools -----------------------------------------------------------------
@@ -86,28 +95,58 @@ PY
   rm "$book/src"; mkdir -p "$book/src"; cp -r "$corpus/content/." "$book/src/"; mv "$book/SUMMARY.md.tmp" "$book/src/SUMMARY.md"
 }
 
-printf '\n%-10s %7s %10s %10s %11s %8s %14s\n' tool pages wall_s peak_MiB output_MB files lorebook_ratio
+query_bytes() { node "$ROOT/scripts/bench-query.mjs" "$@" 2>>"$BENCH_DIR/tools.log" || echo 0; }
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
+HDR='%-9s %7s %9s %9s %10s %8s %8s %9s %9s %8s\n'
+printf "\n$HDR" tool pages wall_s peak_MiB output_MB files search query_KB wall_ratio mem_ratio
+row() { # tool pages wall peak outdir search_files query_bytes [exit]
+  if [ "${8:-0}" != 0 ]; then
+    printf '%-9s %7d %s\n' "$1" "$2" "FAILED (exit ${8}) after $3 s, peak $4 MiB"
+    return
+  fi
+  printf '%-9s %7d %9.2f %9.0f %10.1f %8d %8s %9s %9s %8s\n' "$1" "$2" "$3" "$4" \
+    "$(echo "$(bytes_of "$5") / 1000000" | bc -l)" "$(files_of "$5")" "$6" \
+    "$(echo "$7" | awk '{ if ($1 > 0) printf "%.1f", $1 / 1024; else print "-" }')" \
+    "$(ratio "$lw" "$3")" "$(ratio "$lm" "$4")"
+}
+per_page=()
 for n in "${SIZES[@]}"; do
   corpus="$BENCH_DIR/corpus-$n"
   [ -f "$corpus/lorebook.yaml" ] || python3 scripts/gen_corpus.py "$n" "$corpus"
   out="$BENCH_DIR/out-lorebook-$n"
-  read -r lw lm _ < <(timed "$LOREBOOK" -q build --root "$corpus" --output "$out")
-  printf '%-10s %7d %10.2f %10.0f %11.1f %8d %14s\n' lorebook "$n" "$lw" "$lm" "$(echo "$(bytes_of "$out") / 1000000" | bc -l)" "$(files_of "$out")" "1.00"
+  read -r lw lm lc < <(timed "$LOREBOOK" -q build --root "$corpus" --output "$out")
+  per_page+=("$n $lw")
+  row lorebook "$n" "$lw" "$lm" "$out" "$(files_of "$out/search")" \
+    "$(query_bytes lorebook "$out" "$ROOT/themes/default/static/assets/search.js")" "$lc"
   if [ -n "$HUGO" ]; then
     hs="$BENCH_DIR/hugo-$n"; hugo_site "$corpus" "$hs"
-    read -r hw hm _ < <(timed "$HUGO" --quiet --source "$hs" --destination "$BENCH_DIR/out-hugo-$n")
-    printf '%-10s %7d %10.2f %10.0f %11.1f %8d %14s\n' hugo "$n" "$hw" "$hm" "$(echo "$(bytes_of "$BENCH_DIR/out-hugo-$n") / 1000000" | bc -l)" "$(files_of "$BENCH_DIR/out-hugo-$n")" "$(echo "$lw / $hw" | bc -l | xargs printf '%.2f')"
+    read -r hw hm hc < <(timed "$HUGO" --quiet --source "$hs" --destination "$BENCH_DIR/out-hugo-$n")
+    row hugo "$n" "$hw" "$hm" "$BENCH_DIR/out-hugo-$n" "-" 0 "$hc"
   fi
   if [ -n "$PAGEFIND" ]; then
     pf="$BENCH_DIR/out-pagefind-$n"; rm -rf "$pf"
-    read -r pw pm _ < <(timed "$PAGEFIND" --site "$out" --output-path "$pf")
-    printf '%-10s %7d %10.2f %10.0f %11.1f %8d %14s\n' pagefind "$n" "$pw" "$pm" "$(echo "$(bytes_of "$pf") / 1000000" | bc -l)" "$(files_of "$pf")" "(index only)"
+    read -r pw pm pc < <(timed "$PAGEFIND" --site "$out" --output-path "$pf")
+    # Pagefind indexes lorebook's HTML: its row is the index alone.
+    row pagefind "$n" "$pw" "$pm" "$pf" "$(files_of "$pf")" "$(query_bytes pagefind "$pf")" "$pc"
   fi
   if [ -n "$MDBOOK" ] && [ "$n" -le "$MDBOOK_MAX" ]; then
     mb="$BENCH_DIR/mdbook-$n"; mdbook_site "$corpus" "$mb"
-    read -r mw mm _ < <(timed "$MDBOOK" build "$mb" --dest-dir "$BENCH_DIR/out-mdbook-$n")
-    printf '%-10s %7d %10.2f %10.0f %11.1f %8d %14s\n' mdbook "$n" "$mw" "$mm" "$(echo "$(bytes_of "$BENCH_DIR/out-mdbook-$n") / 1000000" | bc -l)" "$(files_of "$BENCH_DIR/out-mdbook-$n")" "$(echo "$lw / $mw" | bc -l | xargs printf '%.2f')"
+    read -r mw mm mc < <(timed "$MDBOOK" build "$mb" --dest-dir "$BENCH_DIR/out-mdbook-$n")
+    row mdbook "$n" "$mw" "$mm" "$BENCH_DIR/out-mdbook-$n" "$(find "$BENCH_DIR/out-mdbook-$n" -name 'searchindex*' | wc -l)" 0 "$mc"
+  elif [ "$MDBOOK_MAX" != 0 ]; then
+    printf '%-9s %7d %s\n' mdbook "$n" "skipped: >$MDBOOK_MAX pages (MDBOOK_MAX)"
   fi
 done
+if [ "$FORUM_POSTS" != 0 ]; then
+  # Stack Exchange import of FORUM_POSTS posts (one Posts.xml; no anchor does this).
+  fw="$BENCH_DIR/forum-$FORUM_POSTS"; mkdir -p "$fw"
+  WORK="$fw" scripts/bench-forum.sh "$FORUM_POSTS" >"$fw/log.txt" 2>&1 || true
+  printf '%-9s %7s %s\n' se-import "$FORUM_POSTS" "posts: $(grep -E '^(Posts.xml|throughput:|peak RSS|wall clock)' "$fw/log.txt" | sed 's/ (target[^)]*)//' | tr -s ' ' | paste -sd ';')"
+fi
 echo
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; lorebook $("$LOREBOOK" --version | cut -d' ' -f2); hugo $($HUGO version 2>/dev/null | cut -d' ' -f2 | sed 's/-.*//' || echo -); ratio = lorebook wall / tool wall"
+for a in "${per_page[@]}"; do
+  set -- $a; printf 'lorebook %7d pages: %.2f s per 1,000 pages\n' "$1" "$(echo "$2 * 1000 / $1" | bc -l)"
+done
+echo
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; lorebook $("$LOREBOOK" --version | cut -d' ' -f2); hugo $($HUGO version 2>/dev/null | grep -o 'v[0-9][0-9.]*' | head -1 || echo -); pagefind $($PAGEFIND --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1 || echo -); mdbook $($MDBOOK --version 2>/dev/null | cut -d' ' -f2 || echo -)"
+echo "search = files under the search index; query_KB = cold one-word query transfer incl. JS; ratios = lorebook / tool"

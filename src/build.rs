@@ -158,19 +158,44 @@ pub fn check_external(config: &Config, opts: &crate::external::ExternalOptions) 
     }
 }
 
-/// Full build into the output directory.
+/// Full build into the output directory. Each rendered file is written to
+/// the staging directory as soon as it is made and its bytes dropped; the
+/// staging directory replaces the output only when everything succeeded.
 pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let (site, files, warnings) = render_all(config).map_err(BuildError::Content)?;
+    let theme = Theme::load(config).map_err(BuildError::Content)?;
+    let (site, warnings) = load(config).map_err(BuildError::Content)?;
     let protected = [config.content_dir.as_path(), config.static_dir.as_path()];
-    output::write_site(&config.output_dir, &config.root, &protected, &files)?;
+    let staging = output::Staging::create(&config.output_dir, &config.root, &protected)?;
+    // The first write error, kept whole so it is reported as an output error.
+    let failed: std::sync::Mutex<Option<OutputError>> = std::sync::Mutex::new(None);
+    let sink = |f: OutputFile| {
+        staging.write(&f).map_err(|e| {
+            let d = Diagnostic::error(&f.path, e.to_string());
+            if let Ok(mut slot) = failed.lock() {
+                slot.get_or_insert(e);
+            }
+            d
+        })
+    };
+    let written = match render::render_with(&site, &theme, &sink) {
+        Ok(w) => w,
+        Err(mut d) => {
+            if let Some(e) = failed.into_inner().ok().flatten() {
+                return Err(BuildError::Output(e));
+            }
+            d.extend(warnings.iter().cloned());
+            return Err(BuildError::Content(d));
+        }
+    };
+    staging.commit()?;
     Ok(BuildReport {
         pages: site.pages.len(),
         sections: site.sections.len(),
         answers: site.forum.answers.len(),
         contributors: site.contributors.people.len(),
-        files: files.len(),
-        bytes: files.iter().map(OutputFile::len).sum(),
+        files: written.len(),
+        bytes: written.iter().map(|w| w.bytes).sum(),
         warnings,
         elapsed: start.elapsed(),
     })

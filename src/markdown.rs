@@ -909,8 +909,8 @@ fn code_block_html(code: &str, lang: Option<&str>, highlight: bool) -> String {
         {
             match highlight_for(lang) {
                 Highlight::Plain => None,
-                Highlight::Syntax(s) => guarded(|| highlight_lines(code, s)),
-                Highlight::Console(s) => guarded(|| highlight_console(code, s)),
+                Highlight::Syntax(s) => cached(s, false, code, || highlight_lines(code, s)),
+                Highlight::Console(s) => cached(s, true, code, || highlight_console(code, s)),
             }
         }
         _ => None,
@@ -921,6 +921,45 @@ fn code_block_html(code: &str, lang: Option<&str>, highlight: bool) -> String {
     }
     out.push_str("</code></pre>\n");
     out
+}
+
+/// Most entries the highlight cache keeps; past this it is emptied and
+/// refilled, so a long `serve` session cannot grow it without bound.
+const HIGHLIGHT_CACHE_ENTRIES: usize = 4096;
+
+/// Key of a highlighted block: the syntax (by name), whether it is a console
+/// session, and the code text.
+type HighlightKey = (String, bool, String);
+
+/// Highlighting is the costliest step of rendering, and help sites repeat the
+/// same snippets (install commands, config files) on many pages: a block's
+/// highlighted HTML depends only on its syntax and text, so it is computed
+/// once per process and shared.
+fn cached(
+    syntax: &SyntaxReference,
+    console: bool,
+    code: &str,
+    f: impl FnOnce() -> Option<String>,
+) -> Option<String> {
+    type Cache = std::sync::Mutex<std::collections::HashMap<HighlightKey, Option<String>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (syntax.name.clone(), console, code.to_string());
+    if let Ok(map) = cache.lock() {
+        if let Some(hit) = map.get(&key) {
+            return hit.clone();
+        }
+    }
+    // Computed outside the lock: two threads may both compute a block the
+    // first time, which is harmless (same input, same output).
+    let value = guarded(f);
+    if let Ok(mut map) = cache.lock() {
+        if map.len() >= HIGHLIGHT_CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, value.clone());
+    }
+    value
 }
 
 /// syntect is third-party code run on user input: a panic inside it must not
@@ -1247,6 +1286,35 @@ mod tests {
                 "{lang}: {out}"
             );
         }
+    }
+
+    #[test]
+    fn repeated_code_blocks_highlight_the_same_and_per_language() {
+        // The second rendering of a block comes from the highlight cache: it
+        // must equal the first, and the cache must not mix languages or
+        // console sessions that share the same text.
+        let code = "echo \"$HOME\" # cached-block-test";
+        let bash1 = html(&format!("```bash\n{code}\n```\n"));
+        let bash2 = html(&format!("```bash\n{code}\n```\n"));
+        assert_eq!(bash1, bash2);
+        assert!(bash1.contains("hl-comment"), "{bash1}");
+        let py = html(&format!("```python\n{code}\n```\n"));
+        assert!(py.contains("hl-python"), "{py}");
+        assert!(!py.contains("hl-shell"), "{py}");
+        let console = html(&format!("```console\n{code}\n```\n"));
+        assert!(
+            console.contains("<span class=\"hl-output\">echo"),
+            "{console}"
+        );
+        let bash3 = html(&format!("```sh\n{code}\n```\n"));
+        assert_eq!(
+            bash3
+                .replace("data-lang=\"sh\"", "")
+                .replace("language-sh", ""),
+            bash1
+                .replace("data-lang=\"bash\"", "")
+                .replace("language-bash", "")
+        );
     }
 
     #[test]

@@ -148,30 +148,115 @@ pub fn write_site(
     protected: &[&Path],
     files: &[OutputFile],
 ) -> Result<(), OutputError> {
-    check_output_dir(output, root, protected)?;
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    clean_stale_temporaries(&parent, &name);
+    let staging = Staging::create(output, root, protected)?;
+    files
+        .par_iter()
+        .try_for_each(|f| staging.write(f).map(|_| ()))?;
+    staging.commit()
+}
 
-    let staging = parent.join(format!(".{name}.lorebook-new-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
-    }
-    std::fs::create_dir(&staging).map_err(io(&staging))?;
-    let result = write_tree(&staging, files);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+/// A build being written: a fresh directory beside the output, filled file
+/// by file as the render produces them (so the whole site never has to be in
+/// memory), then swapped in by [`Staging::commit`]. Dropped without a commit,
+/// it removes itself and the previous output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// Directories already created under `dir`, so each is made once.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Check `output` (see [`check_output_dir`]), clean our own leftovers
+    /// from killed builds, and create the staging directory with its marker.
+    pub fn create(output: &Path, root: &Path, protected: &[&Path]) -> Result<Staging, OutputError> {
+        check_output_dir(output, root, protected)?;
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        clean_stale_temporaries(&parent, &name);
+
+        let dir = parent.join(format!(".{name}.lorebook-new-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        std::fs::create_dir(&dir).map_err(io(&dir))?;
+        let staging = Staging {
+            dir,
+            output: output.to_path_buf(),
+            parent,
+            name,
+            made: Default::default(),
+            committed: false,
+        };
+        // The marker goes first so a half-written staging dir is recognisably ours.
+        let marker = staging.dir.join(MARKER);
+        std::fs::write(
+            &marker,
+            "This directory is written by lorebook and replaced on every build.\n",
+        )
+        .map_err(io(&marker))?;
+        Ok(staging)
     }
 
-    swap_in(&staging, output, &parent, &name)
+    /// Write one file into the staging directory; returns its size in bytes.
+    /// Safe to call from many threads at once.
+    pub fn write(&self, f: &OutputFile) -> Result<u64, OutputError> {
+        if f.path.is_absolute()
+            || f.path.as_os_str().is_empty()
+            || f.path
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            return Err(OutputError::Refused {
+                path: f.path.clone(),
+                reason: "an output path must stay inside the output directory".into(),
+            });
+        }
+        let dest = self.dir.join(&f.path);
+        if let Some(parent) = dest.parent() {
+            let known = self
+                .made
+                .lock()
+                .map(|m| m.contains(parent))
+                .unwrap_or(false);
+            if !known {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+                if let Ok(mut m) = self.made.lock() {
+                    m.insert(parent.to_path_buf());
+                }
+            }
+        }
+        match &f.contents {
+            Contents::Bytes(b) => std::fs::write(&dest, b)
+                .map(|_| b.len() as u64)
+                .map_err(io(&dest)),
+            Contents::Copy(src) => std::fs::copy(src, &dest).map_err(io(src)),
+        }
+    }
+
+    /// Swap the finished staging directory in place of the output.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        self.committed = true;
+        swap_in(&self.dir, &self.output, &self.parent, &self.name)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Put the finished `staging` directory in place of `output`. On Linux this
@@ -255,42 +340,6 @@ fn clean_stale_temporaries(parent: &Path, name: &str) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    // The marker goes first so a half-written staging dir is recognisably ours.
-    let marker = dir.join(MARKER);
-    std::fs::write(
-        &marker,
-        "This directory is written by lorebook and replaced on every build.\n",
-    )
-    .map_err(io(&marker))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| f.path.parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io(d))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        if f.path.is_absolute()
-            || f.path
-                .components()
-                .any(|c| matches!(c, std::path::Component::ParentDir))
-        {
-            return Err(OutputError::Refused {
-                path: f.path.clone(),
-                reason: "an output path must stay inside the output directory".into(),
-            });
-        }
-        let dest = dir.join(&f.path);
-        match &f.contents {
-            Contents::Bytes(b) => std::fs::write(&dest, b).map_err(io(&dest)),
-            Contents::Copy(src) => std::fs::copy(src, &dest).map(|_| ()).map_err(io(src)),
-        }
-    })
 }
 
 #[cfg(test)]

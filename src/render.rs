@@ -19,35 +19,83 @@ use crate::site::Site;
 use crate::theme::Theme;
 use crate::urls::{self, escape_html, relative};
 
-/// Render the whole site.
+/// Where [`render_with`] hands each finished file: the build writes it to the
+/// staging directory at once, `serve` keeps it in memory. Returns the bytes
+/// the file takes; an error is reported as a diagnostic for the file.
+pub type Sink<'a> = dyn Fn(OutputFile) -> Result<u64, Diagnostic> + Sync + 'a;
+
+/// One file [`render_with`] produced: its path and size, not its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: std::path::PathBuf,
+    pub bytes: u64,
+}
+
+/// Render the whole site into memory, sorted by path.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut results: Vec<Result<OutputFile, Diagnostic>> = site
+    let files = std::sync::Mutex::new(Vec::new());
+    let sink = |f: OutputFile| {
+        let len = f.len();
+        match files.lock() {
+            Ok(mut v) => v.push(f),
+            Err(_) => return Err(Diagnostic::error(&f.path, "render sink poisoned")),
+        }
+        Ok(len)
+    };
+    render_with(site, theme, &sink)?;
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Render the whole site, handing every file to `sink` as soon as it is made
+/// (its bytes are dropped after), so memory does not grow with the output.
+/// Returns what was written, sorted by path; two files with one path fail
+/// the render (the sink has then seen both: the caller discards its output).
+pub fn render_with(
+    site: &Site,
+    theme: &Theme,
+    sink: &Sink,
+) -> Result<Vec<Written>, Vec<Diagnostic>> {
+    let emit = |f: OutputFile| -> Result<Written, Diagnostic> {
+        let path = f.path.clone();
+        sink(f).map(|bytes| Written { path, bytes })
+    };
+    let mut results: Vec<Result<Written, Diagnostic>> = site
         .pages
         .par_iter()
-        .map(|page| render_page(site, theme, page))
+        .map(|page| render_page(site, theme, page).and_then(emit))
         .collect();
     results.extend(
         site.sections
             .values()
-            .map(|s| render_section(site, theme, s)),
+            .map(|s| render_section(site, theme, s).and_then(emit)),
     );
     results.extend(
         site.forum
             .answers
             .par_iter()
-            .map(|a| render_answer(site, theme, a))
+            .map(|a| render_answer(site, theme, a).and_then(emit))
             .collect::<Vec<_>>(),
     );
-    results.extend(render_tags(site, theme));
-    results.extend(render_contributors(site, theme));
-    results.push(render_404(site, theme));
-    results.extend(render_insights(site, theme));
+    results.extend(
+        render_tags(site, theme)
+            .into_iter()
+            .map(|r| r.and_then(emit)),
+    );
+    results.extend(
+        render_contributors(site, theme)
+            .into_iter()
+            .map(|r| r.and_then(emit)),
+    );
+    results.push(render_404(site, theme).and_then(emit));
+    results.extend(render_insights(site, theme).map(|r| r.and_then(emit)));
 
-    let mut files = Vec::with_capacity(results.len() + 16);
+    let mut written = Vec::with_capacity(results.len() + 16);
     let mut diags = Vec::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok(w) => written.push(w),
             Err(d) => diags.push(d),
         }
     }
@@ -56,10 +104,10 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         diags.dedup();
         return Err(diags);
     }
-    files.extend(render_aliases(site));
+    let mut files = render_aliases(site);
     // Search: the index under search/ and the search page.
     files.extend(crate::search::site::render_files(site, theme).map_err(|d| vec![d])?);
-    files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
+    files.extend(sitemaps(site));
     files.push(OutputFile::bytes("atom.xml", feed(site)));
     if !site.forum.answers.is_empty() {
         files.push(OutputFile::bytes(
@@ -71,7 +119,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         "robots.txt",
         format!(
             "User-agent: *\nAllow: /\nSitemap: {}\n",
-            site.config.base_url.absolute("sitemap.xml")
+            site.config.base_url.absolute(SITEMAP)
         ),
     ));
     for (path, bytes) in &theme.assets {
@@ -87,23 +135,31 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
             contents: Contents::Copy(asset.path.clone()),
         });
     }
-    check_collisions(&mut files)?;
-    Ok(files)
+    let rest: Vec<Result<Written, Diagnostic>> = files.into_par_iter().map(emit).collect();
+    for r in rest {
+        match r {
+            Ok(w) => written.push(w),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        diags.sort();
+        diags.dedup();
+        return Err(diags);
+    }
+    check_collisions(&mut written)?;
+    Ok(written)
 }
 
 /// Two producers of one output path is a bug or a content conflict; report it.
-fn check_collisions(files: &mut [OutputFile]) -> Result<(), Vec<Diagnostic>> {
+fn check_collisions(files: &mut [Written]) -> Result<(), Vec<Diagnostic>> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let diags: Vec<Diagnostic> = files
         .windows(2)
         .filter(|w| w[0].path == w[1].path)
         .map(|w| {
-            let shown = match &w[1].contents {
-                Contents::Copy(p) => p.clone(),
-                Contents::Bytes(_) => w[1].path.clone(),
-            };
             Diagnostic::error(
-                shown,
+                w[1].path.clone(),
                 format!("two files would be written to `{}`", w[0].path.display()),
             )
         })
@@ -894,7 +950,19 @@ fn page_date(site: &Site, page: &Page) -> Option<chrono::NaiveDate> {
         .max(git)
 }
 
-fn sitemap(site: &Site) -> String {
+/// Name of the sitemap robots.txt points at: the only sitemap, or the
+/// sitemap index when the site has more URLs than one sitemap may hold.
+const SITEMAP: &str = "sitemap.xml";
+/// Most URLs one sitemap file may list (the sitemaps.org protocol's limit).
+const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// The sitemap files: `sitemap.xml` alone, or, past [`SITEMAP_MAX_URLS`],
+/// `sitemap.xml` as a sitemap index of `sitemap-1.xml`, `sitemap-2.xml`, ...
+fn sitemaps(site: &Site) -> Vec<OutputFile> {
+    sitemaps_with_limit(site, SITEMAP_MAX_URLS)
+}
+
+fn sitemaps_with_limit(site: &Site, limit: usize) -> Vec<OutputFile> {
     let mut urls: BTreeMap<String, Option<chrono::NaiveDate>> = BTreeMap::new();
     for s in site.sections.values() {
         urls.insert(s.url.clone(), None);
@@ -905,10 +973,34 @@ fn sitemap(site: &Site) -> String {
     for a in &site.forum.answers {
         urls.insert(a.url(), a.answered.map(|d| d.date_naive()));
     }
+    let urls: Vec<(String, Option<chrono::NaiveDate>)> = urls.into_iter().collect();
+    let limit = limit.max(1);
+    if urls.len() <= limit {
+        return vec![OutputFile::bytes(SITEMAP, urlset(site, &urls))];
+    }
+    let mut files = Vec::new();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (i, chunk) in urls.chunks(limit).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        index.push_str("  <sitemap><loc>");
+        index.push_str(&escape_html(&site.config.base_url.absolute(&name)));
+        index.push_str("</loc>");
+        if let Some(d) = chunk.iter().filter_map(|(_, d)| *d).max() {
+            index.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        index.push_str("</sitemap>\n");
+        files.push(OutputFile::bytes(name, urlset(site, chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(OutputFile::bytes(SITEMAP, index));
+    files
+}
+
+fn urlset(site: &Site, urls: &[(String, Option<chrono::NaiveDate>)]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (url, date) in urls {
         out.push_str("  <url><loc>");
-        out.push_str(&escape_html(&site.config.base_url.absolute(&url)));
+        out.push_str(&escape_html(&site.config.base_url.absolute(url)));
         out.push_str("</loc>");
         if let Some(d) = date {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));
@@ -1019,8 +1111,114 @@ pub fn render_affected(
         return Err(diags);
     }
     if listings {
-        files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
+        files.extend(sitemaps(site));
         files.push(OutputFile::bytes("atom.xml", feed(site)));
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use crate::content::{parse_page, Content};
+    use crate::markdown::MarkdownOptions;
+
+    fn site_of(pages: usize) -> Site {
+        let config = Config::from_str(
+            "title: T\nbase_url: https://kb.example/\n",
+            std::path::Path::new("/s"),
+            &Overrides::default(),
+        )
+        .unwrap();
+        let opts = MarkdownOptions {
+            highlight: false,
+            unsafe_html: false,
+        };
+        let loaded = (0..pages)
+            .map(|i| {
+                let source = format!("p{i}.md");
+                let shown = std::path::PathBuf::from(format!("content/{source}"));
+                parse_page(&format!("# Page {i}\n"), &source, &shown, &opts).unwrap()
+            })
+            .collect();
+        Site::new(
+            config,
+            Content::from_loaded(loaded),
+            Vec::new(),
+            Default::default(),
+        )
+        .0
+    }
+
+    fn text(f: &OutputFile) -> String {
+        match &f.contents {
+            Contents::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+            Contents::Copy(_) => panic!("sitemaps are generated"),
+        }
+    }
+
+    fn locs(xml: &str) -> Vec<String> {
+        xml.split("<loc>")
+            .skip(1)
+            .filter_map(|s| s.split("</loc>").next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn small_site_has_one_sitemap_listing_every_url() {
+        let files = sitemaps_with_limit(&site_of(4), 10);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, std::path::Path::new("sitemap.xml"));
+        let xml = text(&files[0]);
+        assert!(xml.contains("<urlset"), "{xml}");
+        // The root section and four pages.
+        assert_eq!(locs(&xml).len(), 5, "{xml}");
+        assert!(xml.contains("<loc>https://kb.example/p3/</loc>"), "{xml}");
+    }
+
+    #[test]
+    fn sitemap_over_the_limit_is_split_under_an_index() {
+        // 7 pages + the root section = 8 URLs; a limit of 3 gives 3 files.
+        let files = sitemaps_with_limit(&site_of(7), 3);
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.path.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let index = text(&files[3]);
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert_eq!(
+            locs(&index),
+            [
+                "https://kb.example/sitemap-1.xml",
+                "https://kb.example/sitemap-2.xml",
+                "https://kb.example/sitemap-3.xml"
+            ]
+        );
+        let mut all = Vec::new();
+        for f in &files[..3] {
+            let xml = text(f);
+            assert!(xml.contains("<urlset"), "{xml}");
+            let l = locs(&xml);
+            assert!(!l.is_empty() && l.len() <= 3, "{xml}");
+            all.extend(l);
+        }
+        assert_eq!(all.len(), 8);
+        let mut sorted = all.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted, all, "each URL once, in order");
+        assert!(all.contains(&"https://kb.example/".to_string()));
+        assert!(all.contains(&"https://kb.example/p6/".to_string()));
+    }
 }

@@ -170,3 +170,43 @@ title: [unclosed
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn streamed_build_writes_exactly_the_files_render_makes_in_memory() {
+    // `build` writes each file as it is rendered; `serve` collects them with
+    // `render::render`. Both must give the same tree, byte for byte.
+    let (tmp, root) = site("example-site");
+    let out = tmp.path().join("out");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let config = lorebook::config::Config::load(&root, &Default::default()).expect("config");
+    let (_, files, _) = lorebook::build::render_all(&config).expect("render");
+    let mut built = tree(&out);
+    assert!(built.remove(".lorebook-output").is_some(), "marker written");
+    assert!(
+        files.len() > 50,
+        "the example site should produce many files"
+    );
+    let memory: std::collections::BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .map(|f| {
+            let bytes = match &f.contents {
+                lorebook::output::Contents::Bytes(b) => b.clone(),
+                lorebook::output::Contents::Copy(p) => std::fs::read(p).expect("asset"),
+            };
+            (f.path.to_string_lossy().replace('\\', "/"), bytes)
+        })
+        .collect();
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        memory.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &memory {
+        assert!(bytes == &built[path], "{path} differs");
+    }
+}
