@@ -32,10 +32,12 @@ impl std::fmt::Debug for Theme {
 /// `{{ path.to.field | safe }}` and nothing else: HTML that lorebook made
 /// itself. `content_html` is Markdown rendered by `markdown::render` (pages,
 /// sections) or an answer body cleaned by `forum::sanitize`;
-/// `question_html` is a forum question cleaned by `forum::sanitize`. A unit
+/// `question_html` is a forum question cleaned by `forum::sanitize`;
+/// `svg_html` is a trend chart drawn by `insights::bar_chart_svg` from
+/// counts and escaped labels. A unit
 /// test scans the default theme's templates against this list (and against
 /// `autoescape false`), so any other unescaped value fails the build's tests.
-pub const TRUSTED_HTML_FIELDS: &[&str] = &["content_html", "question_html"];
+pub const TRUSTED_HTML_FIELDS: &[&str] = &["content_html", "question_html", "svg_html"];
 
 /// Templates every theme must provide.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
