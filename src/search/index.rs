@@ -4,6 +4,7 @@
 //! exact-title keys that let the client rank an exact title match first.
 //! Pure and deterministic; `shards.rs` turns it into files.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::tokenize::{terms, tokenize};
@@ -121,7 +122,11 @@ impl Terms {
     /// Give `doc`'s terms their ids.
     pub fn intern(&mut self, doc: &mut Analyzed) {
         for c in &mut doc.counted {
-            for (name, slot) in c.names.drain(..).zip(c.tf.iter_mut()) {
+            // Taken, not drained: the emptied Vec would keep its allocation.
+            for (name, slot) in std::mem::take(&mut c.names)
+                .into_iter()
+                .zip(c.tf.iter_mut())
+            {
                 slot.0 = match self.ids.get(&name) {
                     Some(&id) => id,
                     None => {
@@ -207,14 +212,61 @@ pub fn build(docs: &[SearchDoc]) -> Index {
 
 /// Analyze documents (in parallel) in index order, with term ids.
 pub fn analyze_all(docs: &[SearchDoc], terms: &mut Terms) -> Vec<Analyzed> {
-    use rayon::prelude::*;
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by(|a, b| doc_order(a, b));
-    let mut analyzed: Vec<Analyzed> = order.par_iter().map(|d| analyze(d)).collect();
-    for a in &mut analyzed {
-        terms.intern(a);
+    analyze_chunked(order.len(), |i| Cow::Borrowed(order[i]), terms)
+}
+
+/// Documents analyzed per chunk: each chunk's term strings are interned (and
+/// dropped) before the next is made, so a 100,000-page site never holds every
+/// unit's terms as strings, nor (when `make` builds documents on demand)
+/// every document's text, at once.
+pub const ANALYZE_CHUNK: usize = 1024;
+
+/// Analyze the documents `make(0..n)` (already in index order) in parallel,
+/// a chunk at a time, with term ids.
+pub fn analyze_chunked<'a, F>(n: usize, make: F, terms: &mut Terms) -> Vec<Analyzed>
+where
+    F: Fn(usize) -> Cow<'a, SearchDoc> + Sync,
+{
+    analyze_chunked_by(ANALYZE_CHUNK, n, make, terms)
+}
+
+fn analyze_chunked_by<'a, F>(chunk: usize, n: usize, make: F, terms: &mut Terms) -> Vec<Analyzed>
+where
+    F: Fn(usize) -> Cow<'a, SearchDoc> + Sync,
+{
+    use rayon::prelude::*;
+    let chunk = chunk.max(1);
+    let mut analyzed = Vec::with_capacity(n);
+    let mut start = 0;
+    while start < n {
+        let end = (start + chunk).min(n);
+        let mut chunk: Vec<Analyzed> = (start..end)
+            .into_par_iter()
+            .map(|i| analyze(&make(i)))
+            .collect();
+        for a in &mut chunk {
+            terms.intern(a);
+        }
+        analyzed.append(&mut chunk);
+        start = end;
     }
     analyzed
+}
+
+/// Build the index of documents made on demand (see [`analyze_chunked`]).
+pub fn build_made<'a, F>(n: usize, make: F) -> Index
+where
+    F: Fn(usize) -> Cow<'a, SearchDoc> + Sync,
+{
+    let mut terms = Terms::default();
+    let analyzed = analyze_chunked(n, make, &mut terms);
+    let weighed = weigh(&analyzed, &terms);
+    Index {
+        units: weighed.units.into_iter().cloned().collect(),
+        postings: weighed.postings,
+    }
 }
 
 /// An index that borrows its units from the analyzed documents.
@@ -321,6 +373,42 @@ pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
 mod tests {
     use super::*;
     use crate::markdown::TextSection;
+
+    /// Interning a chunk at a time gives the index interning all at once
+    /// gives (term ids differ; the index does not depend on them).
+    #[test]
+    fn chunked_analysis_gives_the_same_index() {
+        let docs = vec![
+            doc("b/", "Beta sync", &[(None, "", "sync conflicts resolve")]),
+            doc(
+                "a/",
+                "Alpha",
+                &[(None, "", "install sync"), (Some("x"), "Extra", "proxy")],
+            ),
+            doc(
+                "c/",
+                "Gamma",
+                &[(Some("y"), "Why", "conflicts and proxy settings")],
+            ),
+        ];
+        let mut order: Vec<&SearchDoc> = docs.iter().collect();
+        order.sort_by(|a, b| doc_order(a, b));
+        let whole = build(&docs);
+        for chunk in 1..=3 {
+            let mut terms = Terms::default();
+            let analyzed =
+                analyze_chunked_by(chunk, order.len(), |i| Cow::Borrowed(order[i]), &mut terms);
+            let w = weigh(&analyzed, &terms);
+            assert_eq!(w.postings, whole.postings, "chunk {chunk}");
+            let units: Vec<Unit> = w.units.into_iter().cloned().collect();
+            assert_eq!(units, whole.units, "chunk {chunk}");
+        }
+        assert!(
+            whole.postings.contains_key("proxi"),
+            "{:?}",
+            whole.postings.keys()
+        );
+    }
 
     pub(crate) fn doc(
         url: &str,

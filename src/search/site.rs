@@ -9,7 +9,9 @@ use crate::output::OutputFile;
 use crate::site::Site;
 use crate::theme::Theme;
 
-use super::{build_index, DocKind, SearchDoc};
+use std::borrow::Cow;
+
+use super::{DocKind, SearchDoc};
 
 /// Template of the search page (optional in custom themes).
 pub const SEARCH_TEMPLATE: &str = "search.html";
@@ -39,27 +41,68 @@ fn sections_or(sections: &[TextSection], description: &str) -> Vec<TextSection> 
 
 /// Search documents of a site: pages, section indexes, forum answers.
 pub fn site_docs(site: &Site) -> Vec<SearchDoc> {
-    let mut docs = Vec::new();
-    for page in &site.pages {
-        docs.push(page_doc(site, page));
-    }
-    for section in site.sections.values() {
-        if section.source.is_none() || section.key.is_empty() {
-            continue;
+    sources(site).iter().map(|s| s.doc(site)).collect()
+}
+
+/// What a search document is made from, so the index can make documents a
+/// chunk at a time instead of copying every page's text first.
+enum Source<'a> {
+    Page(&'a crate::content::Page),
+    Section(&'a crate::content::Section),
+    Answer(&'a crate::forum::Answer),
+}
+
+impl Source<'_> {
+    /// The fields [`super::index::doc_order`] sorts by.
+    fn key(&self) -> (DocKind, Cow<'_, str>, &str) {
+        match self {
+            Source::Page(p) => (DocKind::Page, Cow::Borrowed(p.url.as_str()), &p.title),
+            Source::Section(s) => (DocKind::Page, Cow::Borrowed(s.url.as_str()), &s.title),
+            Source::Answer(a) => (DocKind::Answer, Cow::Owned(answer_url(a)), &a.title),
         }
-        let parent = section.parent.as_deref().unwrap_or("");
-        docs.push(SearchDoc {
-            url: section.url.clone(),
-            title: section.title.clone(),
-            breadcrumb: breadcrumb(site, parent),
-            kind: DocKind::Page,
-            sections: sections_or(&section.rendered.sections, &section.description),
-        });
     }
-    for answer in &site.forum.answers {
-        docs.push(answer_doc(site, answer));
+
+    fn doc(&self, site: &Site) -> SearchDoc {
+        match self {
+            Source::Page(p) => page_doc(site, p),
+            Source::Section(section) => {
+                let parent = section.parent.as_deref().unwrap_or("");
+                SearchDoc {
+                    url: section.url.clone(),
+                    title: section.title.clone(),
+                    breadcrumb: breadcrumb(site, parent),
+                    kind: DocKind::Page,
+                    sections: sections_or(&section.rendered.sections, &section.description),
+                }
+            }
+            Source::Answer(a) => answer_doc(site, a),
+        }
     }
-    docs
+}
+
+/// Every document's source: pages, section indexes with their own
+/// `_index.md`, forum answers.
+fn sources(site: &Site) -> Vec<Source<'_>> {
+    let pages = site.pages.iter().map(Source::Page);
+    let sections = site
+        .sections
+        .values()
+        .filter(|s| s.source.is_some() && !s.key.is_empty())
+        .map(Source::Section);
+    let answers = site.forum.answers.iter().map(Source::Answer);
+    pages.chain(sections).chain(answers).collect()
+}
+
+/// The site's search index, its documents made a chunk at a time in index
+/// order (the same files as `build_index(&site_docs(site))`).
+pub fn site_index(site: &Site) -> Vec<OutputFile> {
+    let mut sources = sources(site);
+    sources.sort_by(|a, b| a.key().cmp(&b.key()));
+    let index = super::index::build_made(sources.len(), |i| match sources.get(i) {
+        Some(s) => Cow::Owned(s.doc(site)),
+        None => Cow::Owned(SearchDoc::default()),
+    });
+    super::shards::write(&index)
 }
 
 /// The search document of one page.
@@ -98,7 +141,7 @@ pub fn render_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagn
     if !site.config.search.enabled {
         return Ok(Vec::new());
     }
-    let mut files = build_index(&site_docs(site));
+    let mut files = site_index(site);
     files.extend(search_page(site, theme)?);
     Ok(files)
 }
@@ -113,4 +156,39 @@ pub fn search_page(site: &Site, theme: &Theme) -> Result<Option<OutputFile>, Dia
     ctx.insert("title", "Search");
     let html = theme.render(SEARCH_TEMPLATE, &ctx)?;
     Ok(Some(OutputFile::bytes("search/index.html", html)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+
+    fn bytes(files: &[OutputFile]) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|f| match &f.contents {
+                crate::output::Contents::Bytes(b) => (f.path.display().to_string(), b.clone()),
+                crate::output::Contents::Copy(p) => (f.path.display().to_string(), {
+                    p.display().to_string().into_bytes()
+                }),
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The chunked index (documents made on demand) is the index of every
+    /// document made first: pages, section indexes and forum answers.
+    #[test]
+    fn chunked_site_index_equals_the_index_of_all_documents() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+        let config = Config::load(&root, &Overrides::default()).unwrap();
+        let (site, _) = crate::build::load(&config).unwrap();
+        let docs = site_docs(&site);
+        assert!(docs.iter().any(|d| d.kind == DocKind::Answer));
+        assert!(docs.len() > super::super::index::ANALYZE_CHUNK / 64);
+        let chunked = site_index(&site);
+        assert!(chunked.len() > 3);
+        assert_eq!(bytes(&chunked), bytes(&super::super::build_index(&docs)));
+    }
 }
