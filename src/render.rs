@@ -282,7 +282,36 @@ pub struct SubsectionView {
 #[derive(Serialize)]
 pub struct TagView<'a> {
     pub name: &'a str,
+    /// The pages listed on this page of the tag (at most [`TAG_PAGE_SIZE`]).
     pub pages: Vec<ListItemView>,
+    /// Pages with the tag in all.
+    pub total: usize,
+    /// Present when the tag's list spans more than one page.
+    pub pagination: Option<PaginationView>,
+}
+
+/// Links between the pages of a long list.
+#[derive(Serialize)]
+pub struct PaginationView {
+    /// 1-based number of this page.
+    pub page: usize,
+    pub pages: usize,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+}
+
+/// Pages listed per tag page: a tag on 10,000 pages gets 100 list pages of
+/// a readable size instead of one page of several megabytes.
+pub const TAG_PAGE_SIZE: usize = 100;
+
+/// URL of page `n` (1-based) of a list at `url`: `url` itself, then
+/// `url/page/2/`, ...
+fn list_page_url(url: &str, n: usize) -> String {
+    if n <= 1 {
+        url.to_string()
+    } else {
+        format!("{url}page/{n}/")
+    }
 }
 
 /// How many sibling links a page shows: bounded so output grows linearly.
@@ -540,7 +569,7 @@ fn render_tags(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>
     let mut out: Vec<Result<OutputFile, Diagnostic>> = site
         .tags
         .values()
-        .map(|tag| render_tag(site, theme, tag))
+        .flat_map(|tag| render_tag(site, theme, tag))
         .collect();
     let current = "tags/";
     let mut ctx = base_context(site, current);
@@ -581,21 +610,38 @@ fn render_tag(
     site: &Site,
     theme: &Theme,
     tag: &crate::site::Tag,
-) -> Result<OutputFile, Diagnostic> {
-    let current = tag.url.as_str();
-    let mut ctx = base_context(site, current);
-    let view = TagView {
-        name: &tag.name,
-        pages: tag
-            .pages
-            .iter()
-            .map(|&i| list_item(site, &site.pages[i], current))
-            .collect(),
-    };
-    ctx.insert("tag", &view);
-    theme
-        .render("tag.html", &ctx)
-        .map(|html| OutputFile::bytes(html_file(current), html))
+) -> Vec<Result<OutputFile, Diagnostic>> {
+    let chunks: Vec<&[usize]> = tag.pages.chunks(TAG_PAGE_SIZE).collect();
+    let count = chunks.len().max(1);
+    (1..=count)
+        .map(|n| {
+            let current = list_page_url(&tag.url, n);
+            let mut ctx = base_context(site, &current);
+            let href = |k: usize| relative(&current, &list_page_url(&tag.url, k));
+            let view = TagView {
+                name: &tag.name,
+                pages: chunks
+                    .get(n - 1)
+                    .copied()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|&i| site.pages.get(i))
+                    .map(|p| list_item(site, p, &current))
+                    .collect(),
+                total: tag.pages.len(),
+                pagination: (count > 1).then(|| PaginationView {
+                    page: n,
+                    pages: count,
+                    prev_href: (n > 1).then(|| href(n - 1)),
+                    next_href: (n < count).then(|| href(n + 1)),
+                }),
+            };
+            ctx.insert("tag", &view);
+            theme
+                .render("tag.html", &ctx)
+                .map(|html| OutputFile::bytes(html_file(&current), html))
+        })
+        .collect()
 }
 
 fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
@@ -1092,7 +1138,7 @@ pub fn render_affected(
             site.tags
                 .values()
                 .filter(|tag| tag.pages.iter().any(|i| changed.contains(i)))
-                .map(|tag| render_tag(site, theme, tag)),
+                .flat_map(|tag| render_tag(site, theme, tag)),
         );
         // Page dates and reviews feed the insights page.
         results.extend(render_insights(site, theme));

@@ -210,3 +210,50 @@ fn streamed_build_writes_exactly_the_files_render_makes_in_memory() {
         assert!(bytes == &built[path], "{path} differs");
     }
 }
+
+/// A tag on many pages is listed 100 pages at a time, with previous/next
+/// links, so no tag page grows with the size of the site.
+#[test]
+fn long_tag_lists_are_split_into_linked_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("lorebook.yaml"), "title: Many\n").unwrap();
+    let content = root.join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    for i in 0..250 {
+        std::fs::write(
+            content.join(format!("p{i:03}.md")),
+            format!("---\ntitle: Page {i:03}\ntags: [common]\n---\nBody {i}.\n"),
+        )
+        .unwrap();
+    }
+    build(root, &[]);
+    let out = root.join("public");
+    let first = read(&out.join("tags/common/index.html"));
+    let second = read(&out.join("tags/common/page/2/index.html"));
+    let third = read(&out.join("tags/common/page/3/index.html"));
+    assert!(!out.join("tags/common/page/4").exists());
+    let count = |html: &str| main_of(html).matches("class=\"page-list-title\"").count();
+    assert_eq!(
+        (count(&first), count(&second), count(&third)),
+        (100, 100, 50)
+    );
+    for html in [&first, &second, &third] {
+        assert!(html.contains("250 pages"), "{html}");
+    }
+    assert!(first.contains("page 1 of 3") && !first.contains("rel=\"prev\""));
+    assert!(first.contains("rel=\"next\" href=\"page/2/\""), "{first}");
+    assert!(second.contains("rel=\"prev\" href=\"../../\""), "{second}");
+    assert!(second.contains("rel=\"next\" href=\"../3/\""), "{second}");
+    assert!(third.contains("rel=\"prev\" href=\"../2/\"") && !third.contains("rel=\"next\""));
+    // Every page is listed exactly once across the three.
+    let all = format!("{first}{second}{third}");
+    for i in 0..250 {
+        assert_eq!(
+            all.matches(&format!(">Page {i:03}<")).count(),
+            1,
+            "Page {i:03}"
+        );
+    }
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+}
