@@ -164,7 +164,7 @@ pub fn check_external(config: &Config, opts: &crate::external::ExternalOptions) 
 pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let theme = Theme::load(config).map_err(BuildError::Content)?;
-    let (site, warnings) = load(config).map_err(BuildError::Content)?;
+    let (mut site, warnings) = load(config).map_err(BuildError::Content)?;
     let protected = [config.content_dir.as_path(), config.static_dir.as_path()];
     let staging = output::Staging::create(&config.output_dir, &config.root, &protected)?;
     // The first write error, kept whole so it is reported as an output error.
@@ -178,7 +178,7 @@ pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
             d
         })
     };
-    let written = match render::render_with(&site, &theme, &sink) {
+    let written = match render::render_owned(&mut site, &theme, &sink) {
         Ok(w) => w,
         Err(mut d) => {
             if let Some(e) = failed.into_inner().ok().flatten() {

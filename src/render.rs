@@ -57,15 +57,55 @@ pub fn render_with(
     theme: &Theme,
     sink: &Sink,
 ) -> Result<Vec<Written>, Vec<Diagnostic>> {
-    let emit = |f: OutputFile| -> Result<Written, Diagnostic> {
+    let pages = render_pages(site, theme, sink);
+    render_rest(site, theme, sink, pages)
+}
+
+/// [`render_with`] for a build that owns its model: once the pages are
+/// written, their HTML, headings and links are freed (nothing rendered later
+/// reads them; links were checked when the site was loaded). At 100,000
+/// pages the pages' HTML is most of the model.
+pub fn render_owned(
+    site: &mut Site,
+    theme: &Theme,
+    sink: &Sink,
+) -> Result<Vec<Written>, Vec<Diagnostic>> {
+    let pages = render_pages(site, theme, sink);
+    for page in &mut site.pages {
+        page.rendered.html = String::new();
+        page.rendered.headings = Vec::new();
+        page.rendered.links = Vec::new();
+    }
+    render_rest(site, theme, sink, pages)
+}
+
+fn emit_to<'s>(sink: &'s Sink) -> impl Fn(OutputFile) -> Result<Written, Diagnostic> + Sync + 's {
+    move |f: OutputFile| {
         let path = f.path.clone();
         sink(f).map(|bytes| Written { path, bytes })
-    };
-    let mut results: Vec<Result<Written, Diagnostic>> = site
-        .pages
+    }
+}
+
+/// Every page, in parallel, each handed to the sink as soon as it is made.
+fn render_pages(site: &Site, theme: &Theme, sink: &Sink) -> Vec<Result<Written, Diagnostic>> {
+    let emit = emit_to(sink);
+    site.pages
         .par_iter()
-        .map(|page| render_page(site, theme, page).and_then(emit))
-        .collect();
+        .map(|page| render_page(site, theme, page).and_then(&emit))
+        .collect()
+}
+
+/// Everything but the pages: sections, answers, tags, contributors, 404,
+/// insights, aliases, search, sitemaps, feeds, assets; then the collision
+/// check over all that was written (`results` holds the pages').
+fn render_rest(
+    site: &Site,
+    theme: &Theme,
+    sink: &Sink,
+    mut results: Vec<Result<Written, Diagnostic>>,
+) -> Result<Vec<Written>, Vec<Diagnostic>> {
+    let emit = emit_to(sink);
+    let emit = &emit;
     results.extend(
         site.sections
             .values()

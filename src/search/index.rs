@@ -74,7 +74,9 @@ struct Counted {
     /// The unit's terms, sorted, until [`Terms::intern`] turns them into ids.
     names: Vec<String>,
     /// (term id, weighted frequency); ids are set by [`Terms::intern`].
-    tf: Vec<(u32, f64)>,
+    /// f32 is exact here: frequencies are sums of the small integer field
+    /// weights, and half the size of f64 over millions of postings.
+    tf: Vec<(u32, f32)>,
     len: f64,
 }
 
@@ -87,7 +89,7 @@ fn count(fields: &[(&str, f64)]) -> Counted {
             len += weight;
         }
     }
-    let (names, tf) = tf.into_iter().map(|(t, f)| (t, (0, f))).unzip();
+    let (names, tf) = tf.into_iter().map(|(t, f)| (t, (0, f as f32))).unzip();
     Counted { names, tf, len }
 }
 
@@ -269,6 +271,17 @@ where
     }
 }
 
+/// Keep the best [`MAX_POSTINGS`] by (score desc, unit): a total order, so
+/// selecting them gives the same set a full sort would (in no given order).
+fn keep_best(list: &mut Vec<(u32, f64)>) {
+    if list.len() > MAX_POSTINGS {
+        list.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
+            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+        });
+        list.truncate(MAX_POSTINGS);
+    }
+}
+
 /// An index that borrows its units from the analyzed documents.
 pub struct Weighed<'a> {
     pub units: Vec<&'a Unit>,
@@ -309,8 +322,10 @@ pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
             }
         }
     }
-    let mut raw: Vec<Vec<(u32, f64)>> =
-        df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
+    let mut raw: Vec<Vec<(u32, f64)>> = df
+        .iter()
+        .map(|&d| Vec::with_capacity((d as usize).min(2 * MAX_POSTINGS)))
+        .collect();
     let idfs: Vec<f64> = df
         .iter()
         .map(|&d| {
@@ -325,10 +340,18 @@ pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
             let Some(&idf) = idfs.get(id as usize) else {
                 continue;
             };
+            let tf = f64::from(tf);
             let score = idf * tf * (K1 + 1.0) / (tf + norm);
             max_score = max_score.max(score);
             if let Some(list) = raw.get_mut(id as usize) {
                 list.push((unit as u32, score));
+                if list.len() >= 2 * MAX_POSTINGS {
+                    // Keep only the best so far: the final selection below
+                    // picks the same set from them (a total order), and a
+                    // common term no longer holds a posting per unit.
+                    keep_best(list);
+                    list.shrink_to(2 * MAX_POSTINGS);
+                }
             }
         }
     }
@@ -342,15 +365,9 @@ pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
         if list.is_empty() {
             continue;
         }
-        if list.len() > MAX_POSTINGS {
-            // The best MAX_POSTINGS by (score desc, unit): a total order, so
-            // selecting them gives the same set a full sort would.
-            list.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
-                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
-            });
-            list.truncate(MAX_POSTINGS);
-            list.sort_unstable_by_key(|p| p.0);
-        }
+        keep_best(&mut list);
+        // By unit (pruning above may have left any list out of order).
+        list.sort_unstable_by_key(|p| p.0);
         let q = list
             .into_iter()
             .map(|(u, s)| (u, (s * scale).round().clamp(1.0, 255.0) as u8))
@@ -373,6 +390,26 @@ pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
 mod tests {
     use super::*;
     use crate::markdown::TextSection;
+
+    /// A term in more units than two lists' worth is pruned while it is
+    /// counted; what is kept must still be the best MAX_POSTINGS units.
+    #[test]
+    fn common_terms_keep_their_best_units_after_pruning() {
+        let n = 2 * MAX_POSTINGS + 201;
+        let bodies: Vec<String> = (0..n)
+            .map(|i| format!("common {}", "filler ".repeat(i)))
+            .collect();
+        let docs: Vec<SearchDoc> = (0..n)
+            .map(|i| doc(&format!("d{i:05}/"), "T", &[(None, "", bodies[i].as_str())]))
+            .collect();
+        let index = build(&docs);
+        let common = &index.postings["common"];
+        // The shorter the unit, the higher "common" weighs: the kept units
+        // are the MAX_POSTINGS shortest, in unit order.
+        let units: Vec<u32> = common.iter().map(|p| p.0).collect();
+        assert_eq!(units, (0..MAX_POSTINGS as u32).collect::<Vec<_>>());
+        assert!(common.windows(2).all(|w| w[0].1 >= w[1].1));
+    }
 
     /// Interning a chunk at a time gives the index interning all at once
     /// gives (term ids differ; the index does not depend on them).
