@@ -500,13 +500,13 @@ impl Insights {
         for (i, p) in self.top_recent.iter().enumerate() {
             let _ = writeln!(
                 o,
-                "  {:>2}. {}  {} points ({} commits, {} pages, {} answers)",
+                "  {:>2}. {}  {} points ({}, {}, {})",
                 i + 1,
                 p.name,
                 p.points,
-                p.commits,
-                p.pages,
-                p.answers
+                count(p.commits as usize, "commit"),
+                count(p.pages, "page"),
+                count(p.answers, "answer")
             );
         }
         let _ = writeln!(o, "\nTop contributors, all time");
@@ -516,8 +516,12 @@ impl Insights {
         for p in &self.top_all_time {
             let _ = writeln!(
                 o,
-                "  {:>2}. {}  {} points ({} pages written, {} accepted answers)",
-                p.rank, p.name, p.score, p.pages_written, p.accepted_answers
+                "  {:>2}. {}  {} points ({} written, {})",
+                p.rank,
+                p.name,
+                p.score,
+                count(p.pages_written, "page"),
+                count(p.accepted_answers, "accepted answer")
             );
         }
 
@@ -1079,9 +1083,25 @@ pub fn answers_feed(site: &Site) -> String {
     out
 }
 
+/// `1 page`, `2 pages`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(count(1, "accepted answer"), "1 accepted answer");
+        assert_eq!(count(0, "page"), "0 pages");
+        assert_eq!(count(39, "page"), "39 pages");
+    }
     use crate::config::{Config, Overrides};
     use crate::content::{parse_page, Content};
     use crate::contributors::{Activity, PageCredit};
