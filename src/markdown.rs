@@ -121,7 +121,11 @@ pub struct TextSection {
 
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// The HTML, unless [`Rendered::pack`] moved it into `packed`: read it
+    /// with [`Rendered::html`].
     pub html: String,
+    /// `html` deflated (see [`Rendered::pack`]).
+    pub packed: Option<Box<[u8]>>,
     /// Every heading that is in `html`, in order (the title is not).
     pub headings: Vec<Heading>,
     pub title: Option<String>,
@@ -133,6 +137,46 @@ pub struct Rendered {
     /// First paragraph as plain text (description fallback).
     pub summary: String,
     pub word_count: usize,
+}
+
+impl Rendered {
+    /// Deflate the HTML (fast level) while the model waits to be rendered:
+    /// a loaded 100,000-page site otherwise holds gigabytes of HTML, which
+    /// compresses about five times.
+    pub fn pack(&mut self) {
+        use std::io::Write;
+        if self.html.is_empty() || self.packed.is_some() {
+            return;
+        }
+        let mut enc = flate2::write::DeflateEncoder::new(
+            Vec::with_capacity(self.html.len() / 4),
+            flate2::Compression::fast(),
+        );
+        if enc.write_all(self.html.as_bytes()).is_ok() {
+            if let Ok(bytes) = enc.finish() {
+                self.packed = Some(bytes.into_boxed_slice());
+                self.html = String::new();
+            }
+        }
+    }
+
+    /// The HTML, whether packed or not.
+    pub fn html(&self) -> std::borrow::Cow<'_, str> {
+        use std::io::Read;
+        match &self.packed {
+            None => std::borrow::Cow::Borrowed(&self.html),
+            Some(bytes) => {
+                let mut out = String::new();
+                // Only `pack` made these bytes from a String: they inflate to
+                // valid UTF-8; anything else would be a bug, shown as empty.
+                let mut dec = flate2::read::DeflateDecoder::new(&bytes[..]);
+                if dec.read_to_string(&mut out).is_err() {
+                    out.clear();
+                }
+                std::borrow::Cow::Owned(out)
+            }
+        }
+    }
 }
 
 /// Longest summary, in chars, before it is cut at a word.
@@ -621,6 +665,7 @@ impl<'a, 'p> State<'a, 'p> {
             .sum();
         Rendered {
             html,
+            packed: None,
             headings: self.headings,
             title: self.title,
             title_id: self.title_id,
@@ -1091,6 +1136,24 @@ fn push_theme(css: &mut String, theme: Theme, indent: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_html_reads_back_the_same_and_frees_the_text() {
+        let mut r = render(
+            "# T\n\nSome *text* with `code` and é ü 漢字.\n\n```rust\nfn main() {}\n```\n",
+            &page(),
+            &SAFE,
+        );
+        let before = r.html.clone();
+        assert!(before.contains("<em>text</em>"), "{before}");
+        r.pack();
+        assert!(r.html.is_empty());
+        assert!(r.packed.as_ref().is_some_and(|p| p.len() < before.len()));
+        assert_eq!(r.html(), before);
+        // Packing twice changes nothing.
+        r.pack();
+        assert_eq!(r.html(), before);
+    }
 
     const SAFE: MarkdownOptions = MarkdownOptions {
         highlight: true,

@@ -73,6 +73,7 @@ pub fn render_owned(
     let pages = render_pages(site, theme, sink);
     for page in &mut site.pages {
         page.rendered.html = String::new();
+        page.rendered.packed = None;
         page.rendered.headings = Vec::new();
         page.rendered.links = Vec::new();
     }
@@ -494,10 +495,11 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
         .map(|&i| page_link(&site.pages[i], current))
         .collect();
     let (authors, more_authors) = page_authors(site, page, current);
+    let html = page.rendered.html();
     let view = PageView {
         title: &page.title,
         description: &page.description,
-        content_html: &page.rendered.html,
+        content_html: &html,
         toc: toc(&page.rendered),
         tags: tag_links(site, &page.front.tags, current),
         breadcrumbs: breadcrumbs(site, &page.section, current, true),
@@ -567,10 +569,11 @@ fn render_section(site: &Site, theme: &Theme, section: &Section) -> Result<Outpu
                 .collect(),
         })
         .collect();
+    let html = section.rendered.html();
     let view = SectionView {
         title: &section.title,
         description: &section.description,
-        content_html: &section.rendered.html,
+        content_html: &html,
         toc: toc(&section.rendered),
         breadcrumbs: breadcrumbs(site, &section.key, current, false),
         pages: section

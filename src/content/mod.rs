@@ -177,7 +177,10 @@ fn load_file(f: &Found, root: &Path, opts: &MarkdownOptions) -> Result<Loaded, D
                 .with_hint("save the file as UTF-8, or give it another extension than .md"));
         }
     };
-    parse_page(&text, &f.rel, &shown, opts)
+    let mut loaded = parse_page(&text, &f.rel, &shown, opts)?;
+    // Kept deflated until the page is rendered (see `Rendered::pack`).
+    loaded.rendered.pack();
+    Ok(loaded)
 }
 
 /// Every file under `static/` (published as is at the same path).
