@@ -909,6 +909,17 @@ pub struct Linked<'a, T> {
     pub href: Option<String>,
 }
 
+/// Each item with its link.
+fn linked<'a, T>(items: &'a [T], href: impl Fn(&T) -> Option<String>) -> Vec<Linked<'a, T>> {
+    items
+        .iter()
+        .map(|item| Linked {
+            href: href(item),
+            item,
+        })
+        .collect()
+}
+
 /// One trend chart: the SVG (generated here, text escaped) and its figures
 /// for the table fallback.
 #[derive(Serialize)]
@@ -982,47 +993,12 @@ impl Insights {
             candidate_min_score: self.candidate_min_score,
             recent_days: RECENT_DAYS,
             totals: &self.totals,
-            sections: self
-                .sections
-                .iter()
-                .map(|s| Linked {
-                    item: s,
-                    href: rel(&s.url),
-                })
-                .collect(),
-            stale_pages: self
-                .stale_pages
-                .iter()
-                .map(|p| Linked {
-                    item: p,
-                    href: rel(&p.url),
-                })
-                .collect(),
-            top_recent: self
-                .top_recent
-                .iter()
-                .map(|p| Linked {
-                    item: p,
-                    href: person(&p.slug),
-                })
-                .collect(),
-            top_all_time: self
-                .top_all_time
-                .iter()
-                .map(|p| Linked {
-                    item: p,
-                    href: person(&p.slug),
-                })
-                .collect(),
+            sections: linked(&self.sections, |s| rel(&s.url)),
+            stale_pages: linked(&self.stale_pages, |p| rel(&p.url)),
+            top_recent: linked(&self.top_recent, |p| person(&p.slug)),
+            top_all_time: linked(&self.top_all_time, |p| person(&p.slug)),
             gaps: &self.gaps,
-            candidates: self
-                .candidates
-                .iter()
-                .map(|c| Linked {
-                    item: c,
-                    href: rel(&c.url),
-                })
-                .collect(),
+            candidates: linked(&self.candidates, |c| rel(&c.url)),
             candidates_total: self.candidates_total,
             trends: &self.trends,
             charts,

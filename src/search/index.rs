@@ -216,7 +216,7 @@ pub fn build(docs: &[SearchDoc]) -> Index {
 pub fn analyze_all(docs: &[SearchDoc], terms: &mut Terms) -> Vec<Analyzed> {
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by(|a, b| doc_order(a, b));
-    analyze_chunked(order.len(), |i| Cow::Borrowed(order[i]), terms)
+    analyze_chunked(&order, |d| Cow::Borrowed(*d), terms)
 }
 
 /// Documents analyzed per chunk: each chunk's term strings are interned (and
@@ -225,45 +225,46 @@ pub fn analyze_all(docs: &[SearchDoc], terms: &mut Terms) -> Vec<Analyzed> {
 /// every document's text, at once.
 pub const ANALYZE_CHUNK: usize = 1024;
 
-/// Analyze the documents `make(0..n)` (already in index order) in parallel,
-/// a chunk at a time, with term ids.
-pub fn analyze_chunked<'a, F>(n: usize, make: F, terms: &mut Terms) -> Vec<Analyzed>
+/// Analyze the documents `make` gives for `items` (already in index order)
+/// in parallel, a chunk at a time, with term ids.
+pub fn analyze_chunked<'a, T, F>(items: &'a [T], make: F, terms: &mut Terms) -> Vec<Analyzed>
 where
-    F: Fn(usize) -> Cow<'a, SearchDoc> + Sync,
+    T: Sync,
+    F: Fn(&'a T) -> Cow<'a, SearchDoc> + Sync,
 {
-    analyze_chunked_by(ANALYZE_CHUNK, n, make, terms)
+    analyze_chunked_by(ANALYZE_CHUNK, items, make, terms)
 }
 
-fn analyze_chunked_by<'a, F>(chunk: usize, n: usize, make: F, terms: &mut Terms) -> Vec<Analyzed>
+fn analyze_chunked_by<'a, T, F>(
+    chunk: usize,
+    items: &'a [T],
+    make: F,
+    terms: &mut Terms,
+) -> Vec<Analyzed>
 where
-    F: Fn(usize) -> Cow<'a, SearchDoc> + Sync,
+    T: Sync,
+    F: Fn(&'a T) -> Cow<'a, SearchDoc> + Sync,
 {
     use rayon::prelude::*;
-    let chunk = chunk.max(1);
-    let mut analyzed = Vec::with_capacity(n);
-    let mut start = 0;
-    while start < n {
-        let end = (start + chunk).min(n);
-        let mut chunk: Vec<Analyzed> = (start..end)
-            .into_par_iter()
-            .map(|i| analyze(&make(i)))
-            .collect();
-        for a in &mut chunk {
+    let mut analyzed = Vec::with_capacity(items.len());
+    for part in items.chunks(chunk.max(1)) {
+        let mut done: Vec<Analyzed> = part.par_iter().map(|item| analyze(&make(item))).collect();
+        for a in &mut done {
             terms.intern(a);
         }
-        analyzed.append(&mut chunk);
-        start = end;
+        analyzed.append(&mut done);
     }
     analyzed
 }
 
 /// Build the index of documents made on demand (see [`analyze_chunked`]).
-pub fn build_made<'a, F>(n: usize, make: F) -> Index
+pub fn build_made<'a, T, F>(items: &'a [T], make: F) -> Index
 where
-    F: Fn(usize) -> Cow<'a, SearchDoc> + Sync,
+    T: Sync,
+    F: Fn(&'a T) -> Cow<'a, SearchDoc> + Sync,
 {
     let mut terms = Terms::default();
-    let analyzed = analyze_chunked(n, make, &mut terms);
+    let analyzed = analyze_chunked(items, make, &mut terms);
     let weighed = weigh(&analyzed, &terms);
     Index {
         units: weighed.units.into_iter().cloned().collect(),
@@ -433,8 +434,7 @@ mod tests {
         let whole = build(&docs);
         for chunk in 1..=3 {
             let mut terms = Terms::default();
-            let analyzed =
-                analyze_chunked_by(chunk, order.len(), |i| Cow::Borrowed(order[i]), &mut terms);
+            let analyzed = analyze_chunked_by(chunk, &order, |d| Cow::Borrowed(*d), &mut terms);
             let w = weigh(&analyzed, &terms);
             assert_eq!(w.postings, whole.postings, "chunk {chunk}");
             let units: Vec<Unit> = w.units.into_iter().cloned().collect();

@@ -14,16 +14,15 @@ pub mod tokenize;
 use crate::markdown::TextSection;
 use crate::output::OutputFile;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DocKind {
-    #[default]
     Page,
     Answer,
 }
 
 /// One page or answer to index.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SearchDoc {
     /// Site-relative URL (`a/b/`).
     pub url: String,
