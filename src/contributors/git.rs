@@ -35,12 +35,14 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::io::Write;
-use std::path::Path;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use chrono::{DateTime, TimeZone, Utc};
 use globset::GlobSet;
 
+use super::cache;
 use crate::diagnostics::Diagnostic;
 
 /// A git identity after `.mailmap`. The email is a matching key only: it never
@@ -135,6 +137,8 @@ pub struct TimelineCommit {
 /// One commit as parsed from the log (newest first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawCommit {
+    /// The commit id (hex).
+    pub id: String,
     pub author: Identity,
     pub co_authors: Vec<Identity>,
     pub time: DateTime<Utc>,
@@ -154,8 +158,22 @@ pub struct Change {
 
 const RS: u8 = 0x1e;
 const US: char = '\x1f';
+/// One record per commit: id, author name and email as committed (`.mailmap`
+/// is applied afterwards, so the cache never holds mapped identities), author
+/// time, `Co-authored-by` values.
 const FORMAT: &str =
-    "--format=%x1e%aN%x1f%aE%x1f%at%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x1e";
+    "--format=%x1e%H%x1f%an%x1f%ae%x1f%at%x1f%(trailers:key=Co-authored-by,valueonly,separator=%x1f)%x1e";
+
+/// How one history read was served (the tests and the benchmark look at it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    /// Commits diffed by git in this read.
+    pub from_git: usize,
+    /// Commits whose records came from the history cache.
+    pub from_cache: usize,
+    /// Whether the history cache was (re)written.
+    pub stored: bool,
+}
 
 /// Read the history of `content_dir` with one `git log`. `shown` is the path
 /// diagnostics name (the content directory as the user knows it).
@@ -175,24 +193,62 @@ pub fn read_history_env(
     exclude: &GlobSet,
     env: &[(&str, &OsStr)],
 ) -> (History, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let Some(probe) = git_output(
+    let (history, diags, _) = read_history_stats(content_dir, shown, exclude, env);
+    (history, diags)
+}
+
+/// What git says about the content directory before reading history.
+struct Probe {
+    shallow: bool,
+    /// The history cache file, unless the clone is shallow or git did not say
+    /// where its directory is.
+    cache_file: Option<PathBuf>,
+}
+
+fn probe(env: &[(&str, &OsStr)], dir: &Path) -> Option<Probe> {
+    let out = git_output(
         env,
-        content_dir,
+        dir,
         &[
             "rev-parse",
             "--is-inside-work-tree",
             "--is-shallow-repository",
+            "--path-format=absolute",
+            "--git-common-dir",
+            "--show-prefix",
         ],
-    ) else {
-        return (History::default(), diags);
-    };
-    let probe = String::from_utf8_lossy(&probe);
-    let mut lines = probe.lines();
+    )?;
+    let out = String::from_utf8_lossy(&out);
+    let mut lines = out.lines();
     if lines.next() != Some("true") {
-        return (History::default(), diags);
+        return None;
     }
     let shallow = lines.next() == Some("true");
+    let git_dir = lines.next().unwrap_or("");
+    let prefix = lines.next().unwrap_or("");
+    // A shallow boundary commit's diff changes when the clone is deepened:
+    // such a history is never cached.
+    let cache_file = (!shallow && !git_dir.is_empty())
+        .then(|| cache::path(&dir.join(git_dir), prefix, LOG_ARGS));
+    Some(Probe {
+        shallow,
+        cache_file,
+    })
+}
+
+/// [`read_history_env`], also saying how much of the log came from the
+/// history cache.
+pub fn read_history_stats(
+    content_dir: &Path,
+    shown: &Path,
+    exclude: &GlobSet,
+    env: &[(&str, &OsStr)],
+) -> (History, Vec<Diagnostic>, ReadStats) {
+    let mut diags = Vec::new();
+    let Some(probe) = probe(env, content_dir) else {
+        return (History::default(), diags, ReadStats::default());
+    };
+    let shallow = probe.shallow;
     if shallow {
         diags.push(
             Diagnostic::warning(
@@ -204,23 +260,34 @@ pub fn read_history_env(
             ),
         );
     }
-    let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let Some(mut commits) = read_commits(content_dir, jobs.min(MAX_JOBS), env) else {
-        // A repository without commits yet: in git, but no history.
-        return (
-            History {
-                in_git: true,
-                shallow,
-                ..History::default()
-            },
-            diags,
-        );
+    // A repository without commits yet: in git, but no history.
+    let empty = History {
+        in_git: true,
+        shallow,
+        ..History::default()
     };
-    map_co_authors(env, content_dir, &mut commits);
+    let Some(head) = head_id_env(env, content_dir) else {
+        return (empty, diags, ReadStats::default());
+    };
+    let jobs = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(MAX_JOBS);
+    let Some((mut commits, stats)) =
+        read_cached(env, content_dir, &head, probe.cache_file.as_deref(), jobs)
+    else {
+        return (empty, diags, ReadStats::default());
+    };
+    map_identities(env, content_dir, &mut commits);
     let mut history = fold(&commits, &|id: &Identity| is_bot(id, exclude));
     history.in_git = true;
     history.shallow = shallow;
-    (history, diags)
+    (history, diags, stats)
+}
+
+/// The history cache file of `content_dir` (which may not exist yet), or
+/// `None` outside git or in a shallow clone. For the benchmark and tests.
+pub fn history_cache_file(content_dir: &Path, env: &[(&str, &OsStr)]) -> Option<PathBuf> {
+    probe(env, content_dir)?.cache_file
 }
 
 /// At most this many `git log` processes read the history at once.
@@ -231,24 +298,71 @@ const MAX_JOBS: usize = 4;
 const MIN_COMMITS_PER_JOB: usize = 2_000;
 
 /// The `git log` arguments every read uses (before any `--skip`/`-n`).
+/// Settings a user's git config could change are pinned, so a record read
+/// today is byte for byte the record a later read would print (the cache
+/// depends on it): rename limit, root commit diff, output encoding, diff
+/// algorithm (it decides numstat counts), no external diff or textconv, no
+/// signatures, no mailmap.
 const LOG_ARGS: &[&str] = &[
     "-c",
     "core.quotepath=off",
     "-c",
     "diff.renameLimit=10000",
+    "-c",
+    "log.showRoot=true",
+    "-c",
+    "i18n.logOutputEncoding=UTF-8",
     "log",
-    "--use-mailmap",
+    "--no-use-mailmap",
     "--no-merges",
     "--relative",
     "-M",
+    "--diff-algorithm=myers",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-show-signature",
     "--raw",
     "--numstat",
     "-z",
     FORMAT,
 ];
 
+/// One `git log` output and its records, each with its byte range.
+struct Log {
+    bytes: Vec<u8>,
+    records: Vec<(RawCommit, Range<usize>)>,
+}
+
+impl Log {
+    fn parse(bytes: Vec<u8>) -> Log {
+        let records = parse_records(&bytes);
+        Log { bytes, records }
+    }
+
+    /// The bytes of each record, in order.
+    fn parts(&self) -> impl Iterator<Item = &[u8]> {
+        self.records
+            .iter()
+            .map(|(_, range)| self.bytes.get(range.clone()).unwrap_or(b""))
+    }
+}
+
+fn into_commits(logs: Vec<Log>) -> Vec<RawCommit> {
+    logs.into_iter()
+        .flat_map(|log| log.records.into_iter().map(|(commit, _)| commit))
+        .collect()
+}
+
 /// Read and parse the log of `dir`, newest commit first, with up to `jobs`
-/// `git log` processes at once. `None` when git fails (no git, no commits).
+/// `git log` processes at once, without the history cache (the benchmark
+/// compares it with the cached reads). `None` when git fails (no git, no
+/// commits).
+pub fn read_commits(dir: &Path, jobs: usize, env: &[(&str, &OsStr)]) -> Option<Vec<RawCommit>> {
+    let head = head_id_env(env, dir)?;
+    read_logs(env, dir, &head, jobs).map(into_commits)
+}
+
+/// The whole log of `head`, cold.
 ///
 /// Git spends its time diffing each commit against its parent, one commit
 /// after another, so a long history is cut into `jobs` consecutive slices of
@@ -257,20 +371,19 @@ const LOG_ARGS: &[&str] = &[
 /// its own core; the slices, concatenated in order, are exactly the single
 /// `git log`, so renames still chain across the cuts when folded. Short
 /// histories (under [`MIN_COMMITS_PER_JOB`] per process) use one process.
-pub fn read_commits(dir: &Path, jobs: usize, env: &[(&str, &OsStr)]) -> Option<Vec<RawCommit>> {
+fn read_logs(env: &[(&str, &OsStr)], dir: &Path, head: &str, jobs: usize) -> Option<Vec<Log>> {
     if jobs > 1 {
-        // Pin the commit, so a commit made meanwhile cannot shift the slices.
-        if let Some(head) = head_id_env(env, dir) {
-            let total = git_output(env, dir, &["rev-list", "--count", "--no-merges", &head])
-                .and_then(|out| String::from_utf8_lossy(&out).trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            let jobs = jobs.min(total / MIN_COMMITS_PER_JOB);
-            if jobs > 1 {
-                return read_slices(env, dir, &head, jobs, total);
-            }
+        let total = git_output(env, dir, &["rev-list", "--count", "--no-merges", head])
+            .and_then(|out| String::from_utf8_lossy(&out).trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        let jobs = jobs.min(total / MIN_COMMITS_PER_JOB);
+        if jobs > 1 {
+            return read_slices(env, dir, head, jobs, total);
         }
     }
-    git_output(env, dir, LOG_ARGS).map(|log| parse_log(&log))
+    let mut args = LOG_ARGS.to_vec();
+    args.push(head);
+    git_output(env, dir, &args).map(|log| vec![Log::parse(log)])
 }
 
 /// The log of `rev` read as `jobs` slices of `total` commits by parallel
@@ -281,7 +394,7 @@ fn read_slices(
     rev: &str,
     jobs: usize,
     total: usize,
-) -> Option<Vec<RawCommit>> {
+) -> Option<Vec<Log>> {
     let per = total.div_ceil(jobs.max(1)).max(1);
     let slices: Vec<Vec<String>> = (0..jobs)
         .map(|i| {
@@ -289,31 +402,182 @@ fn read_slices(
             if i + 1 < jobs {
                 args.push(format!("--max-count={per}"));
             }
+            args.push(rev.to_string());
             args
         })
         .collect();
-    let parts: Vec<Option<Vec<RawCommit>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = slices
-            .iter()
-            .map(|extra| {
-                scope.spawn(move || {
-                    let mut args: Vec<&str> = LOG_ARGS.to_vec();
-                    args.extend(extra.iter().map(String::as_str));
-                    args.push(rev);
-                    git_output(env, dir, &args).map(|log| parse_log(&log))
-                })
-            })
+    in_parallel(slices, |extra| {
+        let mut args: Vec<&str> = LOG_ARGS.to_vec();
+        args.extend(extra.iter().map(String::as_str));
+        git_output(env, dir, &args).map(Log::parse)
+    })
+}
+
+/// The records of exactly the commits `ids` (no merges), in that order:
+/// `git log --no-walk=unsorted --stdin` prints for each the record a walk
+/// prints. The ids are split over `jobs` processes.
+fn read_ids(env: &[(&str, &OsStr)], dir: &Path, ids: &[&str], jobs: usize) -> Option<Vec<Log>> {
+    if ids.is_empty() {
+        return Some(Vec::new());
+    }
+    let jobs = jobs.max(1);
+    let per = ids.len().div_ceil(jobs);
+    let chunks: Vec<&[&str]> = ids.chunks(per.max(1)).collect();
+    in_parallel(chunks, |chunk| {
+        let mut input = chunk.join("\n").into_bytes();
+        input.push(b'\n');
+        let mut args: Vec<&str> = LOG_ARGS.to_vec();
+        args.extend(["--no-walk=unsorted", "--stdin"]);
+        git_io(env, dir, &args, input).map(Log::parse)
+    })
+}
+
+/// Run `read` on each item on its own thread; all results in order, or
+/// `None` if any failed.
+fn in_parallel<T: Send, R: Send>(
+    items: Vec<T>,
+    read: impl Fn(T) -> Option<R> + Sync,
+) -> Option<Vec<R>> {
+    let read = &read;
+    let parts: Vec<Option<R>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .into_iter()
+            .map(|item| scope.spawn(move || read(item)))
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().ok().flatten())
             .collect()
     });
-    let mut commits = Vec::new();
-    for part in parts {
-        commits.extend(part?);
+    parts.into_iter().collect()
+}
+
+/// The log of `head`, using and refreshing the history cache at
+/// `cache_file` when there is one:
+/// 1. the cache was written at `head`: its records are the log;
+/// 2. it was written at another commit: `git rev-list --no-merges` lists
+///    the walk (in log order) and only the commits missing from the cache are
+///    diffed; the records are assembled in walk order, so the result is the
+///    cold read's whatever happened in between (new commits, merges of old
+///    branches, rewritten history);
+/// 3. no usable cache: the cold read.
+///
+/// After 2 and 3 the cache is rewritten for `head` with the commits of this
+/// walk only (abandoned history does not accumulate).
+fn read_cached(
+    env: &[(&str, &OsStr)],
+    dir: &Path,
+    head: &str,
+    cache_file: Option<&Path>,
+    jobs: usize,
+) -> Option<(Vec<RawCommit>, ReadStats)> {
+    if let Some(cached) = cache_file.and_then(cache::load) {
+        if cached.head == head {
+            let records = parse_records(&cached.body);
+            if records.len() == cached.commits {
+                let commits: Vec<RawCommit> = records.into_iter().map(|(c, _)| c).collect();
+                let stats = ReadStats {
+                    from_cache: commits.len(),
+                    ..ReadStats::default()
+                };
+                return Some((commits, stats));
+            }
+        } else if let Some(file) = cache_file {
+            if let Some(found) = update(env, dir, head, &cached, file, jobs) {
+                return Some(found);
+            }
+        }
     }
-    Some(commits)
+    let logs = read_logs(env, dir, head, jobs)?;
+    let parts: Vec<&[u8]> = logs.iter().flat_map(Log::parts).collect();
+    let stored = cache_file.is_some_and(|file| cache::store(file, head, parts.len(), &parts));
+    let commits = into_commits(logs);
+    let stats = ReadStats {
+        from_git: commits.len(),
+        from_cache: 0,
+        stored,
+    };
+    Some((commits, stats))
+}
+
+/// Case 2 of [`read_cached`]. `None` when anything does not add up (the
+/// caller then reads cold).
+fn update(
+    env: &[(&str, &OsStr)],
+    dir: &Path,
+    head: &str,
+    cached: &cache::Cached,
+    file: &Path,
+    jobs: usize,
+) -> Option<(Vec<RawCommit>, ReadStats)> {
+    let walk = git_output(env, dir, &["rev-list", "--no-merges", head])?;
+    let walk = String::from_utf8(walk).ok()?;
+    let ids: Vec<&str> = walk.lines().filter(|l| !l.is_empty()).collect();
+    let old = Log {
+        records: parse_records(&cached.body),
+        bytes: Vec::new(),
+    };
+    let mut known: HashMap<&str, usize> = HashMap::with_capacity(old.records.len());
+    for (i, (commit, _)) in old.records.iter().enumerate() {
+        known.insert(commit.id.as_str(), i);
+    }
+    let missing: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| !known.contains_key(id))
+        .collect();
+    let jobs = jobs.min(missing.len() / MIN_COMMITS_PER_JOB);
+    let fresh = read_ids(env, dir, &missing, jobs)?;
+    let mut fresh_at: HashMap<&str, (usize, usize)> = HashMap::with_capacity(missing.len());
+    for (l, log) in fresh.iter().enumerate() {
+        for (r, (commit, _)) in log.records.iter().enumerate() {
+            fresh_at.insert(commit.id.as_str(), (l, r));
+        }
+    }
+    // Assemble in walk order: which record (old or fresh) each commit is.
+    let mut order: Vec<(Option<usize>, usize)> = Vec::with_capacity(ids.len());
+    for id in &ids {
+        match (known.get(id), fresh_at.get(id)) {
+            (Some(&i), _) => order.push((None, i)),
+            (None, Some(&(l, r))) => order.push((Some(l), r)),
+            (None, None) => return None,
+        }
+    }
+    let part = |&(log, r): &(Option<usize>, usize)| -> &[u8] {
+        let (bytes, range) = match log {
+            None => (&cached.body, old.records.get(r).map(|x| x.1.clone())),
+            Some(l) => match fresh.get(l) {
+                Some(log) => (&log.bytes, log.records.get(r).map(|x| x.1.clone())),
+                None => (&cached.body, None),
+            },
+        };
+        range.and_then(|range| bytes.get(range)).unwrap_or(b"")
+    };
+    let parts: Vec<&[u8]> = order.iter().map(part).collect();
+    let stored = cache::store(file, head, parts.len(), &parts);
+    drop(parts);
+    let from_git = missing.len();
+    // Move the parsed commits out, in walk order.
+    let mut old: Vec<Option<RawCommit>> = old.records.into_iter().map(|(c, _)| Some(c)).collect();
+    let mut fresh: Vec<Vec<Option<RawCommit>>> = fresh
+        .into_iter()
+        .map(|log| log.records.into_iter().map(|(c, _)| Some(c)).collect())
+        .collect();
+    let mut commits = Vec::with_capacity(order.len());
+    for (log, r) in order {
+        let slot = match log {
+            None => old.get_mut(r),
+            Some(l) => fresh.get_mut(l).and_then(|log| log.get_mut(r)),
+        };
+        // An id listed twice by rev-list cannot happen; if it did, read cold.
+        commits.push(slot.and_then(Option::take)?);
+    }
+    let stats = ReadStats {
+        from_git,
+        from_cache: commits.len() - from_git,
+        stored,
+    };
+    Some((commits, stats))
 }
 
 /// The id of HEAD, cheap enough to call before every rebuild under serve:
@@ -352,70 +616,93 @@ fn git_output(env: &[(&str, &OsStr)], dir: &Path, args: &[&str]) -> Option<Vec<u
     out.status.success().then_some(out.stdout)
 }
 
-/// Map co-author identities through `.mailmap` with one batched call.
-fn map_co_authors(env: &[(&str, &OsStr)], dir: &Path, commits: &mut [RawCommit]) {
-    let mut wanted: Vec<String> = commits
-        .iter()
-        .flat_map(|c| c.co_authors.iter())
-        .filter(|id| !id.email.is_empty())
-        .map(|id| format!("{} <{}>", id.name, id.email))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    if wanted.is_empty() {
-        return;
-    }
-    wanted.sort();
-    let Some(mapped) = check_mailmap(env, dir, &wanted) else {
-        return;
-    };
-    if mapped.len() != wanted.len() {
-        return;
-    }
-    let table: HashMap<&str, Identity> = wanted
-        .iter()
-        .map(String::as_str)
-        .zip(mapped.iter().map(|line| parse_contact(line)))
-        .filter_map(|(k, v)| Some((k, v?)))
-        .collect();
-    for commit in commits.iter_mut() {
-        for id in &mut commit.co_authors {
-            if let Some(m) = table.get(format!("{} <{}>", id.name, id.email).as_str()) {
-                *id = m.clone();
-            }
-        }
-    }
-}
-
-fn check_mailmap(env: &[(&str, &OsStr)], dir: &Path, contacts: &[String]) -> Option<Vec<String>> {
+/// Run git with `input` on its standard input; its output on success.
+fn git_io(env: &[(&str, &OsStr)], dir: &Path, args: &[&str], input: Vec<u8>) -> Option<Vec<u8>> {
     let mut child = Command::new("git")
         .current_dir(dir)
         .envs(env.iter().copied())
-        .args(["check-mailmap", "--stdin"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
-    let mut input = String::new();
-    for c in contacts {
-        input.push_str(c);
-        input.push('\n');
-    }
     // Write from a thread so a full stdout pipe cannot deadlock us.
     let mut stdin = child.stdin.take()?;
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().ok()?;
     let _ = writer.join();
-    if !out.status.success() {
-        return None;
+    out.status.success().then_some(out.stdout)
+}
+
+/// `Name <email>` as `git check-mailmap` reads it.
+fn contact(id: &Identity) -> String {
+    format!("{} <{}>", id.name, id.email)
+}
+
+/// Map commit authors and co-authors through `.mailmap` with one batched
+/// `git check-mailmap --stdin` call for all distinct identities (what
+/// `git log --use-mailmap` would print for authors). Identities the mailmap
+/// does not change are left exactly as they were.
+fn map_identities(env: &[(&str, &OsStr)], dir: &Path, commits: &mut [RawCommit]) {
+    let mut distinct: HashSet<(&str, &str)> = HashSet::new();
+    for commit in commits.iter() {
+        distinct.insert((&commit.author.name, &commit.author.email));
+        for id in commit.co_authors.iter().filter(|id| !id.email.is_empty()) {
+            distinct.insert((&id.name, &id.email));
+        }
     }
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_string)
-            .collect(),
-    )
+    let mut wanted: Vec<(String, String)> = distinct
+        .into_iter()
+        .map(|(n, e)| (n.to_string(), e.to_string()))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    wanted.sort();
+    let mut input = String::new();
+    for (name, email) in &wanted {
+        input.push_str(&contact(&Identity {
+            name: name.clone(),
+            email: email.clone(),
+        }));
+        input.push('\n');
+    }
+    let Some(out) = git_io(env, dir, &["check-mailmap", "--stdin"], input.into_bytes()) else {
+        return;
+    };
+    let out = String::from_utf8_lossy(&out);
+    let mapped: Vec<&str> = out.lines().collect();
+    if mapped.len() != wanted.len() {
+        return;
+    }
+    // name -> email -> mapped identity, only for identities that change.
+    let mut table: HashMap<String, HashMap<String, Identity>> = HashMap::new();
+    for ((name, email), line) in wanted.into_iter().zip(mapped) {
+        let unchanged = line == format!("{name} <{email}>");
+        if let (false, Some(to)) = (unchanged, parse_contact(line)) {
+            table.entry(name).or_default().insert(email, to);
+        }
+    }
+    if table.is_empty() {
+        return;
+    }
+    let lookup = |id: &Identity| {
+        table
+            .get(id.name.as_str())
+            .and_then(|m| m.get(id.email.as_str()))
+            .cloned()
+    };
+    for commit in commits.iter_mut() {
+        if let Some(to) = lookup(&commit.author) {
+            commit.author = to;
+        }
+        for id in &mut commit.co_authors {
+            if let Some(to) = lookup(id) {
+                *id = to;
+            }
+        }
+    }
 }
 
 /// Parse `Name <email>` (a trailer value or a mailmap line). Tolerates extra
@@ -456,6 +743,13 @@ pub fn parse_contact(text: &str) -> Option<Identity> {
 /// Parse the output of `git log` with [`FORMAT`], `--raw --numstat -z`.
 /// Pure; never panics on any input.
 pub fn parse_log(bytes: &[u8]) -> Vec<RawCommit> {
+    parse_records(bytes).into_iter().map(|(c, _)| c).collect()
+}
+
+/// [`parse_log`], with the byte range of each commit's record (from its
+/// header to the next header): the ranges are adjacent, so the records of any
+/// commits, concatenated, are again a log this parses.
+fn parse_records(bytes: &[u8]) -> Vec<(RawCommit, Range<usize>)> {
     let mut commits = Vec::new();
     let mut pos = 0;
     let n = bytes.len();
@@ -465,6 +759,7 @@ pub fn parse_log(bytes: &[u8]) -> Vec<RawCommit> {
             pos += 1;
             continue;
         }
+        let record_start = pos;
         let start = pos + 1;
         let Some(len) = bytes
             .get(start..)
@@ -517,7 +812,7 @@ pub fn parse_log(bytes: &[u8]) -> Vec<RawCommit> {
                 change.deleted = true;
             }
         }
-        commits.push(commit);
+        commits.push((commit, record_start..pos.min(n)));
     }
     commits
 }
@@ -531,6 +826,7 @@ fn find(bytes: &[u8], from: usize, byte: u8) -> usize {
 
 fn parse_header(header: &str) -> RawCommit {
     let mut fields = header.split(US);
+    let id = fields.next().unwrap_or("").trim().to_string();
     let name = fields.next().unwrap_or("").trim().to_string();
     let email = fields.next().unwrap_or("").trim().to_string();
     let secs = fields
@@ -546,6 +842,7 @@ fn parse_header(header: &str) -> RawCommit {
         .filter_map(parse_contact)
         .collect();
     RawCommit {
+        id,
         author: Identity { name, email },
         co_authors,
         time,
@@ -1006,12 +1303,16 @@ mod tests {
         // Two to six slices: with three, the rename (second newest commit) and
         // the page's older history (oldest two) land in different slices.
         for jobs in 2..=6 {
-            let sliced = read_slices(&env, &dir, &head, jobs, single.len()).expect("sliced log");
+            let sliced = read_slices(&env, &dir, &head, jobs, single.len())
+                .map(into_commits)
+                .expect("sliced log");
             assert_eq!(sliced, single, "{jobs} slices");
             assert_eq!(fold(&sliced, &skip), fold(&single, &skip));
         }
         // A wrong count still reads everything: the last slice reads to the end.
-        let short = read_slices(&env, &dir, &head, 2, 2).expect("sliced log");
+        let short = read_slices(&env, &dir, &head, 2, 2)
+            .map(into_commits)
+            .expect("sliced log");
         assert_eq!(short, single);
         // The public entry point on a short history (one process) agrees too.
         assert_eq!(read_commits(&dir, 4, &env), Some(single));
@@ -1079,6 +1380,268 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("shallow"), "{}", diags[0].message);
         assert!(!diags[0].is_error());
+    }
+
+    impl Repo {
+        fn content(&self) -> PathBuf {
+            self.root.join("content")
+        }
+
+        fn cache_file(&self) -> PathBuf {
+            history_cache_file(&self.content(), &self.env()).expect("a cache file")
+        }
+
+        /// The full history read as a build reads it, with the cache.
+        fn read(&self) -> (History, ReadStats) {
+            let (h, diags, stats) = read_history_stats(
+                &self.content(),
+                Path::new("content"),
+                &globs(&["Robot*"]),
+                &self.env(),
+            );
+            assert!(diags.is_empty(), "{diags:?}");
+            (h, stats)
+        }
+
+        /// Read with the cache as it is, then cold (cache deleted), and
+        /// check both agree, as parsed commits and as folded history. Returns
+        /// how the cached read was served; leaves the cache at HEAD.
+        fn warm_equals_cold(&self) -> ReadStats {
+            let (dir, env) = (self.content(), self.env());
+            let head = head_id_env(&env, &dir).expect("HEAD");
+            let file = self.cache_file();
+            let (warm, stats) = read_cached(&env, &dir, &head, Some(&file), 4).expect("warm");
+            let cold = read_commits(&dir, 1, &env).expect("cold");
+            assert_eq!(warm, cold, "cached records differ from a cold read");
+            let (h_warm, again) = self.read();
+            assert_eq!(again.from_git, 0, "the cache was left at HEAD");
+            std::fs::remove_file(&file).expect("cache written");
+            let (h_cold, cold_stats) = self.read();
+            assert_eq!(cold_stats.from_cache, 0);
+            assert_eq!(h_warm, h_cold, "cached history differs from a cold read");
+            stats
+        }
+
+        fn rev_count(&self) -> usize {
+            let out = git_output(
+                &self.env(),
+                &self.root,
+                &["rev-list", "--count", "--no-merges", "HEAD"],
+            )
+            .expect("rev-list");
+            String::from_utf8_lossy(&out).trim().parse().expect("count")
+        }
+    }
+
+    #[test]
+    fn cache_is_written_under_the_git_dir_and_read_back_without_git_diffing() {
+        let r = scripted_repo();
+        let (cold, first) = r.read();
+        assert_eq!((first.from_git, first.from_cache), (6, 0));
+        assert!(first.stored);
+        let file = r.cache_file();
+        assert!(file.starts_with(r.root.join(".git").join("lorebook")));
+        assert!(file.is_file());
+        // Nothing new: every record comes from the cache, nothing is rewritten.
+        let (warm, second) = r.read();
+        assert_eq!((second.from_git, second.from_cache), (0, 6));
+        assert!(!second.stored);
+        assert_eq!(warm, cold);
+        assert_eq!(r.warm_equals_cold().from_git, 0);
+    }
+
+    #[test]
+    fn cached_read_after_a_new_commit_diffs_only_that_commit() {
+        let r = scripted_repo();
+        r.read();
+        r.write("content/faq.md", "q\na\nbump\nrobot\nb1\nb2\nb3\n");
+        r.write("content/new.md", "new\n");
+        r.commit(("Dee", "dee@x.example", "2024-06-01"), "more faq");
+        let stats = r.warm_equals_cold();
+        assert_eq!((stats.from_git, stats.from_cache), (1, 6));
+        assert!(stats.stored);
+    }
+
+    #[test]
+    fn cached_read_after_merging_an_old_branch_with_interleaved_dates_equals_cold() {
+        let r = scripted_repo();
+        // A branch forked at the first commit, dated between main's commits.
+        r.git(&["checkout", "-q", "-b", "side", "HEAD~4"], None);
+        r.git(&["checkout", "-q", "main"], None);
+        r.read();
+        r.git(&["checkout", "-q", "side"], None);
+        r.write("content/side.md", &LONG.repeat(2));
+        r.commit(("Eve", "eve@x.example", "2024-02-15"), "side page");
+        r.git(&["mv", "content/side.md", "content/side-renamed.md"], None);
+        r.write("content/side-renamed.md", &(LONG.repeat(2) + "tail\n"));
+        r.commit(("Eve", "eve@x.example", "2024-04-15"), "rename side");
+        r.git(&["checkout", "-q", "main"], None);
+        r.git(
+            &["merge", "-q", "--no-ff", "-m", "merge side", "side"],
+            Some(("Bob", "bob@x.example", "2024-06-01")),
+        );
+        let stats = r.warm_equals_cold();
+        assert_eq!((stats.from_git, stats.from_cache), (2, 6));
+        let (h, _) = r.read();
+        assert_eq!(
+            authors(&h, "side-renamed.md"),
+            vec![("Eve".to_string(), 2, 3, 0)]
+        );
+    }
+
+    #[test]
+    fn rewritten_history_is_read_right_and_the_cache_drops_abandoned_commits() {
+        let r = scripted_repo();
+        r.write("content/extra.md", "x\n");
+        r.commit(("Dee", "dee@x.example", "2024-06-01"), "extra");
+        r.read();
+        // Amend: the cached head is no longer an ancestor of HEAD.
+        r.write("content/extra.md", "x\ny\nz\n");
+        r.git(&["add", "-A"], None);
+        r.git(
+            &["commit", "-q", "--amend", "-m", "extra, amended"],
+            Some(("Dee", "dee@x.example", "2024-06-02")),
+        );
+        let stats = r.warm_equals_cold();
+        assert_eq!((stats.from_git, stats.from_cache), (1, 6));
+        let (h, _) = r.read();
+        assert_eq!(authors(&h, "extra.md"), vec![("Dee".to_string(), 1, 3, 0)]);
+        // Reset back past it: nothing to diff, and the rewritten cache holds
+        // exactly the commits of the new walk.
+        r.git(&["reset", "-q", "--hard", "HEAD~1"], None);
+        let stats = r.warm_equals_cold();
+        assert_eq!((stats.from_git, stats.from_cache), (0, 6));
+        assert!(stats.stored);
+        let cached = cache::load(&r.cache_file()).expect("cache");
+        assert_eq!(cached.commits, r.rev_count());
+        assert_eq!(parse_log(&cached.body).len(), 6);
+        assert!(!r.read().0.files.contains_key("extra.md"));
+    }
+
+    #[test]
+    fn mailmap_edit_changes_identities_without_invalidating_the_cache() {
+        let r = scripted_repo();
+        r.read();
+        // Name only, email only, and name+email matched on name and email.
+        r.write(
+            ".mailmap",
+            "Ana Lima <ana@new.example> <ana@old.example>\n\
+             <cy@final.example> <cy@old.example>\n\
+             Robert <bob@x.example>\n\
+             Annie <annie@x.example> Ana Lima <ana@new.example>\n",
+        );
+        let stats = r.warm_equals_cold();
+        assert_eq!((stats.from_git, stats.from_cache), (0, 6));
+        let (h, _) = r.read();
+        let keys: Vec<(&str, &str)> = h
+            .identities
+            .iter()
+            .map(|(k, t)| (k.as_str(), t.identity.name.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("ana@new.example", "Ana Lima"),
+                ("annie@x.example", "Annie"),
+                ("bob@x.example", "Robert"),
+                ("cy@final.example", "Cy"),
+            ]
+        );
+    }
+
+    #[test]
+    fn check_mailmap_maps_authors_as_git_log_use_mailmap_does() {
+        let r = scripted_repo();
+        r.write(
+            ".mailmap",
+            "Ana Lima <ana@new.example> <ana@old.example>\n\
+             <cy@final.example> <cy@old.example>\n\
+             Robert <bob@x.example>\n\
+             Annie <annie@x.example> Ana Lima <ana@new.example>\n\
+             <RICK@robots.example> <rick@robots.example>\n",
+        );
+        let (dir, env) = (r.content(), r.env());
+        let mut commits = read_commits(&dir, 1, &env).expect("log");
+        map_identities(&env, &dir, &mut commits);
+        let ours: Vec<String> = commits.iter().map(|c| contact(&c.author)).collect();
+        let out = git_output(
+            &env,
+            &dir,
+            &["log", "--use-mailmap", "--no-merges", "--format=%aN <%aE>"],
+        )
+        .expect("log");
+        let theirs: Vec<String> = String::from_utf8_lossy(&out)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(ours, theirs);
+        assert!(ours.contains(&"Robert <bob@x.example>".to_string()));
+        assert!(ours.contains(&"Annie <annie@x.example>".to_string()));
+    }
+
+    #[test]
+    fn corrupt_or_truncated_cache_is_ignored_and_rewritten() {
+        let r = scripted_repo();
+        let (cold, _) = r.read();
+        let file = r.cache_file();
+        let good = std::fs::read(&file).expect("cache");
+        for bad in [
+            b"garbage\x1e\x1f\0".to_vec(),
+            good.get(..good.len() / 2).expect("half").to_vec(),
+            Vec::new(),
+        ] {
+            std::fs::write(&file, &bad).expect("write");
+            let (h, stats) = r.read();
+            assert_eq!(h, cold);
+            assert_eq!((stats.from_git, stats.from_cache), (6, 0));
+            assert!(stats.stored);
+            assert_eq!(r.read().1.from_git, 0, "rewritten");
+        }
+    }
+
+    #[test]
+    fn parallel_reads_of_listed_commits_keep_their_order() {
+        let r = scripted_repo();
+        let (dir, env) = (r.content(), r.env());
+        let single = read_commits(&dir, 1, &env).expect("log");
+        let ids: Vec<&str> = single.iter().map(|c| c.id.as_str()).collect();
+        for jobs in 1..=4 {
+            let logs = read_ids(&env, &dir, &ids, jobs).expect("read");
+            assert_eq!(into_commits(logs), single, "{jobs} processes");
+        }
+        // Out of walk order on stdin, out of walk order in the output.
+        let reversed: Vec<&str> = ids.iter().rev().copied().collect();
+        let logs = read_ids(&env, &dir, &reversed, 2).expect("read");
+        let got: Vec<String> = into_commits(logs).into_iter().map(|c| c.id).collect();
+        assert_eq!(got, reversed);
+    }
+
+    #[test]
+    fn shallow_clone_neither_reads_nor_writes_a_cache() {
+        let r = scripted_repo();
+        let clone = r.home.join("clone");
+        let url = format!("file://{}", r.root.display());
+        let target = clone.to_string_lossy().into_owned();
+        r.git(&["clone", "-q", "--depth", "2", &url, &target], None);
+        let dir = clone.join("content");
+        let env = r.env();
+        assert_eq!(history_cache_file(&dir, &env), None);
+        // A cache planted where an unshallow clone would keep it, at HEAD,
+        // crediting a page that does not exist.
+        let head = head_id_env(&env, &dir).expect("HEAD");
+        let planted = cache::path(&clone.join(".git"), "content/", LOG_ARGS);
+        let fake = format!("\x1e{head}\x1fFake\x1ffake@x.example\x1f0\x1f\x1e\0\n1\t0\tfake.md\0");
+        assert!(cache::store(&planted, &head, 1, &[fake.as_bytes()]));
+        let (h, diags, stats) =
+            read_history_stats(&dir, Path::new("content"), &GlobSet::empty(), &env);
+        assert!(h.shallow && diags.len() == 1);
+        assert!(!h.files.contains_key("fake.md"));
+        assert!(!h.files.is_empty());
+        assert!(!stats.stored && stats.from_cache == 0);
+        let names: Vec<_> = std::fs::read_dir(planted.parent().expect("dir"))
+            .expect("dir")
+            .collect();
+        assert_eq!(names.len(), 1, "nothing written beside the planted file");
     }
 
     #[test]

@@ -34,6 +34,7 @@
 //! People are ranked by score, descending; ties by name (case-insensitive),
 //! then slug. Rank is 1-based; equal scores still get distinct ranks.
 
+mod cache;
 pub mod git;
 pub mod people;
 
