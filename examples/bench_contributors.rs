@@ -1,9 +1,13 @@
 //! Times authorship extraction on a content directory (used by
 //! `scripts/bench-contributors.sh`): `bench_contributors CONTENT_DIR [RUNS]`.
-//! Prints the median of RUNS runs of each stage: the log read by one `git log`
-//! process (for comparison), the log read in parallel slices as builds do,
-//! the fold into per-file histories, merging into people, and the whole of
-//! `read_history` + merging, which is what a build spends on authorship.
+//! Prints the median of RUNS runs of what a build spends on authorship
+//! (`read_history` + merging into people) in three states of the history
+//! cache: cold (cache file deleted first: the parallel sliced `git log`),
+//! warm at HEAD, and warm after one new commit (made in CONTENT_DIR's
+//! repository and removed again with `git reset --hard HEAD~1`, so run it on
+//! a throwaway clone); then the fold and the merge alone. Checks that the
+//! cached history equals the cold one and that the one-commit read diffed
+//! exactly one commit.
 //! Beside each wall time: the CPU time of this process (parsing, folding) and
 //! of its git children, which a busy machine changes much less than wall time.
 
@@ -71,6 +75,20 @@ fn line(label: &str, costs: Vec<Cost>) -> String {
     )
 }
 
+/// Run git in `dir`, quietly; exit on failure (the benchmark cannot go on).
+fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("error: git {args:?} failed in {}", dir.display());
+        std::process::exit(1);
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(dir) = args.next() else {
@@ -86,54 +104,107 @@ fn main() {
         gravatar: false,
     };
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let Some(cache_file) = git::history_cache_file(&dir, &[]) else {
+        eprintln!(
+            "error: {} is not in a full (non-shallow) git clone",
+            dir.display()
+        );
+        std::process::exit(1);
+    };
     let skip = |id: &git::Identity| git::is_bot(id, &settings.exclude);
-    let (mut single, mut sliced, mut folds, mut merges, mut totals) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut summary = String::new();
-    for _ in 0..runs {
-        let (one, t) = time(|| git::read_commits(&dir, 1, &[]));
-        single.push(t);
-        let (many, t) = time(|| git::read_commits(&dir, cores, &[]));
-        sliced.push(t);
-        if one != many {
-            eprintln!("error: the sliced read differs from the single read");
-            std::process::exit(1);
-        }
-        let commits = many.unwrap_or_default();
-        let (_, t) = time(|| git::fold(&commits, &skip));
-        folds.push(t);
-
-        let ((history, diags), t_read) = time(|| {
-            contributors::read_history(Path::new(&dir), Path::new("content"), &settings.exclude)
-        });
+    // What a build spends on authorship: read_history (git or cache, mailmap,
+    // fold) + merging into people.
+    let authorship = |expect_from_git: Option<usize>| {
+        let ((history, diags, stats), t_read) =
+            time(|| git::read_history_stats(&dir, Path::new("content"), &settings.exclude, &[]));
         let (credit, t_people) = time(|| contributors::build(&history, &[], &[], &settings));
-        merges.push(t_people);
-        totals.push(Cost {
-            wall: t_read.wall + t_people.wall,
-            own: t_read.own + t_people.own,
-            git: t_read.git + t_people.git,
-        });
         for d in &diags {
             eprintln!("{d}");
         }
+        if let Some(n) = expect_from_git {
+            if stats.from_git != n {
+                eprintln!("error: expected {n} commits diffed by git, got {stats:?}");
+                std::process::exit(1);
+            }
+        }
+        let cost = Cost {
+            wall: t_read.wall + t_people.wall,
+            own: t_read.own + t_people.own,
+            git: t_read.git + t_people.git,
+        };
+        (history, credit, stats, t_people, cost)
+    };
+    let (mut cold, mut warm, mut one_new, mut folds, mut merges) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut summary = String::new();
+    let mut reference = None;
+    for _ in 0..runs {
+        // Cold: no cache (the read writes it).
+        let _ = std::fs::remove_file(&cache_file);
+        let (history, credit, stats, t_people, cost) = authorship(None);
+        cold.push(cost);
+        merges.push(t_people);
         summary = format!(
             "{} commits, {} files with history, {} identities, {} people",
-            commits.len(),
+            stats.from_git,
             history.files.len(),
             history.identities.len(),
             credit.people.len()
         );
+        // Warm: the cache is at HEAD; the history must be the cold one.
+        let (warm_history, _, _, _, cost) = authorship(Some(0));
+        warm.push(cost);
+        if warm_history != history {
+            eprintln!("error: the cached read differs from the cold read");
+            std::process::exit(1);
+        }
+        reference.get_or_insert(history);
+
+        // One new commit on top of the cached HEAD, then dropped again.
+        let page = dir.join("bench-new-commit.md");
+        if std::fs::write(&page, "# One more page\n").is_err() {
+            eprintln!("error: cannot write {}", page.display());
+            std::process::exit(1);
+        }
+        git(&dir, &["add", "bench-new-commit.md"]);
+        git(
+            &dir,
+            &[
+                "-c",
+                "user.name=Bench",
+                "-c",
+                "user.email=bench@example.com",
+                "commit",
+                "-q",
+                "-m",
+                "bench: one new commit",
+            ],
+        );
+        let (_, _, _, _, cost) = authorship(Some(1));
+        one_new.push(cost);
+        git(&dir, &["reset", "-q", "--hard", "HEAD~1"]);
+    }
+    if let Some(history) = &reference {
+        // The fold alone, over a cold read's commits.
+        let commits = git::read_commits(&dir, cores, &[]).unwrap_or_default();
+        for _ in 0..runs {
+            let (folded, t) = time(|| git::fold(&commits, &skip));
+            folds.push(t);
+            if folded.files.len() != history.files.len() {
+                eprintln!("error: fold disagrees with read_history");
+                std::process::exit(1);
+            }
+        }
     }
     println!("{summary}");
-    println!("median of {runs} runs, {cores} cores:");
-    println!("{}", line("git log, one process + parse:", single));
-    println!(
-        "{}",
-        line(&format!("git log, sliced over {cores} + parse:"), sliced)
-    );
-    println!("{}", line("fold into file histories:", folds));
-    println!("{}", line("merge into people:", merges));
-    let total = median(totals.iter().map(|c| c.wall).collect());
-    println!("{}", line("read_history + merge:", totals));
+    println!("median of {runs} runs, {cores} cores (authorship = read_history + merge):");
+    let cold_total = median(cold.iter().map(|c| c.wall).collect());
+    println!("{}", line("cold, no cache (git log, sliced):", cold));
+    println!("{}", line("warm, cache at HEAD:", warm.clone()));
+    println!("{}", line("warm, one new commit:", one_new));
+    println!("{}", line("  of which fold into file histories:", folds));
+    println!("{}", line("  of which merge into people:", merges));
+    println!("cold authorship total: {cold_total:.3} s");
+    let total = median(warm.iter().map(|c| c.wall).collect());
     println!("authorship extraction total: {total:.3} s");
 }

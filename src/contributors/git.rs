@@ -8,9 +8,18 @@
 //!   `--max-count` slices of the same walk by parallel processes, one per
 //!   core (at most 4); the slices concatenate to exactly the single log (see
 //!   [`read_commits`]), so everything below holds across the cuts.
-//! - `--use-mailmap` so `.mailmap` merges identities; `Co-authored-by:`
-//!   trailers are mapped through the same `.mailmap` with one batched
-//!   `git check-mailmap --stdin` call (only when trailers exist).
+//! - A commit's record (its diff against its parent) never changes, so the
+//!   records of the last walk are kept in a history cache inside the git dir
+//!   ([`super::cache`]): at the cached HEAD nothing is diffed; after new
+//!   commits, merges or rewritten history, `git rev-list` lists the walk and
+//!   only commits missing from the cache are read, with
+//!   `git log --no-walk=unsorted --stdin`, and the records are assembled in
+//!   walk order, so the result is always the cold read's (see
+//!   [`read_history_stats`]). Shallow clones never use it.
+//! - `.mailmap` is applied after the read, not by `git log`: the distinct
+//!   authors and `Co-authored-by:` identities go through one batched
+//!   `git check-mailmap --stdin` call, so editing `.mailmap` never makes the
+//!   cache stale.
 //! - `--numstat --raw -z` with `core.quotepath=off`: lines added/removed per
 //!   file (numstat) and deletions (raw),
 //!   NUL-separated, so any file name parses (tabs, newlines, UTF-8).
@@ -213,7 +222,6 @@ fn probe(env: &[(&str, &OsStr)], dir: &Path) -> Option<Probe> {
             "rev-parse",
             "--is-inside-work-tree",
             "--is-shallow-repository",
-            "--path-format=absolute",
             "--git-common-dir",
             "--show-prefix",
         ],
@@ -224,12 +232,16 @@ fn probe(env: &[(&str, &OsStr)], dir: &Path) -> Option<Probe> {
         return None;
     }
     let shallow = lines.next() == Some("true");
+    // Relative to `dir` when relative.
     let git_dir = lines.next().unwrap_or("");
     let prefix = lines.next().unwrap_or("");
     // A shallow boundary commit's diff changes when the clone is deepened:
     // such a history is never cached.
-    let cache_file = (!shallow && !git_dir.is_empty())
-        .then(|| cache::path(&dir.join(git_dir), prefix, LOG_ARGS));
+    let cache_file = (!shallow && !git_dir.is_empty()).then(|| {
+        let git_dir = dir.join(git_dir);
+        let git_dir = std::fs::canonicalize(&git_dir).unwrap_or(git_dir);
+        cache::path(&git_dir, prefix, LOG_ARGS)
+    });
     Some(Probe {
         shallow,
         cache_file,
@@ -510,11 +522,16 @@ fn update(
     file: &Path,
     jobs: usize,
 ) -> Option<(Vec<RawCommit>, ReadStats)> {
-    let walk = git_output(env, dir, &["rev-list", "--no-merges", head])?;
-    let walk = String::from_utf8(walk).ok()?;
+    // List the walk while the cache is parsed.
+    let (walk, records) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| git_output(env, dir, &["rev-list", "--no-merges", head]));
+        let records = parse_records(&cached.body);
+        (walk.join().ok().flatten(), records)
+    });
+    let walk = String::from_utf8(walk?).ok()?;
     let ids: Vec<&str> = walk.lines().filter(|l| !l.is_empty()).collect();
     let old = Log {
-        records: parse_records(&cached.body),
+        records,
         bytes: Vec::new(),
     };
     let mut known: HashMap<&str, usize> = HashMap::with_capacity(old.records.len());
@@ -1440,7 +1457,8 @@ mod tests {
         assert_eq!((first.from_git, first.from_cache), (6, 0));
         assert!(first.stored);
         let file = r.cache_file();
-        assert!(file.starts_with(r.root.join(".git").join("lorebook")));
+        let root = std::fs::canonicalize(&r.root).expect("root");
+        assert!(file.starts_with(root.join(".git").join("lorebook")));
         assert!(file.is_file());
         // Nothing new: every record comes from the cache, nothing is rewritten.
         let (warm, second) = r.read();
