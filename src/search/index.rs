@@ -258,18 +258,24 @@ where
 }
 
 /// Build the index of documents made on demand (see [`analyze_chunked`]).
-pub fn build_made<'a, T, F>(items: &'a [T], make: F) -> Index
+///
+/// Returns the index files straight from the weighed documents: the units
+/// are not copied into an [`Index`], and each unit's term frequencies are
+/// freed once the postings are made, so a 100,000-page site does not hold
+/// its index twice while the files are written.
+pub fn build_made<'a, T, F>(items: &'a [T], make: F) -> Vec<super::OutputFile>
 where
     T: Sync,
     F: Fn(&'a T) -> Cow<'a, SearchDoc> + Sync,
 {
     let mut terms = Terms::default();
-    let analyzed = analyze_chunked(items, make, &mut terms);
-    let weighed = weigh(&analyzed, &terms);
-    Index {
-        units: weighed.units.into_iter().cloned().collect(),
-        postings: weighed.postings,
+    let mut analyzed = analyze_chunked(items, make, &mut terms);
+    let postings = postings(&analyzed, &terms);
+    drop(terms);
+    for doc in &mut analyzed {
+        doc.counted = Vec::new();
     }
+    super::shards::write_weighed(&borrow(&analyzed, postings))
 }
 
 /// Keep the best [`MAX_POSTINGS`] by (score desc, unit): a total order, so
@@ -296,21 +302,40 @@ pub struct Weighed<'a> {
 /// `terms`): collection statistics, BM25F weights, quantization,
 /// exact-title keys.
 pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
-    let mut units = Vec::new();
-    let mut json = Vec::new();
+    borrow(docs, postings(docs, terms))
+}
+
+/// The weighed index of `docs`, borrowing their units, with `postings`.
+fn borrow(docs: &[Analyzed], postings: BTreeMap<String, Vec<(u32, u8)>>) -> Weighed<'_> {
+    let units = docs.iter().flat_map(|d| d.units.iter()).collect();
+    let json = docs
+        .iter()
+        .flat_map(|d| d.json.iter().map(String::as_str))
+        .collect();
+    Weighed {
+        units,
+        json,
+        postings,
+    }
+}
+
+/// The postings of analyzed documents: term -> (unit, quantized weight).
+fn postings(docs: &[Analyzed], terms: &Terms) -> BTreeMap<String, Vec<(u32, u8)>> {
     let mut titles: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut unit_count = 0usize;
     for doc in docs {
-        let top = units.len() as u32;
         if let Some(key) = &doc.title_key {
-            titles.entry(key.clone()).or_default().push(top);
+            titles
+                .entry(key.clone())
+                .or_default()
+                .push(unit_count as u32);
         }
-        units.extend(doc.units.iter());
-        json.extend(doc.json.iter().map(String::as_str));
+        unit_count += doc.units.len();
     }
     let counted = || docs.iter().flat_map(|d| d.counted.iter());
 
-    let n = units.len() as f64;
-    let avg_len = if units.is_empty() {
+    let n = unit_count as f64;
+    let avg_len = if unit_count == 0 {
         1.0
     } else {
         (counted().map(|c| c.len).sum::<f64>() / n).max(1.0)
@@ -380,11 +405,7 @@ pub fn weigh<'a>(docs: &'a [Analyzed], terms: &Terms) -> Weighed<'a> {
         // Weight 255 marks an exact title; the client ranks these first.
         postings.insert(key, list.into_iter().map(|u| (u, 255)).collect());
     }
-    Weighed {
-        units,
-        json,
-        postings,
-    }
+    postings
 }
 
 #[cfg(test)]

@@ -98,8 +98,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 pub fn site_index(site: &Site) -> Vec<OutputFile> {
     let mut sources = sources(site);
     sources.sort_by(|a, b| a.key().cmp(&b.key()));
-    let index = super::index::build_made(&sources, |s| Cow::Owned(s.doc(site)));
-    super::shards::write(&index)
+    super::index::build_made(&sources, |s| Cow::Owned(s.doc(site)))
 }
 
 /// The search document of one page.
