@@ -530,12 +530,8 @@ fn update(
     });
     let walk = String::from_utf8(walk?).ok()?;
     let ids: Vec<&str> = walk.lines().filter(|l| !l.is_empty()).collect();
-    let old = Log {
-        records,
-        bytes: Vec::new(),
-    };
-    let mut known: HashMap<&str, usize> = HashMap::with_capacity(old.records.len());
-    for (i, (commit, _)) in old.records.iter().enumerate() {
+    let mut known: HashMap<&str, usize> = HashMap::with_capacity(records.len());
+    for (i, (commit, _)) in records.iter().enumerate() {
         known.insert(commit.id.as_str(), i);
     }
     let missing: Vec<&str> = ids
@@ -562,7 +558,7 @@ fn update(
     }
     let part = |&(log, r): &(Option<usize>, usize)| -> &[u8] {
         let (bytes, range) = match log {
-            None => (&cached.body, old.records.get(r).map(|x| x.1.clone())),
+            None => (&cached.body, records.get(r).map(|x| x.1.clone())),
             Some(l) => match fresh.get(l) {
                 Some(log) => (&log.bytes, log.records.get(r).map(|x| x.1.clone())),
                 None => (&cached.body, None),
@@ -575,7 +571,7 @@ fn update(
     drop(parts);
     let from_git = missing.len();
     // Move the parsed commits out, in walk order.
-    let mut old: Vec<Option<RawCommit>> = old.records.into_iter().map(|(c, _)| Some(c)).collect();
+    let mut old: Vec<Option<RawCommit>> = records.into_iter().map(|(c, _)| Some(c)).collect();
     let mut fresh: Vec<Vec<Option<RawCommit>>> = fresh
         .into_iter()
         .map(|log| log.records.into_iter().map(|(c, _)| Some(c)).collect())
@@ -652,9 +648,9 @@ fn git_io(env: &[(&str, &OsStr)], dir: &Path, args: &[&str], input: Vec<u8>) -> 
     out.status.success().then_some(out.stdout)
 }
 
-/// `Name <email>` as `git check-mailmap` reads it.
-fn contact(id: &Identity) -> String {
-    format!("{} <{}>", id.name, id.email)
+/// `Name <email>` as `git check-mailmap` reads and prints it.
+fn contact(name: &str, email: &str) -> String {
+    format!("{name} <{email}>")
 }
 
 /// Map commit authors and co-authors through `.mailmap` with one batched
@@ -677,14 +673,9 @@ fn map_identities(env: &[(&str, &OsStr)], dir: &Path, commits: &mut [RawCommit])
         return;
     }
     wanted.sort();
-    let mut input = String::new();
-    for (name, email) in &wanted {
-        input.push_str(&contact(&Identity {
-            name: name.clone(),
-            email: email.clone(),
-        }));
-        input.push('\n');
-    }
+    let sent: Vec<String> = wanted.iter().map(|(n, e)| contact(n, e)).collect();
+    let mut input = sent.join("\n");
+    input.push('\n');
     let Some(out) = git_io(env, dir, &["check-mailmap", "--stdin"], input.into_bytes()) else {
         return;
     };
@@ -695,9 +686,11 @@ fn map_identities(env: &[(&str, &OsStr)], dir: &Path, commits: &mut [RawCommit])
     }
     // name -> email -> mapped identity, only for identities that change.
     let mut table: HashMap<String, HashMap<String, Identity>> = HashMap::new();
-    for ((name, email), line) in wanted.into_iter().zip(mapped) {
-        let unchanged = line == format!("{name} <{email}>");
-        if let (false, Some(to)) = (unchanged, parse_contact(line)) {
+    for (((name, email), sent), line) in wanted.into_iter().zip(&sent).zip(mapped) {
+        if line == sent.as_str() {
+            continue;
+        }
+        if let Some(to) = parse_contact(line) {
             table.entry(name).or_default().insert(email, to);
         }
     }
@@ -1581,7 +1574,10 @@ mod tests {
         let (dir, env) = (r.content(), r.env());
         let mut commits = read_commits(&dir, 1, &env).expect("log");
         map_identities(&env, &dir, &mut commits);
-        let ours: Vec<String> = commits.iter().map(|c| contact(&c.author)).collect();
+        let ours: Vec<String> = commits
+            .iter()
+            .map(|c| contact(&c.author.name, &c.author.email))
+            .collect();
         let out = git_output(
             &env,
             &dir,
