@@ -221,8 +221,13 @@ pub struct SiteView<'a> {
     pub description: &'a str,
     pub language: &'a str,
     pub base_url: String,
-    /// Top-level sections, for the header navigation.
+    /// Top-level sections for the header navigation: at most [`NAV_SHOWN`],
+    /// the current page's own section always among them.
     pub nav: Vec<LinkView>,
+    /// How many top-level sections there are in all.
+    pub nav_total: usize,
+    /// The home page's list of every section, when `nav` leaves some out.
+    pub nav_all_href: Option<String>,
     pub feed_href: String,
     pub search_href: String,
     pub tags_href: String,
@@ -360,24 +365,62 @@ const SIBLINGS_SHOWN: usize = 60;
 /// How many pages a subsection card lists on its parent section page.
 const SUBSECTION_PAGES_SHOWN: usize = 8;
 
-/// Context shared by every HTML page: site, root prefix, canonical URL.
-pub fn base_context(site: &Site, current: &str) -> tera::Context {
-    let mut ctx = tera::Context::new();
-    let root = urls::root_prefix(current);
-    let top: Vec<LinkView> = site
+/// How many top-level sections the header navigation lists on every page:
+/// bounded, like the sibling list, so each page's size does not grow with the
+/// number of sections (200 sections made the nav 40% of a page's bytes).
+const NAV_SHOWN: usize = 8;
+
+/// The top-level sections the header shows on `current`: the first
+/// [`NAV_SHOWN`], with the last of them replaced by the section `current` is
+/// in when that one would not be shown.
+fn nav_shown<'a>(tops: &[&'a Section], current: &str) -> Vec<&'a Section> {
+    let mut shown: Vec<&Section> = tops.iter().copied().take(NAV_SHOWN).collect();
+    if tops.len() > NAV_SHOWN {
+        let active = tops
+            .iter()
+            .skip(NAV_SHOWN)
+            .find(|s| current.starts_with(&s.url));
+        if let (Some(active), Some(last)) = (active, shown.last_mut()) {
+            *last = active;
+        }
+    }
+    shown
+}
+
+/// The header navigation of `current`: the shown links, how many top-level
+/// sections there are, and the link to all of them when some are left out.
+/// `href` turns a site URL into the link written in the page.
+fn top_nav(
+    site: &Site,
+    current: &str,
+    href: &dyn Fn(&str) -> String,
+) -> (Vec<LinkView>, usize, Option<String>) {
+    let tops: Vec<&Section> = site
         .root_section()
         .map(|r| {
             r.subsections
                 .iter()
                 .filter_map(|k| site.sections.get(k))
-                .map(|s| LinkView {
-                    title: s.title.clone(),
-                    href: relative(current, &s.url),
-                    active: current.starts_with(&s.url),
-                })
                 .collect()
         })
         .unwrap_or_default();
+    let nav: Vec<LinkView> = nav_shown(&tops, current)
+        .into_iter()
+        .map(|s| LinkView {
+            title: s.title.clone(),
+            href: href(&s.url),
+            active: !current.is_empty() && current.starts_with(&s.url),
+        })
+        .collect();
+    let all = (tops.len() > nav.len()).then(|| href("#sections"));
+    (nav, tops.len(), all)
+}
+
+/// Context shared by every HTML page: site, root prefix, canonical URL.
+pub fn base_context(site: &Site, current: &str) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    let root = urls::root_prefix(current);
+    let (nav, nav_total, nav_all_href) = top_nav(site, current, &|url| relative(current, url));
     let c = &site.config;
     ctx.insert(
         "site",
@@ -386,7 +429,9 @@ pub fn base_context(site: &Site, current: &str) -> tera::Context {
             description: &c.description,
             language: &c.language,
             base_url: c.base_url.absolute(""),
-            nav: top,
+            nav,
+            nav_total,
+            nav_all_href,
             feed_href: relative(current, "atom.xml"),
             search_href: relative(current, "search/"),
             tags_href: relative(current, "tags/"),
@@ -694,20 +739,7 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     let base = site.config.base_url.path.clone();
     let absolute = |rel: &str| format!("{base}{rel}");
     let c = &site.config;
-    let nav: Vec<LinkView> = site
-        .root_section()
-        .map(|r| {
-            r.subsections
-                .iter()
-                .filter_map(|k| site.sections.get(k))
-                .map(|s| LinkView {
-                    title: s.title.clone(),
-                    href: absolute(&s.url),
-                    active: false,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let (nav, nav_total, nav_all_href) = top_nav(site, "", &absolute);
     ctx.insert(
         "site",
         &SiteView {
@@ -716,6 +748,8 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
             language: &c.language,
             base_url: c.base_url.absolute(""),
             nav,
+            nav_total,
+            nav_all_href,
             feed_href: absolute("atom.xml"),
             search_href: absolute("search/"),
             tags_href: absolute("tags/"),

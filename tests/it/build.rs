@@ -257,3 +257,65 @@ fn long_tag_lists_are_split_into_linked_pages() {
     }
     assert_eq!(broken_links(&out), Vec::<String>::new());
 }
+
+/// The header lists at most 8 top-level sections on every page, always with
+/// the page's own section, and links to the home page's list of all of them:
+/// a site with hundreds of sections does not repeat them all on every page.
+#[test]
+fn header_nav_is_bounded_and_keeps_the_current_section() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("lorebook.yaml"), "title: Wide\n").unwrap();
+    let content = root.join("content");
+    for i in 0..12 {
+        let dir = content.join(format!("s{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("_index.md"),
+            format!("---\ntitle: Section {i:02}\n---\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("page.md"), format!("# Page in {i:02}\n")).unwrap();
+    }
+    build(root, &[]);
+    let out = root.join("public");
+    let nav = |html: &str| -> String {
+        let start = html.find("class=\"top-nav\"").expect("a header nav");
+        let end = start + html[start..].find("</nav>").unwrap();
+        html[start..end].to_string()
+    };
+    let listed = |nav: &str| -> Vec<String> {
+        (0..12)
+            .map(|i| format!("Section {i:02}"))
+            .filter(|t| nav.contains(&format!(">{t}</a>")))
+            .collect()
+    };
+    // A page in an early section: the first eight.
+    let early = nav(&read(&out.join("s01/page/index.html")));
+    let want: Vec<String> = (0..8).map(|i| format!("Section {i:02}")).collect();
+    assert_eq!(listed(&early), want, "{early}");
+    assert!(
+        early.contains("href=\"../../#sections\">All 12 sections</a>"),
+        "{early}"
+    );
+    assert!(
+        early.contains("aria-current=\"true\">Section 01</a>"),
+        "{early}"
+    );
+    // A page in the last section: seven of the first, then its own, current.
+    let late = nav(&read(&out.join("s11/page/index.html")));
+    let mut want: Vec<String> = (0..7).map(|i| format!("Section {i:02}")).collect();
+    want.push("Section 11".to_string());
+    assert_eq!(listed(&late), want, "{late}");
+    assert!(
+        late.contains("aria-current=\"true\">Section 11</a>"),
+        "{late}"
+    );
+    // The home page lists every section under the anchor the link targets.
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("id=\"sections\""), "{home}");
+    for i in 0..12 {
+        assert!(home.contains(&format!(">Section {i:02}</a>")), "{i}");
+    }
+    assert_eq!(broken_links(&out), Vec::<String>::new());
+}
