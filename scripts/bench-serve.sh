@@ -9,7 +9,9 @@
 #   LOREBOOK=target/debug/lorebook scripts/bench-serve.sh
 #   RUNS=3 scripts/bench-serve.sh 2000
 #   SITE=/tmp/corpus-100k scripts/bench-serve.sh   # reuse a generated corpus
-#   PAUSE=8 ...    # seconds between edits (let the search update finish)
+#   PAUSE=2 ...    # seconds of quiet before each edit (default 1); an edit
+#                  # also waits for the search index update that follows the
+#                  # previous one (its log line), so edits never queue
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -51,10 +53,30 @@ while kill -0 "$server_pid" 2>/dev/null; do
 done
 grep -q "Serving at" "$site.log" || { cat "$site.log"; exit 1; }
 echo "first build and serve: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+grep -E '^Vm(HWM|RSS)' "/proc/$server_pid/status" | tr -s ' \t' ' ' | sed 's/^/server memory after start-up: /'
 
-python3 - "$site" "$port" "$runs" "${PAUSE:-1.5}" <<'PY'
+python3 - "$site" "$port" "$runs" "${PAUSE:-1}" "$site.log" <<'PY'
 import os, socket, statistics, sys, time
 root, port, runs, pause = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+log = sys.argv[5]
+
+def index_updates():
+    with open(log, errors="replace") as f:
+        return f.read().count("Updated the search index")
+
+follow_ups = None  # unknown until the first page edit: small sites have none
+
+def settle(before):
+    """Wait for the search index update that follows a page edit on large
+    sites (at most 20 s to learn whether there is one, then 120 s), so the
+    next edit does not queue behind it."""
+    global follow_ups
+    if follow_ups is False:
+        return
+    deadline = time.monotonic() + (120 if follow_ups else 20)
+    while index_updates() == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    follow_ups = index_updates() > before
 
 def stream():
     s = socket.create_connection(("127.0.0.1", port))
@@ -71,18 +93,21 @@ def wait_event(f, name):
         if line.strip() == want:
             return
 
-def measure(label, path, edit):
+def measure(label, path, edit, follow_up):
     s, f = stream()
     wait_event(f, "reload")  # `since=bench` is stale: the first event is at once
     times = []
     original = open(path).read()
     for i in range(runs):
-        time.sleep(pause)  # the server is idle again (search update done)
+        time.sleep(pause)
+        before = index_updates()
         t0 = time.monotonic()
         with open(path, "w") as out:
             out.write(edit(original, i))
         wait_event(f, "reload")
         times.append((time.monotonic() - t0) * 1000)
+        if follow_up:
+            settle(before)
     s.close()
     with open(path, "w") as out:
         out.write(original)
@@ -93,9 +118,9 @@ def measure(label, path, edit):
 import glob
 page = sorted(glob.glob(os.path.join(root, "content", "*", "*", "page-*.md")))[0]
 # A body-only edit: a sentence added at the end (title, tags and links unchanged).
-measure("one-page edit", page, lambda t, i: t + f"\nEdited {i} times with extra words.\n")
+measure("one-page edit", page, lambda t, i: t + f"\nEdited {i} times with extra words.\n", True)
 tpl = os.path.join(root, "templates", "page.html")
-measure("template edit", tpl, lambda t, i: t + f"\n<!-- edit {i} -->\n")
+measure("template edit", tpl, lambda t, i: t + f"\n<!-- edit {i} -->\n", False)
 PY
 echo "server log (per-page edits, then search index updates that followed the reload):"
 grep "changed:" "$site.log" | tail -n "$runs" || true

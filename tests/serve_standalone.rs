@@ -569,3 +569,81 @@ fn a_follow_up_is_served_after_the_reload_without_another_reload() {
         "no second reload"
     );
 }
+
+/// A core whose follow-up runs in the background until the test releases
+/// it (like the search update of a 100,000-page site, which takes seconds).
+struct SlowFollowUp {
+    root: PathBuf,
+    release: Arc<std::sync::atomic::AtomicBool>,
+    running: bool,
+    builds: usize,
+}
+
+impl serve::Rebuild for SlowFollowUp {
+    fn rebuild(&mut self, _changes: &ChangeSet) -> RebuildResult {
+        self.builds += 1;
+        // Only the first edit (build 2) leaves a follow-up.
+        self.running |= self.builds == 2;
+        fake_build(&self.root)
+    }
+
+    fn follow_up(&mut self) -> Option<RebuildResult> {
+        if !self.running || !self.release.load(Ordering::SeqCst) {
+            return None;
+        }
+        self.running = false;
+        Some(Ok(Update::Patch {
+            write: vec![OutputFile::bytes("late.txt", "indexed")],
+            remove: Vec::new(),
+        }))
+    }
+
+    fn follow_up_busy(&self) -> bool {
+        self.running
+    }
+}
+
+#[test]
+fn a_save_during_a_background_follow_up_reloads_at_once_and_the_follow_up_lands_later() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().canonicalize().expect("canonical root");
+    fs::create_dir_all(root.join("content")).expect("mkdir content");
+    fs::write(root.join("lorebook.yaml"), "title: Test\n").expect("config");
+    fs::write(root.join("content/install.md"), "Install v1").expect("page");
+    let mut options = ServeSettings::new(Layout::conventional(&root));
+    options.http.port = 0;
+    options.verbose = false;
+    let release = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let running = serve::spawn(
+        options,
+        SlowFollowUp {
+            root: root.clone(),
+            release: Arc::clone(&release),
+            running: false,
+            builds: 0,
+        },
+    )
+    .expect("serve starts");
+    let addr = running.addr();
+    let token = token_of(&get(addr, "/install/").text());
+    let mut events = Events::connect(addr, &token);
+    fs::write(root.join("content/install.md"), "Install v2").expect("edit 1");
+    let (name, _) = events.next(Duration::from_secs(10)).expect("reload 1");
+    assert_eq!(name, "reload");
+    // The follow-up is still running: a second save is rebuilt and reloaded.
+    std::thread::sleep(Duration::from_millis(300));
+    fs::write(root.join("content/install.md"), "Install v3").expect("edit 2");
+    let (name, _) = events.next(Duration::from_secs(10)).expect("reload 2");
+    assert_eq!(name, "reload");
+    assert!(get(addr, "/install/").text().contains("Install v3"));
+    assert_eq!(get(addr, "/late.txt").status, 404, "not released yet");
+    release.store(true, Ordering::SeqCst);
+    wait_for("the follow-up", Duration::from_secs(10), || {
+        get(addr, "/late.txt").text() == "indexed"
+    });
+    assert!(get(addr, "/install/").text().contains("Install v3"));
+    assert!(
+        events.next(Duration::from_millis(500)).is_none(),
+        "the follow-up does not reload"
+    );
+}

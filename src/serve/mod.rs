@@ -107,8 +107,16 @@ pub trait Rebuild {
 
     /// Work left over from the last rebuild, published after it without a
     /// reload (files no page shows by itself, such as the search index).
+    /// It may run in the background: `None` while it is not ready, with
+    /// [`Rebuild::follow_up_busy`] saying to ask again.
     fn follow_up(&mut self) -> Option<RebuildResult> {
         None
+    }
+
+    /// Whether a follow-up is running or waiting to start (the watch loop
+    /// keeps asking [`Rebuild::follow_up`] until it is not).
+    fn follow_up_busy(&self) -> bool {
+        false
     }
 }
 
@@ -208,7 +216,7 @@ where
         eprintln!("{note}");
     }
     if run_build(&server, &mut rebuild, &ChangeSet::full(), options.verbose) {
-        run_follow_up(&server, &mut rebuild, options.verbose);
+        run_follow_up(&server, &mut rebuild, options.verbose, Instant::now());
     }
     eprintln!("Serving at {}", server.url());
     Ok((server, watcher, rebuild))
@@ -225,8 +233,11 @@ where
     F: Rebuild,
 {
     // A follow-up waits for a short quiet spell, so a quick second save is
-    // built first (the follow-up then covers both).
-    let mut follow_up_due = false;
+    // built first (the follow-up then covers both). One running in the
+    // background is asked again every quiet 100 ms; a save meanwhile is
+    // rebuilt at once.
+    let mut follow_up_due = rebuild.follow_up_busy();
+    let mut follow_up_since: Option<Instant> = None;
     while !stop.load(Ordering::SeqCst) {
         let wait = if follow_up_due {
             Duration::from_millis(100)
@@ -235,8 +246,14 @@ where
         };
         match watcher.next_batch(wait) {
             Ok(None) if follow_up_due => {
-                follow_up_due = false;
-                run_follow_up(server, rebuild, verbose);
+                let since = *follow_up_since.get_or_insert_with(Instant::now);
+                if run_follow_up(server, rebuild, verbose, since) {
+                    follow_up_since = None;
+                }
+                follow_up_due = rebuild.follow_up_busy();
+                if !follow_up_due {
+                    follow_up_since = None;
+                }
             }
             Ok(Some(batch)) => {
                 follow_up_due |= run_build(server, rebuild, &batch, verbose);
@@ -286,11 +303,17 @@ where
     }
 }
 
-/// Publish what the last rebuild left to do, if anything (no reload).
-fn run_follow_up<F: Rebuild>(server: &Server, rebuild: &mut F, verbose: bool) {
-    let started = Instant::now();
+/// Publish what the last rebuild left to do, if it is ready (no reload);
+/// whether anything was published or failed. `started` is when the
+/// follow-up was first asked for (the time it took is printed from there).
+fn run_follow_up<F: Rebuild>(
+    server: &Server,
+    rebuild: &mut F,
+    verbose: bool,
+    started: Instant,
+) -> bool {
     match rebuild.follow_up() {
-        None => {}
+        None => false,
         Some(Ok(update)) => {
             let files = update.len();
             server.publish_quiet(update);
@@ -300,12 +323,14 @@ fn run_follow_up<F: Rebuild>(server: &Server, rebuild: &mut F, verbose: bool) {
                     started.elapsed().as_millis()
                 );
             }
+            true
         }
         Some(Err(diagnostics)) => {
             for d in &diagnostics {
                 eprintln!("{d}");
             }
             server.fail(&diagnostics);
+            true
         }
     }
 }

@@ -16,7 +16,11 @@
 //!
 //! On sites whose index has at least [`DEFER_SEARCH_UNITS`] units, the search
 //! part of a per-page edit is left to [`Rebuild::follow_up`]: the page reloads
-//! first and the index files follow in a second, quiet snapshot update.
+//! first and the index files follow in a second, quiet snapshot update. That
+//! update runs on its own thread (it takes seconds at 100,000 pages), so an
+//! edit saved meanwhile is rebuilt and reloaded at once; its search document
+//! waits for the next update. A full rebuild or a template edit first waits
+//! for a running update (and keeps its result in the index it reuses).
 //!
 //! Git history is read again only when HEAD moved (checked with one
 //! `git rev-parse` per full rebuild) or the config changed.
@@ -25,6 +29,7 @@
 //! a half-built site.
 
 use std::path::Path;
+use std::thread::JoinHandle;
 
 use super::site_files::Update;
 use super::watch::{ChangeKind, ChangeSet};
@@ -36,7 +41,7 @@ use crate::diagnostics::{has_errors, Diagnostic};
 use crate::links::Backlinks;
 use crate::markdown::MarkdownOptions;
 use crate::output::OutputFile;
-use crate::search::live::LiveIndex;
+use crate::search::live::{IndexPatch, LiveIndex};
 use crate::search::SearchDoc;
 use crate::site::Site;
 use crate::theme::Theme;
@@ -45,6 +50,10 @@ use crate::theme::Theme;
 /// the search index after the reload instead of before it: re-weighing the
 /// collection is linear in its postings (about 0.3 s at 10,000 pages).
 pub const DEFER_SEARCH_UNITS: usize = 20_000;
+
+/// What a search update thread gives back: the index, and the patch (`None`
+/// when a document was not in the index as expected).
+type SearchJobResult = (LiveIndex, Option<IndexPatch>);
 
 /// Keeps what survives between rebuilds.
 pub struct SiteRebuilder {
@@ -58,6 +67,9 @@ pub struct SiteRebuilder {
     search: Option<LiveIndex>,
     /// Edited pages' search documents waiting for [`Rebuild::follow_up`].
     pending_search: Vec<SearchDoc>,
+    /// A search index update running on its own thread; it holds the index
+    /// (`search` is `None` meanwhile) and gives it back when done.
+    search_job: Option<JoinHandle<SearchJobResult>>,
     /// Index size from which search updates are deferred (tests lower it).
     pub defer_search_units: usize,
     /// Git history and the HEAD commit it was read at.
@@ -79,6 +91,7 @@ impl SiteRebuilder {
             backlinks: Backlinks::default(),
             search: None,
             pending_search: Vec::new(),
+            search_job: None,
             defer_search_units: DEFER_SEARCH_UNITS,
             history: None,
             history_reads: 0,
@@ -138,6 +151,8 @@ impl SiteRebuilder {
     }
 
     fn full(&mut self, theme: &Theme) -> Result<Update, Vec<Diagnostic>> {
+        // The index is rebuilt from scratch: a running update is not needed.
+        let _ = self.settle_search_job();
         self.site = None;
         self.search = None;
         self.pending_search.clear();
@@ -163,6 +178,10 @@ impl SiteRebuilder {
     /// A template edit: the kept model rendered again with the new theme
     /// (content is not read again; the search index is reused).
     fn rerender(&mut self, theme: &Theme) -> Result<Update, Vec<Diagnostic>> {
+        // The reused index must hold every edit: wait for a running update.
+        if !self.settle_search_job() {
+            return self.full(theme);
+        }
         let Some(site) = self.site.as_mut() else {
             return self.full(theme);
         };
@@ -254,10 +273,13 @@ impl SiteRebuilder {
             .filter_map(|&i| site.pages.get(i))
             .map(|p| crate::search::site::page_doc(site, p))
             .collect();
-        let defer = self
-            .search
-            .as_ref()
-            .is_some_and(|s| s.units() >= self.defer_search_units);
+        // While an update runs, the index is away: this edit's document
+        // waits for the next one.
+        let defer = self.search_job.is_some()
+            || self
+                .search
+                .as_ref()
+                .is_some_and(|s| s.units() >= self.defer_search_units);
         let docs = if defer {
             self.pending_search.extend(docs);
             Vec::new()
@@ -277,6 +299,7 @@ impl SiteRebuilder {
         );
         let failed = |me: &mut Self, d| {
             // The model now holds the edited pages; the next build starts over.
+            let _ = me.settle_search_job();
             me.site = None;
             me.search = None;
             me.pending_search.clear();
@@ -311,29 +334,95 @@ impl SiteRebuilder {
         }))
     }
 
-    /// The deferred search update, if a per-page edit left one.
+    /// The deferred search update, if a per-page edit left one, waited for
+    /// (the watch loop polls [`Rebuild::follow_up`] instead).
     pub fn search_follow_up(&mut self) -> Option<RebuildResult> {
-        if self.pending_search.is_empty() {
-            return None;
+        self.start_search_job();
+        let job = self.search_job.take()?;
+        Some(self.finish_search_job(job.join()))
+    }
+
+    /// Start updating the index with the pending documents on a thread, if
+    /// there are any and no update is running.
+    fn start_search_job(&mut self) {
+        if self.search_job.is_some() || self.pending_search.is_empty() {
+            return;
         }
+        let Some(mut live) = self.search.take() else {
+            // Search is off or the index is gone (a full build follows).
+            self.pending_search.clear();
+            return;
+        };
         let docs = std::mem::take(&mut self.pending_search);
-        match self.search.as_mut().map(|s| s.replace(&docs)) {
-            Some(Some(patch)) => Some(Ok(Update::Patch {
-                write: patch.write,
-                remove: patch.remove,
-            })),
-            // Not indexed as expected: rebuild everything.
+        let job = std::thread::Builder::new()
+            .name("serve-search".into())
+            .spawn(move || {
+                let patch = live.replace(&docs);
+                (live, patch)
+            });
+        match job {
+            Ok(job) => self.search_job = Some(job),
+            // No thread: the next full build makes a new index.
+            Err(_) => self.site = None,
+        }
+    }
+
+    /// The non-blocking [`Rebuild::follow_up`]: the finished update's patch,
+    /// or `None` while it runs (or after starting one).
+    fn poll_search_job(&mut self) -> Option<RebuildResult> {
+        match self.search_job.take() {
+            Some(job) if job.is_finished() => Some(self.finish_search_job(job.join())),
+            Some(job) => {
+                self.search_job = Some(job);
+                None
+            }
+            None => {
+                self.start_search_job();
+                None
+            }
+        }
+    }
+
+    fn finish_search_job(&mut self, joined: std::thread::Result<SearchJobResult>) -> RebuildResult {
+        match joined {
+            Ok((live, Some(patch))) => {
+                self.search = Some(live);
+                Ok(Update::Patch {
+                    write: patch.write,
+                    remove: patch.remove,
+                })
+            }
+            // Not indexed as expected (or the thread failed): rebuild all.
             _ => {
                 let theme = match self.theme.take() {
                     Some(theme) => theme,
-                    None => match Theme::load(&self.config) {
-                        Ok(theme) => theme,
-                        Err(d) => return Some(Err(d)),
-                    },
+                    None => Theme::load(&self.config)?,
                 };
                 let result = self.full(&theme);
                 self.theme = Some(theme);
-                Some(result)
+                result
+            }
+        }
+    }
+
+    /// Wait for a running index update and keep its index (its patch is
+    /// covered by the caller's update). `false` when the index it held is
+    /// not usable (a document was missing or the thread failed): the model
+    /// is then dropped, so the next rebuild is a full one.
+    fn settle_search_job(&mut self) -> bool {
+        let Some(job) = self.search_job.take() else {
+            return true;
+        };
+        match job.join() {
+            Ok((live, Some(_))) => {
+                self.search = Some(live);
+                true
+            }
+            _ => {
+                self.site = None;
+                self.search = None;
+                self.pending_search.clear();
+                false
             }
         }
     }
@@ -354,7 +443,11 @@ impl Rebuild for SiteRebuilder {
     }
 
     fn follow_up(&mut self) -> Option<RebuildResult> {
-        self.search_follow_up()
+        self.poll_search_job()
+    }
+
+    fn follow_up_busy(&self) -> bool {
+        self.search_job.is_some() || !self.pending_search.is_empty()
     }
 }
 
@@ -651,6 +744,92 @@ mod tests {
                 "{expected} in {paths:?}"
             );
         }
+    }
+
+    /// Polls the background search update until it publishes.
+    fn next_follow_up(rb: &mut SiteRebuilder) -> Update {
+        for _ in 0..6000 {
+            if let Some(result) = Rebuild::follow_up(rb) {
+                return result.expect("the search update builds");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("no search update after 30 s");
+    }
+
+    #[test]
+    fn an_edit_saved_while_the_search_update_runs_is_rebuilt_and_indexed_next() {
+        let (_dir, root) = site(12);
+        let mut rb = rebuilder(&root);
+        rb.defer_search_units = 1;
+        let first = rb.rebuild(&ChangeSet::full()).expect("first build");
+        let edit = |n: u32, words: &str| {
+            std::fs::write(
+                root.join(format!("content/guide/p{n:02}.md")),
+                format!("---\ntitle: Page {n}\ntags: [t{}]\n---\n{words}\n", n % 3),
+            )
+            .expect("edit");
+        };
+        edit(5, "Now about zebrafish.");
+        let e1 = rb.rebuild(&page_change("guide/p05.md")).expect("edit 1");
+        // The first poll starts the update on its thread and returns at once.
+        assert!(Rebuild::follow_up(&mut rb).is_none());
+        assert!(rb.search_job.is_some() && rb.follow_up_busy());
+        // A save meanwhile: rebuilt per page without the index (which the
+        // running update holds), its document left for the next update.
+        edit(6, "Now about axolotls.");
+        let e2 = rb.rebuild(&page_change("guide/p06.md")).expect("edit 2");
+        assert!(rb.last_was_incremental);
+        assert!(rb.search_job.is_some(), "the rebuild did not wait for it");
+        let Update::Patch { write, .. } = &e2 else {
+            panic!("a patch");
+        };
+        assert!(write.iter().all(|f| !f.path.starts_with("search")));
+        assert!(write
+            .iter()
+            .any(|f| f.path == Path::new("guide/p06/index.html")));
+        let s1 = next_follow_up(&mut rb);
+        assert!(rb.follow_up_busy(), "the second edit is still to index");
+        let s2 = next_follow_up(&mut rb);
+        assert!(!rb.follow_up_busy());
+        assert!(Rebuild::follow_up(&mut rb).is_none(), "nothing left");
+        let served = search_files(vec![first, e1, s1, e2, s2]);
+        let fresh = search_files(vec![rebuilder(&root)
+            .rebuild(&ChangeSet::full())
+            .expect("full build")]);
+        assert!(served == fresh, "served index differs from a full build");
+    }
+
+    #[test]
+    fn a_template_edit_during_a_search_update_serves_the_updated_index() {
+        let (_dir, root) = site(12);
+        let mut rb = rebuilder(&root);
+        rb.defer_search_units = 1;
+        rb.rebuild(&ChangeSet::full()).expect("first build");
+        std::fs::write(
+            root.join("content/guide/p05.md"),
+            "---\ntitle: Page 5\ntags: [t2]\n---\nNow about zebrafish.\n",
+        )
+        .expect("edit");
+        rb.rebuild(&page_change("guide/p05.md")).expect("edit");
+        assert!(Rebuild::follow_up(&mut rb).is_none());
+        assert!(rb.search_job.is_some());
+        std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+        std::fs::write(
+            root.join("templates/page.html"),
+            "<html><body>{{ page.title }}</body></html>",
+        )
+        .expect("template");
+        let again = rb
+            .rebuild(&ChangeSet {
+                kinds: [ChangeKind::Template].into(),
+            })
+            .expect("rerender");
+        assert!(rb.search_job.is_none() && !rb.follow_up_busy());
+        let fresh = search_files(vec![rebuilder(&root)
+            .rebuild(&ChangeSet::full())
+            .expect("full build")]);
+        assert!(search_files(vec![again]) == fresh);
     }
 
     #[test]
