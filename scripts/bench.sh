@@ -15,6 +15,11 @@
 #   MDBOOK_MAX=2000                 largest corpus mdBook is run on (it is
 #                                   superlinear: at 10,000 pages it ran >7 min
 #                                   and >4 GiB; 0 disables it)
+#   HUGO_MAX, PAGEFIND_MAX          largest corpus Hugo / Pagefind are run on
+#                                   (default: all; at 100,000 pages Hugo ran
+#                                   >20 min and Pagefind passed 22 GiB)
+#   TOOL_TIMEOUT=0                  seconds after which an anchor tool is
+#                                   killed (its row says FAILED); 0: no limit
 #   TOOLS_DIR=/tmp/lorebook-tools   where Hugo/Pagefind get installed if missing
 #   RUNS=1                          builds per tool; the median is reported
 #   FORUM_POSTS=1000000             posts in the Stack Exchange dump (0 skips it)
@@ -25,6 +30,9 @@ SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
 BENCH_DIR=${BENCH_DIR:-/tmp/lorebook-bench}
 TOOLS_DIR=${TOOLS_DIR:-/tmp/lorebook-tools}
 MDBOOK_MAX=${MDBOOK_MAX:-2000}
+HUGO_MAX=${HUGO_MAX:-999999999}
+PAGEFIND_MAX=${PAGEFIND_MAX:-999999999}
+TOOL_TIMEOUT=${TOOL_TIMEOUT:-0}
 RUNS=${RUNS:-1}
 FORUM_POSTS=${FORUM_POSTS:-1000000}
 mkdir -p "$BENCH_DIR" "$TOOLS_DIR"
@@ -43,6 +51,8 @@ if [ -z "$MDBOOK" ] && [ "$MDBOOK_MAX" != 0 ]; then
 fi
 
 measure() { python3 "$ROOT/scripts/measure.py" "$@" 2>>"$BENCH_DIR/tools.log" | tail -1; }
+# Prefix of an anchor tool's command: killed after TOOL_TIMEOUT seconds.
+LIMIT=(); [ "$TOOL_TIMEOUT" = 0 ] || LIMIT=(timeout --signal=KILL "$TOOL_TIMEOUT")
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 bytes_of() { du -sb "$1" | cut -f1; }
 files_of() { find "$1" -type f | wc -l; }
@@ -118,20 +128,24 @@ for n in "${SIZES[@]}"; do
   per_page+=("$n $lw")
   row lorebook "$n" "$lw" "$lm" "$out" "$(files_of "$out/search")" \
     "$(query_bytes lorebook "$out" "$ROOT/themes/default/static/assets/search.js")" "$lc"
-  if [ -n "$HUGO" ]; then
+  if [ -n "$HUGO" ] && [ "$n" -gt "$HUGO_MAX" ]; then
+    printf '%-9s %7d %s\n' hugo "$n" "skipped: >$HUGO_MAX pages (HUGO_MAX)"
+  elif [ -n "$HUGO" ]; then
     hs="$BENCH_DIR/hugo-$n"; hugo_site "$corpus" "$hs"
-    read -r hw hm hc < <(timed "$HUGO" --quiet --source "$hs" --destination "$BENCH_DIR/out-hugo-$n")
+    read -r hw hm hc < <(timed "${LIMIT[@]}" "$HUGO" --quiet --source "$hs" --destination "$BENCH_DIR/out-hugo-$n")
     row hugo "$n" "$hw" "$hm" "$BENCH_DIR/out-hugo-$n" "-" 0 "$hc"
   fi
-  if [ -n "$PAGEFIND" ]; then
+  if [ -n "$PAGEFIND" ] && [ "$n" -gt "$PAGEFIND_MAX" ]; then
+    printf '%-9s %7d %s\n' pagefind "$n" "skipped: >$PAGEFIND_MAX pages (PAGEFIND_MAX)"
+  elif [ -n "$PAGEFIND" ]; then
     pf="$BENCH_DIR/out-pagefind-$n"; rm -rf "$pf"
-    read -r pw pm pc < <(timed "$PAGEFIND" --site "$out" --output-path "$pf")
+    read -r pw pm pc < <(timed "${LIMIT[@]}" "$PAGEFIND" --site "$out" --output-path "$pf")
     # Pagefind indexes lorebook's HTML: its row is the index alone.
     row pagefind "$n" "$pw" "$pm" "$pf" "$(files_of "$pf")" "$(query_bytes pagefind "$pf")" "$pc"
   fi
   if [ -n "$MDBOOK" ] && [ "$n" -le "$MDBOOK_MAX" ]; then
     mb="$BENCH_DIR/mdbook-$n"; mdbook_site "$corpus" "$mb"
-    read -r mw mm mc < <(timed "$MDBOOK" build "$mb" --dest-dir "$BENCH_DIR/out-mdbook-$n")
+    read -r mw mm mc < <(timed "${LIMIT[@]}" "$MDBOOK" build "$mb" --dest-dir "$BENCH_DIR/out-mdbook-$n")
     row mdbook "$n" "$mw" "$mm" "$BENCH_DIR/out-mdbook-$n" "$(find "$BENCH_DIR/out-mdbook-$n" -name 'searchindex*' | wc -l)" 0 "$mc"
   elif [ "$MDBOOK_MAX" != 0 ]; then
     printf '%-9s %7d %s\n' mdbook "$n" "skipped: >$MDBOOK_MAX pages (MDBOOK_MAX)"
