@@ -66,7 +66,9 @@ struct Site {
     running: serve::Running,
 }
 
-fn start_site(configure: impl FnOnce(&mut ServeSettings)) -> Site {
+/// A site folder with one page (`content/install.md`, "Install v1") and
+/// quiet serve settings on a free port.
+fn one_page_site() -> (tempfile::TempDir, PathBuf, ServeSettings) {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().canonicalize().expect("canonical root");
     fs::create_dir_all(root.join("content")).expect("mkdir content");
@@ -76,6 +78,11 @@ fn start_site(configure: impl FnOnce(&mut ServeSettings)) -> Site {
     let mut options = ServeSettings::new(Layout::conventional(&root));
     options.http.port = 0;
     options.verbose = false;
+    (dir, root, options)
+}
+
+fn start_site(configure: impl FnOnce(&mut ServeSettings)) -> Site {
+    let (dir, root, mut options) = one_page_site();
     configure(&mut options);
     let builds = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&builds);
@@ -530,14 +537,7 @@ impl serve::Rebuild for WithFollowUp {
 
 #[test]
 fn a_follow_up_is_served_after_the_reload_without_another_reload() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().canonicalize().expect("canonical root");
-    fs::create_dir_all(root.join("content")).expect("mkdir content");
-    fs::write(root.join("lorebook.yaml"), "title: Test\n").expect("config");
-    fs::write(root.join("content/install.md"), "Install v1").expect("page");
-    let mut options = ServeSettings::new(Layout::conventional(&root));
-    options.http.port = 0;
-    options.verbose = false;
+    let (_dir, root, options) = one_page_site();
     let running = serve::spawn(
         options,
         WithFollowUp {
@@ -605,14 +605,7 @@ impl serve::Rebuild for SlowFollowUp {
 
 #[test]
 fn a_save_during_a_background_follow_up_reloads_at_once_and_the_follow_up_lands_later() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().canonicalize().expect("canonical root");
-    fs::create_dir_all(root.join("content")).expect("mkdir content");
-    fs::write(root.join("lorebook.yaml"), "title: Test\n").expect("config");
-    fs::write(root.join("content/install.md"), "Install v1").expect("page");
-    let mut options = ServeSettings::new(Layout::conventional(&root));
-    options.http.port = 0;
-    options.verbose = false;
+    let (_dir, root, options) = one_page_site();
     let release = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let running = serve::spawn(
         options,

@@ -247,11 +247,9 @@ where
         match watcher.next_batch(wait) {
             Ok(None) if follow_up_due => {
                 let since = *follow_up_since.get_or_insert_with(Instant::now);
-                if run_follow_up(server, rebuild, verbose, since) {
-                    follow_up_since = None;
-                }
+                let done = run_follow_up(server, rebuild, verbose, since);
                 follow_up_due = rebuild.follow_up_busy();
-                if !follow_up_due {
+                if done || !follow_up_due {
                     follow_up_since = None;
                 }
             }

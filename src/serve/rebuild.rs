@@ -595,9 +595,7 @@ mod tests {
         };
         assert!(!remove.is_empty(), "stale index files are removed");
         let served = search_files(vec![first, patch]);
-        let fresh = search_files(vec![rebuilder(&root)
-            .rebuild(&ChangeSet::full())
-            .expect("full build")]);
+        let fresh = full_build_search(&root);
         assert_ne!(served, before, "the index changed");
         assert_eq!(
             served.keys().collect::<Vec<_>>(),
@@ -691,9 +689,7 @@ mod tests {
             .expect("it builds");
         assert!(rb.search_follow_up().is_none(), "only once");
         let served = search_files(vec![first, pages, search]);
-        let fresh = search_files(vec![rebuilder(&root)
-            .rebuild(&ChangeSet::full())
-            .expect("full build")]);
+        let fresh = full_build_search(&root);
         assert!(
             served == fresh,
             "served index files differ from a full build"
@@ -746,6 +742,27 @@ mod tests {
         }
     }
 
+    /// The search files a fresh full build of `root` serves.
+    fn full_build_search(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        search_files(vec![rebuilder(root)
+            .rebuild(&ChangeSet::full())
+            .expect("full build")])
+    }
+
+    /// Give the site a page template of its own and rebuild for it.
+    fn edit_template(root: &Path, rb: &mut SiteRebuilder) -> Update {
+        std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+        std::fs::write(
+            root.join("templates/page.html"),
+            "<html><body>{{ page.title }}</body></html>",
+        )
+        .expect("template");
+        rb.rebuild(&ChangeSet {
+            kinds: [ChangeKind::Template].into(),
+        })
+        .expect("rerender")
+    }
+
     /// Polls the background search update until it publishes.
     fn next_follow_up(rb: &mut SiteRebuilder) -> Update {
         for _ in 0..6000 {
@@ -794,9 +811,7 @@ mod tests {
         assert!(!rb.follow_up_busy());
         assert!(Rebuild::follow_up(&mut rb).is_none(), "nothing left");
         let served = search_files(vec![first, e1, s1, e2, s2]);
-        let fresh = search_files(vec![rebuilder(&root)
-            .rebuild(&ChangeSet::full())
-            .expect("full build")]);
+        let fresh = full_build_search(&root);
         assert!(served == fresh, "served index differs from a full build");
     }
 
@@ -814,21 +829,9 @@ mod tests {
         rb.rebuild(&page_change("guide/p05.md")).expect("edit");
         assert!(Rebuild::follow_up(&mut rb).is_none());
         assert!(rb.search_job.is_some());
-        std::fs::create_dir_all(root.join("templates")).expect("mkdir");
-        std::fs::write(
-            root.join("templates/page.html"),
-            "<html><body>{{ page.title }}</body></html>",
-        )
-        .expect("template");
-        let again = rb
-            .rebuild(&ChangeSet {
-                kinds: [ChangeKind::Template].into(),
-            })
-            .expect("rerender");
+        let again = edit_template(&root, &mut rb);
         assert!(rb.search_job.is_none() && !rb.follow_up_busy());
-        let fresh = search_files(vec![rebuilder(&root)
-            .rebuild(&ChangeSet::full())
-            .expect("full build")]);
+        let fresh = full_build_search(&root);
         assert!(search_files(vec![again]) == fresh);
     }
 
@@ -837,17 +840,7 @@ mod tests {
         let (_dir, root) = site(4);
         let mut rb = rebuilder(&root);
         let first = rb.rebuild(&ChangeSet::full()).expect("first build");
-        std::fs::create_dir_all(root.join("templates")).expect("mkdir");
-        std::fs::write(
-            root.join("templates/page.html"),
-            "<html><body>{{ page.title }}</body></html>",
-        )
-        .expect("template");
-        let again = rb
-            .rebuild(&ChangeSet {
-                kinds: [ChangeKind::Template].into(),
-            })
-            .expect("rerender");
+        let again = edit_template(&root, &mut rb);
         let served = search_files(vec![again]);
         assert!(served.contains_key(Path::new("search/index.js")));
         assert!(served.contains_key(Path::new("search/index.html")));
