@@ -3,19 +3,26 @@
 //! was created and last updated. Never one process per file.
 //!
 //! How the log is read:
-//! - Git spends its time diffing commits one after another, so a long
-//!   history (2,000+ commits per core) is read as consecutive `--skip` /
-//!   `--max-count` slices of the same walk by parallel processes, one per
-//!   core (at most 4); the slices concatenate to exactly the single log (see
-//!   [`read_commits`]), so everything below holds across the cuts.
+//! - In process by default ([`super::odb`], gix): one walk of HEAD, diffed
+//!   on every core, giving exactly the records `git log` with [`LOG_ARGS`]
+//!   prints, with about half git's CPU. The git command line is the fallback:
+//!   when gix cannot open or read the repository, in a shallow clone, when
+//!   replace refs, grafts or `GIT_OBJECT_DIRECTORY`-style variables would make
+//!   git see another history, and when `LOREBOOK_GIT_READER=git` asks for it.
+//! - With git, a long history (2,000+ commits per core) is read as
+//!   consecutive `--skip` / `--max-count` slices of the same walk by
+//!   parallel processes, one per core (at most 4); the slices concatenate to
+//!   exactly the single log (see [`read_commits`]), so everything below holds
+//!   across the cuts.
 //! - A commit's record (its diff against its parent) never changes, so the
 //!   records of the last walk are kept in a history cache inside the git dir
 //!   ([`super::cache`]): at the cached HEAD nothing is diffed; after new
-//!   commits, merges or rewritten history, `git rev-list` lists the walk and
-//!   only commits missing from the cache are read, with
-//!   `git log --no-walk=unsorted --stdin`, and the records are assembled in
-//!   walk order, so the result is always the cold read's (see
-//!   [`read_history_stats`]). Shallow clones never use it.
+//!   commits, merges or rewritten history, the walk is listed again (by the
+//!   in-process walk, or `git rev-list`) and only commits missing from the
+//!   cache are read (in process, or with `git log --no-walk=unsorted
+//!   --stdin`), and the records are assembled in walk order, so the result
+//!   is always the cold read's (see [`read_history_stats`]). Shallow clones
+//!   never use it.
 //! - `.mailmap` is applied after the read, not by `git log`: the distinct
 //!   authors and `Co-authored-by:` identities go through one batched
 //!   `git check-mailmap --stdin` call, so editing `.mailmap` never makes the
@@ -41,6 +48,7 @@
 //! `/` separators. Outside git, or without a git binary, the history is empty
 //! and no error is reported; a shallow clone gives a warning diagnostic.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::io::Write;
@@ -51,7 +59,7 @@ use std::process::{Command, Stdio};
 use chrono::{DateTime, TimeZone, Utc};
 use globset::GlobSet;
 
-use super::cache;
+use super::{cache, odb};
 use crate::diagnostics::Diagnostic;
 
 /// A git identity after `.mailmap`. The email is a matching key only: it never
@@ -176,7 +184,7 @@ const FORMAT: &str =
 /// How one history read was served (the tests and the benchmark look at it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReadStats {
-    /// Commits diffed by git in this read.
+    /// Commits diffed in this read (by the in-process reader or by git).
     pub from_git: usize,
     /// Commits whose records came from the history cache.
     pub from_cache: usize,
@@ -212,6 +220,10 @@ struct Probe {
     /// The history cache file, unless the clone is shallow or git did not say
     /// where its directory is.
     cache_file: Option<PathBuf>,
+    /// The common git dir and the content directory's prefix in the
+    /// repository, when the history can be read in process (see
+    /// [`in_process`]).
+    odb: Option<(PathBuf, String)>,
 }
 
 fn probe(env: &[(&str, &OsStr)], dir: &Path) -> Option<Probe> {
@@ -237,14 +249,20 @@ fn probe(env: &[(&str, &OsStr)], dir: &Path) -> Option<Probe> {
     let prefix = lines.next().unwrap_or("");
     // A shallow boundary commit's diff changes when the clone is deepened:
     // such a history is never cached.
-    let cache_file = (!shallow && !git_dir.is_empty()).then(|| {
+    let git_dir = (!shallow && !git_dir.is_empty()).then(|| {
         let git_dir = dir.join(git_dir);
-        let git_dir = std::fs::canonicalize(&git_dir).unwrap_or(git_dir);
-        cache::path(&git_dir, prefix, LOG_ARGS)
+        std::fs::canonicalize(&git_dir).unwrap_or(git_dir)
     });
+    let cache_file = git_dir
+        .as_ref()
+        .map(|git_dir| cache::path(git_dir, prefix, LOG_ARGS));
+    let odb = git_dir
+        .filter(|git_dir| in_process(env, git_dir))
+        .map(|git_dir| (git_dir, prefix.to_string()));
     Some(Probe {
         shallow,
         cache_file,
+        odb,
     })
 }
 
@@ -284,9 +302,7 @@ pub fn read_history_stats(
     let jobs = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(MAX_JOBS);
-    let Some((mut commits, stats)) =
-        read_cached(env, content_dir, &head, probe.cache_file.as_deref(), jobs)
-    else {
+    let Some((mut commits, stats)) = read_cached(env, content_dir, &head, &probe, jobs) else {
         return (empty, diags, ReadStats::default());
     };
     map_identities(env, content_dir, &mut commits);
@@ -480,10 +496,12 @@ fn read_cached(
     env: &[(&str, &OsStr)],
     dir: &Path,
     head: &str,
-    cache_file: Option<&Path>,
+    probe: &Probe,
     jobs: usize,
 ) -> Option<(Vec<RawCommit>, ReadStats)> {
-    if let Some(cached) = cache_file.and_then(cache::load) {
+    let cache_file = probe.cache_file.as_deref();
+    let cached = cache_file.and_then(cache::load);
+    if let Some(cached) = &cached {
         if cached.head == head {
             let records = parse_records(&cached.body);
             if records.len() == cached.commits {
@@ -494,10 +512,22 @@ fn read_cached(
                 };
                 return Some((commits, stats));
             }
-        } else if let Some(file) = cache_file {
-            if let Some(found) = update(env, dir, head, &cached, file, jobs) {
-                return Some(found);
-            }
+        }
+    }
+    if let Some((git_dir, prefix)) = &probe.odb {
+        let read = read_odb(env, dir, head, git_dir, prefix, cached.as_ref(), jobs);
+        if let Some(read) = read {
+            let mut stats = read.stats;
+            stats.stored = cache_file.is_some_and(|file| {
+                let parts: Vec<&[u8]> = read.parts.iter().map(|p| p.as_ref()).collect();
+                cache::store(file, head, parts.len(), &parts)
+            });
+            return Some((read.commits, stats));
+        }
+    }
+    if let (Some(cached), Some(file)) = (&cached, cache_file) {
+        if let Some(found) = update(env, dir, head, cached, file, jobs) {
+            return Some(found);
         }
     }
     let logs = read_logs(env, dir, head, jobs)?;
@@ -510,6 +540,163 @@ fn read_cached(
         stored,
     };
     Some((commits, stats))
+}
+
+/// Whether the history of the repository at `git_dir` may be read in
+/// process ([`super::odb`]) rather than by `git log`: not when git would
+/// rewrite history on the way (replace refs, grafts), when the environment
+/// points git at other objects, or when `LOREBOOK_GIT_READER=git` asks for
+/// the git command line (a way out if the in-process reader ever disagrees
+/// with git on a repository).
+fn in_process(env: &[(&str, &OsStr)], git_dir: &Path) -> bool {
+    const REDIRECTS: &[&str] = &[
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_REPLACE_REF_BASE",
+        "GIT_GRAFT_FILE",
+    ];
+    let var = |name: &str| {
+        env.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_os_string())
+            .or_else(|| std::env::var_os(name))
+    };
+    if var("LOREBOOK_GIT_READER").is_some_and(|v| v == "git")
+        || REDIRECTS.iter().any(|name| var(name).is_some())
+    {
+        return false;
+    }
+    let replaced = std::fs::read_dir(git_dir.join("refs/replace"))
+        .is_ok_and(|mut entries| entries.next().is_some())
+        || std::fs::read(git_dir.join("packed-refs"))
+            .is_ok_and(|refs| refs.windows(13).any(|w| w == b" refs/replace"));
+    !replaced && !git_dir.join("info/grafts").exists()
+}
+
+/// A log put together from several sources: the commits in walk order,
+/// each one's record bytes (for the cache), and how they were served.
+struct Assembled<'c> {
+    commits: Vec<RawCommit>,
+    parts: Vec<Cow<'c, [u8]>>,
+    stats: ReadStats,
+}
+
+/// The log of `head` read in process ([`super::odb`]), with the records the
+/// cache `cached` holds taken from it instead of diffed again: the commits
+/// in walk order, the record bytes of each (for the cache), and how they
+/// were served. Commits in a legacy encoding are read by git. `None` when
+/// the repository cannot be read in process (the caller then runs git).
+fn read_odb<'c>(
+    env: &[(&str, &OsStr)],
+    dir: &Path,
+    head: &str,
+    git_dir: &Path,
+    prefix: &str,
+    cached: Option<&'c cache::Cached>,
+    jobs: usize,
+) -> Option<Assembled<'c>> {
+    let reader = odb::Reader::open(git_dir, prefix).ok()?;
+    let records = cached.map(|c| parse_records(&c.body)).unwrap_or_default();
+    let known: HashMap<&str, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, (commit, _))| (commit.id.as_str(), i))
+        .collect();
+    let walked = reader.walk(head, jobs, &|id| known.contains_key(id)).ok()?;
+    let by_git: Vec<&str> = walked
+        .iter()
+        .filter_map(|w| match w {
+            odb::Walked::ByGit(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut from_git: HashMap<String, (RawCommit, Vec<u8>)> = HashMap::new();
+    for log in read_ids(env, dir, &by_git, 1)? {
+        for (commit, range) in log.records {
+            let bytes = log.bytes.get(range).unwrap_or(b"").to_vec();
+            from_git.insert(commit.id.clone(), (commit, bytes));
+        }
+    }
+    let known: HashMap<String, usize> = known
+        .into_iter()
+        .map(|(id, i)| (id.to_string(), i))
+        .collect();
+    let mut records: Vec<Option<(RawCommit, Range<usize>)>> =
+        records.into_iter().map(Some).collect();
+    let body: &'c [u8] = cached.map_or(b"", |c| c.body.as_slice());
+    let mut stats = ReadStats::default();
+    let mut commits = Vec::with_capacity(walked.len());
+    let mut parts = Vec::with_capacity(walked.len());
+    for w in walked {
+        let (commit, part) = match w {
+            odb::Walked::Read(commit) => {
+                stats.from_git += 1;
+                let part = Cow::Owned(format_record(&commit));
+                (commit, part)
+            }
+            odb::Walked::Known(id) => {
+                stats.from_cache += 1;
+                let slot = known.get(&id).and_then(|&i| records.get_mut(i));
+                let (commit, range) = slot.and_then(Option::take)?;
+                (commit, Cow::Borrowed(body.get(range)?))
+            }
+            odb::Walked::ByGit(id) => {
+                stats.from_git += 1;
+                let (commit, bytes) = from_git.remove(&id)?;
+                (commit, Cow::Owned(bytes))
+            }
+        };
+        commits.push(commit);
+        parts.push(part);
+    }
+    Some(Assembled {
+        commits,
+        parts,
+        stats,
+    })
+}
+
+/// The record `git log` with [`LOG_ARGS`] prints for `commit`, as far as
+/// [`parse_records`] reads it: the header, a `--raw` line for each deletion
+/// (the only raw lines it uses) and the numstat lines. Parsing it gives
+/// `commit` back; control characters the format uses as separators are
+/// blanked.
+pub fn format_record(commit: &RawCommit) -> Vec<u8> {
+    let clean = |text: &str| text.replace(['\x1e', '\x1f', '\0'], " ");
+    let mut out = Vec::with_capacity(128 + 64 * commit.changes.len());
+    out.push(RS);
+    let mut fields = vec![
+        clean(&commit.id),
+        clean(&commit.author.name),
+        clean(&commit.author.email),
+        commit.time.timestamp().to_string(),
+    ];
+    fields.extend(commit.co_authors.iter().map(|id| {
+        if id.email.is_empty() {
+            clean(&id.name)
+        } else {
+            clean(&contact(&id.name, &id.email))
+        }
+    }));
+    out.extend_from_slice(fields.join("\x1f").as_bytes());
+    out.push(RS);
+    out.push(b'\n');
+    for change in commit.changes.iter().filter(|c| c.deleted) {
+        out.extend_from_slice(b":100644 000000 0 0 D\0");
+        out.extend_from_slice(clean(&change.path).as_bytes());
+        out.push(0);
+    }
+    for change in &commit.changes {
+        out.extend_from_slice(format!("{}\t{}\t", change.added, change.removed).as_bytes());
+        if let Some(from) = &change.from {
+            out.push(0);
+            out.extend_from_slice(clean(from).as_bytes());
+            out.push(0);
+        }
+        out.extend_from_slice(clean(&change.path).as_bytes());
+        out.push(0);
+    }
+    out
 }
 
 /// Case 2 of [`read_cached`]. `None` when anything does not add up (the
@@ -1032,6 +1219,25 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
+    thread_local! {
+        /// This test thread reads history with the git command line only.
+        static GIT_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    fn git_only() -> bool {
+        GIT_ONLY.with(std::cell::Cell::get)
+    }
+
+    /// Run `test` with the in-process reader, then with the git command line
+    /// (`LOREBOOK_GIT_READER=git`): both must give the same results.
+    fn both_readers(test: impl Fn()) {
+        for git in [false, true] {
+            GIT_ONLY.with(|g| g.set(git));
+            test();
+        }
+        GIT_ONLY.with(|g| g.set(false));
+    }
+
     /// A scratch repository with hermetic git settings.
     struct Repo {
         _tmp: tempfile::TempDir,
@@ -1056,12 +1262,16 @@ mod tests {
         }
 
         fn env(&self) -> Vec<(&'static str, &OsStr)> {
-            vec![
+            let mut env = vec![
                 ("GIT_CONFIG_NOSYSTEM", OsStr::new("1")),
                 ("GIT_CONFIG_GLOBAL", OsStr::new("/dev/null")),
                 ("HOME", self.home.as_os_str()),
                 ("GIT_CEILING_DIRECTORIES", self.home.as_os_str()),
-            ]
+            ];
+            if git_only() {
+                env.push(("LOREBOOK_GIT_READER", OsStr::new("git")));
+            }
+            env
         }
 
         /// Run git; `who` = (name, email, "YYYY-MM-DD") sets identity and dates.
@@ -1196,107 +1406,111 @@ mod tests {
 
     #[test]
     fn credits_authors_across_renames_mailmap_trailers_and_merges() {
-        let r = scripted_repo();
-        let (h, diags) = r.history(&globs(&["Robot*"]));
-        assert!(diags.is_empty(), "{diags:?}");
-        assert!(h.in_git && !h.shallow);
+        both_readers(|| {
+            let r = scripted_repo();
+            let (h, diags) = r.history(&globs(&["Robot*"]));
+            assert!(diags.is_empty(), "{diags:?}");
+            assert!(h.in_git && !h.shallow);
 
-        // Renamed page: history follows it; .mailmap joins Ana's two emails;
-        // the co-author is mapped through .mailmap too and shares the commit.
-        assert_eq!(
-            authors(&h, "guide-install.md"),
-            vec![
-                ("Ana Lima".to_string(), 3, 5, 1),
-                ("Bob".to_string(), 1, 1, 1),
-                ("Cy Dee".to_string(), 1, 1, 1),
-            ]
-        );
-        let install = &h.files["guide-install.md"];
-        assert_eq!(install.commits, 3);
-        assert_eq!(install.created, day("2024-01-01"));
-        assert_eq!(install.updated, day("2024-04-01"));
-        assert!(!h.files.contains_key("install.md"));
+            // Renamed page: history follows it; .mailmap joins Ana's two emails;
+            // the co-author is mapped through .mailmap too and shares the commit.
+            assert_eq!(
+                authors(&h, "guide-install.md"),
+                vec![
+                    ("Ana Lima".to_string(), 3, 5, 1),
+                    ("Bob".to_string(), 1, 1, 1),
+                    ("Cy Dee".to_string(), 1, 1, 1),
+                ]
+            );
+            let install = &h.files["guide-install.md"];
+            assert_eq!(install.commits, 3);
+            assert_eq!(install.created, day("2024-01-01"));
+            assert_eq!(install.updated, day("2024-04-01"));
+            assert!(!h.files.contains_key("install.md"));
 
-        // Bots get no credit but still date the page; Ana and Bob tie on
-        // lines and commits, Ana came first.
-        assert_eq!(
-            authors(&h, "faq.md"),
-            vec![
-                ("Ana Lima".to_string(), 1, 2, 0),
-                ("Bob".to_string(), 1, 2, 0)
-            ]
-        );
-        assert_eq!(h.files["faq.md"].commits, 4);
-        assert_eq!(h.files["faq.md"].updated, day("2024-04-02"));
+            // Bots get no credit but still date the page; Ana and Bob tie on
+            // lines and commits, Ana came first.
+            assert_eq!(
+                authors(&h, "faq.md"),
+                vec![
+                    ("Ana Lima".to_string(), 1, 2, 0),
+                    ("Bob".to_string(), 1, 2, 0)
+                ]
+            );
+            assert_eq!(h.files["faq.md"].commits, 4);
+            assert_eq!(h.files["faq.md"].updated, day("2024-04-02"));
 
-        // Deleted pages and files outside content/ have no history.
-        assert!(!h.files.contains_key("old.md"));
-        assert!(!h.files.keys().any(|k| k.contains("README")));
-        assert_eq!(
-            authors(&h, "tab\there é.md"),
-            vec![("Ana Lima".to_string(), 1, 1, 0)]
-        );
+            // Deleted pages and files outside content/ have no history.
+            assert!(!h.files.contains_key("old.md"));
+            assert!(!h.files.keys().any(|k| k.contains("README")));
+            assert_eq!(
+                authors(&h, "tab\there é.md"),
+                vec![("Ana Lima".to_string(), 1, 1, 0)]
+            );
 
-        // Totals: the merge commit counts for nobody; a co-authored commit
-        // counts for each co-author; bots and excluded people are absent.
-        let totals: Vec<(String, u32)> = h
-            .identities
-            .values()
-            .map(|t| (t.identity.name.clone(), t.commits))
-            .collect();
-        assert_eq!(
-            totals,
-            vec![
-                ("Ana Lima".to_string(), 3),
-                ("Bob".to_string(), 2),
-                ("Cy Dee".to_string(), 1),
-            ]
-        );
+            // Totals: the merge commit counts for nobody; a co-authored commit
+            // counts for each co-author; bots and excluded people are absent.
+            let totals: Vec<(String, u32)> = h
+                .identities
+                .values()
+                .map(|t| (t.identity.name.clone(), t.commits))
+                .collect();
+            assert_eq!(
+                totals,
+                vec![
+                    ("Ana Lima".to_string(), 3),
+                    ("Bob".to_string(), 2),
+                    ("Cy Dee".to_string(), 1),
+                ]
+            );
+        });
     }
 
     #[test]
     fn timeline_lists_each_commit_with_its_credited_people_and_current_files() {
-        let r = scripted_repo();
-        let (h, _) = r.history(&globs(&["Robot*"]));
-        let mut timeline: Vec<(String, Vec<&str>, Vec<&str>)> = h
-            .timeline
-            .iter()
-            .map(|c| {
-                (
-                    c.time.format("%Y-%m-%d").to_string(),
-                    c.identities.iter().map(String::as_str).collect(),
-                    c.files.iter().map(String::as_str).collect(),
-                )
-            })
-            .collect();
-        timeline.sort();
-        let d = |s: &str| s.to_string();
-        assert_eq!(
-            timeline,
-            vec![
-                // Renamed paths appear under their current name; the deleted
-                // page is in no current file.
-                (
-                    d("2024-01-01"),
-                    vec!["ana@new.example"],
-                    vec!["faq.md", "guide-install.md", "tab\there é.md"]
-                ),
-                (
-                    d("2024-02-01"),
-                    vec!["bob@x.example", "cy@new.example", "ana@new.example"],
-                    vec!["guide-install.md"]
-                ),
-                // Bots and excluded people are credited with nothing.
-                (d("2024-03-01"), vec![], vec!["faq.md"]),
-                (d("2024-03-02"), vec![], vec!["faq.md"]),
-                (
-                    d("2024-04-01"),
-                    vec!["ana@new.example"],
-                    vec!["guide-install.md"]
-                ),
-                (d("2024-04-02"), vec!["bob@x.example"], vec!["faq.md"]),
-            ]
-        );
+        both_readers(|| {
+            let r = scripted_repo();
+            let (h, _) = r.history(&globs(&["Robot*"]));
+            let mut timeline: Vec<(String, Vec<&str>, Vec<&str>)> = h
+                .timeline
+                .iter()
+                .map(|c| {
+                    (
+                        c.time.format("%Y-%m-%d").to_string(),
+                        c.identities.iter().map(String::as_str).collect(),
+                        c.files.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect();
+            timeline.sort();
+            let d = |s: &str| s.to_string();
+            assert_eq!(
+                timeline,
+                vec![
+                    // Renamed paths appear under their current name; the deleted
+                    // page is in no current file.
+                    (
+                        d("2024-01-01"),
+                        vec!["ana@new.example"],
+                        vec!["faq.md", "guide-install.md", "tab\there é.md"]
+                    ),
+                    (
+                        d("2024-02-01"),
+                        vec!["bob@x.example", "cy@new.example", "ana@new.example"],
+                        vec!["guide-install.md"]
+                    ),
+                    // Bots and excluded people are credited with nothing.
+                    (d("2024-03-01"), vec![], vec!["faq.md"]),
+                    (d("2024-03-02"), vec![], vec!["faq.md"]),
+                    (
+                        d("2024-04-01"),
+                        vec!["ana@new.example"],
+                        vec!["guide-install.md"]
+                    ),
+                    (d("2024-04-02"), vec!["bob@x.example"], vec!["faq.md"]),
+                ]
+            );
+        });
     }
 
     #[test]
@@ -1330,16 +1544,18 @@ mod tests {
 
     #[test]
     fn recreated_path_does_not_inherit_the_old_history() {
-        let r = Repo::new();
-        r.write("content/a.md", "first life\n");
-        r.commit(("Old", "old@x.example", "2024-01-01"), "a");
-        r.git(&["rm", "-q", "content/a.md"], None);
-        r.commit(("Old", "old@x.example", "2024-01-02"), "rm a");
-        r.write("content/a.md", "second life\nreally\n");
-        r.commit(("New", "new@x.example", "2024-01-03"), "a again");
-        let (h, _) = r.history(&GlobSet::empty());
-        assert_eq!(authors(&h, "a.md"), vec![("New".to_string(), 1, 2, 0)]);
-        assert_eq!(h.files["a.md"].created, day("2024-01-03"));
+        both_readers(|| {
+            let r = Repo::new();
+            r.write("content/a.md", "first life\n");
+            r.commit(("Old", "old@x.example", "2024-01-01"), "a");
+            r.git(&["rm", "-q", "content/a.md"], None);
+            r.commit(("Old", "old@x.example", "2024-01-02"), "rm a");
+            r.write("content/a.md", "second life\nreally\n");
+            r.commit(("New", "new@x.example", "2024-01-03"), "a again");
+            let (h, _) = r.history(&GlobSet::empty());
+            assert_eq!(authors(&h, "a.md"), vec![("New".to_string(), 1, 2, 0)]);
+            assert_eq!(h.files["a.md"].created, day("2024-01-03"));
+        });
     }
 
     #[test]
@@ -1420,7 +1636,9 @@ mod tests {
             let (dir, env) = (self.content(), self.env());
             let head = head_id_env(&env, &dir).expect("HEAD");
             let file = self.cache_file();
-            let (warm, stats) = read_cached(&env, &dir, &head, Some(&file), 4).expect("warm");
+            let found = probe(&env, &dir).expect("in git");
+            assert_eq!(found.odb.is_some(), !git_only(), "the reader under test");
+            let (warm, stats) = read_cached(&env, &dir, &head, &found, 4).expect("warm");
             let cold = read_commits(&dir, 1, &env).expect("cold");
             assert_eq!(warm, cold, "cached records differ from a cold read");
             let (h_warm, again) = self.read();
@@ -1445,119 +1663,129 @@ mod tests {
 
     #[test]
     fn cache_is_written_under_the_git_dir_and_read_back_without_git_diffing() {
-        let r = scripted_repo();
-        let (cold, first) = r.read();
-        assert_eq!((first.from_git, first.from_cache), (6, 0));
-        assert!(first.stored);
-        let file = r.cache_file();
-        let root = std::fs::canonicalize(&r.root).expect("root");
-        assert!(file.starts_with(root.join(".git").join("lorebook")));
-        assert!(file.is_file());
-        // Nothing new: every record comes from the cache, nothing is rewritten.
-        let (warm, second) = r.read();
-        assert_eq!((second.from_git, second.from_cache), (0, 6));
-        assert!(!second.stored);
-        assert_eq!(warm, cold);
-        assert_eq!(r.warm_equals_cold().from_git, 0);
+        both_readers(|| {
+            let r = scripted_repo();
+            let (cold, first) = r.read();
+            assert_eq!((first.from_git, first.from_cache), (6, 0));
+            assert!(first.stored);
+            let file = r.cache_file();
+            let root = std::fs::canonicalize(&r.root).expect("root");
+            assert!(file.starts_with(root.join(".git").join("lorebook")));
+            assert!(file.is_file());
+            // Nothing new: every record comes from the cache, nothing is rewritten.
+            let (warm, second) = r.read();
+            assert_eq!((second.from_git, second.from_cache), (0, 6));
+            assert!(!second.stored);
+            assert_eq!(warm, cold);
+            assert_eq!(r.warm_equals_cold().from_git, 0);
+        });
     }
 
     #[test]
     fn cached_read_after_a_new_commit_diffs_only_that_commit() {
-        let r = scripted_repo();
-        r.read();
-        r.write("content/faq.md", "q\na\nbump\nrobot\nb1\nb2\nb3\n");
-        r.write("content/new.md", "new\n");
-        r.commit(("Dee", "dee@x.example", "2024-06-01"), "more faq");
-        let stats = r.warm_equals_cold();
-        assert_eq!((stats.from_git, stats.from_cache), (1, 6));
-        assert!(stats.stored);
+        both_readers(|| {
+            let r = scripted_repo();
+            r.read();
+            r.write("content/faq.md", "q\na\nbump\nrobot\nb1\nb2\nb3\n");
+            r.write("content/new.md", "new\n");
+            r.commit(("Dee", "dee@x.example", "2024-06-01"), "more faq");
+            let stats = r.warm_equals_cold();
+            assert_eq!((stats.from_git, stats.from_cache), (1, 6));
+            assert!(stats.stored);
+        });
     }
 
     #[test]
     fn cached_read_after_merging_an_old_branch_with_interleaved_dates_equals_cold() {
-        let r = scripted_repo();
-        // A branch forked at the first commit, dated between main's commits.
-        r.git(&["checkout", "-q", "-b", "side", "HEAD~4"], None);
-        r.git(&["checkout", "-q", "main"], None);
-        r.read();
-        r.git(&["checkout", "-q", "side"], None);
-        r.write("content/side.md", &LONG.repeat(2));
-        r.commit(("Eve", "eve@x.example", "2024-02-15"), "side page");
-        r.git(&["mv", "content/side.md", "content/side-renamed.md"], None);
-        r.write("content/side-renamed.md", &(LONG.repeat(2) + "tail\n"));
-        r.commit(("Eve", "eve@x.example", "2024-04-15"), "rename side");
-        r.git(&["checkout", "-q", "main"], None);
-        r.git(
-            &["merge", "-q", "--no-ff", "-m", "merge side", "side"],
-            Some(("Bob", "bob@x.example", "2024-06-01")),
-        );
-        let stats = r.warm_equals_cold();
-        assert_eq!((stats.from_git, stats.from_cache), (2, 6));
-        let (h, _) = r.read();
-        assert_eq!(
-            authors(&h, "side-renamed.md"),
-            vec![("Eve".to_string(), 2, 3, 0)]
-        );
+        both_readers(|| {
+            let r = scripted_repo();
+            // A branch forked at the first commit, dated between main's commits.
+            r.git(&["checkout", "-q", "-b", "side", "HEAD~4"], None);
+            r.git(&["checkout", "-q", "main"], None);
+            r.read();
+            r.git(&["checkout", "-q", "side"], None);
+            r.write("content/side.md", &LONG.repeat(2));
+            r.commit(("Eve", "eve@x.example", "2024-02-15"), "side page");
+            r.git(&["mv", "content/side.md", "content/side-renamed.md"], None);
+            r.write("content/side-renamed.md", &(LONG.repeat(2) + "tail\n"));
+            r.commit(("Eve", "eve@x.example", "2024-04-15"), "rename side");
+            r.git(&["checkout", "-q", "main"], None);
+            r.git(
+                &["merge", "-q", "--no-ff", "-m", "merge side", "side"],
+                Some(("Bob", "bob@x.example", "2024-06-01")),
+            );
+            let stats = r.warm_equals_cold();
+            assert_eq!((stats.from_git, stats.from_cache), (2, 6));
+            let (h, _) = r.read();
+            assert_eq!(
+                authors(&h, "side-renamed.md"),
+                vec![("Eve".to_string(), 2, 3, 0)]
+            );
+        });
     }
 
     #[test]
     fn rewritten_history_is_read_right_and_the_cache_drops_abandoned_commits() {
-        let r = scripted_repo();
-        r.write("content/extra.md", "x\n");
-        r.commit(("Dee", "dee@x.example", "2024-06-01"), "extra");
-        r.read();
-        // Amend: the cached head is no longer an ancestor of HEAD.
-        r.write("content/extra.md", "x\ny\nz\n");
-        r.git(&["add", "-A"], None);
-        r.git(
-            &["commit", "-q", "--amend", "-m", "extra, amended"],
-            Some(("Dee", "dee@x.example", "2024-06-02")),
-        );
-        let stats = r.warm_equals_cold();
-        assert_eq!((stats.from_git, stats.from_cache), (1, 6));
-        let (h, _) = r.read();
-        assert_eq!(authors(&h, "extra.md"), vec![("Dee".to_string(), 1, 3, 0)]);
-        // Reset back past it: nothing to diff, and the rewritten cache holds
-        // exactly the commits of the new walk.
-        r.git(&["reset", "-q", "--hard", "HEAD~1"], None);
-        let stats = r.warm_equals_cold();
-        assert_eq!((stats.from_git, stats.from_cache), (0, 6));
-        assert!(stats.stored);
-        let cached = cache::load(&r.cache_file()).expect("cache");
-        assert_eq!(cached.commits, r.rev_count());
-        assert_eq!(parse_log(&cached.body).len(), 6);
-        assert!(!r.read().0.files.contains_key("extra.md"));
+        both_readers(|| {
+            let r = scripted_repo();
+            r.write("content/extra.md", "x\n");
+            r.commit(("Dee", "dee@x.example", "2024-06-01"), "extra");
+            r.read();
+            // Amend: the cached head is no longer an ancestor of HEAD.
+            r.write("content/extra.md", "x\ny\nz\n");
+            r.git(&["add", "-A"], None);
+            r.git(
+                &["commit", "-q", "--amend", "-m", "extra, amended"],
+                Some(("Dee", "dee@x.example", "2024-06-02")),
+            );
+            let stats = r.warm_equals_cold();
+            assert_eq!((stats.from_git, stats.from_cache), (1, 6));
+            let (h, _) = r.read();
+            assert_eq!(authors(&h, "extra.md"), vec![("Dee".to_string(), 1, 3, 0)]);
+            // Reset back past it: nothing to diff, and the rewritten cache holds
+            // exactly the commits of the new walk.
+            r.git(&["reset", "-q", "--hard", "HEAD~1"], None);
+            let stats = r.warm_equals_cold();
+            assert_eq!((stats.from_git, stats.from_cache), (0, 6));
+            assert!(stats.stored);
+            let cached = cache::load(&r.cache_file()).expect("cache");
+            assert_eq!(cached.commits, r.rev_count());
+            assert_eq!(parse_log(&cached.body).len(), 6);
+            assert!(!r.read().0.files.contains_key("extra.md"));
+        });
     }
 
     #[test]
     fn mailmap_edit_changes_identities_without_invalidating_the_cache() {
-        let r = scripted_repo();
-        r.read();
-        // Name only, email only, and name+email matched on name and email.
-        r.write(
-            ".mailmap",
-            "Ana Lima <ana@new.example> <ana@old.example>\n\
+        both_readers(|| {
+            let r = scripted_repo();
+            r.read();
+            // Name only, email only, and name+email matched on name and email.
+            r.write(
+                ".mailmap",
+                "Ana Lima <ana@new.example> <ana@old.example>\n\
              <cy@final.example> <cy@old.example>\n\
              Robert <bob@x.example>\n\
              Annie <annie@x.example> Ana Lima <ana@new.example>\n",
-        );
-        let stats = r.warm_equals_cold();
-        assert_eq!((stats.from_git, stats.from_cache), (0, 6));
-        let (h, _) = r.read();
-        let keys: Vec<(&str, &str)> = h
-            .identities
-            .iter()
-            .map(|(k, t)| (k.as_str(), t.identity.name.as_str()))
-            .collect();
-        assert_eq!(
-            keys,
-            vec![
-                ("ana@new.example", "Ana Lima"),
-                ("annie@x.example", "Annie"),
-                ("bob@x.example", "Robert"),
-                ("cy@final.example", "Cy"),
-            ]
-        );
+            );
+            let stats = r.warm_equals_cold();
+            assert_eq!((stats.from_git, stats.from_cache), (0, 6));
+            let (h, _) = r.read();
+            let keys: Vec<(&str, &str)> = h
+                .identities
+                .iter()
+                .map(|(k, t)| (k.as_str(), t.identity.name.as_str()))
+                .collect();
+            assert_eq!(
+                keys,
+                vec![
+                    ("ana@new.example", "Ana Lima"),
+                    ("annie@x.example", "Annie"),
+                    ("bob@x.example", "Robert"),
+                    ("cy@final.example", "Cy"),
+                ]
+            );
+        });
     }
 
     #[test]
@@ -1595,22 +1823,24 @@ mod tests {
 
     #[test]
     fn corrupt_or_truncated_cache_is_ignored_and_rewritten() {
-        let r = scripted_repo();
-        let (cold, _) = r.read();
-        let file = r.cache_file();
-        let good = std::fs::read(&file).expect("cache");
-        for bad in [
-            b"garbage\x1e\x1f\0".to_vec(),
-            good.get(..good.len() / 2).expect("half").to_vec(),
-            Vec::new(),
-        ] {
-            std::fs::write(&file, &bad).expect("write");
-            let (h, stats) = r.read();
-            assert_eq!(h, cold);
-            assert_eq!((stats.from_git, stats.from_cache), (6, 0));
-            assert!(stats.stored);
-            assert_eq!(r.read().1.from_git, 0, "rewritten");
-        }
+        both_readers(|| {
+            let r = scripted_repo();
+            let (cold, _) = r.read();
+            let file = r.cache_file();
+            let good = std::fs::read(&file).expect("cache");
+            for bad in [
+                b"garbage\x1e\x1f\0".to_vec(),
+                good.get(..good.len() / 2).expect("half").to_vec(),
+                Vec::new(),
+            ] {
+                std::fs::write(&file, &bad).expect("write");
+                let (h, stats) = r.read();
+                assert_eq!(h, cold);
+                assert_eq!((stats.from_git, stats.from_cache), (6, 0));
+                assert!(stats.stored);
+                assert_eq!(r.read().1.from_git, 0, "rewritten");
+            }
+        });
     }
 
     #[test]
@@ -1686,6 +1916,57 @@ mod tests {
             id("Bad > order <"),
             Some(("Bad > order <".into(), String::new()))
         );
+    }
+
+    #[test]
+    fn formatted_records_parse_back_to_the_same_commits() {
+        let who = |name: &str, email: &str| Identity {
+            name: name.to_string(),
+            email: email.to_string(),
+        };
+        let change = |path: &str, from: Option<&str>, added, removed, deleted| Change {
+            path: path.to_string(),
+            from: from.map(str::to_string),
+            added,
+            removed,
+            deleted,
+        };
+        let commits = vec![
+            RawCommit {
+                id: "a".repeat(40),
+                author: who("Ana Lima", "ana@x.example"),
+                co_authors: vec![who("Bo", "bo@x.example"), who("Cy Bare", "")],
+                time: day("2024-05-06"),
+                changes: vec![
+                    change("guide/new name.md", Some("old\tname.md"), 3, 1, false),
+                    change("gone.md", None, 0, 7, true),
+                    change("tab\there é.md", None, 2, 0, false),
+                ],
+            },
+            // A root commit that changed nothing in content/.
+            RawCommit {
+                id: "b".repeat(40),
+                author: who("", ""),
+                co_authors: Vec::new(),
+                time: DateTime::<Utc>::UNIX_EPOCH,
+                changes: Vec::new(),
+            },
+        ];
+        let mut log = Vec::new();
+        for commit in &commits {
+            log.extend(format_record(commit));
+        }
+        assert_eq!(parse_log(&log), commits);
+        // Separator characters in a name cannot break the record apart.
+        let mut odd = commits.first().cloned().expect("commit");
+        odd.author.name = "A\x1eB\x1fC".to_string();
+        let parsed = parse_log(&format_record(&odd));
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(
+            parsed.first().map(|c| c.author.name.as_str()),
+            Some("A B C")
+        );
+        assert_eq!(parsed.first().map(|c| &c.changes), Some(&odd.changes));
     }
 
     #[test]

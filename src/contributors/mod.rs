@@ -36,6 +36,7 @@
 
 mod cache;
 pub mod git;
+pub mod odb;
 pub mod people;
 
 use std::collections::{BTreeMap, HashMap};
