@@ -7,7 +7,8 @@
 //! repository and removed again with `git reset --hard HEAD~1`, so run it on
 //! a throwaway clone); then the fold and the merge alone. Checks that the
 //! cached history equals the cold one and that the one-commit read diffed
-//! exactly one commit.
+//! exactly one commit. Then the stages of a warm read alone: parsing the
+//! cached log, `.mailmap`, the fold, the merge into people.
 //! Beside each wall time: the CPU time of this process (parsing, folding) and
 //! of its git children, which a busy machine changes much less than wall time.
 
@@ -16,6 +17,11 @@ use std::time::Instant;
 
 use lorebook::config::ContributorsSettings;
 use lorebook::contributors::{self, git};
+
+/// The allocator the `lorebook` binary uses (see `src/main.rs`), so the
+/// figures are what a build spends.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
@@ -184,7 +190,22 @@ fn main() {
         one_new.push(cost);
         git(&dir, &["reset", "-q", "--hard", "HEAD~1"]);
     }
+    let (mut parses, mut mailmaps) = (Vec::new(), Vec::new());
     if let Some(history) = &reference {
+        // The parse of the cached log alone (the cache file is a header line,
+        // then the records as `git log` printed them), then the mailmap.
+        let body = std::fs::read(&cache_file).unwrap_or_default();
+        let body = body
+            .iter()
+            .position(|&b| b == b'\n')
+            .and_then(|nl| body.get(nl + 1..))
+            .unwrap_or_default();
+        for _ in 0..runs {
+            let (mut commits, t) = time(|| git::parse_log(body));
+            parses.push(t);
+            let ((), t) = time(|| git::map_identities(&[], &dir, &mut commits));
+            mailmaps.push(t);
+        }
         // The fold alone, over a cold read's commits.
         let commits = git::read_commits(&dir, cores, &[]).unwrap_or_default();
         for _ in 0..runs {
@@ -202,6 +223,8 @@ fn main() {
     println!("{}", line("cold, no cache (git log, sliced):", cold));
     println!("{}", line("warm, cache at HEAD:", warm.clone()));
     println!("{}", line("warm, one new commit:", one_new));
+    println!("{}", line("  of which parse the cached log:", parses));
+    println!("{}", line("  of which .mailmap (check-mailmap):", mailmaps));
     println!("{}", line("  of which fold into file histories:", folds));
     println!("{}", line("  of which merge into people:", merges));
     println!("cold authorship total: {cold_total:.3} s");

@@ -65,7 +65,7 @@ use crate::diagnostics::Diagnostic;
 /// A git identity after `.mailmap`. The email is a matching key only: it never
 /// leaves the contributors module (model types handed to templates have no
 /// email field).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Identity {
     pub name: String,
     pub email: String,
@@ -174,7 +174,7 @@ pub struct Change {
 }
 
 const RS: u8 = 0x1e;
-const US: char = '\x1f';
+const US: u8 = 0x1f;
 /// One record per commit: id, author name and email as committed (`.mailmap`
 /// is applied afterwards, so the cache never holds mapped identities), author
 /// time, `Co-authored-by` values.
@@ -798,10 +798,20 @@ fn head_id_env(env: &[(&str, &OsStr)], dir: &Path) -> Option<String> {
 pub fn is_bot(id: &Identity, exclude: &GlobSet) -> bool {
     let name = id.name.trim();
     let local = id.email.split('@').next().unwrap_or("");
-    name.to_lowercase().ends_with("[bot]")
-        || local.to_lowercase().ends_with("[bot]")
+    ends_with_bot(name)
+        || ends_with_bot(local)
         || exclude.is_match(name)
         || (!id.email.is_empty() && exclude.is_match(id.email.trim()))
+}
+
+/// Whether `text`, lowercased, ends with `[bot]`, without lowercasing it: no
+/// character outside ASCII lowercases to one of `[bot]`, so comparing the
+/// last five bytes ignoring ASCII case says the same.
+fn ends_with_bot(text: &str) -> bool {
+    text.len()
+        .checked_sub(5)
+        .and_then(|at| text.as_bytes().get(at..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(b"[bot]"))
 }
 
 fn git_output(env: &[(&str, &OsStr)], dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
@@ -844,7 +854,7 @@ fn contact(name: &str, email: &str) -> String {
 /// `git check-mailmap --stdin` call for all distinct identities (what
 /// `git log --use-mailmap` would print for authors). Identities the mailmap
 /// does not change are left exactly as they were.
-fn map_identities(env: &[(&str, &OsStr)], dir: &Path, commits: &mut [RawCommit]) {
+pub fn map_identities(env: &[(&str, &OsStr)], dir: &Path, commits: &mut [RawCommit]) {
     let mut distinct: HashSet<(&str, &str)> = HashSet::new();
     for commit in commits.iter() {
         distinct.insert((&commit.author.name, &commit.author.email));
@@ -964,10 +974,10 @@ fn parse_records(bytes: &[u8]) -> Vec<(RawCommit, Range<usize>)> {
         else {
             break;
         };
-        let header = String::from_utf8_lossy(&bytes[start..start + len]).into_owned();
+        let mut commit = parse_header(bytes.get(start..start + len).unwrap_or_default());
         pos = start + len + 1;
-        let mut commit = parse_header(&header);
         // Body: raw records, then numstat records, up to the next header.
+        // (An empty set allocates nothing: most commits delete no file.)
         let mut deleted: HashSet<String> = HashSet::new();
         loop {
             while matches!(bytes.get(pos), Some(b'\0' | b'\n')) {
@@ -986,7 +996,8 @@ fn parse_records(bytes: &[u8]) -> Vec<(RawCommit, Range<usize>)> {
                     // `--raw` record: `:modes shas STATUS NUL path NUL`, with two
                     // paths for a rename or copy. Only deletions matter here.
                     let meta_end = find(bytes, pos, b'\0');
-                    let meta = String::from_utf8_lossy(&bytes[pos..meta_end]).into_owned();
+                    let meta =
+                        String::from_utf8_lossy(bytes.get(pos..meta_end).unwrap_or_default());
                     let status = meta.split_whitespace().last().unwrap_or("");
                     let path_end = find(bytes, meta_end + 1, b'\0');
                     if status.starts_with('R') || status.starts_with('C') {
@@ -1004,7 +1015,7 @@ fn parse_records(bytes: &[u8]) -> Vec<(RawCommit, Range<usize>)> {
                 }
             }
         }
-        for change in &mut commit.changes {
+        for change in commit.changes.iter_mut().filter(|_| !deleted.is_empty()) {
             if change.from.is_none() && deleted.contains(&change.path) {
                 change.deleted = true;
             }
@@ -1021,23 +1032,24 @@ fn find(bytes: &[u8], from: usize, byte: u8) -> usize {
         .map_or(bytes.len(), |p| from + p)
 }
 
-fn parse_header(header: &str) -> RawCommit {
-    let mut fields = header.split(US);
-    let id = fields.next().unwrap_or("").trim().to_string();
-    let name = fields.next().unwrap_or("").trim().to_string();
-    let email = fields.next().unwrap_or("").trim().to_string();
-    let secs = fields
-        .next()
-        .and_then(|t| t.trim().parse::<i64>().ok())
-        .unwrap_or(0);
+/// The header's fields, split at US on the bytes and each read as UTF-8
+/// (lossily) on its own: the same text as converting the whole header first,
+/// since a US byte always ends an invalid sequence, without copying it.
+fn parse_header(header: &[u8]) -> RawCommit {
+    let mut fields = header.split(|&b| b == US).map(String::from_utf8_lossy);
+    let mut field = || fields.next().unwrap_or_default();
+    let id = field().trim().to_string();
+    let name = field().trim().to_string();
+    let email = field().trim().to_string();
+    let secs = field().trim().parse::<i64>().unwrap_or(0);
     let time = Utc
         .timestamp_opt(secs, 0)
         .single()
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    let co_authors = fields
-        .flat_map(|v| v.lines())
-        .filter_map(parse_contact)
-        .collect();
+    let mut co_authors = Vec::new();
+    for value in fields {
+        co_authors.extend(value.lines().filter_map(parse_contact));
+    }
     RawCommit {
         id,
         author: Identity { name, email },
@@ -1092,122 +1104,291 @@ fn parse_numstat(bytes: &[u8], pos: usize) -> (Option<Change>, usize) {
     }
 }
 
+/// The path in `bytes[a..b]`, `\\` read as `/`; one allocation.
 fn lossy(bytes: &[u8], a: usize, b: usize) -> String {
-    String::from_utf8_lossy(bytes.get(a..b).unwrap_or(b""))
-        .replace('\\', "/")
-        .to_string()
+    let text = String::from_utf8_lossy(bytes.get(a..b).unwrap_or_default());
+    if text.contains('\\') {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
 }
 
-#[derive(Default)]
-struct FileAcc {
-    authors: HashMap<String, AuthorStats>,
+/// One distinct identity (name, email) of a fold, as it was committed.
+struct Interned<'a> {
+    identity: &'a Identity,
+    /// Its [`Identity::key`] in [`Identities::keys`]; `None` for a bot.
+    key: Option<u32>,
+}
+
+/// The identities of a fold, interned: `skip` and [`Identity::key`] run
+/// once per distinct (name, email), not once per commit; commits then carry
+/// small indices.
+struct Identities<'a> {
+    by_contact: HashMap<(&'a str, &'a str), u32>,
+    interned: Vec<Interned<'a>>,
+    /// Key index -> key.
+    keys: Vec<String>,
+    by_key: HashMap<String, u32>,
+}
+
+impl<'a> Identities<'a> {
+    fn new() -> Identities<'a> {
+        Identities {
+            by_contact: HashMap::new(),
+            interned: Vec::new(),
+            keys: Vec::new(),
+            by_key: HashMap::new(),
+        }
+    }
+
+    /// The index of `id` and its key's index (`None` when `skip` rejects it).
+    fn intern(&mut self, id: &'a Identity, skip: &dyn Fn(&Identity) -> bool) -> (u32, Option<u32>) {
+        let contact = (id.name.as_str(), id.email.as_str());
+        if let Some(&i) = self.by_contact.get(&contact) {
+            let key = self.interned.get(i as usize).and_then(|x| x.key);
+            return (i, key);
+        }
+        let key = (!skip(id)).then(|| {
+            let key = id.key();
+            match self.by_key.get(&key) {
+                Some(&k) => k,
+                None => {
+                    let k = index(self.keys.len());
+                    self.by_key.insert(key.clone(), k);
+                    self.keys.push(key);
+                    k
+                }
+            }
+        });
+        let i = index(self.interned.len());
+        self.interned.push(Interned { identity: id, key });
+        self.by_contact.insert(contact, i);
+        (i, key)
+    }
+
+    fn identity(&self, i: u32) -> Option<&'a Identity> {
+        self.interned.get(i as usize).map(|x| x.identity)
+    }
+
+    fn key(&self, k: u32) -> &str {
+        self.keys.get(k as usize).map_or("", String::as_str)
+    }
+}
+
+/// A table index as `u32` (tables of a fold never reach 2^32 entries: they
+/// are bounded by the bytes of the log).
+fn index(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+/// One credited identity key's share of one file, while folding.
+struct AuthorAcc {
+    key: u32,
+    /// The identity (of this key) first credited on the file, newest commit
+    /// first: the one [`AuthorStats::identity`] shows.
+    identity: u32,
     commits: u32,
-    created: Option<DateTime<Utc>>,
-    updated: Option<DateTime<Utc>>,
+    added: u64,
+    removed: u64,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+}
+
+/// One current file while folding.
+struct FileAcc<'a> {
+    path: &'a str,
+    /// Credited keys in the order first credited (few per file: searched
+    /// linearly).
+    authors: Vec<AuthorAcc>,
+    commits: u32,
+    created: DateTime<Utc>,
+    updated: DateTime<Utc>,
+}
+
+/// What the fold knows about one path seen in the log.
+#[derive(Default)]
+struct PathSlot {
+    /// Set once a newer commit deleted the path or renamed it away: the
+    /// file its older history belongs to (`None`: none, deleted since).
+    mapped: Option<Option<u32>>,
+    /// The current file of this name, once a commit touched it.
+    file: Option<u32>,
+}
+
+/// One credited key's totals, while folding.
+struct TotalsAcc {
+    /// The identity of the first (newest) commit crediting the key.
+    identity: u32,
+    commits: u32,
+    first: DateTime<Utc>,
 }
 
 /// Fold parsed commits (newest first) into per-file histories, following
 /// renames and skipping identities `skip` rejects. Pure.
+///
+/// Identities are interned first (one `skip` and one key per distinct
+/// identity) and paths are looked up without copying, so a commit costs a
+/// hash lookup per changed path and per identity.
 pub fn fold(commits: &[RawCommit], skip: &dyn Fn(&Identity) -> bool) -> History {
-    // Path at some point in history -> its current path (None: deleted since).
-    let mut current: HashMap<String, Option<String>> = HashMap::new();
-    let mut files: HashMap<String, FileAcc> = HashMap::new();
-    let mut identities: HashMap<String, IdentityTotals> = HashMap::new();
+    let mut ids = Identities::new();
+    // Path at some point in history -> what the fold knows about it.
+    let mut paths: HashMap<&str, PathSlot> = HashMap::new();
+    let mut files: Vec<FileAcc> = Vec::new();
+    let mut totals: Vec<Option<TotalsAcc>> = Vec::new();
     let mut timeline: Vec<TimelineCommit> = Vec::new();
+    // (key, identity) credited with the current commit, author first.
+    let mut credited: Vec<(u32, u32)> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
     for commit in commits {
-        let mut touched: Vec<String> = Vec::new();
-        let mut credited: Vec<&Identity> = Vec::new();
-        let mut seen = HashSet::new();
+        credited.clear();
+        touched.clear();
         for id in std::iter::once(&commit.author).chain(&commit.co_authors) {
-            if !skip(id) && seen.insert(id.key()) {
-                credited.push(id);
+            if let (i, Some(k)) = ids.intern(id, skip) {
+                if !credited.iter().any(|&(seen, _)| seen == k) {
+                    credited.push((k, i));
+                }
             }
         }
-        let mut touched_any = false;
+        let time = commit.time;
         for change in &commit.changes {
-            let target = match current.get(&change.path) {
-                Some(mapped) => mapped.clone(),
-                None if change.deleted => None,
-                None => Some(change.path.clone()),
-            };
-            if change.deleted && !current.contains_key(&change.path) {
-                // Deleted here and never re-created later: older history of
-                // this path belongs to no current file.
-                current.insert(change.path.clone(), None);
-            }
-            if let Some(from) = &change.from {
-                current.insert(from.clone(), target.clone());
-            }
-            let Some(target) = target else { continue };
-            touched_any = true;
-            touched.push(target.clone());
-            let acc = files.entry(target).or_default();
-            acc.commits += 1;
-            acc.updated = Some(acc.updated.map_or(commit.time, |t| t.max(commit.time)));
-            acc.created = Some(acc.created.map_or(commit.time, |t| t.min(commit.time)));
-            for id in &credited {
-                let stats = acc.authors.entry(id.key()).or_insert_with(|| AuthorStats {
-                    identity: (*id).clone(),
-                    commits: 0,
-                    added: 0,
-                    removed: 0,
-                    first: commit.time,
-                    last: commit.time,
-                });
-                stats.commits += 1;
-                stats.added += change.added;
-                stats.removed += change.removed;
-                stats.first = stats.first.min(commit.time);
-                stats.last = stats.last.max(commit.time);
-            }
-        }
-        if touched_any {
-            for id in &credited {
-                let totals = identities
-                    .entry(id.key())
-                    .or_insert_with(|| IdentityTotals {
-                        identity: (*id).clone(),
+            let slot = paths.entry(change.path.as_str()).or_default();
+            let target = match slot.mapped {
+                Some(mapped) => mapped,
+                None if change.deleted => {
+                    // Deleted here and never re-created later: older history
+                    // of this path belongs to no current file.
+                    slot.mapped = Some(None);
+                    None
+                }
+                None => Some(*slot.file.get_or_insert_with(|| {
+                    files.push(FileAcc {
+                        path: change.path.as_str(),
+                        authors: Vec::new(),
                         commits: 0,
-                        first: commit.time,
+                        created: time,
+                        updated: time,
                     });
-                totals.commits += 1;
-                totals.first = totals.first.min(commit.time);
+                    index(files.len() - 1)
+                })),
+            };
+            if let Some(from) = &change.from {
+                paths.entry(from.as_str()).or_default().mapped = Some(target);
             }
-            touched.sort();
-            touched.dedup();
-            timeline.push(TimelineCommit {
-                time: commit.time,
-                identities: credited.iter().map(|id| id.key()).collect(),
-                files: touched,
-            });
+            let Some(acc) = target.and_then(|f| {
+                touched.push(f);
+                files.get_mut(f as usize)
+            }) else {
+                continue;
+            };
+            acc.commits += 1;
+            acc.updated = acc.updated.max(time);
+            acc.created = acc.created.min(time);
+            for &(key, identity) in &credited {
+                let at = match acc.authors.iter().position(|a| a.key == key) {
+                    Some(at) => at,
+                    None => {
+                        acc.authors.push(AuthorAcc {
+                            key,
+                            identity,
+                            commits: 0,
+                            added: 0,
+                            removed: 0,
+                            first: time,
+                            last: time,
+                        });
+                        acc.authors.len() - 1
+                    }
+                };
+                if let Some(stats) = acc.authors.get_mut(at) {
+                    stats.commits += 1;
+                    stats.added += change.added;
+                    stats.removed += change.removed;
+                    stats.first = stats.first.min(time);
+                    stats.last = stats.last.max(time);
+                }
+            }
         }
+        if touched.is_empty() {
+            continue;
+        }
+        for &(key, identity) in &credited {
+            let k = key as usize;
+            if totals.len() <= k {
+                totals.resize_with(k + 1, || None);
+            }
+            if let Some(slot) = totals.get_mut(k) {
+                let t = slot.get_or_insert(TotalsAcc {
+                    identity,
+                    commits: 0,
+                    first: time,
+                });
+                t.commits += 1;
+                t.first = t.first.min(time);
+            }
+        }
+        let path = |f: &u32| files.get(*f as usize).map_or("", |acc| acc.path);
+        touched.sort_unstable_by(|a, b| path(a).cmp(path(b)));
+        touched.dedup();
+        timeline.push(TimelineCommit {
+            time,
+            identities: credited
+                .iter()
+                .map(|&(k, _)| ids.key(k).to_string())
+                .collect(),
+            files: touched.iter().map(|f| path(f).to_string()).collect(),
+        });
     }
+    let owned = |i: u32| ids.identity(i).cloned().unwrap_or_default();
     let files = files
         .into_iter()
-        .filter_map(|(path, acc)| {
-            let mut authors: Vec<AuthorStats> = acc.authors.into_values().collect();
+        .map(|acc| {
+            let mut authors = acc.authors;
+            let name = |a: &AuthorAcc| ids.identity(a.identity).map_or("", |id| id.name.as_str());
             authors.sort_by(|a, b| {
-                b.lines()
-                    .cmp(&a.lines())
+                (b.added + b.removed)
+                    .cmp(&(a.added + a.removed))
                     .then(b.commits.cmp(&a.commits))
                     .then(a.first.cmp(&b.first))
-                    .then(a.identity.name.cmp(&b.identity.name))
-                    .then(a.identity.key().cmp(&b.identity.key()))
+                    .then(name(a).cmp(name(b)))
+                    .then(ids.key(a.key).cmp(ids.key(b.key)))
             });
-            Some((
-                path,
-                FileHistory {
-                    authors,
-                    commits: acc.commits,
-                    created: acc.created?,
-                    updated: acc.updated?,
-                },
-            ))
+            let authors = authors
+                .into_iter()
+                .map(|a| AuthorStats {
+                    identity: owned(a.identity),
+                    commits: a.commits,
+                    added: a.added,
+                    removed: a.removed,
+                    first: a.first,
+                    last: a.last,
+                })
+                .collect();
+            let history = FileHistory {
+                authors,
+                commits: acc.commits,
+                created: acc.created,
+                updated: acc.updated,
+            };
+            (acc.path.to_string(), history)
+        })
+        .collect();
+    let identities = totals
+        .into_iter()
+        .enumerate()
+        .filter_map(|(k, t)| {
+            let t = t?;
+            let totals = IdentityTotals {
+                identity: owned(t.identity),
+                commits: t.commits,
+                first: t.first,
+            };
+            Some((ids.key(index(k)).to_string(), totals))
         })
         .collect();
     History {
         files,
-        identities: identities.into_iter().collect(),
+        identities,
         in_git: true,
         shallow: false,
         timeline,
@@ -2006,5 +2187,161 @@ mod tests {
         ));
         assert!(is_bot(&id("Rick", "rick@robots.example"), &ex));
         assert!(!is_bot(&id("Ana", "ana@x.example"), &ex));
+    }
+
+    fn ident(name: &str, email: &str) -> Identity {
+        Identity {
+            name: name.into(),
+            email: email.into(),
+        }
+    }
+
+    /// A commit of one author (and co-authors) adding `added` lines to each
+    /// of `paths`.
+    fn raw(author: Identity, co: Vec<Identity>, d: &str, paths: &[(&str, u64)]) -> RawCommit {
+        RawCommit {
+            id: format!("id-{d}"),
+            author,
+            co_authors: co,
+            time: day(d),
+            changes: paths
+                .iter()
+                .map(|&(path, added)| Change {
+                    path: path.into(),
+                    from: None,
+                    added,
+                    removed: 0,
+                    deleted: false,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn fold_keeps_identities_differing_only_in_email_apart_and_joins_equal_keys() {
+        let home = ident("Ana", "ana@home.example");
+        let commits = vec![
+            // The co-author has the author's key: credited once.
+            raw(
+                home.clone(),
+                vec![ident("Ana (alias)", "ANA@home.example"), ident("Bo", "")],
+                "2024-01-03",
+                &[("a.md", 1)],
+            ),
+            raw(
+                ident("Ana", "ana@work.example"),
+                vec![ident(" bo ", "")],
+                "2024-01-02",
+                &[("a.md", 2)],
+            ),
+            raw(
+                ident("ANA L", " Ana@Home.example "),
+                vec![],
+                "2024-01-01",
+                &[("a.md", 4)],
+            ),
+        ];
+        let h = fold(&commits, &|_: &Identity| false);
+        // Same name, two emails: two authors. Equal keys (email case and
+        // spaces; no email and the same name): one author each, shown as
+        // the identity of their newest commit.
+        assert_eq!(
+            authors(&h, "a.md"),
+            vec![
+                ("Ana".to_string(), 2, 5, 0),
+                ("Bo".to_string(), 2, 3, 0),
+                ("Ana".to_string(), 1, 2, 0),
+            ]
+        );
+        let a = &h.files["a.md"];
+        assert_eq!(a.authors[0].identity, home);
+        assert_eq!(a.authors[2].identity.email, "ana@work.example");
+        assert_eq!(
+            (a.commits, a.created, a.updated),
+            (3, day("2024-01-01"), day("2024-01-03"))
+        );
+        let totals: Vec<(&str, &str, u32, DateTime<Utc>)> = h
+            .identities
+            .iter()
+            .map(|(k, t)| (k.as_str(), t.identity.name.as_str(), t.commits, t.first))
+            .collect();
+        assert_eq!(
+            totals,
+            vec![
+                ("ana@home.example", "Ana", 2, day("2024-01-01")),
+                ("ana@work.example", "Ana", 1, day("2024-01-02")),
+                ("name:bo", "Bo", 2, day("2024-01-02")),
+            ]
+        );
+        let credited: Vec<Vec<String>> = h.timeline.iter().map(|c| c.identities.clone()).collect();
+        assert_eq!(
+            credited,
+            vec![
+                vec!["ana@home.example".to_string(), "name:bo".to_string()],
+                vec!["ana@work.example".to_string(), "name:bo".to_string()],
+                vec!["ana@home.example".to_string()],
+            ]
+        );
+    }
+
+    #[test]
+    fn fold_asks_skip_once_per_distinct_identity_and_never_credits_a_bot() {
+        let bot = ident("renovate[bot]", "bot@x.example");
+        let ana = ident("Ana", "ana@x.example");
+        let commits = vec![
+            raw(bot.clone(), vec![], "2024-01-05", &[("a.md", 1)]),
+            raw(ana.clone(), vec![bot.clone()], "2024-01-04", &[("a.md", 2)]),
+            raw(bot.clone(), vec![ana.clone()], "2024-01-03", &[("b.md", 3)]),
+            raw(
+                bot.clone(),
+                vec![],
+                "2024-01-02",
+                &[("a.md", 4), ("b.md", 5)],
+            ),
+        ];
+        let asked = std::cell::Cell::new(0);
+        let skip = |id: &Identity| {
+            asked.set(asked.get() + 1);
+            id.name.ends_with("[bot]")
+        };
+        let h = fold(&commits, &skip);
+        assert_eq!(asked.get(), 2, "two distinct identities");
+        assert_eq!(authors(&h, "a.md"), vec![("Ana".to_string(), 1, 2, 0)]);
+        assert_eq!(authors(&h, "b.md"), vec![("Ana".to_string(), 1, 3, 0)]);
+        // The bot's commits still count and date the pages.
+        let a = &h.files["a.md"];
+        assert_eq!(
+            (a.commits, a.created, a.updated),
+            (3, day("2024-01-02"), day("2024-01-05"))
+        );
+        assert_eq!(
+            h.identities.keys().collect::<Vec<_>>(),
+            vec!["ana@x.example"]
+        );
+        assert_eq!(h.identities["ana@x.example"].commits, 2);
+        let credited: Vec<usize> = h.timeline.iter().map(|c| c.identities.len()).collect();
+        assert_eq!(credited, vec![0, 1, 1, 0]);
+        assert_eq!(
+            h.timeline[3].files,
+            vec!["a.md".to_string(), "b.md".to_string()]
+        );
+    }
+
+    #[test]
+    fn bot_suffix_is_matched_ignoring_case_and_only_at_the_end() {
+        let none = GlobSet::empty();
+        let bot = |n: &str, e: &str| is_bot(&ident(n, e), &none);
+        assert!(bot("Renovate[BOT]", "r@x.example"));
+        assert!(bot("  renovate[Bot]  ", "r@x.example"));
+        assert!(bot("Ünïcödé[bot]", "u@x.example"));
+        assert!(bot("Someone", "42+Helper[BOT]@users.noreply.github.com"));
+        assert!(bot("[bot]", ""));
+        assert!(!bot("[bot] Ana", "ana@x.example"));
+        assert!(!bot("Ana", "ana@x.example[bot]"));
+        assert!(!bot("bot]", "ot]@x.example"));
+        assert!(!bot("Ana", ""));
+        // Multi-byte characters right before the suffix's bytes.
+        assert!(!bot("é[bo", "ü@x.example"));
+        assert!(!bot("\u{212a}[bot\u{212a}", "k@x.example"));
     }
 }

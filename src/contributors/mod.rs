@@ -208,8 +208,8 @@ struct Acc {
 }
 
 /// Merge git history, declared people and forum answers into ranked people.
-pub fn build(
-    history: &History,
+pub fn build<'h>(
+    history: &'h History,
     declared: &[PersonEntry],
     answers: &[Answer],
     settings: &ContributorsSettings,
@@ -242,14 +242,15 @@ pub fn build(
     }
 
     // Git identities, oldest contributor first (stable automatic slugs).
-    let mut idents: Vec<_> = history.identities.values().collect();
-    idents.sort_by(|a, b| {
-        a.first
-            .cmp(&b.first)
-            .then(a.identity.key().cmp(&b.identity.key()))
-    });
+    // Each identity's key is computed once.
+    let mut idents: Vec<(String, &git::IdentityTotals)> = history
+        .identities
+        .values()
+        .map(|totals| (totals.identity.key(), totals))
+        .collect();
+    idents.sort_by(|(ka, a), (kb, b)| a.first.cmp(&b.first).then(ka.cmp(kb)));
     let mut ident_person: HashMap<String, usize> = HashMap::new();
-    for totals in idents {
+    for (key, totals) in idents {
         let id = &totals.identity;
         let email = id.email.trim().to_lowercase();
         let name = id.name.trim().to_lowercase();
@@ -264,7 +265,7 @@ pub fn build(
                 let i = accs.len();
                 accs.push(Acc {
                     name: id.name.trim().to_string(),
-                    order: (1, Some(totals.first), id.key()),
+                    order: (1, Some(totals.first), key.clone()),
                     ..Acc::default()
                 });
                 // Later identities with this email or name join this person.
@@ -281,16 +282,29 @@ pub fn build(
                 acc.emails.push(email);
             }
         }
-        ident_person.insert(id.key(), index);
+        ident_person.insert(key, index);
     }
+    // The person of a page author's identity: its key is computed once per
+    // distinct (name, email), not once per page.
+    let mut author_person: HashMap<(&str, &str), Option<usize>> = HashMap::new();
+    let mut person_of = |id: &'h git::Identity| -> Option<usize> {
+        let contact = (id.name.as_str(), id.email.as_str());
+        if let Some(&p) = author_person.get(&contact) {
+            return p;
+        }
+        let p = ident_person.get(&id.key()).copied();
+        author_person.insert(contact, p);
+        p
+    };
 
-    // Pages.
-    let mut page_people: BTreeMap<String, Vec<(usize, PersonPage)>> = BTreeMap::new();
-    for (path, file) in &history.files {
+    // Pages: each page's people, in the order of `history.files` (the
+    // `PersonPage` paths are filled in when handed to the person).
+    let mut page_people: Vec<Vec<(usize, PersonPage)>> = Vec::with_capacity(history.files.len());
+    for file in history.files.values() {
         let total: u64 = file.authors.iter().map(git::AuthorStats::lines).sum();
         let mut merged: Vec<(usize, PersonPage)> = Vec::new();
         for a in &file.authors {
-            let Some(&p) = ident_person.get(&a.identity.key()) else {
+            let Some(p) = person_of(&a.identity) else {
                 continue;
             };
             match merged.iter_mut().find(|(q, _)| *q == p) {
@@ -302,7 +316,7 @@ pub fn build(
                 None => merged.push((
                     p,
                     PersonPage {
-                        path: path.clone(),
+                        path: String::new(),
                         commits: a.commits,
                         lines_added: a.added,
                         lines_removed: a.removed,
@@ -330,12 +344,15 @@ pub fn build(
                 percent(u64::from(page.commits), total_commits)
             };
         }
-        page_people.insert(path.clone(), merged);
+        page_people.push(merged);
     }
-    for merged in page_people.values() {
+    for (path, merged) in history.files.keys().zip(&page_people) {
         for (p, page) in merged {
             if let Some(acc) = accs.get_mut(*p) {
-                acc.pages.push(page.clone());
+                acc.pages.push(PersonPage {
+                    path: path.clone(),
+                    ..page.clone()
+                });
             }
         }
     }
@@ -434,6 +451,7 @@ pub fn build(
     }
 
     // People with their totals and score.
+    let accs_len = accs.len();
     let mut people: Vec<(usize, Person)> = Vec::new();
     for (i, acc) in accs.into_iter().enumerate() {
         if keep.get(i) != Some(&true) {
@@ -486,75 +504,80 @@ pub fn build(
             },
         ));
     }
-    people.sort_by(|(_, a), (_, b)| {
+    // Each name is lowercased once for the ranking.
+    let mut people: Vec<(String, usize, Person)> = people
+        .into_iter()
+        .map(|(i, p)| (p.name.to_lowercase(), i, p))
+        .collect();
+    people.sort_by(|(la, _, a), (lb, _, b)| {
         b.score
             .cmp(&a.score)
-            .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then(la.cmp(lb))
             .then(a.slug.cmp(&b.slug))
     });
-    let mut position: HashMap<usize, usize> = HashMap::new();
-    for (rank, (i, person)) in people.iter_mut().enumerate() {
+    // Index into `accs` -> index into `people`.
+    let mut position: Vec<Option<usize>> = vec![None; accs_len];
+    for (rank, (_, i, person)) in people.iter_mut().enumerate() {
         person.rank = rank + 1;
-        position.insert(*i, rank);
+        if let Some(slot) = position.get_mut(*i) {
+            *slot = Some(rank);
+        }
     }
-    let people: Vec<Person> = people.into_iter().map(|(_, p)| p).collect();
+    let people: Vec<Person> = people.into_iter().map(|(_, _, p)| p).collect();
+    let person_at = |i: usize| people.get(position.get(i).copied().flatten()?);
 
     // Page credit, pointing at final people.
-    let mut pages = BTreeMap::new();
-    for (path, file) in &history.files {
-        let authors = page_people
-            .get(path)
-            .map(|merged| {
-                merged
-                    .iter()
-                    .filter_map(|(i, page)| {
-                        let person = people.get(*position.get(i)?)?;
-                        Some(PageAuthor {
-                            slug: person.slug.clone(),
-                            name: person.name.clone(),
-                            commits: page.commits,
-                            lines_added: page.lines_added,
-                            lines_removed: page.lines_removed,
-                            share: page.share,
-                        })
+    let pages = history
+        .files
+        .iter()
+        .zip(&page_people)
+        .map(|((path, file), merged)| {
+            let authors = merged
+                .iter()
+                .filter_map(|(i, page)| {
+                    let person = person_at(*i)?;
+                    Some(PageAuthor {
+                        slug: person.slug.clone(),
+                        name: person.name.clone(),
+                        commits: page.commits,
+                        lines_added: page.lines_added,
+                        lines_removed: page.lines_removed,
+                        share: page.share,
                     })
-                    .collect()
-            })
-            .unwrap_or_default();
-        pages.insert(
-            path.clone(),
-            PageCredit {
+                })
+                .collect();
+            let credit = PageCredit {
                 authors,
                 commits: file.commits,
                 created: file.created,
                 updated: file.updated,
-            },
-        );
-    }
+            };
+            (path.clone(), credit)
+        })
+        .collect();
+    let mut credited: Vec<&Person> = Vec::new();
     let activity = history
         .timeline
         .iter()
         .map(|c| {
-            let mut slugs: Vec<String> = c
-                .identities
-                .iter()
-                .filter_map(|key| {
-                    let person = people.get(*position.get(ident_person.get(key)?)?)?;
-                    Some(person.slug.clone())
-                })
-                .collect();
-            slugs.sort();
-            slugs.dedup();
+            credited.clear();
+            credited.extend(
+                c.identities
+                    .iter()
+                    .filter_map(|key| person_at(*ident_person.get(key)?)),
+            );
+            credited.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
+            credited.dedup_by(|a, b| a.slug == b.slug);
             Activity {
                 time: c.time,
-                people: slugs,
+                people: credited.iter().map(|p| p.slug.clone()).collect(),
                 pages: c.files.clone(),
             }
         })
         .collect();
     let forum_index = by_forum
         .into_iter()
-        .filter_map(|(k, i)| Some((k, *position.get(&i)?)))
+        .filter_map(|(k, i)| Some((k, position.get(i).copied().flatten()?)))
         .collect();
     let slug_index = people
         .iter()
@@ -858,5 +881,43 @@ mod tests {
             assert!(!json.contains("work.example"), "{json}");
             assert_eq!(c.people[0].avatar.is_some(), gravatar);
         }
+    }
+
+    #[test]
+    fn page_authors_join_people_by_key_whatever_their_spelling() {
+        let mut h = history(vec![
+            ("a.md", vec![stats(&id("Ana", "ana@x.example"), 1, 4, 0, 1)]),
+            (
+                "b.md",
+                vec![stats(&id("ANA", " ANA@X.example"), 2, 2, 0, 2)],
+            ),
+            ("c.md", vec![stats(&id("ana", "ana@x.example"), 1, 1, 0, 3)]),
+        ]);
+        // An author the identities do not list is credited to nobody.
+        if let Some(c) = h.files.get_mut("c.md") {
+            c.authors
+                .insert(0, stats(&id("Ghost", "ghost@x.example"), 5, 50, 0, 3));
+        }
+        let c = build(&h, &[], &[], &settings(false));
+        assert_eq!(c.people.len(), 1);
+        let ana = &c.people[0];
+        assert_eq!((ana.slug.as_str(), ana.name.as_str()), ("ana", "Ana"));
+        assert_eq!((ana.pages_written, ana.commits), (3, 4));
+        let pages: Vec<(&str, u32, u32)> = ana
+            .pages
+            .iter()
+            .map(|p| (p.path.as_str(), p.commits, p.share))
+            .collect();
+        // c.md: 1 of 51 lines is 2%.
+        assert_eq!(
+            pages,
+            vec![("a.md", 1, 100), ("b.md", 2, 100), ("c.md", 1, 2)]
+        );
+        let credit: Vec<&str> = c.pages["c.md"]
+            .authors
+            .iter()
+            .map(|a| a.slug.as_str())
+            .collect();
+        assert_eq!(credit, vec!["ana"]);
     }
 }
