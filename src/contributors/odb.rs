@@ -392,6 +392,11 @@ struct Worker<'r> {
     /// Trees read for the current commit and for the one before (a
     /// commit's parent's trees are the next commit's, read oldest first).
     trees: std::cell::RefCell<(TreeMemo, TreeMemo)>,
+    /// Buffers of trees no longer kept, reused for the next trees read:
+    /// a fresh buffer per tree made the allocator return and fault in
+    /// memory over and over (the kernel zeroing pages was 4% of a cold
+    /// build's CPU).
+    spare: std::cell::RefCell<Vec<Vec<u8>>>,
     state: gix::diff::tree::State,
     resources: gix::diff::blob::Platform,
     diff: Diff,
@@ -421,6 +426,7 @@ impl<'r> Worker<'r> {
             new_blob: Vec::new(),
             subtrees: [None, None],
             trees: Default::default(),
+            spare: Default::default(),
             state: Default::default(),
             resources,
             diff: Diff::default(),
@@ -661,7 +667,7 @@ impl<'r> Worker<'r> {
             now.push((*id, t.clone()));
             return Ok(t);
         }
-        let mut buf = Vec::new();
+        let mut buf = self.spare.borrow_mut().pop().unwrap_or_default();
         match self.repo.objects.try_find(id, &mut buf)? {
             Some(data) if data.kind == gix::objs::Kind::Tree => {}
             _ => return Err(Failed(format!("missing tree {id}"))),
@@ -686,7 +692,12 @@ impl<'r> Worker<'r> {
             let mut trees = self.trees.borrow_mut();
             let (now, before) = &mut *trees;
             std::mem::swap(now, before);
-            now.clear();
+            let mut spare = self.spare.borrow_mut();
+            for (_, tree) in now.drain(..) {
+                if let Ok(buf) = std::rc::Rc::try_unwrap(tree) {
+                    spare.push(buf);
+                }
+            }
         }
         let none = std::rc::Rc::new(Vec::new());
         let old = match old {
