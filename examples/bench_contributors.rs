@@ -2,8 +2,9 @@
 //! `scripts/bench-contributors.sh`): `bench_contributors CONTENT_DIR [RUNS]`.
 //! Prints the median of RUNS runs of what a build spends on authorship
 //! (`read_history` + merging into people) in three states of the history
-//! cache: cold (cache file deleted first: the parallel sliced `git log`),
-//! warm at HEAD, and warm after one new commit (made in CONTENT_DIR's
+//! cache: cold (cache file deleted first: the in-process reader, and for
+//! comparison the git command line's parallel sliced `git log`, which must
+//! give the same history), warm at HEAD, and warm after one new commit (made in CONTENT_DIR's
 //! repository and removed again with `git reset --hard HEAD~1`, so run it on
 //! a throwaway clone); then the fold and the merge alone. Checks that the
 //! cached history equals the cold one and that the one-commit read diffed
@@ -120,9 +121,11 @@ fn main() {
     let skip = |id: &git::Identity| git::is_bot(id, &settings.exclude);
     // What a build spends on authorship: read_history (git or cache, mailmap,
     // fold) + merging into people.
-    let authorship = |expect_from_git: Option<usize>| {
+    let git_reader: [(&str, &std::ffi::OsStr); 1] =
+        [("LOREBOOK_GIT_READER", std::ffi::OsStr::new("git"))];
+    let authorship_with = |env: &[(&str, &std::ffi::OsStr)], expect_from_git: Option<usize>| {
         let ((history, diags, stats), t_read) =
-            time(|| git::read_history_stats(&dir, Path::new("content"), &settings.exclude, &[]));
+            time(|| git::read_history_stats(&dir, Path::new("content"), &settings.exclude, env));
         let (credit, t_people) = time(|| contributors::build(&history, &[], &[], &settings));
         for d in &diags {
             eprintln!("{d}");
@@ -140,8 +143,15 @@ fn main() {
         };
         (history, credit, stats, t_people, cost)
     };
-    let (mut cold, mut warm, mut one_new, mut folds, mut merges) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let authorship = |expect_from_git: Option<usize>| authorship_with(&[], expect_from_git);
+    let (mut cold, mut cold_git, mut warm, mut one_new, mut folds, mut merges) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
     let mut summary = String::new();
     let mut reference = None;
     for _ in 0..runs {
@@ -157,6 +167,15 @@ fn main() {
             history.identities.len(),
             credit.people.len()
         );
+        // Cold again with the git command line (the fallback reader): the
+        // same history, for comparison.
+        let _ = std::fs::remove_file(&cache_file);
+        let (git_history, _, _, _, cost) = authorship_with(&git_reader, None);
+        cold_git.push(cost);
+        if git_history != history {
+            eprintln!("error: the git command line's history differs from the in-process read");
+            std::process::exit(1);
+        }
         // Warm: the cache is at HEAD; the history must be the cold one.
         let (warm_history, _, _, _, cost) = authorship(Some(0));
         warm.push(cost);
@@ -220,7 +239,13 @@ fn main() {
     println!("{summary}");
     println!("median of {runs} runs, {cores} cores (authorship = read_history + merge):");
     let cold_total = median(cold.iter().map(|c| c.wall).collect());
-    println!("{}", line("cold, no cache (git log, sliced):", cold));
+    let cold_git_total = median(cold_git.iter().map(|c| c.wall).collect());
+    println!("{}", line("cold, no cache (in process):", cold));
+    println!("{}", line("cold, no cache (git log, sliced):", cold_git));
+    println!(
+        "  in process / git log, wall: {:.2}",
+        cold_total / cold_git_total.max(f64::EPSILON)
+    );
     println!("{}", line("warm, cache at HEAD:", warm.clone()));
     println!("{}", line("warm, one new commit:", one_new));
     println!("{}", line("  of which parse the cached log:", parses));

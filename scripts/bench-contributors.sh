@@ -3,15 +3,17 @@
 # and COMMITS commits with `git fast-import` (a few seconds), clones it
 # (hardlinked, so the benchmark's commits and history cache stay out of the
 # generated repository), then times the authorship extraction (read_history +
-# merging into people, median of RUNS runs) cold (no history cache), warm
-# (cache at HEAD) and after one new commit, with examples/bench_contributors.rs
+# merging into people, median of RUNS runs) cold (no history cache: the
+# in-process reader, then the git command line for comparison), warm (cache
+# at HEAD) and after one new commit, with examples/bench_contributors.rs
 # built at opt-level 2 (the dev profile already optimizes dependencies, so
-# this avoids a full release build), then times a full `lorebook build` of
-# the clone with a warm cache (median of RUNS) and prints authorship's share
-# of it.
+# this avoids a full release build), then times full `lorebook build`s of the
+# clone with a cold and a warm cache and without git (median of RUNS each)
+# and prints authorship's share of the cold and the warm build.
 #
 # Usage: scripts/bench-contributors.sh [DIR]   (default: a temp dir, removed)
-# Env:   PAGES (10000), COMMITS (50000), AUTHORS (300), RUNS (3)
+# Env:   PAGES (10000), COMMITS (50000), AUTHORS (300), RUNS (3),
+#        OUT (where the full builds write; default a /dev/shm directory)
 set -euo pipefail
 
 PAGES=${PAGES:-10000}
@@ -88,18 +90,31 @@ echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 report=$("$repo_root/target/debug/examples/bench_contributors" "$site/content" "$RUNS")
 echo "$report"
 authorship=$(echo "$report" | awk '/^authorship extraction total/ { print $(NF-1) }')
+cold_authorship=$(echo "$report" | awk '/^cold authorship total/ { print $(NF-1) }')
 
-# A full build of the same site with a warm history cache (one untimed build
-# first puts the cache at HEAD), median of RUNS; then the same build with git
-# hidden (GIT_DIR pointing nowhere: no history), so the difference is what
-# authorship really adds to a build (it runs beside content loading).
+# Full builds of the same site, median of RUNS each: cold (history cache
+# deleted before each build, as in a fresh CI clone), warm (cache at HEAD)
+# and with git hidden (GIT_DIR pointing nowhere: no history), so the
+# differences are what authorship really adds to a build (it runs beside
+# content loading). The output goes to OUT (default: a directory in
+# /dev/shm when there is one, else DIR/public): on a slow disk, creating
+# 10,000 directories and files costs seconds that vary from run to run and
+# would hide the difference. Each build starts after `sync`.
 bin="$repo_root/target/debug/lorebook"
-out="$dir/public"
+if [[ -z "${OUT:-}" ]]; then
+    if [[ -d /dev/shm && -w /dev/shm ]]; then OUT=$(mktemp -d /dev/shm/lorebook-bench-XXXXXX); else OUT="$dir/public"; fi
+fi
+out="$OUT/public"
+cache_dir="$(git -C "$site" rev-parse --absolute-git-dir)/lorebook"
 "$bin" build --root "$site" --output "$out" >/dev/null 2>&1 || true
 median_build() {
+    local state=$1
+    shift
     local times=()
     for _ in $(seq "$RUNS"); do
         rm -rf "$out"
+        [[ $state == cold ]] && rm -rf "$cache_dir"
+        sync
         local start end
         start=$(date +%s.%N)
         if ! "$@" "$bin" build --root "$site" --output "$out" >/dev/null 2>"$dir/build.err" \
@@ -113,9 +128,17 @@ median_build() {
     done
     printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
 }
-build=$(median_build env)
-nogit=$(median_build env GIT_DIR="$dir/no-such-git-dir")
-echo "full build (lorebook build, warm history cache, median of $RUNS): $build s"
-echo "same build without git history: $nogit s (authorship adds $(echo "$build - $nogit" | bc) s)"
-echo "authorship share of the full build (standalone warm time / build): $(echo "scale=1; 100 * $authorship / $build" | bc) %"
+cold_build=$(median_build cold env)
+build=$(median_build warm env)
+nogit=$(median_build warm env GIT_DIR="$dir/no-such-git-dir")
+rm -rf "$out"
+[[ $OUT == /dev/shm/lorebook-bench-* ]] && rm -rf "$OUT"
+pct() { echo "scale=1; 100 * $1 / $2" | bc; }
+echo "full builds (lorebook build, output in $OUT, median of $RUNS):"
+echo "  cold history cache:   $cold_build s (authorship adds $(echo "$cold_build - $nogit" | bc) s)"
+echo "  warm history cache:   $build s (authorship adds $(echo "$build - $nogit" | bc) s)"
+echo "  without git history:  $nogit s"
+echo "authorship share of the full build (standalone time / build):"
+echo "  cold: $cold_authorship s of $cold_build s = $(pct "$cold_authorship" "$cold_build") %"
+echo "  warm: $authorship s of $build s = $(pct "$authorship" "$build") %"
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
