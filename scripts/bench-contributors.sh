@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of contributor credit: generates a git repository of PAGES pages
-# and COMMITS commits with `git fast-import` (a few seconds), clones it
+# and COMMITS commits with `git fast-import` and repacks it (half a minute),
+# clones it
 # (hardlinked, so the benchmark's commits and history cache stay out of the
 # generated repository), then times the authorship extraction (read_history +
 # merging into people, median of RUNS runs) cold (no history cache: the
@@ -13,10 +14,13 @@
 #
 # Usage: scripts/bench-contributors.sh [DIR]   (default: a temp dir, removed)
 # Env:   PAGES (10000), COMMITS (50000), AUTHORS (300), RUNS (3),
+#        PAGE_BYTES (4000: about the size of each new page's paragraphs; the
+#        scale benchmark's pages average 4.1 KB; 0 gives three-line pages),
 #        OUT (where the full builds write; default a /dev/shm directory)
 set -euo pipefail
 
 PAGES=${PAGES:-10000}
+PAGE_BYTES=${PAGE_BYTES:-4000}
 COMMITS=${COMMITS:-50000}
 AUTHORS=${AUTHORS:-300}
 RUNS=${RUNS:-3}
@@ -33,18 +37,32 @@ site="$dir/site"
 
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 
-if [[ ! -d "$site/.git" ]]; then
+# The generated repository is reused while its parameters are the same.
+params="pages=$PAGES commits=$COMMITS authors=$AUTHORS page_bytes=$PAGE_BYTES repacked"
+if [[ ! -d "$site/.git" || "$(cat "$dir/params" 2>/dev/null)" != "$params" ]]; then
     rm -rf "$site"
     git init -q -b main "$site"
     echo "generating $PAGES pages, $COMMITS commits ..." >&2
     start=$(date +%s.%N)
-    # One commit per step: the first PAGES commits create pages, the rest edit
-    # a pseudo-random page (appending a line); every 400th edit renames the
+    # One commit per step: the first PAGES commits create pages (a title, an
+    # introduction and about PAGE_BYTES of paragraphs), the rest edit a
+    # pseudo-random page (appending a line); every 400th edit renames the
     # page instead and every 7th carries a Co-authored-by trailer.
-    awk -v pages="$PAGES" -v commits="$COMMITS" -v authors="$AUTHORS" '
+    awk -v pages="$PAGES" -v commits="$COMMITS" -v authors="$AUTHORS" -v page_bytes="$PAGE_BYTES" '
     function data(s) { printf "data %d\n%s\n", length(s), s }
+    function filler(p,    s, line, w) {
+        s = ""
+        while (length(s) < page_bytes) {
+            line = "Step " length(s) " of page " p ":"
+            for (w = 0; w < 12; w++) line = line " " words[int(rand() * nwords)]
+            s = s "\n" line ".\n"
+        }
+        return s
+    }
     BEGIN {
         srand(42); t = 1500000000
+        nwords = split("install configure server client token proxy cache build deploy error log " \
+            "upgrade backup restore network login account permission plugin theme search index", words)
         for (c = 1; c <= commits; c++) {
             a = int(rand() * authors); t += 600
             msg = "change " c
@@ -55,7 +73,7 @@ if [[ ! -d "$site/.git" ]]; then
             data(msg)
             if (c <= pages) {
                 p = c - 1; path[p] = sprintf("content/section-%d/page-%d.md", p % 50, p)
-                body[p] = "# Page " p "\n\nIntroduction to page " p " of the generated site.\n"
+                body[p] = "# Page " p "\n\nIntroduction to page " p " of the generated site.\n" filler(p)
                 printf "M 100644 inline %s\n", path[p]; data(body[p])
             } else {
                 p = int(rand() * pages)
@@ -71,7 +89,14 @@ if [[ ! -d "$site/.git" ]]; then
         }
     }' | git -C "$site" fast-import --quiet
     git -C "$site" checkout -q main
+    # Repacked as a server or `git gc` stores it: fast-import deltas each
+    # blob on the one written before it, whatever its path (chains 25 deep
+    # on average, 50 at most), which no clone has and which makes reading
+    # any blob several times slower (after `repack -adf` the average
+    # depth is 1).
+    git -C "$site" repack -q -adf
     printf 'title: Bench\n' > "$site/lorebook.yaml"
+    echo "$params" > "$dir/params"
     end=$(date +%s.%N)
     echo "generated in $(echo "$end - $start" | bc) s" >&2
 fi
