@@ -6,7 +6,8 @@
 //! read the history cache cannot serve, and falls back to the git command
 //! line when it cannot open the repository or is told to
 //! (`LOREBOOK_GIT_READER=git`). On the 50,000-commit benchmark it reads the
-//! cold history with about half the CPU of the sliced `git log`.
+//! cold history with 35% (pages of 4 KB) to 50% (three-line pages) less CPU
+//! than the sliced `git log`.
 //!
 //! The walk: commits are decoded on the calling thread when first seen and
 //! popped newest committer time first (ties in order of discovery), as git's
@@ -97,8 +98,9 @@ impl<E: std::fmt::Display> From<E> for Failed {
 pub enum Walked {
     /// Read here: the record `git log` prints for it.
     Read(RawCommit),
-    /// A commit the caller already knows (its cache): walked, not diffed.
-    Known(String),
+    /// A commit the caller already has (in its cache): walked, not diffed.
+    /// The index `known` gave for it.
+    Known(usize),
     /// A commit git must read: its message is in a legacy encoding that
     /// `git log` would re-encode.
     ByGit(String),
@@ -121,9 +123,10 @@ const CHUNK: usize = 1024;
 
 /// A commit found by the walk, with what its diff needs.
 struct Item {
-    id: ObjectId,
-    /// The caller knows its record: not diffed.
-    known: bool,
+    /// The commit id (hex).
+    id: String,
+    /// The caller has its record (at this index): not diffed.
+    known: Option<usize>,
     /// Its message is in a legacy encoding (git reads it).
     legacy: bool,
     tree: ObjectId,
@@ -205,7 +208,7 @@ impl Reader {
 
     /// The whole history of `head` as `git log --no-merges` walks it (newest
     /// committer time first, ties in order of discovery), each commit read
-    /// here unless `known(id)` says the caller has its record. The walk runs
+    /// here unless `known(id)` gives the caller's index of its record. The walk runs
     /// on this thread and hands chunks of [`CHUNK`] commits to `threads`
     /// diff threads as it goes, so diffing starts at once; the records come
     /// back in walk order whatever thread read them.
@@ -213,7 +216,7 @@ impl Reader {
         &self,
         head: &str,
         threads: usize,
-        known: &(dyn Fn(&str) -> bool + Sync),
+        known: &(dyn Fn(&str) -> Option<usize> + Sync),
     ) -> Result<Vec<Walked>, Failed> {
         let head = ObjectId::from_hex(head.as_bytes())?;
         let threads = threads.max(1);
@@ -247,7 +250,7 @@ impl Reader {
     fn walk_commits(
         &self,
         head: ObjectId,
-        known: &(dyn Fn(&str) -> bool + Sync),
+        known: &(dyn Fn(&str) -> Option<usize> + Sync),
         send: std::sync::mpsc::Sender<(usize, Vec<Item>)>,
     ) -> Result<(), Failed> {
         let mut repo = self.repo.to_thread_local();
@@ -297,10 +300,10 @@ impl Reader {
                 continue;
             }
             let parent_tree = c.parents.first().and_then(|p| trees.get(p)).copied();
-            let hex = c.id.to_string();
+            let id = c.id.to_string();
             chunk.push(Item {
-                known: known(&hex),
-                id: c.id,
+                known: known(&id),
+                id,
                 legacy: c.legacy,
                 tree: c.tree,
                 parent_tree,
@@ -310,11 +313,8 @@ impl Reader {
             });
             if chunk.len() == self.chunk {
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(self.chunk));
-                // A closed channel means every diff thread stopped on an
-                // error, which `walk` reports.
-                if send.send((sent, full)).is_err() {
-                    return Ok(());
-                }
+                // The receiver lives as long as `walk`: sending cannot fail.
+                let _ = send.send((sent, full));
                 sent += 1;
             }
         }
@@ -413,6 +413,19 @@ struct Found {
     new: Option<(ObjectId, EntryKind)>,
 }
 
+impl Found {
+    /// A file only in the new tree (`added`) or only in the old one.
+    fn one_sided(path: &BStr, id: ObjectId, kind: EntryKind, added: bool) -> Found {
+        let side = Some((id, kind));
+        Found {
+            path: lossy(path),
+            from: None,
+            old: if added { None } else { side },
+            new: if added { side } else { None },
+        }
+    }
+}
+
 impl<'r> Worker<'r> {
     fn new(repo: &'r gix::Repository, prefix: &'r [Vec<u8>]) -> Result<Self, Failed> {
         let resources = repo.diff_resource_cache_for_tree_diff()?;
@@ -469,12 +482,11 @@ impl<'r> Worker<'r> {
     }
 
     fn commit(&mut self, item: Item) -> Result<Walked, Failed> {
-        let hex = item.id.to_string();
-        if item.known {
-            return Ok(Walked::Known(hex));
+        if let Some(index) = item.known {
+            return Ok(Walked::Known(index));
         }
         if item.legacy {
-            return Ok(Walked::ByGit(hex));
+            return Ok(Walked::ByGit(item.id));
         }
         let time = Utc
             .timestamp_opt(item.secs, 0)
@@ -494,7 +506,7 @@ impl<'r> Worker<'r> {
             }
         };
         Ok(Walked::Read(RawCommit {
-            id: hex,
+            id: item.id,
             author: item.author,
             co_authors: item.co_authors,
             time,
@@ -578,23 +590,15 @@ impl<'r> Worker<'r> {
                         entry_mode,
                         id,
                         ..
-                    } => blobish(entry_mode).map(|k| Found {
-                        path: lossy(location),
-                        from: None,
-                        old: None,
-                        new: Some((id.to_owned(), k)),
-                    }),
+                    } => blobish(entry_mode)
+                        .map(|k| Found::one_sided(location, id.to_owned(), k, true)),
                     ChangeRef::Deletion {
                         location,
                         entry_mode,
                         id,
                         ..
-                    } => blobish(entry_mode).map(|k| Found {
-                        path: lossy(location),
-                        from: None,
-                        old: Some((id.to_owned(), k)),
-                        new: None,
-                    }),
+                    } => blobish(entry_mode)
+                        .map(|k| Found::one_sided(location, id.to_owned(), k, false)),
                     ChangeRef::Modification {
                         location,
                         previous_entry_mode,
@@ -871,13 +875,7 @@ impl<'r> Worker<'r> {
                 self.merge_trees(&sub, empty, path, out)?;
             }
         } else {
-            let side = Some((e.oid(), e.kind));
-            out.push(Found {
-                path: lossy(path.as_bstr()),
-                from: None,
-                old: if added { None } else { side },
-                new: if added { side } else { None },
-            });
+            out.push(Found::one_sided(path.as_bstr(), e.oid(), e.kind, added));
         }
         path.truncate(len);
         Ok(())
@@ -1343,7 +1341,7 @@ mod tests {
                     .expect("open")
                     .with(order, chunk);
                 let gix: Vec<RawCommit> = reader
-                    .walk(head.trim(), threads, &|_| false)
+                    .walk(head.trim(), threads, &|_| None)
                     .expect("gix")
                     .into_iter()
                     .map(|c| match c {
@@ -1365,8 +1363,10 @@ mod tests {
         // Known commits are walked, not read, and keep their place.
         let reader = Reader::open(&root.join(".git"), "content/").expect("open");
         let skip = git.get(5).map(|c| c.id.clone()).unwrap_or_default();
-        let walked = reader.walk(head.trim(), 2, &|id| id == skip).expect("gix");
-        assert_eq!(walked.get(5), Some(&Walked::Known(skip.clone())));
+        let walked = reader
+            .walk(head.trim(), 2, &|id| (id == skip).then_some(5))
+            .expect("gix");
+        assert_eq!(walked.get(5), Some(&Walked::Known(5)));
         assert_eq!(
             walked.get(6),
             git.get(6).cloned().map(Walked::Read).as_ref()
