@@ -13,10 +13,20 @@ fn main() {
 /// Write `$OUT_DIR/<dest>` defining `static <name>: &[(&str, &[u8])]` with
 /// every file under `dir`, sorted by path.
 fn embed(dir: &str, name: &str, dest: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    // Read when the script runs, not baked in when it was compiled: cargo
+    // reuses a compiled build script for a checkout at another path sharing
+    // the target directory, which then embedded the old path's files (or
+    // none, once it was gone).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join(dir);
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
+    assert!(
+        !files.is_empty(),
+        "nothing to embed under {}",
+        root.display()
+    );
     files.sort();
     let mut out = format!(
         "/// Files under `{dir}/`, relative to it.\npub static {name}: &[(&str, &[u8])] = &[\n"
