@@ -40,8 +40,7 @@ seed_with_flag() { # seed TARGET FLAGBYTE FILES... (targets that read a first fl
 }
 
 shopt -s globstar nullglob
-fix=/work/shared/fixtures/forum
-[ -d "$fix" ] || fix=../shared/fixtures/forum
+fix=tests/fixtures/forum
 md=(tests/fixtures/**/*.md example-site/content/**/*.md src/starter/**/*.md)
 seed frontmatter "${md[@]}"
 seed tokenize "${md[@]}"

@@ -152,7 +152,7 @@ fn no_script_or_handler_survives_in_any_imported_html() {
 
 #[test]
 fn same_question_id_in_two_sources_gives_two_answers() {
-    let fixture = "../shared/fixtures/forum/stackexchange/codesearch-ai_Posts.xml";
+    let fixture = "tests/fixtures/forum/stackexchange/codesearch-ai_Posts.xml";
     let mut a = source(
         ForumKind::Stackexchange,
         "so",

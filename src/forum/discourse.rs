@@ -260,7 +260,7 @@ mod tests {
     use crate::config::ForumKind;
     use crate::forum::test_support::{folder, source};
 
-    const FIX: &str = "../shared/fixtures/forum/discourse";
+    const FIX: &str = "tests/fixtures/forum/discourse";
 
     fn run(src: &ForumSource) -> (Vec<Thread>, Vec<Diagnostic>) {
         let mut diags = Vec::new();

@@ -390,7 +390,7 @@ mod tests {
     use crate::config::ForumKind;
     use crate::forum::test_support::{folder, source};
 
-    const FIX: &str = "../shared/fixtures/forum/github-discussions";
+    const FIX: &str = "tests/fixtures/forum/github-discussions";
 
     fn run(src: &ForumSource) -> (Vec<Thread>, Vec<Diagnostic>) {
         let mut diags = Vec::new();

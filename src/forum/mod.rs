@@ -609,7 +609,7 @@ mod tests {
 
     #[test]
     fn parse_bytes_reads_an_export_like_load_does() {
-        let path = "../shared/fixtures/forum/stackexchange/posts-words-counter_Posts.xml";
+        let path = "tests/fixtures/forum/stackexchange/posts-words-counter_Posts.xml";
         let src = source(ForumKind::Stackexchange, "se", path, None);
         let bytes = std::fs::read(&src.path).expect("fixture");
         let (from_disk, disk_diags) = load(std::slice::from_ref(&src));

@@ -651,7 +651,7 @@ mod tests {
     use crate::config::ForumKind;
     use crate::forum::test_support::{folder, source};
 
-    const FIX: &str = "../shared/fixtures/forum/stackexchange";
+    const FIX: &str = "tests/fixtures/forum/stackexchange";
 
     fn run(src: &ForumSource) -> (Vec<Thread>, Vec<Diagnostic>) {
         let (t, _, diags) = run_all(src);
