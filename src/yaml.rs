@@ -22,9 +22,93 @@ pub fn parse<T: DeserializeOwned>(
         // An empty document deserializes as unit; give structs their defaults
         // by parsing an empty mapping instead.
         return serde_yaml::from_str("{}")
-            .map_err(|e| to_diagnostic(&e, path, first_line, known_keys));
+            .map_err(|e| to_diagnostic(&e, text, path, first_line, known_keys));
     }
-    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, path, first_line, known_keys))
+    serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, text, path, first_line, known_keys))
+}
+
+/// Like [`parse`], but a mapping with problems still gives a value, so one
+/// typo in a page's front matter does not hide the page: each top-level key
+/// is read on its own, every key that fails is reported (all of them, each at
+/// its own line) and left out, and the value is read from the others.
+pub fn parse_lenient<T: DeserializeOwned + Default>(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+    known_keys: &[&str],
+) -> (T, Vec<Diagnostic>) {
+    let whole = match parse::<T>(text, path, first_line, known_keys) {
+        Ok(value) => return (value, Vec::new()),
+        Err(d) => d,
+    };
+    let mut diags = Vec::new();
+    // The keys that read well, with blank lines in place of the others so
+    // that positions stay those of the file.
+    let mut kept = String::with_capacity(text.len());
+    for block in top_level_blocks(text) {
+        if !block.has_data() {
+            kept.push_str(&"\n".repeat(block.text.lines().count()));
+            continue;
+        }
+        match parse::<T>(block.text, path, first_line + block.line - 1, known_keys) {
+            Ok(_) => kept.push_str(block.text),
+            Err(d) => {
+                diags.push(d);
+                kept.push_str(&"\n".repeat(block.text.lines().count()));
+            }
+        }
+    }
+    let value = match parse::<T>(&kept, path, first_line, known_keys) {
+        Ok(value) => value,
+        Err(d) => {
+            diags.push(d);
+            T::default()
+        }
+    };
+    if diags.is_empty() {
+        // Not a mapping of keys (or a problem no single key shows).
+        diags.push(whole);
+    }
+    diags.sort();
+    diags.dedup();
+    (value, diags)
+}
+
+/// A run of lines of a YAML mapping: one top-level key with everything
+/// under it (indented lines, comments, blank lines), or the lines before
+/// the first key.
+struct Block<'a> {
+    /// 1-based line of the block's first line in the text.
+    line: usize,
+    text: &'a str,
+}
+
+impl Block<'_> {
+    /// Holds more than comments and blank lines.
+    fn has_data(&self) -> bool {
+        self.text
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    }
+}
+
+fn top_level_blocks(text: &str) -> Vec<Block<'_>> {
+    let mut blocks: Vec<Block<'_>> = Vec::new();
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let starts_key = !line.starts_with([' ', '\t', '#', '-', ']', '}', '\r', '\n']);
+        match blocks.last_mut() {
+            Some(last) if !starts_key => {
+                last.text = &text[offset - last.text.len()..offset + line.len()];
+            }
+            _ => blocks.push(Block {
+                line: i + 1,
+                text: &text[offset..offset + line.len()],
+            }),
+        }
+        offset += line.len();
+    }
+    blocks
 }
 
 /// Parse an arbitrary YAML value (for callers that walk it themselves).
@@ -38,6 +122,7 @@ pub fn parse_value(
 
 fn to_diagnostic(
     err: &serde_yaml::Error,
+    text: &str,
     path: &Path,
     first_line: usize,
     known_keys: &[&str],
@@ -54,6 +139,31 @@ fn to_diagnostic(
     } else if first_line > 1 {
         diag = diag.at(first_line, 1);
     }
+    if let Some(open) = unclosed(text) {
+        // The parser notices an unclosed bracket or quote only where the
+        // text stops making sense, often lines later: point at the opener.
+        let (line, col) = (open.line + first_line - 1, open.col);
+        let noticed = err
+            .location()
+            .map(|l| (l.line() + first_line - 1, l.column()));
+        if !matches!(noticed, Some(n) if n < (line, col)) {
+            let closer = match open.ch {
+                '[' => ']',
+                '{' => '}',
+                q => q,
+            };
+            diag.message = format!("unclosed `{}`: {}", open.ch, diag.message);
+            diag = diag.at(line, col).with_hint(if open.ch == '[' || open.ch == '{' {
+                format!(
+                    "close it with `{closer}` before the next key, or quote the whole value if the `{}` is text",
+                    open.ch
+                )
+            } else {
+                format!("end the text with `{closer}` on this line, or remove the opening quote")
+            });
+            return diag;
+        }
+    }
     if let Some(key) = unknown_field(&message) {
         diag.message = format!("unknown key `{key}`");
         match closest(key, known_keys.iter().copied()) {
@@ -66,6 +176,120 @@ fn to_diagnostic(
         }
     }
     diag
+}
+
+/// An opening bracket or quote that is never closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Open {
+    ch: char,
+    /// 1-based line and column (in characters) in the text.
+    line: usize,
+    col: usize,
+    /// Indentation of the line it is on.
+    indent: usize,
+}
+
+/// The first flow bracket (`[`, `{`) or quote that is not closed: still open
+/// at the end of the text, or when a later line is no more indented than
+/// the opener's line (a new key, where YAML cannot continue the value).
+/// A light scan, only used to place an error the parser already found.
+fn unclosed(text: &str) -> Option<Open> {
+    let mut flows: Vec<Open> = Vec::new();
+    let mut quote: Option<Open> = None;
+    // Lines of a block scalar (`|`, `>`) are text: skip those indented more than this.
+    let mut block_scalar: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = line.trim_start();
+        if let Some(bi) = block_scalar {
+            if rest.is_empty() || indent > bi {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if rest.is_empty() || (quote.is_none() && rest.starts_with('#')) {
+            continue;
+        }
+        if let Some(open) = quote.or_else(|| flows.first().copied()) {
+            let closes = match quote {
+                Some(q) => rest.starts_with(q.ch),
+                None => rest.starts_with([']', '}']),
+            };
+            if indent <= open.indent && !closes {
+                return quote.or_else(|| flows.last().copied());
+            }
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let mut at_value = quote.is_none();
+        let mut after_space = true;
+        let mut c = chars.len() - rest.chars().count();
+        while c < chars.len() {
+            let ch = chars[c];
+            let next = chars.get(c + 1).copied();
+            let here = Open {
+                ch,
+                line: i + 1,
+                col: c + 1,
+                indent,
+            };
+            if let Some(q) = quote {
+                if q.ch == '"' && ch == '\\' {
+                    c += 2;
+                    continue;
+                }
+                if ch == q.ch {
+                    if q.ch == '\'' && next == Some('\'') {
+                        c += 2;
+                        continue;
+                    }
+                    quote = None;
+                    at_value = false;
+                }
+                c += 1;
+                continue;
+            }
+            let ends_indicator = matches!(next, None | Some(' ' | '\t'));
+            match ch {
+                ' ' | '\t' => {
+                    after_space = true;
+                    c += 1;
+                    continue;
+                }
+                '#' if after_space => break,
+                '[' | '{' if at_value => flows.push(here),
+                ']' | '}' if !flows.is_empty() => {
+                    flows.pop();
+                    at_value = false;
+                }
+                ',' if !flows.is_empty() => at_value = true,
+                '"' | '\'' if at_value => {
+                    quote = Some(here);
+                    at_value = false;
+                }
+                ':' if ends_indicator
+                    || (!flows.is_empty() && matches!(next, Some(',' | ']' | '}'))) =>
+                {
+                    at_value = true;
+                }
+                '-' | '?' if at_value && ends_indicator && flows.is_empty() => {}
+                '|' | '>' if at_value && flows.is_empty() => {
+                    block_scalar = Some(indent);
+                    break;
+                }
+                '&' | '!' if at_value => {
+                    // An anchor or a tag: the value comes after it.
+                    while c < chars.len() && chars[c] != ' ' {
+                        c += 1;
+                    }
+                    continue;
+                }
+                _ => at_value = false,
+            }
+            after_space = false;
+            c += 1;
+        }
+    }
+    quote.or_else(|| flows.last().copied())
 }
 
 fn unknown_field(message: &str) -> Option<&str> {
@@ -116,5 +340,116 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[derive(Debug, Default, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Front {
+        title: Option<String>,
+        #[serde(default)]
+        tags: Vec<String>,
+        weight: Option<i64>,
+    }
+
+    const KEYS: &[&str] = &["title", "tags", "weight"];
+
+    fn lenient(text: &str) -> (Front, Vec<Diagnostic>) {
+        parse_lenient(text, Path::new("a.md"), 2, KEYS)
+    }
+
+    fn at(d: &Diagnostic) -> (usize, usize) {
+        (d.line, d.col)
+    }
+
+    #[test]
+    fn lenient_parse_reports_every_bad_key_and_keeps_the_good_ones() {
+        let (front, diags) = lenient("title: Hi\ntag: extra\ntags: [a]\nwieght: 3\nweight: 4\n");
+        assert_eq!(
+            front,
+            Front {
+                title: Some("Hi".into()),
+                tags: vec!["a".into()],
+                weight: Some(4)
+            }
+        );
+        let shown: Vec<_> = diags.iter().map(|d| (at(d), d.message.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                ((3, 1), "unknown key `tag`"),
+                ((5, 1), "unknown key `wieght`")
+            ]
+        );
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `tags`?"));
+    }
+
+    #[test]
+    fn lenient_parse_of_good_yaml_is_the_plain_parse() {
+        let text = "title: Hi\n# note\ntags:\n  - a\n  - b\n";
+        let (front, diags) = lenient(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            front,
+            parse::<Front>(text, Path::new("a.md"), 2, KEYS).unwrap()
+        );
+    }
+
+    #[test]
+    fn lenient_parse_places_nested_errors_in_the_file() {
+        let (front, diags) = lenient("title: Hi\ntags:\n  - a\n  - {b: c}\nweight: x\n");
+        assert_eq!(front.title.as_deref(), Some("Hi"));
+        let lines: Vec<usize> = diags.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [5, 6], "{diags:?}");
+    }
+
+    #[test]
+    fn lenient_parse_of_something_that_is_not_a_mapping_still_reports_it() {
+        let (front, diags) = lenient("- just\n- a list\n");
+        assert_eq!(front, Front::default());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].line, 2);
+    }
+
+    #[test]
+    fn unclosed_bracket_is_reported_where_it_opens_with_a_hint() {
+        // The parser itself notices this at the line after the `[` line.
+        let text = "title: X\n\ntags: [sync, performance\nweight: 40\n";
+        let raw = serde_yaml::from_str::<serde_yaml::Value>(text).unwrap_err();
+        assert_eq!(raw.location().map(|l| l.line()), Some(4));
+        let err = parse::<Front>(text, Path::new("a.md"), 2, KEYS).unwrap_err();
+        assert_eq!(at(&err), (4, 7), "{err}");
+        assert!(err.message.starts_with("unclosed `[`"), "{}", err.message);
+        assert!(err.hint.as_deref().unwrap_or("").contains("`]`"), "{err:?}");
+    }
+
+    #[test]
+    fn unclosed_quotes_and_braces_are_reported_where_they_open() {
+        for (text, want, ch) in [
+            ("title: \"abc\nweight: 3\n", (2, 8), '"'),
+            ("title: 'abc\nweight: 3\n", (2, 8), '\''),
+            ("weight: 1\ntags: {a: 1\ntitle: x\n", (3, 7), '{'),
+            ("title: x\ntags: [a, [b, c]\nweight: 1\n", (3, 7), '['),
+        ] {
+            let err = parse::<Front>(text, Path::new("a.md"), 2, KEYS).unwrap_err();
+            assert_eq!(at(&err), want, "{text:?}: {err}");
+            assert!(
+                err.message.starts_with(&format!("unclosed `{ch}`")),
+                "{text:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn brackets_and_quotes_inside_text_are_not_openers() {
+        for text in [
+            "title: it's [not a list\nweight: x\n",
+            "title: |\n  it is [here\n  and \"there\nweight: x\n",
+            "title: \"a\n  b\"\ntags: [x,\n  y]\nweight: x\n",
+            "title: 'it''s' # [comment\nweight: x\n",
+        ] {
+            assert_eq!(unclosed(text), None, "{text:?}");
+            let err = parse::<Front>(text, Path::new("a.md"), 2, KEYS).unwrap_err();
+            assert!(!err.message.contains("unclosed"), "{text:?}: {err}");
+        }
     }
 }

@@ -136,6 +136,13 @@ pub fn parse(split: &Split<'_>, path: &Path) -> Result<FrontMatter, Diagnostic> 
     yaml::parse(split.yaml, path, split.yaml_line, FRONT_MATTER_KEYS)
 }
 
+/// Parse the front matter, keeping what could be read when some keys are
+/// wrong: the page still loads (so links to it resolve and its own problems
+/// are found in the same run), and every bad key is reported.
+pub fn parse_lenient(split: &Split<'_>, path: &Path) -> (FrontMatter, Vec<Diagnostic>) {
+    yaml::parse_lenient(split.yaml, path, split.yaml_line, FRONT_MATTER_KEYS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

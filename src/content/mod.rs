@@ -97,8 +97,12 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
     let mut files = Vec::new();
     for item in loaded {
         match item {
-            Ok(l) if l.front.draft && !config.drafts => {}
-            Ok(l) => files.push(l),
+            Ok(mut l) => {
+                diags.append(&mut l.diagnostics);
+                if !l.front.draft || config.drafts {
+                    files.push(l);
+                }
+            }
             Err(d) => diags.push(d),
         }
     }
@@ -109,7 +113,8 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
 }
 
 /// Parse and render one Markdown text as if it were `content/<rel>`. Used by
-/// the loader and by tests; pure.
+/// the loader and by tests; pure. Front matter errors do not stop the page:
+/// they are in [`Loaded::diagnostics`] beside what could be read.
 pub fn parse_page(
     text: &str,
     rel: &str,
@@ -117,7 +122,7 @@ pub fn parse_page(
     opts: &MarkdownOptions,
 ) -> Result<Loaded, Diagnostic> {
     let split = frontmatter::split(text, shown)?;
-    let front = frontmatter::parse(&split, shown)?;
+    let (front, diagnostics) = frontmatter::parse_lenient(&split, shown);
     let front_matter_lines = frontmatter::key_lines(&split);
     let url = urls::content_url(rel);
     let ctx = PageContext {
@@ -134,6 +139,7 @@ pub fn parse_page(
         front,
         front_matter_lines,
         rendered,
+        diagnostics,
     })
 }
 
@@ -154,6 +160,8 @@ pub struct Loaded {
     pub front: FrontMatter,
     pub front_matter_lines: BTreeMap<String, usize>,
     pub rendered: Rendered,
+    /// Problems in the front matter (the keys that failed are left out).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 fn load_file(f: &Found, root: &Path, opts: &MarkdownOptions) -> Result<Loaded, Diagnostic> {

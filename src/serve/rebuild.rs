@@ -210,9 +210,10 @@ impl SiteRebuilder {
             let old = site.pages.get(index)?;
             let text = std::fs::read_to_string(self.config.content_dir.join(&rel)).ok()?;
             let loaded = match content::parse_page(&text, &rel, &old.shown_path, &opts) {
-                Ok(loaded) => loaded,
+                Ok(loaded) if loaded.diagnostics.is_empty() => loaded,
                 // The page stays as it was in the model: the next good edit
                 // replaces it.
+                Ok(loaded) => return Some(Err(loaded.diagnostics)),
                 Err(d) => return Some(Err(vec![d])),
             };
             let title = loaded

@@ -179,3 +179,66 @@ fn alias_that_collides_with_a_page_is_an_error_on_its_line() {
             "content/guide/c-unweighted.md:3:1: error: alias `guide/b-second/` is the URL of an existing page",
         ));
 }
+
+fn stderr_of(assert: assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+/// Issue 17: a front matter typo used to drop the page, so every link to it
+/// was "a page that does not exist" and the page's own problems went
+/// unreported until the typo was fixed (and then the next typo appeared).
+#[test]
+fn a_page_with_front_matter_typos_still_loads_and_all_its_problems_are_reported() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/b-second.md"),
+        "---\ntitle: Second\nweight: 2\ntag: extra\nwieght: 3\n---\n\n## Details\n\n\
+         See [gone](gone.md), [first](a-first.md#nowhere) and ![shot](shot.png).\n",
+    )
+    .unwrap();
+    let err = stderr_of(
+        lorebook()
+            .args(["check", "--root"])
+            .arg(&root)
+            .assert()
+            .code(1),
+    );
+    let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(
+        errors,
+        [
+            "content/guide/b-second.md:4:1: error: unknown key `tag`",
+            "content/guide/b-second.md:5:1: error: unknown key `wieght`",
+            "content/guide/b-second.md:10:5: error: link to a page that does not exist: `gone.md`",
+            "content/guide/b-second.md:10:22: error: `guide/a-first.md` has no heading with id `#nowhere`",
+            "content/guide/b-second.md:10:54: error: image not found: `shot.png`",
+        ],
+        "{err}"
+    );
+    assert!(err.contains("hint: did you mean `tags`?"), "{err}");
+    assert!(err.contains("hint: did you mean `weight`?"), "{err}");
+}
+
+/// Issue 17: libyaml notices an unclosed `[` only lines later (here at 6:7).
+#[test]
+fn an_unclosed_bracket_is_reported_on_its_own_line_with_a_hint() {
+    let (_t, root) = site("basic");
+    std::fs::write(
+        root.join("content/guide/c-unweighted.md"),
+        "---\ntitle: Third\ndescription: The third page\ntags: [sync, performance\n\nweight: 3\n---\nText.\n",
+    )
+    .unwrap();
+    let err = stderr_of(
+        lorebook()
+            .args(["check", "--root"])
+            .arg(&root)
+            .assert()
+            .code(1),
+    );
+    assert!(
+        err.contains("content/guide/c-unweighted.md:4:7: error: unclosed `[`"),
+        "{err}"
+    );
+    assert!(err.contains("hint: close it with `]`"), "{err}");
+    assert!(!err.contains(":6:"), "{err}");
+}
