@@ -20,7 +20,7 @@ pub struct Cli {
     /// Say more about what is happening.
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
-    /// Print errors only.
+    /// Print no status lines, only errors and warnings.
     #[arg(short, long, global = true)]
     pub quiet: bool,
     #[command(subcommand)]
@@ -132,7 +132,7 @@ pub fn run(cli: Cli) -> i32 {
             base_url,
         } => {
             let ov = Overrides {
-                output,
+                output: output.map(|o| absolute(&o)),
                 base_url,
                 drafts: site.drafts,
                 keep_going: site.keep_going,
@@ -182,10 +182,11 @@ pub fn run(cli: Cli) -> i32 {
                 progress: crate::progress::wanted(cli.quiet),
                 ..Default::default()
             };
-            let config = match Config::load(&absolute(&site.root), &ov) {
+            let root = absolute(&site.root);
+            let config = match Config::load(&root, &ov) {
                 Ok(c) => c,
                 Err(diags) => {
-                    printer.diagnostics(&diags, format);
+                    printer.diagnostics(&for_format(&diags, &root, format), format);
                     return if diags
                         .iter()
                         .any(|d| d.line == 0 && d.message.contains("no `lorebook.yaml`"))
@@ -201,7 +202,7 @@ pub fn run(cli: Cli) -> i32 {
                 let opts = crate::external::ExternalOptions::for_site(&config.root);
                 diags.extend(crate::build::check_external(&config, &opts));
             }
-            printer.diagnostics(&diags, format);
+            printer.diagnostics(&for_format(&diags, &config.root, format), format);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
             if format == Format::Human {
@@ -258,14 +259,82 @@ fn run_insights(printer: &Printer, root: &Path, ov: &Overrides, format: ReportFo
     }
 }
 
+/// `p` from the working directory, without `.` components and with `..`
+/// folded where that names the same place (so messages show `/work/site`,
+/// not `/work/site/.` or `/work/site/content/..`). A `..` after a symbolic
+/// link is kept: only the file system knows what it means there.
 fn absolute(p: &Path) -> PathBuf {
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(p))
-            .unwrap_or_else(|_| p.to_path_buf())
+    let Ok(abs) = std::path::absolute(p) else {
+        return p.to_path_buf();
+    };
+    let mut folded = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            std::path::Component::ParentDir if folded.parent().is_some() => {
+                folded.pop();
+            }
+            other => folded.push(other),
+        }
     }
+    if folded == abs || same_place(&folded, &abs) {
+        folded
+    } else {
+        abs
+    }
+}
+
+/// Both paths resolve to the same file, or (not created yet) to the same
+/// name in the same folder.
+fn same_place(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        (Err(_), Err(_)) => match (a.parent(), b.parent(), a.file_name()) {
+            (Some(pa), Some(pb), Some(name)) => b.file_name() == Some(name) && same_place(pa, pb),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Diagnostics as `format` prints them. GitHub attaches an annotation only
+/// to a path from the repository's root, so for `github` the paths (relative
+/// to the site root) are made relative to git's top level, else to the
+/// working directory, when the site is inside it.
+fn for_format(diags: &[Diagnostic], root: &Path, format: Format) -> Vec<Diagnostic> {
+    let mut diags = diags.to_vec();
+    if format != Format::Github {
+        return diags;
+    }
+    let Some(prefix) = site_in_repository(root) else {
+        return diags;
+    };
+    for d in &mut diags {
+        if d.path.is_relative() && !d.path.as_os_str().is_empty() {
+            d.path = prefix.join(&d.path);
+        }
+    }
+    diags
+}
+
+/// The site root relative to the repository root (git's top level, else
+/// the working directory); `None` when the site is outside it.
+fn site_in_repository(root: &Path) -> Option<PathBuf> {
+    let top = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--show-toplevel"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|s| PathBuf::from(s.trim_end_matches(['\n', '\r'])))
+        .filter(|p| !p.as_os_str().is_empty());
+    let base = top.or_else(|| std::env::current_dir().ok())?;
+    // Both resolved, since git prints its top level with links resolved.
+    let root = std::fs::canonicalize(root).ok()?;
+    let base = std::fs::canonicalize(base).ok()?;
+    root.strip_prefix(&base).ok().map(Path::to_path_buf)
 }
 
 fn load_config(printer: &Printer, root: &Path, ov: &Overrides) -> Result<Config, i32> {
@@ -377,9 +446,6 @@ impl Printer {
             Format::Human => {
                 let mut err = std::io::stderr().lock();
                 for d in diags {
-                    if self.quiet && d.severity == Severity::Warning {
-                        continue;
-                    }
                     let (label, code) = match d.severity {
                         Severity::Error => ("error", "1;31"),
                         Severity::Warning => ("warning", "1;33"),

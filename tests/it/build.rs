@@ -319,3 +319,40 @@ fn header_nav_is_bounded_and_keeps_the_current_section() {
     }
     assert_eq!(broken_links(&out), Vec::<String>::new());
 }
+
+/// Issue 17: in a shallow clone `build -q` credited the last committer with
+/// every page and said nothing; it warns as `check` does.
+#[test]
+fn quiet_build_in_a_shallow_clone_warns_that_authors_are_incomplete() {
+    let (tmp, root) = site("basic");
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .status()
+            .expect("git runs")
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-q", "-m", "first"]);
+    std::fs::write(root.join("content/guide/a-first.md"), "# First, edited\n").unwrap();
+    git(&root, &["commit", "-q", "-am", "second"]);
+    let url = format!("file://{}", root.display());
+    git(
+        tmp.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let out = lorebook()
+        .args(["-q", "build", "--root"])
+        .arg(tmp.path().join("shallow"))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("warning: the git clone is shallow"), "{err}");
+    assert!(err.contains("fetch-depth: 0"), "{err}");
+}

@@ -180,8 +180,75 @@ fn alias_that_collides_with_a_page_is_an_error_on_its_line() {
         ));
 }
 
+/// Run git in `dir` with a fixed identity and no user or system config.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .status()
+        .expect("git runs")
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+fn stdout_of(assert: assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
 fn stderr_of(assert: assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+/// Issue 17: GitHub attaches annotations only to paths from the repository
+/// root, so a site in a subfolder prints `docs/content/...`, from wherever
+/// check runs inside the repository.
+#[test]
+fn github_annotations_name_paths_from_the_repository_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    crate::common::copy_dir(
+        &crate::common::manifest_dir().join("tests/fixtures/basic"),
+        &repo.join("docs"),
+    );
+    std::fs::write(
+        repo.join("docs/content/bad.md"),
+        "---\ntitle: Bad\nwieght: 2\n---\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.join("tools")).unwrap();
+    git(&repo, &["init", "-q"]);
+    let want = "::error file=docs/content/bad.md,line=3,col=1::unknown key `wieght`";
+    for (cwd, root) in [(repo.clone(), "docs"), (repo.join("tools"), "../docs")] {
+        let out = stdout_of(
+            lorebook()
+                .current_dir(&cwd)
+                .args(["check", "--format", "github", "--root", root])
+                .assert()
+                .code(1),
+        );
+        assert!(out.contains(want), "from {}: {out}", cwd.display());
+    }
+}
+
+/// Outside git, paths are from the working directory.
+#[test]
+fn github_annotations_outside_git_name_paths_from_the_working_directory() {
+    let (tmp, root) = site("basic");
+    std::fs::write(root.join("content/bad.md"), "---\nwieght: 2\n---\n").unwrap();
+    let out = stdout_of(
+        lorebook()
+            .current_dir(tmp.path())
+            .args(["check", "--format", "github", "--root", "site"])
+            .assert()
+            .code(1),
+    );
+    assert!(
+        out.contains("::error file=site/content/bad.md,line=2,col=1::unknown key `wieght`"),
+        "{out}"
+    );
 }
 
 /// Issue 17: a front matter typo used to drop the page, so every link to it

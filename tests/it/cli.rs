@@ -262,3 +262,31 @@ fn forum_import_shows_progress_on_a_terminal_only() {
         .clone();
     assert!(!String::from_utf8_lossy(&piped).contains("reading Posts.xml"));
 }
+
+/// Issue 17: paths in messages were printed as `…/site/.` and `…/./public`.
+#[test]
+fn messages_show_clean_paths() {
+    let (_t, root) = site("basic");
+    let real = root.canonicalize().unwrap();
+    let out = lorebook()
+        .current_dir(root.join("content"))
+        .args(["check", "--root", ".."])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains(&format!("checked `{}`", real.display())),
+        "{err}"
+    );
+    let out = lorebook()
+        .current_dir(&root)
+        .args(["build", "--root", ".", "--output", "./out"])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains(&format!("into `{}`", real.join("out").display())),
+        "{err}"
+    );
+    assert!(!err.contains("/./") && !err.contains("/.`"), "{err}");
+}
