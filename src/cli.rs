@@ -88,6 +88,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
+    /// Print the shell completion script for SHELL on stdout.
+    ///
+    /// bash: `lorebook completions bash > ~/.local/share/bash-completion/completions/lorebook`;
+    /// zsh: `lorebook completions zsh > ~/.zfunc/_lorebook` (with `~/.zfunc` in `fpath`);
+    /// fish: `lorebook completions fish > ~/.config/fish/completions/lorebook.fish`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout, or write one page per command into DIR.
+    ///
+    /// `lorebook man | man -l -` reads it; `lorebook man --dir man/` writes
+    /// `lorebook.1` and `lorebook-<command>.1` for installing under `man1/`.
+    Man {
+        /// Write `lorebook.1` and a page per command into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -225,6 +244,59 @@ pub fn run(cli: Cli) -> i32 {
                 ..Default::default()
             };
             run_insights(&printer, &site.root, &ov, format)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "lorebook", &mut out);
+            write_stdout(&printer, &out)
+        }
+        Command::Man { dir } => run_man(&printer, dir),
+    }
+}
+
+fn run_man(printer: &Printer, dir: Option<PathBuf>) -> i32 {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    match dir {
+        None => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut out) {
+                Ok(()) => write_stdout(printer, &out),
+                Err(e) => {
+                    printer.error(&format!("cannot render the man page: {e}"));
+                    USAGE_OR_IO
+                }
+            }
+        }
+        Some(dir) => {
+            let written =
+                std::fs::create_dir_all(&dir).and_then(|()| clap_mangen::generate_to(cmd, &dir));
+            match written {
+                Ok(()) => {
+                    printer.status(&format!("wrote the man pages into `{}`", dir.display()));
+                    OK
+                }
+                Err(e) => {
+                    printer.error(&format!(
+                        "cannot write man pages into `{}`: {e}",
+                        dir.display()
+                    ));
+                    USAGE_OR_IO
+                }
+            }
+        }
+    }
+}
+
+/// Data on stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(printer: &Printer, bytes: &[u8]) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
+        Err(e) => {
+            printer.error(&format!("cannot write to stdout: {e}"));
+            USAGE_OR_IO
         }
     }
 }

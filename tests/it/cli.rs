@@ -290,3 +290,89 @@ fn messages_show_clean_paths() {
     );
     assert!(!err.contains("/./") && !err.contains("/.`"), "{err}");
 }
+
+/// Every command and flag, as clap knows them, for the generated files.
+fn commands_and_flags() -> (Vec<String>, Vec<String>) {
+    let help = |args: &[&str]| {
+        let out = lorebook().args(args).arg("--help").assert().success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    let top = help(&[]);
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A wrapped description goes on with deeper indentation.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect();
+    assert!(commands.len() >= 7, "{top}");
+    let flags = help(&["check"])
+        .split_whitespace()
+        .filter(|w| w.starts_with("--"))
+        .map(|w| w.trim_end_matches(',').to_string())
+        .collect();
+    (commands, flags)
+}
+
+#[test]
+fn completions_cover_every_command_and_the_bash_script_parses() {
+    let (commands, flags) = commands_and_flags();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = lorebook().args(["completions", shell]).assert().success();
+        let script = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        for word in commands.iter().chain(&flags) {
+            // fish writes `-l root` for `--root`.
+            let word = if shell == "fish" {
+                word.trim_start_matches('-')
+            } else {
+                word.as_str()
+            };
+            assert!(script.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let out = lorebook().args(["completions", "bash"]).assert().success();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lorebook.bash");
+    std::fs::write(&file, &out.get_output().stdout).unwrap();
+    let status = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(status.success(), "bash -n rejects the completion script");
+    lorebook().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn man_page_lists_every_command_and_man_dir_writes_one_page_per_command() {
+    let (commands, flags) = commands_and_flags();
+    let out = lorebook().arg("man").assert().success();
+    let page = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(page.contains(".TH lorebook 1"), "{page}");
+    for c in &commands {
+        assert!(page.contains(c.as_str()), "man page lacks {c}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let man = dir.path().join("man");
+    lorebook()
+        .args(["man", "--dir"])
+        .arg(&man)
+        .assert()
+        .success();
+    for c in &commands {
+        assert!(
+            man.join(format!("lorebook-{c}.1")).is_file(),
+            "no page for {c}"
+        );
+    }
+    // roff escapes `-` as `\-`.
+    let check = std::fs::read_to_string(man.join("lorebook-check.1")).unwrap();
+    for f in &flags {
+        let escaped = f.replace('-', "\\-");
+        assert!(check.contains(&escaped), "lorebook-check.1 lacks {f}");
+    }
+}
