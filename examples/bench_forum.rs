@@ -182,10 +182,10 @@ fn generate(dir: &Path, posts: u64) -> Result<(), String> {
         let (a1, a2) = (id + 1, id + 2);
         id += 3;
         let accepted = rng.below(2) == 0;
-        let early = accepted && q % 7 == 0;
+        let early = accepted && q.is_multiple_of(7);
         let tag_a = TAGS[rng.below(TAGS.len() as u64) as usize];
         let tag_b = TAGS[rng.below(TAGS.len() as u64) as usize];
-        let tags = if q % 2 == 0 {
+        let tags = if q.is_multiple_of(2) {
             format!("|{tag_a}|{tag_b}|")
         } else {
             format!("&lt;{tag_a}&gt;&lt;{tag_b}&gt;")
