@@ -1,5 +1,6 @@
 //! One integration test binary, split by feature (as ripgrep does).
 
+mod action;
 mod build;
 mod check;
 mod cli;
