@@ -19,13 +19,15 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use super::snapshot::{normalize_newlines, Outcome};
 use super::{credential, join, origin, stamp, Ending, Env, Forum, PullError, Run};
 use crate::config::{ForumSource, PullSettings};
 use crate::forum::native::{Id, NAnswer, NAuthor, NQuestion};
 use crate::forum::sanitize::html_to_text;
+use crate::forum::stackexchange_api::{
+    ApiAnswer as Answer, ApiQuestion as Question, Owner, Wrapper,
+};
 
 const DEFAULT_API: &str = "https://api.stackexchange.com/2.3";
 /// Ids per vectorized request, and items per page: the API's maximum.
@@ -248,7 +250,10 @@ impl StackExchange {
                 continue;
             }
             run.see(&id, &when);
-            if run.staged(&id, &when) {
+            // `min` is inclusive: the question at the cursor itself comes
+            // again and is already in the snapshot.
+            let unchanged = !run.full && !run.changed(&when) && run.known.contains(&id);
+            if unchanged || run.staged(&id, &when) {
                 continue;
             }
             if q.accepted_answer_id.is_some() {
@@ -460,58 +465,6 @@ fn author(owner: &Owner) -> NAuthor {
         association: None,
         username,
     }
-}
-
-// The API's shapes (only what a snapshot keeps is read).
-
-#[derive(Debug, Deserialize)]
-struct Wrapper<T> {
-    items: Option<Vec<T>>,
-    has_more: Option<bool>,
-    quota_max: Option<u64>,
-    quota_remaining: Option<i64>,
-    backoff: Option<u64>,
-    error_id: Option<u32>,
-    error_name: Option<String>,
-    error_message: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Question {
-    question_id: u64,
-    title: String,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    score: i64,
-    accepted_answer_id: Option<u64>,
-    creation_date: Option<i64>,
-    last_activity_date: Option<i64>,
-    link: Option<String>,
-    content_license: Option<String>,
-    owner: Option<Owner>,
-    body: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Answer {
-    answer_id: u64,
-    #[serde(default)]
-    score: i64,
-    creation_date: Option<i64>,
-    content_license: Option<String>,
-    owner: Option<Owner>,
-    body: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Owner {
-    user_id: Option<i64>,
-    user_type: Option<String>,
-    display_name: Option<String>,
-    link: Option<String>,
-    profile_image: Option<String>,
-    reputation: Option<i64>,
 }
 
 #[cfg(test)]
