@@ -12,6 +12,7 @@ pub mod native;
 pub mod pull;
 pub mod sanitize;
 pub mod stackexchange;
+pub(crate) mod stackexchange_api;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
