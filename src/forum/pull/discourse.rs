@@ -194,6 +194,8 @@ impl Discourse {
         let answers: Vec<NAnswer> = wanted
             .iter()
             .filter_map(|n| topic.post_stream.posts.iter().find(|p| p.post_number == *n))
+            // Whispers (post type 4) are for staff only, even with a key.
+            .filter(|p| p.post_type != Some(4))
             .filter(|p| !p.cooked.as_deref().unwrap_or("").trim().is_empty())
             .map(|p| NAnswer {
                 accepted: true,
@@ -575,6 +577,7 @@ struct PostsJson {
 struct Post {
     id: Option<u64>,
     post_number: u64,
+    post_type: Option<u8>,
     username: Option<String>,
     name: Option<String>,
     avatar_template: Option<String>,
@@ -1006,5 +1009,33 @@ mod tests {
         assert_eq!(likes(&topic.post_stream.posts[2]), 5);
         let posts: PostsJson = serde_json::from_str(&read(&fix.join("topic_posts.json"))).unwrap();
         assert!(!posts.post_stream.posts.is_empty());
+    }
+
+    #[test]
+    fn a_whisper_is_never_written_even_when_marked_accepted() {
+        let server = Server::new(|req| match req.path() {
+            "/latest.json" => Reply::json(
+                200,
+                r#"{"topic_list": {"topics": [{"id": 9, "title": "T", "slug": "t", "bumped_at": "2026-01-01T00:00:00Z", "has_accepted_answer": true}]}}"#,
+            ),
+            "/t/9.json" => Reply::json(
+                200,
+                r#"{"id": 9, "title": "T", "slug": "t", "accepted_answer": {"post_number": 2},
+                "post_stream": {"posts": [{"id": 1, "post_number": 1, "username": "a", "cooked": "<p>q</p>"},
+                {"id": 2, "post_number": 2, "post_type": 4, "username": "mod", "cooked": "<p>staff-only note</p>", "accepted_answer": true}], "stream": [1, 2]}}"#,
+            ),
+            _ => Reply::status(404),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let src = source(ForumKind::Discourse, dir.path(), "https://forum.example");
+        pull_once(
+            &src,
+            &settings(&server.url("")),
+            &PullOptions::default(),
+            &no_env,
+        )
+        .unwrap();
+        assert_eq!(names(&src.path), [".lorebook-pull.yaml", "unanswered.yaml"]);
+        assert!(!read(&src.path.join("unanswered.yaml")).contains("staff-only"));
     }
 }

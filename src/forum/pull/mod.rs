@@ -180,6 +180,21 @@ pub fn pull(
         );
     }
     for source in selected {
+        let shared = config.forum.iter().find(|o| {
+            o.name != source.name
+                && o.path == source.path
+                && config.forum_pull.contains_key(&o.name)
+        });
+        if let Some(other) = shared {
+            errors.push(
+                PullError::new(
+                    &source.name,
+                    format!("source `{}` pulls into the same folder", other.name),
+                )
+                .with_hint("give each pulled source a `path:` of its own"),
+            );
+            continue;
+        }
         let settings = &config.forum_pull[&source.name];
         match pull_source(source, settings, opts, env) {
             Ok(r) => reports.push(r),
@@ -656,5 +671,20 @@ mod tests {
             r.line(),
             "community (dry run: nothing written): 2 new, 1 updated, 0 removed accepted answers; 10 answered and 4 unanswered questions in the snapshot (5 requests, 1 retried, 1.5 s)"
         );
+    }
+
+    #[test]
+    fn two_sources_pulling_into_one_folder_are_refused() {
+        let text = "title: A\nforum:\n  - {type: discourse, name: a, path: forum/x, url: 'http://127.0.0.1:9', pull: {}}\n  - {type: discourse, name: b, path: forum/x, url: 'http://127.0.0.1:9', pull: {}}\n";
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::from_str(text, dir.path(), &Default::default()).unwrap();
+        let opts = PullOptions {
+            source: Some("b".into()),
+            ..Default::default()
+        };
+        let (reports, errors) = pull(&config, &opts, &test_support::no_env);
+        assert!(reports.is_empty());
+        assert_eq!(errors[0].message, "source `a` pulls into the same folder");
+        assert!(!dir.path().join("forum").exists());
     }
 }
