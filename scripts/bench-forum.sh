@@ -57,16 +57,17 @@ YAML
     local timefile out
     timefile=$(mktemp)
     out=$(GITHUB_TOKEN=bench /usr/bin/time -v -o "$timefile" "$bin" -q forum pull --root "$work/site" --source "$1")
-    local rss wall requests
+    local rss wall cpu requests
     rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$timefile")
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$timefile")
+    cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u + s}' "$timefile")
     requests=$(echo "$out" | sed -n 's/.*(\([0-9]*\) requests.*/\1/p')
     rm -f "$timefile"
-    printf '%-14s %-12s %10s %9s MiB %9s   %s\n' "$1" "$2" "$wall" "$((rss / 1024))" "$requests" \
+    printf '%-14s %-12s %10s %7s s %9s MiB %9s   %s\n' "$1" "$2" "$wall" "$cpu" "$((rss / 1024))" "$requests" \
       "$(echo "$out" | sed -n 's/^[^:]*: \([^;]*\);.*/\1/p')"
   }
-  echo "threads per forum: $threads (loopback server at $addr)"
-  printf '%-14s %-12s %10s %13s %9s   %s\n' source pull wall "peak RSS" requests changes
+  echo "threads per forum: $threads (loopback server at $addr; load average $(cut -d' ' -f1 /proc/loadavg))"
+  printf '%-14s %-12s %10s %9s %13s %9s   %s\n' source pull wall CPU "peak RSS" requests changes
   for s in discourse stackexchange github; do run "$s" full; done
   curl -s -X POST "http://$addr/_bench/touch?n=10" > /dev/null
   for s in discourse stackexchange github; do run "$s" incremental; done

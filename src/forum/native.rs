@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::github::markdown_to_html;
 use super::sanitize::Sanitizer;
@@ -43,7 +43,8 @@ const KEYS: &[&str] = &[
 ];
 
 /// A file of the format. The field order of these types is the key order
-/// the pull writes (`forum::pull::snapshot`).
+/// the pull writes (`forum::pull::snapshot`, by hand); `Serialize` is for
+/// the pull's journal (JSON), not for files of the format.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct File {
@@ -51,7 +52,7 @@ pub(crate) struct File {
     pub questions: Vec<NQuestion>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub(crate) enum Id {
     Number(u64),
@@ -67,7 +68,7 @@ impl std::fmt::Display for Id {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NQuestion {
     pub id: Id,
@@ -91,7 +92,7 @@ pub(crate) struct NQuestion {
     pub answers: Vec<NAnswer>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NAnswer {
     #[serde(default)]
@@ -112,7 +113,7 @@ pub(crate) struct NAnswer {
 /// forum shows next to a post is kept when a pull finds it (Stack Exchange
 /// reputation, Discourse trust level, staff, GitHub's author association),
 /// for trust signals on answer pages; email addresses are never part of it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NAuthor {
     pub username: String,

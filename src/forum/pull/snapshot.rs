@@ -387,11 +387,25 @@ impl Header {
     }
 }
 
+/// One line of the journal per thread staged. An unanswered question is
+/// kept in the line itself (it is small and goes into `unanswered.yaml`);
+/// an answered thread's file is in the staging folder.
 #[derive(Debug, Serialize, Deserialize)]
 struct Line {
     id: String,
     stamp: String,
     kind: Kind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    question: Option<NQuestion>,
+}
+
+/// A staged thread.
+#[derive(Debug)]
+struct Entry {
+    stamp: String,
+    kind: Kind,
+    /// The question of an unanswered thread.
+    question: Option<NQuestion>,
 }
 
 /// The staging folder of one source's pull.
@@ -399,7 +413,7 @@ pub struct Staging {
     dir: PathBuf,
     source: String,
     journal: std::fs::File,
-    entries: HashMap<String, (String, Kind)>,
+    entries: HashMap<String, Entry>,
     /// Entries found from an earlier, interrupted run.
     pub resumed: usize,
     /// Remove the folder when dropped (dry runs).
@@ -467,10 +481,18 @@ impl Staging {
                     resume = true;
                     // A line cut short by a kill is simply not there.
                     for line in lines.filter_map(|l| serde_json::from_str::<Line>(l).ok()) {
-                        let file_ok = line.kind == Kind::Dropped
-                            || dir.join(format!("{}.yaml", line.id)).is_file();
-                        if safe_id(&line.id) && file_ok {
-                            entries.insert(line.id, (line.stamp, line.kind));
+                        let complete = match line.kind {
+                            Kind::Answered => dir.join(format!("{}.yaml", line.id)).is_file(),
+                            Kind::Unanswered => line.question.is_some(),
+                            Kind::Dropped => true,
+                        };
+                        if safe_id(&line.id) && complete {
+                            let entry = Entry {
+                                stamp: line.stamp,
+                                kind: line.kind,
+                                question: line.question,
+                            };
+                            entries.insert(line.id, entry);
                         }
                     }
                 }
@@ -502,7 +524,7 @@ impl Staging {
 
     /// Whether this thread at this version is already staged.
     pub fn has(&self, id: &str, stamp: &str) -> bool {
-        self.entries.get(id).is_some_and(|(s, _)| s == stamp)
+        self.entries.get(id).is_some_and(|e| e.stamp == stamp)
     }
 
     /// How many threads are staged.
@@ -527,32 +549,36 @@ impl Staging {
             ));
         }
         let path = self.dir.join(format!("{id}.yaml"));
-        let kind = match outcome {
+        let (kind, question) = match outcome {
             Outcome::Answered(q) => {
                 write_atomic(&path, thread_file(q, api).as_bytes())
                     .map_err(|e| PullError::io(&self.source, &path, &e))?;
-                Kind::Answered
+                (Kind::Answered, None)
             }
             Outcome::Unanswered(q) => {
-                write_atomic(&path, unanswered_file([q], api).as_bytes())
-                    .map_err(|e| PullError::io(&self.source, &path, &e))?;
-                Kind::Unanswered
+                let _ = std::fs::remove_file(&path);
+                (Kind::Unanswered, Some(q.clone()))
             }
             Outcome::Dropped => {
                 let _ = std::fs::remove_file(&path);
-                Kind::Dropped
+                (Kind::Dropped, None)
             }
         };
-        let line = serde_json::to_string(&Line {
+        let mut line = Line {
             id: id.to_string(),
             stamp: stamp.to_string(),
             kind,
-        })
-        .unwrap_or_default();
-        writeln!(self.journal, "{line}")
+            question,
+        };
+        let text = serde_json::to_string(&line).unwrap_or_default();
+        writeln!(self.journal, "{text}")
             .map_err(|e| PullError::io(&self.source, &self.dir.join(JOURNAL), &e))?;
-        self.entries
-            .insert(id.to_string(), (stamp.to_string(), kind));
+        let entry = Entry {
+            stamp: std::mem::take(&mut line.stamp),
+            kind,
+            question: line.question.take(),
+        };
+        self.entries.insert(id.to_string(), entry);
         Ok(())
     }
 
@@ -560,9 +586,9 @@ impl Staging {
     /// upstream) taken out.
     pub fn summary(&self, current: &Current, removed: &BTreeSet<String>, target: &Path) -> Summary {
         let mut s = Summary::default();
-        for (id, (_, kind)) in &self.entries {
+        for (id, entry) in &self.entries {
             let had = current.answered.contains(id);
-            match kind {
+            match entry.kind {
                 Kind::Answered if !had => s.added += 1,
                 Kind::Answered => {
                     let old = std::fs::read(target.join(format!("{id}.yaml"))).ok();
@@ -582,7 +608,7 @@ impl Staging {
         let staged_unanswered = self
             .entries
             .values()
-            .filter(|(_, k)| *k == Kind::Unanswered)
+            .filter(|e| e.kind == Kind::Unanswered)
             .count();
         s.unanswered = staged_unanswered
             + current
@@ -598,7 +624,7 @@ impl Staging {
             + self
                 .entries
                 .values()
-                .filter(|(_, k)| *k == Kind::Answered)
+                .filter(|e| e.kind == Kind::Answered)
                 .count();
         s
     }
@@ -674,20 +700,17 @@ impl Staging {
             .filter(|(id, _)| !removed.contains(*id) && !self.entries.contains_key(*id))
             .map(|(id, q)| (id.clone(), q.clone()))
             .collect();
-        for (id, (_, kind)) in &self.entries {
-            let staged = self.dir.join(format!("{id}.yaml"));
-            match kind {
-                Kind::Answered => link_or_copy(&staged, &next.join(format!("{id}.yaml")))
-                    .map_err(|e| io(&staged, e))?,
-                Kind::Unanswered => {
-                    let text = std::fs::read_to_string(&staged).map_err(|e| io(&staged, e))?;
-                    let file: File = crate::yaml::parse(&text, &staged, 1, &[])
-                        .map_err(|d| PullError::new(source, d.to_string()))?;
-                    for q in file.questions {
-                        unanswered.insert(id.clone(), q);
-                    }
+        for (id, entry) in &self.entries {
+            match (entry.kind, &entry.question) {
+                (Kind::Answered, _) => {
+                    let staged = self.dir.join(format!("{id}.yaml"));
+                    link_or_copy(&staged, &next.join(format!("{id}.yaml")))
+                        .map_err(|e| io(&staged, e))?;
                 }
-                Kind::Dropped => {}
+                (Kind::Unanswered, Some(q)) => {
+                    unanswered.insert(id.clone(), q.clone());
+                }
+                _ => {}
             }
         }
         let mut ordered: Vec<&NQuestion> = unanswered.values().collect();
@@ -749,9 +772,14 @@ fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 /// Remove one of our own folders (staging, next): only when it carries the
-/// `.gitignore` every such folder is created with, never anything else.
+/// `.gitignore` every such folder is created with (or is a snapshot, which
+/// is what a commit killed right after its swap leaves in `next`), never
+/// anything else.
 fn remove_ours(dir: &Path) -> std::io::Result<()> {
-    if dir.join(".gitignore").is_file() || dir.join(JOURNAL).is_file() {
+    let ours = dir.join(".gitignore").is_file()
+        || dir.join(JOURNAL).is_file()
+        || dir.join(STATE_FILE).is_file();
+    if ours {
         std::fs::remove_dir_all(dir)
     } else {
         Err(std::io::Error::new(
