@@ -283,6 +283,24 @@ fn a_failing_source_is_reported_with_its_url_and_leaves_its_snapshot_while_the_o
 }
 
 #[test]
+fn a_build_before_the_first_pull_says_to_pull() {
+    let forums = Arc::new(Mutex::new(Forums::new()));
+    let server = serve(&forums);
+    let (_tmp, root) = site(&server);
+    let out = lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("hint: run `lorebook forum pull --source community` to fetch it"),
+        "{stderr}"
+    );
+    assert_eq!(server.count(), 0, "a build never touches the network");
+}
+
+#[test]
 fn dry_run_and_source_selection() {
     let forums = Arc::new(Mutex::new(Forums::new()));
     let server = serve(&forums);

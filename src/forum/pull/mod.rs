@@ -204,6 +204,26 @@ pub fn pull(
     (reports, errors)
 }
 
+/// A source with `pull:` whose folder does not exist yet has never been
+/// pulled: say so in the build's error about it.
+pub fn hint_first_pull(config: &Config, diags: &mut [crate::diagnostics::Diagnostic]) {
+    for source in config
+        .forum
+        .iter()
+        .filter(|s| config.forum_pull.contains_key(&s.name))
+    {
+        if source.path.exists() {
+            continue;
+        }
+        for d in diags.iter_mut().filter(|d| d.path == source.path) {
+            d.hint = Some(format!(
+                "run `lorebook forum pull --source {}` to fetch it from the forum's API",
+                source.name
+            ));
+        }
+    }
+}
+
 /// One API's side of a pull.
 pub(crate) trait Forum {
     /// The API address recorded in the state file.
