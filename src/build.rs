@@ -97,6 +97,7 @@ fn assemble(
     let (static_files, static_diags) = content::load_static(config);
     diags.extend(static_diags);
     let (forum, mut forum_diags) = forum::load(&config.forum);
+    forum::pull::hint_first_pull(config, &mut forum_diags);
     if config.keep_going {
         // Each broken file was already skipped by its importer; say so as a warning.
         for d in forum_diags.iter_mut().filter(|d| d.is_error()) {

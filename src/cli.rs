@@ -107,6 +107,39 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Work with the forum sources (see `lorebook forum pull --help`).
+    Forum {
+        #[command(subcommand)]
+        command: ForumCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ForumCommand {
+    /// Fetch the forum sources that have `pull:` settings over their APIs
+    /// into their `path` folders, as snapshots that builds read offline.
+    ///
+    /// The first pull lists everything; later pulls ask only for what
+    /// changed since the last one. A pull writes into a staging folder and
+    /// swaps the result in when it is done, so a failed or interrupted pull
+    /// leaves the previous snapshot as it was, and the next run goes on
+    /// where it stopped. Credentials come from the environment variables
+    /// named in lorebook.yaml. Prints one line per source on stdout.
+    Pull {
+        /// The site's root folder (holding lorebook.yaml).
+        #[arg(short, long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Pull only this source (its `name` in lorebook.yaml).
+        #[arg(long, value_name = "NAME")]
+        source: Option<String>,
+        /// List everything again and remove threads deleted or no longer
+        /// accepted upstream.
+        #[arg(long)]
+        full: bool,
+        /// Fetch and say what would change, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -252,6 +285,23 @@ pub fn run(cli: Cli) -> i32 {
             write_stdout(&printer, &out)
         }
         Command::Man { dir } => run_man(&printer, dir),
+        Command::Forum {
+            command:
+                ForumCommand::Pull {
+                    root,
+                    source,
+                    full,
+                    dry_run,
+                },
+        } => {
+            let opts = crate::forum::pull::PullOptions {
+                source,
+                full,
+                dry_run,
+                progress: crate::progress::wanted(cli.quiet),
+            };
+            run_forum_pull(&printer, &root, &opts)
+        }
     }
 }
 
@@ -298,6 +348,31 @@ fn write_stdout(printer: &Printer, bytes: &[u8]) -> i32 {
             printer.error(&format!("cannot write to stdout: {e}"));
             USAGE_OR_IO
         }
+    }
+}
+
+fn run_forum_pull(printer: &Printer, root: &Path, opts: &crate::forum::pull::PullOptions) -> i32 {
+    let config = match load_config(printer, root, &Overrides::default()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let (reports, errors) = crate::forum::pull::pull(&config, opts, &env);
+    let mut out = std::io::stdout().lock();
+    for r in &reports {
+        let _ = writeln!(out, "{}", r.line());
+    }
+    let _ = out.flush();
+    for e in &errors {
+        printer.error(&e.to_string());
+        if let Some(h) = &e.hint {
+            eprintln!("  {}: {h}", printer.paint("1;36", "hint"));
+        }
+    }
+    if errors.is_empty() {
+        OK
+    } else {
+        USAGE_OR_IO
     }
 }
 

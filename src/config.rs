@@ -72,6 +72,28 @@ struct RawForumSource {
     #[serde(default)]
     sections: BTreeMap<String, String>,
     default_section: Option<String>,
+    /// How `lorebook forum pull` fetches this source from its API.
+    pull: Option<RawPull>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPull {
+    api_url: Option<String>,
+    site: Option<String>,
+    repository: Option<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    api_key_env: Option<String>,
+    api_username_env: Option<String>,
+    token_env: Option<String>,
+    unanswered: Option<bool>,
+    requests_per_second: Option<f64>,
+    concurrency: Option<usize>,
+    timeout_seconds: Option<f64>,
+    retries: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,6 +173,36 @@ pub struct ForumSource {
     /// Show reading progress on stderr (set from the command line for a
     /// terminal; never from lorebook.yaml).
     pub progress: bool,
+}
+
+/// How `lorebook forum pull` fetches one source (the `pull:` map of a forum
+/// source). Defaults that depend on the forum (API address, rate) are
+/// applied by `forum::pull`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PullSettings {
+    /// The API's address when it is not derived from `url` (and for tests:
+    /// a loopback server).
+    pub api_url: Option<String>,
+    /// Stack Exchange: the `site` parameter (default: `url`'s host).
+    pub site: Option<String>,
+    /// GitHub: `owner/name` (default: from `url`).
+    pub repository: Option<String>,
+    /// Discourse: category paths as in their URLs (`support/5`); GitHub:
+    /// category names or slugs.
+    pub categories: Vec<String>,
+    /// Only questions with at least one of these tags (labels on GitHub).
+    pub tags: Vec<String>,
+    /// Names of environment variables holding credentials, never the
+    /// credentials themselves.
+    pub api_key_env: Option<String>,
+    pub api_username_env: Option<String>,
+    pub token_env: Option<String>,
+    /// Also pull questions without an accepted answer (for insights).
+    pub unanswered: bool,
+    pub requests_per_second: Option<f64>,
+    pub concurrency: Option<usize>,
+    pub timeout_seconds: Option<f64>,
+    pub retries: Option<u32>,
 }
 
 /// The site's public address, split so pages can be linked relatively and
@@ -247,6 +299,9 @@ pub struct Config {
     pub theme: String,
     pub edit_url: Option<String>,
     pub forum: Vec<ForumSource>,
+    /// `pull:` settings by forum source name (sources without one are not
+    /// pulled).
+    pub forum_pull: BTreeMap<String, PullSettings>,
     pub contributors: ContributorsSettings,
     pub search: SearchSettings,
     pub markdown: MarkdownSettings,
@@ -341,6 +396,7 @@ fn resolve(
     }
 
     let mut forum = Vec::new();
+    let mut forum_pull = BTreeMap::new();
     let answers_section = raw.answers_section.unwrap_or_else(|| "community".into());
     let mut names = std::collections::BTreeSet::new();
     for src in raw.forum {
@@ -350,6 +406,49 @@ fn resolve(
                 Diagnostic::error(&shown, format!("two forum sources are named `{name}`"))
                     .at(key_line("forum"), 1)
                     .with_hint("give each source a distinct `name:`"),
+            );
+        }
+        if let Some(p) = src.pull {
+            if src.kind == ForumKind::Lorebook {
+                diags.push(
+                    Diagnostic::error(
+                        &shown,
+                        format!("forum source `{name}`: a `type: lorebook` source has no API to pull from"),
+                    )
+                    .at(key_line("pull"), 1)
+                    .with_hint("remove `pull:`, or set `type:` to discourse, stackexchange or github-discussions"),
+                );
+            }
+            let positive = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v > 0.0);
+            if !positive(p.requests_per_second)
+                || !positive(p.timeout_seconds)
+                || p.concurrency == Some(0)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        &shown,
+                        format!("forum source `{name}`: `requests_per_second`, `timeout_seconds` and `concurrency` must be above 0"),
+                    )
+                    .at(key_line("pull"), 1),
+                );
+            }
+            forum_pull.insert(
+                name.clone(),
+                PullSettings {
+                    api_url: p.api_url.map(|u| u.trim_end_matches('/').to_string()),
+                    site: p.site,
+                    repository: p.repository,
+                    categories: p.categories,
+                    tags: p.tags,
+                    api_key_env: p.api_key_env,
+                    api_username_env: p.api_username_env,
+                    token_env: p.token_env,
+                    unanswered: p.unanswered.unwrap_or(true),
+                    requests_per_second: p.requests_per_second,
+                    concurrency: p.concurrency,
+                    timeout_seconds: p.timeout_seconds,
+                    retries: p.retries,
+                },
             );
         }
         forum.push(ForumSource {
@@ -413,6 +512,7 @@ fn resolve(
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         edit_url: raw.edit_url,
         forum,
+        forum_pull,
         contributors: ContributorsSettings {
             exclude,
             exclude_patterns: raw.contributors.exclude,
@@ -502,6 +602,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.base_url.path, "/pr-7/");
+    }
+
+    #[test]
+    fn pull_settings_resolve_by_source_name() {
+        let c = load("title: A\nforum:\n  - type: discourse\n    path: forum/d\n    url: https://d.example\n    pull:\n      api_url: http://127.0.0.1:9/\n      categories: [support/5]\n      api_key_env: D_KEY\n  - type: stackexchange\n    path: dump\n").unwrap();
+        assert_eq!(c.forum_pull.len(), 1);
+        let p = &c.forum_pull["discourse"];
+        assert_eq!(p.api_url.as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(p.categories, ["support/5"]);
+        assert_eq!(p.api_key_env.as_deref(), Some("D_KEY"));
+        assert!(p.unanswered);
+    }
+
+    #[test]
+    fn pull_on_a_lorebook_source_and_typos_in_pull_are_errors() {
+        let errs =
+            load("title: A\nforum:\n  - type: lorebook\n    path: f\n    pull: {}\n").unwrap_err();
+        assert!(errs[0].message.contains("no API"), "{}", errs[0]);
+        assert_eq!(errs[0].line, 5);
+        let errs = load(
+            "title: A\nforum:\n  - type: discourse\n    path: f\n    pull:\n      api_kye_env: K\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].line, 6);
+        assert!(errs[0].message.contains("api_kye_env"), "{}", errs[0]);
+        let errs = load(
+            "title: A\nforum:\n  - type: discourse\n    path: f\n    pull: {concurrency: 0}\n",
+        )
+        .unwrap_err();
+        assert!(errs[0].message.contains("above 0"), "{}", errs[0]);
     }
 
     #[test]

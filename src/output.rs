@@ -262,7 +262,12 @@ impl Drop for Staging {
 /// Put the finished `staging` directory in place of `output`. On Linux this
 /// is one atomic exchange, so the output path never stops existing, even if
 /// the process is killed; elsewhere it is two renames.
-fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
+pub(crate) fn swap_in(
+    staging: &Path,
+    output: &Path,
+    parent: &Path,
+    name: &str,
+) -> Result<(), OutputError> {
     if output.exists() && exchange(staging, output) {
         // `staging` now holds the previous build.
         let _ = std::fs::remove_dir_all(staging);

@@ -2,6 +2,9 @@
 //! `/t/{id}.json`, with the solved plugin's accepted answer in either shape
 //! (the older single `accepted_answer` object or the current
 //! `accepted_answers` list; posts also carry `accepted_answer: true`).
+//! A `/t/{id}/posts.json` response saved beside its topic (any file name)
+//! adds its posts to that topic, which is how an accepted post past the
+//! topic's first chunk of posts gets in.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -69,15 +72,65 @@ struct Action {
 /// Read every `.json` topic file of the source.
 pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thread> {
     let sanitizer = Sanitizer::new(source.url.as_deref());
-    let mut threads = Vec::new();
+    let mut parsed = Vec::new();
     for file in export_files(source, &[".json"], diags) {
         if let Some(text) = read_text(&file, diags) {
-            if let Some(thread) = read_topic(&text, &file, source, &sanitizer, diags) {
-                threads.push(thread);
+            if let Some(topic) = parse_topic(&text, &file, diags) {
+                parsed.push((file, topic));
             }
         }
     }
-    threads
+    merge_posts_files(&mut parsed);
+    parsed
+        .into_iter()
+        .filter_map(|(file, topic)| topic_thread(topic, &file, source, &sanitizer, diags))
+        .collect()
+}
+
+/// Move the posts of `posts.json` responses (no `title`) into the topic
+/// file of the same topic id, skipping posts the topic already has. A
+/// `posts.json` without its topic stays on its own.
+fn merge_posts_files(parsed: &mut Vec<(std::path::PathBuf, Topic)>) {
+    let topic_id = |t: &Topic| {
+        t.id.or_else(|| t.post_stream.posts.iter().find_map(|p| p.topic_id))
+    };
+    let mut index: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for (i, (_, t)) in parsed.iter().enumerate() {
+        if t.title.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+            if let Some(id) = topic_id(t) {
+                index.entry(id).or_insert(i);
+            }
+        }
+    }
+    let mut moved: Vec<(usize, Vec<Post>)> = Vec::new();
+    let mut keep = vec![true; parsed.len()];
+    for (i, (_, t)) in parsed.iter_mut().enumerate() {
+        if t.title.is_some() {
+            continue;
+        }
+        if let Some(&target) = topic_id(t).and_then(|id| index.get(&id)) {
+            moved.push((target, std::mem::take(&mut t.post_stream.posts)));
+            keep[i] = false;
+        }
+    }
+    for (target, posts) in moved {
+        let topic = &mut parsed[target].1;
+        let have: BTreeSet<u64> = topic
+            .post_stream
+            .posts
+            .iter()
+            .map(|p| p.post_number)
+            .collect();
+        topic
+            .post_stream
+            .posts
+            .extend(posts.into_iter().filter(|p| !have.contains(&p.post_number)));
+    }
+    let mut i = 0;
+    parsed.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 /// One topic file's text, reported as `source.path`.
@@ -87,27 +140,31 @@ pub(crate) fn read_str(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Thread> {
     let sanitizer = Sanitizer::new(source.url.as_deref());
-    read_topic(text, &source.path, source, &sanitizer, diags)
+    parse_topic(text, &source.path, diags)
+        .and_then(|topic| topic_thread(topic, &source.path, source, &sanitizer, diags))
         .into_iter()
         .collect()
 }
 
-fn read_topic(
-    text: &str,
+fn parse_topic(text: &str, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<Topic> {
+    match serde_json::from_str(text) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            diags.push(json_error(file, &e).with_hint(
+                "expected a Discourse topic as returned by `/t/{id}.json` (with `post_stream.posts`)",
+            ));
+            None
+        }
+    }
+}
+
+fn topic_thread(
+    topic: Topic,
     file: &Path,
     source: &ForumSource,
     sanitizer: &Sanitizer,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Thread> {
-    let topic: Topic = match serde_json::from_str(text) {
-        Ok(t) => t,
-        Err(e) => {
-            diags.push(json_error(file, &e).with_hint(
-                "expected a Discourse topic as returned by `/t/{id}.json` (with `post_stream.posts`)",
-            ));
-            return None;
-        }
-    };
     let posts = &topic.post_stream.posts;
     let Some(id) = topic.id.or_else(|| posts.iter().find_map(|p| p.topic_id)) else {
         diags.push(Diagnostic::error(file, "Discourse topic has no `id`"));
@@ -140,7 +197,7 @@ fn read_topic(
         _ if !accepted_numbers.is_empty() => {
             diags.push(
                 Diagnostic::error(file, format!("Discourse topic {id} has no `title`"))
-                    .with_hint("export the topic with `/t/{id}.json`, which includes the title"),
+                    .with_hint(format!("this looks like a `/t/{id}/posts.json` response: save the topic itself (`/t/{id}.json`) in the same folder and its posts are added to it")),
             );
             return None;
         }
@@ -177,7 +234,7 @@ fn read_topic(
                         "topic {id}: accepted answer (post {number}) is not in the export's `post_stream.posts`"
                     ),
                 )
-                .with_hint("export the accepted post too (`/t/{id}/posts.json?post_ids[]=...`)"),
+                .with_hint(format!("save `/t/{id}/posts.json?post_ids[]=<post id>` beside the topic (any .json name), or let `lorebook forum pull` fetch it")),
             ),
         }
     }
@@ -441,5 +498,45 @@ mod tests {
         assert!(threads.is_empty());
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("post 40"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn a_posts_json_beside_its_topic_brings_the_accepted_post_past_the_first_chunk() {
+        let topic = topic_json(
+            r#""accepted_answer": {"post_number": 25},"#,
+            &POSTS.replace(r#", "accepted_answer": true"#, ""),
+        );
+        let posts = r#"{"post_stream": {"posts": [
+            {"id": 77, "post_number": 25, "username": "zoe", "name": "Zoë", "topic_id": 9, "created_at": "2026-01-03T00:00:00Z",
+             "cooked": "<p>Late but right</p>", "actions_summary": [{"id": 2, "count": 3}], "accepted_answer": true},
+            {"id": 2, "post_number": 2, "username": "bo", "topic_id": 9, "cooked": "<p>dup</p>"}]}, "id": 9}"#;
+        let dir = folder(&[("9.json", &topic), ("9-posts.json", posts)]);
+        let mut src = source(ForumKind::Discourse, "d", "x", Some("https://c.example"));
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(threads.len(), 1, "the posts file is not a topic of its own");
+        let t = &threads[0];
+        assert_eq!(t.title, "Sync stalls at 99 %");
+        assert_eq!(t.accepted.len(), 1);
+        assert_eq!(t.accepted[0].html, "<p>Late but right</p>");
+        assert_eq!(t.accepted[0].author.display_name, "Zoë");
+        assert_eq!(t.accepted[0].score, 3);
+    }
+
+    #[test]
+    fn a_posts_json_alone_with_an_accepted_post_says_to_save_the_topic_beside_it() {
+        let posts = r#"{"post_stream": {"posts": [{"id": 77, "post_number": 25, "username": "zoe", "topic_id": 1204, "cooked": "<p>x</p>", "accepted_answer": true}]}, "id": 1204}"#;
+        let dir = folder(&[("p.json", posts)]);
+        let mut src = source(ForumKind::Discourse, "d", "x", None);
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert!(threads.is_empty());
+        assert_eq!(diags[0].message, "Discourse topic 1204 has no `title`");
+        assert!(
+            diags[0].hint.as_deref().unwrap().contains("`/t/1204.json`"),
+            "{:?}",
+            diags[0]
+        );
     }
 }

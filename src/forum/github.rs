@@ -1,7 +1,9 @@
 //! GitHub Discussions importer: answered discussions as JSON, in the shapes
 //! exports come in: GraphQL objects (`answer`, `answerChosenAt`, `isAnswered`,
 //! `author.login`, `upvoteCount`; one per file, an array, or a whole
-//! `{"data": {"repository": ...}}` response), the REST/webhook snake_case
+//! `{"data": {"repository": ...}}` response with `nodes` or `edges`, or a
+//! `search` of discussions; `gh api graphql --paginate` output, one such
+//! response per page back to back, and its `--slurp` array), the REST/webhook snake_case
 //! payload (`discussion` + `answer`), and ghd2i's PascalCase dump
 //! (`{"Discussions": [...]}`). Markdown bodies are rendered with
 //! pulldown-cmark here, then sanitized like every forum body.
@@ -125,7 +127,8 @@ struct GraphQl {
 
 #[derive(Debug, Deserialize)]
 struct GraphQlData {
-    repository: GraphQlRepo,
+    repository: Option<GraphQlRepo>,
+    search: Option<Connection>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,7 +139,32 @@ struct GraphQlRepo {
 
 #[derive(Debug, Deserialize)]
 struct Connection {
+    #[serde(default)]
     nodes: Vec<Discussion>,
+    #[serde(default)]
+    edges: Vec<Edge>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Edge {
+    node: Discussion,
+}
+
+impl GraphQl {
+    fn discussions(self) -> Vec<Discussion> {
+        let repo = self.data.repository;
+        let (one, many) = match repo {
+            Some(r) => (r.discussion, r.discussions),
+            None => (None, None),
+        };
+        one.into_iter()
+            .chain(many.into_iter().chain(self.data.search).flat_map(|c| {
+                c.nodes
+                    .into_iter()
+                    .chain(c.edges.into_iter().map(|e| e.node))
+            }))
+            .collect()
+    }
 }
 
 /// Read every `.json` file of the source.
@@ -190,6 +218,9 @@ fn discussions_in(
 ) -> Option<Vec<(Discussion, Option<Comment>)>> {
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
+        Err(e) if e.to_string().starts_with("trailing characters") => {
+            return concatenated(text, file, diags);
+        }
         Err(e) => {
             diags.push(json_error(file, &e));
             return None;
@@ -209,7 +240,16 @@ fn discussions_in(
             .ok()
     }
     let alone = |d: Discussion| (d, None);
+    let is_response = |v: &serde_json::Value| v.get("data").is_some();
     let list = match &value {
+        // `gh api graphql --paginate --slurp`: the pages' responses in an array.
+        serde_json::Value::Array(items) if items.first().is_some_and(is_response) => {
+            typed::<Vec<GraphQl>>(text, file, diags)?
+                .into_iter()
+                .flat_map(GraphQl::discussions)
+                .map(alone)
+                .collect()
+        }
         serde_json::Value::Array(_) => typed::<Vec<Discussion>>(text, file, diags)?
             .into_iter()
             .map(alone)
@@ -226,16 +266,54 @@ fn discussions_in(
             vec![(w.discussion, w.answer)]
         }
         serde_json::Value::Object(map) if map.contains_key("data") => {
-            let repo = typed::<GraphQl>(text, file, diags)?.data.repository;
-            repo.discussion
+            typed::<GraphQl>(text, file, diags)?
+                .discussions()
                 .into_iter()
-                .chain(repo.discussions.into_iter().flat_map(|c| c.nodes))
                 .map(alone)
                 .collect()
         }
         _ => vec![alone(typed::<Discussion>(text, file, diags)?)],
     };
     Some(list)
+}
+
+/// JSON documents back to back (`gh api graphql --paginate` prints one
+/// response per page): each is read on its own, errors at their line in
+/// the file.
+fn concatenated(
+    text: &str,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<(Discussion, Option<Comment>)>> {
+    let mut all = Vec::new();
+    let mut start = 0;
+    let mut documents =
+        serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+    loop {
+        let next = documents.next();
+        let end = documents.byte_offset();
+        match next {
+            None => break,
+            Some(Ok(_)) => {
+                let before = text[..start].matches('\n').count();
+                let mut own = Vec::new();
+                let found = discussions_in(&text[start..end], file, &mut own);
+                for mut d in own {
+                    if d.line > 0 {
+                        d.line += before;
+                    }
+                    diags.push(d);
+                }
+                all.extend(found.into_iter().flatten());
+                start = end;
+            }
+            Some(Err(e)) => {
+                diags.push(json_error(file, &e));
+                return None;
+            }
+        }
+    }
+    Some(all)
 }
 
 fn thread(
@@ -538,5 +616,43 @@ mod tests {
         assert_eq!(diags[0].line, 3);
         assert!(diags[1].path.ends_with("c.json"));
         assert!(diags[1].line > 0);
+    }
+
+    fn api_fixture(name: &str) -> String {
+        format!("tests/fixtures/forum-api/github/{name}")
+    }
+
+    #[test]
+    fn reads_gh_paginate_output_and_its_slurp_array() {
+        for name in ["gh-paginate.json", "gh-slurp.json"] {
+            let src = source(ForumKind::GithubDiscussions, "gh", &api_fixture(name), None);
+            let (threads, diags) = run(&src);
+            assert!(diags.is_empty(), "{name}: {diags:?}");
+            let ids: Vec<(&str, usize)> = threads
+                .iter()
+                .map(|t| (t.id.as_str(), t.accepted.len()))
+                .collect();
+            assert_eq!(ids, [("5", 0), ("4", 1)], "{name}");
+            assert_eq!(threads[1].accepted[0].author.username, "dan2wik");
+            assert_eq!(threads[1].accepted[0].html, "<p>Poggers</p>");
+        }
+    }
+
+    #[test]
+    fn reads_edges_and_search_results_and_reports_a_bad_page_at_its_line() {
+        let text = r#"{"data": {"search": {"edges": [{"node": {"number": 8, "title": "E", "body": "q",
+            "answer": {"body": "a", "author": {"login": "x"}}}}]}}}
+{"data": {"repository": {"discussions": {"nodes": [
+  {"number": 9}
+]}}}}"#;
+        let dir = folder(&[("pages.json", text)]);
+        let mut src = source(ForumKind::GithubDiscussions, "gh", "x", None);
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert_eq!(threads.len(), 1);
+        assert_eq!(threads[0].accepted[0].author.username, "x");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("title"), "{}", diags[0].message);
+        assert_eq!(diags[0].line, 4, "{:?}", diags[0]);
     }
 }

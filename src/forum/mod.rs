@@ -1,5 +1,6 @@
 //! Forum import: reads every configured export (Discourse, Stack Exchange,
-//! GitHub Discussions, lorebook's own YAML) and returns the questions that
+//! GitHub Discussions, lorebook's own YAML, and the snapshots `forum pull`
+//! writes in that YAML format) and returns the questions that
 //! have an accepted answer as content, already sanitized, plus the questions
 //! without one (for insights). One module per importer; every importer turns
 //! its format into `Thread`s and this module applies what is common: the
@@ -8,8 +9,10 @@
 pub mod discourse;
 pub mod github;
 pub mod native;
+pub mod pull;
 pub mod sanitize;
 pub mod stackexchange;
+pub(crate) mod stackexchange_api;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -140,6 +143,9 @@ pub fn load(sources: &[ForumSource]) -> (ForumData, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     for source in sources {
         let threads = match source.kind {
+            // A snapshot written by `lorebook forum pull` is lorebook's own
+            // format, whatever forum it came from.
+            _ if pull::is_snapshot(&source.path) => native::read(source, &mut diags),
             ForumKind::Discourse => discourse::read(source, &mut diags),
             ForumKind::Stackexchange => {
                 stackexchange::read(source, &mut diags, &mut data.unanswered)

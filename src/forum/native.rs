@@ -1,11 +1,13 @@
 //! lorebook's own forum format: YAML files (`questions:` list) for any forum
-//! without a dedicated importer. Parsed only through `crate::yaml::parse`, so
+//! without a dedicated importer, and the snapshot `lorebook forum pull`
+//! writes (one file per thread, bodies as the forum's HTML in `body_html`;
+//! see `forum::pull::snapshot`). Parsed only through `crate::yaml::parse`, so
 //! unknown keys are errors with file and line. The format is documented in
-//! FORUM-FORMAT.md.
+//! the README ("lorebook's own forum format").
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::github::markdown_to_html;
 use super::sanitize::Sanitizer;
@@ -32,61 +34,96 @@ const KEYS: &[&str] = &[
     "username",
     "name",
     "avatar",
+    "body_html",
+    "licence",
+    "reputation",
+    "trust_level",
+    "staff",
+    "association",
 ];
 
-#[derive(Debug, Deserialize)]
+/// A file of the format. The field order of these types is the key order
+/// the pull writes (`forum::pull::snapshot`, by hand); `Serialize` is for
+/// the pull's journal (JSON), not for files of the format.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct File {
+pub(crate) struct File {
     #[serde(default)]
-    questions: Vec<NQuestion>,
+    pub questions: Vec<NQuestion>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
-enum Id {
+pub(crate) enum Id {
     Number(u64),
     Text(String),
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NQuestion {
-    id: Id,
-    title: String,
-    url: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    score: i64,
-    asked: Option<String>,
-    author: Option<NAuthor>,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    answers: Vec<NAnswer>,
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Id::Number(n) => write!(f, "{n}"),
+            Id::Text(t) => f.write_str(t),
+        }
+    }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct NAnswer {
+pub(crate) struct NQuestion {
+    pub id: Id,
+    pub title: String,
+    pub url: Option<String>,
     #[serde(default)]
-    accepted: bool,
+    pub tags: Vec<String>,
     #[serde(default)]
-    score: i64,
-    date: Option<String>,
-    accepted_at: Option<String>,
-    url: Option<String>,
-    author: Option<NAuthor>,
-    body: String,
+    pub score: i64,
+    pub asked: Option<String>,
+    /// The question's licence where the forum states one per post (Stack
+    /// Exchange's `content_license`).
+    pub licence: Option<String>,
+    pub author: Option<NAuthor>,
+    /// Markdown.
+    #[serde(default)]
+    pub body: String,
+    /// The forum's own HTML (what a pull writes), instead of `body`.
+    pub body_html: Option<String>,
+    #[serde(default)]
+    pub answers: Vec<NAnswer>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct NAuthor {
-    username: String,
-    name: Option<String>,
-    url: Option<String>,
-    avatar: Option<String>,
+pub(crate) struct NAnswer {
+    #[serde(default)]
+    pub accepted: bool,
+    #[serde(default)]
+    pub score: i64,
+    pub date: Option<String>,
+    pub accepted_at: Option<String>,
+    pub url: Option<String>,
+    pub licence: Option<String>,
+    pub author: Option<NAuthor>,
+    /// Markdown; exactly one of `body` and `body_html`.
+    pub body: Option<String>,
+    pub body_html: Option<String>,
+}
+
+/// A forum member. Besides the name and links, the public standing the
+/// forum shows next to a post is kept when a pull finds it (Stack Exchange
+/// reputation, Discourse trust level, staff, GitHub's author association),
+/// for trust signals on answer pages; email addresses are never part of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NAuthor {
+    pub username: String,
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub avatar: Option<String>,
+    pub reputation: Option<i64>,
+    pub trust_level: Option<u8>,
+    pub staff: Option<bool>,
+    pub association: Option<String>,
 }
 
 /// Read a YAML file, or every `.yaml`/`.yml` file of a folder.
@@ -139,7 +176,7 @@ fn thread(
     sanitizer: &Sanitizer,
     diags: &mut Vec<Diagnostic>,
 ) -> Thread {
-    let mut date = |value: &Option<String>, key: &str| -> Option<chrono::DateTime<chrono::Utc>> {
+    let date = |value: &Option<String>, key: &str, diags: &mut Vec<Diagnostic>| {
         let value = value.as_deref()?;
         let parsed = parse_date(value);
         if parsed.is_none() {
@@ -154,33 +191,67 @@ fn thread(
         }
         parsed
     };
-    let asked = date(&q.asked, "asked");
+    let body_error = |what: String, diags: &mut Vec<Diagnostic>| {
+        let (line, col) = text
+            .find(&format!("id: {}", q.id))
+            .map_or((0, 0), |offset| line_col(text, offset));
+        diags.push(Diagnostic::error(file, what).at(line, col).with_hint(
+            "give each question and answer either `body` (Markdown) or `body_html` (HTML)",
+        ));
+    };
+    let asked = date(&q.asked, "asked", diags);
+    let question_html = match (&q.body_html, q.body.is_empty()) {
+        (Some(html), true) => sanitizer.clean(html),
+        (None, _) => sanitizer.clean(&markdown_to_html(&q.body)),
+        (Some(_), false) => {
+            let what = format!("question `{}` has both `body` and `body_html`", q.id);
+            body_error(what, diags);
+            String::new()
+        }
+    };
     let mut accepted = Vec::new();
     for a in q.answers.iter().filter(|a| a.accepted) {
+        let html = match (&a.body, &a.body_html) {
+            (Some(markdown), None) => sanitizer.clean(&markdown_to_html(markdown)),
+            (None, Some(html)) => sanitizer.clean(html),
+            (Some(_), Some(_)) => {
+                let what = format!(
+                    "an answer to question `{}` has both `body` and `body_html`",
+                    q.id
+                );
+                body_error(what, diags);
+                continue;
+            }
+            (None, None) => {
+                let what = format!(
+                    "an answer to question `{}` has no `body` or `body_html`",
+                    q.id
+                );
+                body_error(what, diags);
+                continue;
+            }
+        };
         accepted.push(Reply {
-            html: sanitizer.clean(&markdown_to_html(&a.body)),
+            html,
             author: to_author(a.author.as_ref()),
             score: a.score,
-            date: date(&a.date, "date"),
-            accepted_at: date(&a.accepted_at, "accepted_at"),
+            date: date(&a.date, "date", diags),
+            accepted_at: date(&a.accepted_at, "accepted_at", diags),
             url: a.url.clone(),
-            licence: None,
+            licence: a.licence.clone(),
         });
     }
     Thread {
-        id: match q.id {
-            Id::Number(n) => n.to_string(),
-            Id::Text(t) => t,
-        },
+        id: q.id.to_string(),
         title: q.title,
         tags: q.tags,
         score: q.score,
         url: q.url,
         asked,
-        question_html: sanitizer.clean(&markdown_to_html(&q.body)),
+        question_html,
         question_author: q.author.as_ref().map(|a| to_author(Some(a))),
         accepted,
-        licence: None,
+        licence: q.licence,
         file: file.into(),
     }
 }
@@ -308,5 +379,61 @@ mod tests {
         let (_, diags) = run(&[("a.yaml", "questions:\n  - id: 1\n    body: x\n")]);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(diags[0].message.contains("title"), "{}", diags[0].message);
+    }
+
+    const SNAPSHOT: &str = r#"questions:
+- id: 7
+  title: Upload fails with 413
+  licence: CC BY-SA 4.0
+  author:
+    username: '12'
+    name: Zoë
+    url: https://q.example/users/12
+    reputation: 1200
+    staff: true
+  body_html: |
+    <p>Why <script>x()</script>413?</p>
+  answers:
+  - accepted: true
+    score: 3
+    licence: CC BY-SA 3.0
+    author:
+      username: '40'
+      name: Bo
+      trust_level: 2
+      association: MEMBER
+    body_html: |-
+      <p>Raise <code>max_body</code></p>
+"#;
+
+    #[test]
+    fn reads_html_bodies_licences_and_standing_of_a_pulled_thread() {
+        let (threads, diags) = run(&[("7.yaml", SNAPSHOT)]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let t = &threads[0];
+        assert_eq!(t.question_html, "<p>Why 413?</p>\n");
+        assert_eq!(t.licence.as_deref(), Some("CC BY-SA 4.0"));
+        assert_eq!(t.accepted[0].html, "<p>Raise <code>max_body</code></p>");
+        assert_eq!(t.accepted[0].licence.as_deref(), Some("CC BY-SA 3.0"));
+        assert_eq!(t.accepted[0].author.display_name, "Bo");
+    }
+
+    #[test]
+    fn an_answer_needs_exactly_one_body() {
+        let both = SNAPSHOT.replace("    body_html: |-\n", "    body: x\n    body_html: |-\n");
+        let none = SNAPSHOT.replace(
+            "    body_html: |-\n      <p>Raise <code>max_body</code></p>\n",
+            "",
+        );
+        for (text, want) in [
+            (both, "both `body` and `body_html`"),
+            (none, "no `body` or `body_html`"),
+        ] {
+            let (threads, diags) = run(&[("7.yaml", &text)]);
+            assert!(threads[0].accepted.is_empty());
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert!(diags[0].message.contains(want), "{}", diags[0].message);
+            assert_eq!(diags[0].line, 2, "{:?}", diags[0]);
+        }
     }
 }

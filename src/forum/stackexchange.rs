@@ -1,5 +1,6 @@
 //! Stack Exchange importer: `Posts.xml` (and `Users.xml` when present) from a
-//! data dump, streamed with quick-xml in bounded memory.
+//! data dump, streamed with quick-xml in bounded memory. (Saved API
+//! responses are read by `stackexchange_api`.)
 //!
 //! Pass 1 reads only the small attributes of question rows: questions with
 //! an `AcceptedAnswerId` are remembered by id (no bodies), the others become
@@ -109,6 +110,9 @@ pub(crate) fn read(
     diags: &mut Vec<Diagnostic>,
     unanswered: &mut Vec<Question>,
 ) -> Vec<Thread> {
+    if let Some(files) = super::stackexchange_api::files(&source.path) {
+        return super::stackexchange_api::read(source, &files, diags, unanswered);
+    }
     let Some((posts, users)) = locate(source, diags) else {
         return Vec::new();
     };
@@ -359,7 +363,7 @@ fn locate(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Option<(PathBuf,
                     path,
                     format!("forum source `{}` has no Posts.xml here", source.name),
                 )
-                .with_hint("point `path:` at the unpacked dump folder or at its Posts.xml"),
+                .with_hint("point `path:` at the unpacked dump folder or at its Posts.xml, or at saved API responses (`/2.3/questions?filter=withbody` as .json files)"),
             );
             return None;
         }
