@@ -23,6 +23,7 @@ pub mod progress;
 pub mod render;
 pub mod search;
 pub mod site;
+pub mod suggest;
 pub mod theme;
 pub mod urls;
 pub mod yaml;
