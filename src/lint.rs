@@ -71,6 +71,7 @@ mod tests {
         let opts = MarkdownOptions {
             highlight: false,
             unsafe_html: true,
+            site: None,
         };
         let text = format!("---\n{front}---\n# Page\n");
         let loaded =

@@ -8,5 +8,6 @@ mod community;
 mod credit_snapshot;
 mod hardening;
 mod insights;
+mod links;
 mod search_browser;
 mod xss_browser;
