@@ -44,6 +44,10 @@ pub enum Command {
         /// Override base_url, e.g. for a preview deploy.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Print at most N problems of each kind (0: all); one missing
+        /// target linked from many pages counts once.
+        #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_MAX_PER_KIND)]
+        max_problems: usize,
     },
     /// Build, serve on 127.0.0.1 and rebuild on changes.
     Serve {
@@ -72,6 +76,11 @@ pub enum Command {
         /// Also check http(s) links (network; results cached in .lorebook-cache/).
         #[arg(long)]
         external: bool,
+        /// Print at most N problems of each kind in the human format (0:
+        /// all); one missing target linked from many pages counts once.
+        /// The github and json formats list every problem.
+        #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_MAX_PER_KIND)]
+        max_problems: usize,
     },
     /// Print the site's insights: pages and answers per section, freshness,
     /// stale pages, top contributors, unanswered questions by tag, answers to
@@ -123,14 +132,16 @@ pub const USAGE_OR_IO: i32 = 2;
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let printer = Printer::new(cli.quiet, cli.verbose);
+    let mut printer = Printer::new(cli.quiet, cli.verbose);
     match cli.command {
         Command::Init { dir } => run_init(&printer, dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Build {
             site,
             output,
             base_url,
+            max_problems,
         } => {
+            printer.max_problems = max_problems;
             let ov = Overrides {
                 output,
                 base_url,
@@ -175,7 +186,9 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny_warnings,
             external,
+            max_problems,
         } => {
+            printer.max_problems = max_problems;
             let ov = Overrides {
                 drafts: site.drafts,
                 keep_going: site.keep_going,
@@ -342,6 +355,8 @@ pub struct Printer {
     quiet: bool,
     pub verbose: bool,
     color: bool,
+    /// Entries printed per kind of problem in the human format (0: all).
+    pub max_problems: usize,
 }
 
 impl Printer {
@@ -351,6 +366,7 @@ impl Printer {
             quiet,
             verbose,
             color,
+            max_problems: crate::report::DEFAULT_MAX_PER_KIND,
         }
     }
 
@@ -376,24 +392,28 @@ impl Printer {
         match format {
             Format::Human => {
                 let mut err = std::io::stderr().lock();
-                for d in diags {
-                    if self.quiet && d.severity == Severity::Warning {
-                        continue;
-                    }
-                    let (label, code) = match d.severity {
+                let shown: Vec<Diagnostic> = diags
+                    .iter()
+                    .filter(|d| !(self.quiet && d.severity == Severity::Warning))
+                    .cloned()
+                    .collect();
+                let report = crate::report::human(&shown, self.max_problems);
+                for line in &report.lines {
+                    let (label, code) = match line.severity {
                         Severity::Error => ("error", "1;31"),
                         Severity::Warning => ("warning", "1;33"),
                     };
-                    let _ = writeln!(
-                        err,
-                        "{}: {}: {}",
-                        d.location(),
-                        self.paint(code, label),
-                        d.message
-                    );
-                    if let Some(h) = &d.hint {
+                    let label = self.paint(code, label);
+                    let _ = writeln!(err, "{}: {label}: {}", line.location, line.message);
+                    if let Some(h) = &line.hint {
                         let _ = writeln!(err, "  {}: {h}", self.paint("1;36", "hint"));
                     }
+                    if let Some(n) = &line.note {
+                        let _ = writeln!(err, "  {}: {n}", self.paint("1;36", "note"));
+                    }
+                }
+                for line in &report.summary {
+                    let _ = writeln!(err, "{line}");
                 }
             }
             Format::Github => {

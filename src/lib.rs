@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod report;
 pub mod search;
 pub mod site;
 pub mod suggest;

@@ -442,8 +442,11 @@ impl Ctx<'_> {
                     self.hints
                         .ask(Pool::Assets, &path, || self.hints.assets(self.site))
                 };
+                // As the writer would type it: from the root for a link
+                // written from the root, else relative to the page.
                 match best {
-                    Some(b) => Some(format!("did you mean `{b}`?")),
+                    Some(b) if from_static => Some(format!("did you mean `/{b}`?")),
+                    Some(b) => Some(format!("did you mean `{}`?", relative_md(from, &b))),
                     None if from_static => Some(
                         "paths starting with `/` are looked up in `content/` and `static/`".into(),
                     ),

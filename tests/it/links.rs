@@ -133,7 +133,11 @@ fn by_default_internal_problems_are_errors_and_own_host_and_http_warnings() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "content/guides/broken.md:7:3: error: link from the site root to a page that does not exist: `/product/module/foo`",
+            "content/guides/broken.md:7:3: error: link from the site root to a page that does not exist: `/product/module/foo`\n  \
+             note: `/product/module/foo` is linked from 2 pages, e.g. content/guides/broken.md:7, content/legacy/broken.md:7\n",
+        ))
+        .stderr(predicate::str::contains(
+            "content/guides/broken.md:6:3: error: image not found: `missing.png`\n  hint: did you mean `shot.png`?\n",
         ));
     assert!(!root.join("public").exists());
 }
@@ -305,4 +309,54 @@ fn json_and_github_formats_list_every_occurrence_with_kind_and_target() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.matches("`/product/module/foo/`").count(), 30, "{text}");
+}
+
+#[test]
+fn human_format_folds_one_target_and_caps_each_kind() {
+    let (_t, root) = site("links");
+    without_broken_pages(&root);
+    for i in 0..30 {
+        std::fs::write(
+            root.join(format!("content/guides/p{i:02}.md")),
+            format!("---\ntitle: P\n---\n[gone](/product/module/foo/) [own{i}](nope{i}.md)\n"),
+        )
+        .unwrap();
+    }
+    let out = lorebook()
+        .args(["check", "--max-problems", "5", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Once as a problem, once in its note.
+    assert_eq!(err.matches("/product/module/foo/").count(), 2, "{err}");
+    assert!(
+        err.contains("note: `/product/module/foo/` is linked from 30 pages, e.g. content/guides/p00.md:4, content/guides/p01.md:4, content/guides/p02.md:4, …"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("link to a page that does not exist").count(),
+        5,
+        "{err}"
+    );
+    assert!(err.contains("60 problems (60 errors, 0 warnings)"), "{err}");
+    assert!(
+        err.contains("by kind: broken_page 30 · site_absolute 30"),
+        "{err}"
+    );
+    assert!(err.contains("by folder: guides 60"), "{err}");
+    assert!(err.contains("25 not shown: at most 5 per kind"), "{err}");
+    // 0 prints every one.
+    let out = lorebook()
+        .args(["build", "--max-problems", "0", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.matches("link to a page that does not exist").count(),
+        30,
+        "{err}"
+    );
 }
