@@ -82,6 +82,20 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_MAX_PER_KIND)]
         max_problems: usize,
     },
+    /// Make a lorebook site of another generator's docs (MkDocs, Docusaurus,
+    /// Hugo, mdBook): front matter, index pages, nav order, links and
+    /// admonitions mapped; what cannot be mapped is listed at file:line.
+    Import {
+        /// The generator the docs were written for.
+        #[arg(value_enum)]
+        format: crate::import::Format,
+        /// The project to import (the folder holding mkdocs.yml,
+        /// docusaurus.config.js, hugo.toml or book.toml).
+        src: PathBuf,
+        /// Where to write the new site (must not exist, or be empty).
+        #[arg(short, long, value_name = "DIR", default_value = "lorebook-site")]
+        output: PathBuf,
+    },
     /// Print the site's insights: pages and answers per section, freshness,
     /// stale pages, top contributors, unanswered questions by tag, answers to
     /// fold into a page, and monthly trends (the figures of /insights/).
@@ -229,6 +243,11 @@ pub fn run(cli: Cli) -> i32 {
                 OK
             }
         }
+        Command::Import {
+            format,
+            src,
+            output,
+        } => run_import(&printer, format, &src, &output),
         Command::Insights { site, format } => {
             let ov = Overrides {
                 drafts: site.drafts,
@@ -237,6 +256,34 @@ pub fn run(cli: Cli) -> i32 {
                 ..Default::default()
             };
             run_insights(&printer, &site.root, &ov, format)
+        }
+    }
+}
+
+fn run_import(printer: &Printer, format: crate::import::Format, src: &Path, out: &Path) -> i32 {
+    let imported = match crate::import::import(format, src) {
+        Ok(i) => i,
+        Err(diags) => {
+            printer.diagnostics(&diags, Format::Human);
+            return USAGE_OR_IO;
+        }
+    };
+    printer.diagnostics(&imported.notes, Format::Human);
+    match crate::import::write(&imported, out) {
+        Ok(files) => {
+            printer.status(&format!(
+                "imported {} pages from {} into `{}` ({files} files); {} thing(s) could not be mapped (listed above)",
+                imported.pages,
+                format.name(),
+                out.display(),
+                imported.notes.len(),
+            ));
+            printer.status(&format!("next: lorebook check --root {}", out.display()));
+            OK
+        }
+        Err(d) => {
+            printer.diagnostics(&[d], Format::Human);
+            USAGE_OR_IO
         }
     }
 }

@@ -36,6 +36,12 @@ pub fn parse_value(
     parse(text, path, first_line, &[])
 }
 
+/// A YAML value as text (for files lorebook writes: `lorebook import`).
+pub fn to_string(value: &serde_yaml::Value) -> String {
+    // Serializing a Value cannot fail (its keys are YAML values already).
+    serde_yaml::to_string(value).unwrap_or_default()
+}
+
 fn to_diagnostic(
     err: &serde_yaml::Error,
     path: &Path,

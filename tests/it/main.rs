@@ -7,6 +7,7 @@ mod common;
 mod community;
 mod credit_snapshot;
 mod hardening;
+mod import;
 mod insights;
 mod links;
 mod search_browser;
