@@ -405,7 +405,11 @@ fn resolve(
         text.lines()
             .enumerate()
             .skip(links_line)
-            .find(|(_, l)| l.contains(pattern))
+            .find(|(_, l)| {
+                let l = l.trim_start().trim_start_matches(['\'', '"']);
+                l.strip_prefix(pattern)
+                    .is_some_and(|rest| rest.trim_start_matches(['\'', '"']).starts_with(':'))
+            })
             .map_or(links_line, |(i, _)| i + 1)
     };
     let links = match crate::links::policy::resolve(raw.links, &shown, &pattern_line) {

@@ -207,6 +207,8 @@ impl<'de> Deserialize<'de> for RawPathRules {
 #[derive(Debug, Clone)]
 struct PathRule {
     pattern: String,
+    /// Line of the pattern in lorebook.yaml (0: unknown).
+    line: usize,
     glob: globset::GlobMatcher,
     levels: [Option<Level>; 6],
 }
@@ -266,12 +268,15 @@ impl LinkPolicy {
         matches_prefix(&self.skip_anchor_prefixes, dest, site_path)
     }
 
-    /// Path rules that match none of `sources`: (pattern, why).
-    pub fn unused_rules<'s>(&self, sources: impl Iterator<Item = &'s str> + Clone) -> Vec<&str> {
+    /// Path rules that match none of `sources`: (pattern, its line).
+    pub fn unused_rules<'s>(
+        &self,
+        sources: impl Iterator<Item = &'s str> + Clone,
+    ) -> Vec<(&str, usize)> {
         self.rules
             .iter()
             .filter(|r| !sources.clone().any(|s| r.glob.is_match(s)))
-            .map(|r| r.pattern.as_str())
+            .map(|r| (r.pattern.as_str(), r.line))
             .collect()
     }
 }
@@ -321,6 +326,7 @@ pub(crate) fn resolve(
             .build();
         match glob {
             Ok(g) => policy.rules.push(PathRule {
+                line: key_line(&pattern),
                 pattern,
                 glob: g.compile_matcher(),
                 levels,

@@ -360,3 +360,22 @@ fn human_format_folds_one_target_and_caps_each_kind() {
         "{err}"
     );
 }
+
+#[test]
+fn a_path_rule_that_matches_no_page_is_a_warning_at_its_line() {
+    let (_t, root) = site("links");
+    without_broken_pages(&root);
+    with_policy(
+        &root,
+        "links:\n  paths:\n    legacy/**: warn\n    'content/legacy/**': warn\n",
+    );
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "lorebook.yaml:6:1: warning: links.paths: `content/legacy/**` matches no page",
+        ))
+        .stderr(predicate::str::contains("`legacy/**` matches no page").not());
+}
