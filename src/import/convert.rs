@@ -492,10 +492,15 @@ pub fn is_external(dest: &str) -> bool {
 /// The 1-based line of `key:` at the top level of a YAML front matter
 /// whose first line is `first_line` of the file (0 when not found).
 pub fn key_line(yaml: &str, key: &str, first_line: usize) -> usize {
+    // YAML `key:`, TOML `key =`, JSON `"key":`.
     yaml.lines()
         .position(|l| {
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with(':'))
+            let l = l.trim_start().trim_start_matches('"');
+            l.strip_prefix(key).is_some_and(|r| {
+                r.trim_start_matches('"')
+                    .trim_start()
+                    .starts_with([':', '='])
+            })
         })
         .map_or(0, |i| first_line + i)
 }

@@ -1,4 +1,4 @@
-//! `lorebook import`: the MkDocs and Docusaurus sample trees under
+//! `lorebook import`: the MkDocs, Docusaurus, Hugo and mdBook sample trees under
 //! `tests/fixtures/import/` become lorebook sites that check clean and
 //! build, with what could not be mapped listed at file:line.
 
@@ -111,6 +111,46 @@ fn docusaurus_tree_imports_checks_clean_and_builds() {
         page.contains("href=\"../create-a-document/#front-matter\""),
         "{page}"
     );
+}
+
+#[test]
+fn hugo_tree_imports_checks_clean_and_builds() {
+    let (_t, site, err) = import("hugo");
+    for note in [
+        "content/docs/_index.md:4: warning: front matter `bookCollapseSection` has no lorebook equivalent; dropped",
+        "content/docs/configure.md:4: warning: front matter `toc` has no lorebook equivalent; dropped",
+        "content/docs/install/index.md:20: warning: shortcode `youtube` is not supported; left as written",
+        "imported 5 pages from Hugo",
+    ] {
+        assert!(err.contains(note), "{note} not in {err}");
+    }
+    insta::assert_snapshot!("hugo_imported_site", listing(&site));
+    check_and_build(&site);
+    let install = read(&site.join("public/docs/install/index.html"));
+    assert!(install.contains("callout callout-warning"), "{install}");
+    assert!(
+        install.contains("href=\"../configure/#options\""),
+        "{install}"
+    );
+    // The slug's old URL redirects.
+    assert!(site.join("public/docs/setup/index.html").is_file());
+}
+
+#[test]
+fn mdbook_tree_imports_checks_clean_and_builds() {
+    let (_t, site, err) = import("mdbook");
+    for note in [
+        "src/SUMMARY.md:10: warning: draft chapter `Later` has no file; skipped",
+        "src/extra.md: warning: not in SUMMARY.md (mdBook skips it); imported anyway",
+        "src/guide/install.md:7: warning: `{{#include}}` is an mdBook preprocessor link; left as written",
+        "imported 5 pages from mdBook",
+    ] {
+        assert!(err.contains(note), "{note} not in {err}");
+    }
+    insta::assert_snapshot!("mdbook_imported_site", listing(&site));
+    check_and_build(&site);
+    let guide = read(&site.join("public/guide/index.html"));
+    assert!(guide.contains("href=\"configure/#options\""), "{guide}");
 }
 
 #[test]
