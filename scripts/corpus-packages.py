@@ -54,7 +54,9 @@ def convert(text):
     """Keep title and description of a front matter, drop every other key."""
     m = FRONT.match(text)
     if not m:
-        return text
+        # A first `---` that closes nothing is a thematic break, not front
+        # matter: a blank line first says so.
+        return "\n" + text if re.match(r"\A---\s*$", text, re.M) else text
     kept = []
     for line in m.group(1).splitlines():
         key, sep, value = line.partition(":")
