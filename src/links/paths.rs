@@ -207,16 +207,21 @@ fn percent_decode(text: &str) -> String {
         .into_owned()
 }
 
-/// Does the last segment of `path` look like a file name with an
-/// extension other than a page's (`logo.png`, not `install` or `a.md`)?
+/// Does the last segment of `path` name a file people link to (`logo.png`,
+/// `guide.pdf`), not a page (`install`, `a.md`, `system.math.round`)?
 pub fn looks_like_file(path: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "pdf", "zip", "gz",
+        "tgz", "tar", "bz2", "xz", "7z", "txt", "csv", "tsv", "json", "xml", "yaml", "yml", "toml",
+        "js", "mjs", "css", "wasm", "woff", "woff2", "ttf", "otf", "mp4", "webm", "mov", "mp3",
+        "ogg", "wav", "ps1", "psm1", "psd1", "sh", "py", "rb", "go", "rs", "c", "h", "cpp", "java",
+        "kt", "swift", "ipynb", "docx", "xlsx", "pptx", "epub", "exe", "msi", "deb", "rpm", "dmg",
+        "iso",
+    ];
     let name = path.rsplit('/').next().unwrap_or(path);
     match name.rsplit_once('.') {
         Some((stem, ext)) => {
-            !stem.is_empty()
-                && (1..=5).contains(&ext.len())
-                && ext.chars().all(|c| c.is_ascii_alphanumeric())
-                && !matches!(ext.to_ascii_lowercase().as_str(), "md" | "html" | "htm")
+            !stem.is_empty() && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
         }
         None => false,
     }
@@ -351,5 +356,7 @@ mod tests {
         assert!(!looks_like_file("/a/install"));
         assert!(!looks_like_file("/a/b/"));
         assert!(!looks_like_file("/previous-versions/aa385231(v=vs.85)"));
+        assert!(!looks_like_file("/dotnet/api/system.math.round"));
+        assert!(looks_like_file("/downloads/Guide.PDF"));
     }
 }
