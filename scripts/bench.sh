@@ -23,6 +23,10 @@
 #   TOOLS_DIR=/tmp/lorebook-tools   where Hugo/Pagefind get installed if missing
 #   RUNS=1                          builds per tool; the median is reported
 #   FORUM_POSTS=1000000             posts in the Stack Exchange dump (0 skips it)
+#   REAL=1                          then the real-content benchmark
+#                                   (scripts/bench-real.sh: real corpora under
+#                                   each link policy, failing vs passing
+#                                   builds; 0 skips it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -164,3 +168,6 @@ done
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; lorebook $("$LOREBOOK" --version | cut -d' ' -f2); hugo $($HUGO version 2>/dev/null | grep -o 'v[0-9][0-9.]*' | head -1 || echo -); pagefind $($PAGEFIND --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1 || echo -); mdbook $($MDBOOK --version 2>/dev/null | cut -d' ' -f2 || echo -)"
 echo "search = files under the search index; query_KB = cold one-word query transfer incl. JS; ratios = lorebook / tool"
+if [ "${REAL:-1}" != 0 ]; then
+  BENCH_DIR="$BENCH_DIR" scripts/bench-real.sh
+fi

@@ -81,7 +81,9 @@ def copy_tree(src_root, rel_dirs, dst_root, images, count):
                 out = os.path.join(dst_root, os.path.relpath(src, src_root))
                 if name.endswith(".md"):
                     os.makedirs(os.path.dirname(out), exist_ok=True)
-                    with open(src, encoding="utf-8", errors="replace") as f:
+                    # utf-8-sig: a byte-order mark before `---` would hide
+                    # the front matter from FRONT (and keep every key).
+                    with open(src, encoding="utf-8-sig", errors="replace") as f:
                         text = f.read()
                     with open(out, "w", encoding="utf-8") as f:
                         f.write(convert(text))

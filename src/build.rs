@@ -61,8 +61,12 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 /// used beside the result.
 pub fn load_with_history(config: &Config, known: Option<GitHistory>) -> (GitHistory, Loaded) {
     // Git history is one subprocess; read it while the content is parsed.
-    let ((content, diags), history) = rayon::join(
-        || content::load(config),
+    let ((statics, (content, diags)), history) = rayon::join(
+        || {
+            let statics = content::load_static(config);
+            let content = content::load(config, &statics.0);
+            (statics, content)
+        },
         || {
             known.unwrap_or_else(|| {
                 std::sync::Arc::new(crate::contributors::git::read_history(
@@ -73,7 +77,7 @@ pub fn load_with_history(config: &Config, known: Option<GitHistory>) -> (GitHist
             })
         },
     );
-    let result = assemble(config, content, diags, &history);
+    let result = assemble(config, content, diags, statics, &history);
     (history, result)
 }
 
@@ -81,6 +85,7 @@ fn assemble(
     config: &Config,
     content: content::Content,
     mut diags: Vec<Diagnostic>,
+    statics: (Vec<content::Asset>, Vec<Diagnostic>),
     history: &GitHistory,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (history, history_diags) = (&history.0, &history.1);
@@ -94,7 +99,7 @@ fn assemble(
         (Vec::new(), Vec::new())
     };
     diags.extend(people_diags);
-    let (static_files, static_diags) = content::load_static(config);
+    let (static_files, static_diags) = statics;
     diags.extend(static_diags);
     let (forum, mut forum_diags) = forum::load(&config.forum);
     forum::pull::hint_first_pull(config, &mut forum_diags);

@@ -44,6 +44,10 @@ pub enum Command {
         /// Override base_url, e.g. for a preview deploy.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Print at most N problems of each kind (0: all); one missing
+        /// target linked from many pages counts once.
+        #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_MAX_PER_KIND)]
+        max_problems: usize,
     },
     /// Build, serve on 127.0.0.1 and rebuild on changes.
     Serve {
@@ -72,6 +76,25 @@ pub enum Command {
         /// Also check http(s) links (network; results cached in .lorebook-cache/).
         #[arg(long)]
         external: bool,
+        /// Print at most N problems of each kind in the human format (0:
+        /// all); one missing target linked from many pages counts once.
+        /// The github and json formats list every problem.
+        #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_MAX_PER_KIND)]
+        max_problems: usize,
+    },
+    /// Make a lorebook site of another generator's docs (MkDocs, Docusaurus,
+    /// Hugo, mdBook): front matter, index pages, nav order, links and
+    /// admonitions mapped; what cannot be mapped is listed at file:line.
+    Import {
+        /// The generator the docs were written for.
+        #[arg(value_enum)]
+        format: crate::import::Format,
+        /// The project to import (the folder holding mkdocs.yml,
+        /// docusaurus.config.js, hugo.toml or book.toml).
+        src: PathBuf,
+        /// Where to write the new site (must not exist, or be empty).
+        #[arg(short, long, value_name = "DIR", default_value = "lorebook-site")]
+        output: PathBuf,
     },
     /// Print the site's insights: pages and answers per section, freshness,
     /// stale pages, top contributors, unanswered questions by tag, answers to
@@ -175,14 +198,16 @@ pub const USAGE_OR_IO: i32 = 2;
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let printer = Printer::new(cli.quiet, cli.verbose);
+    let mut printer = Printer::new(cli.quiet, cli.verbose);
     match cli.command {
         Command::Init { dir } => run_init(&printer, dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Build {
             site,
             output,
             base_url,
+            max_problems,
         } => {
+            printer.max_problems = max_problems;
             let ov = Overrides {
                 output: output.map(|o| absolute(&o)),
                 base_url,
@@ -227,7 +252,9 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny_warnings,
             external,
+            max_problems,
         } => {
+            printer.max_problems = max_problems;
             let ov = Overrides {
                 drafts: site.drafts,
                 keep_going: site.keep_going,
@@ -269,6 +296,11 @@ pub fn run(cli: Cli) -> i32 {
                 OK
             }
         }
+        Command::Import {
+            format,
+            src,
+            output,
+        } => run_import(&printer, format, &src, &output),
         Command::Insights { site, format } => {
             let ov = Overrides {
                 drafts: site.drafts,
@@ -373,6 +405,34 @@ fn run_forum_pull(printer: &Printer, root: &Path, opts: &crate::forum::pull::Pul
         OK
     } else {
         USAGE_OR_IO
+    }
+}
+
+fn run_import(printer: &Printer, format: crate::import::Format, src: &Path, out: &Path) -> i32 {
+    let imported = match crate::import::import(format, src) {
+        Ok(i) => i,
+        Err(diags) => {
+            printer.diagnostics(&diags, Format::Human);
+            return USAGE_OR_IO;
+        }
+    };
+    printer.diagnostics(&imported.notes, Format::Human);
+    match crate::import::write(&imported, out) {
+        Ok(files) => {
+            printer.status(&format!(
+                "imported {} pages from {} into `{}` ({files} files); {} thing(s) could not be mapped (listed above)",
+                imported.pages,
+                format.name(),
+                out.display(),
+                imported.notes.len(),
+            ));
+            printer.status(&format!("next: lorebook check --root {}", out.display()));
+            OK
+        }
+        Err(d) => {
+            printer.diagnostics(&[d], Format::Human);
+            USAGE_OR_IO
+        }
     }
 }
 
@@ -558,6 +618,8 @@ pub struct Printer {
     quiet: bool,
     pub verbose: bool,
     color: bool,
+    /// Entries printed per kind of problem in the human format (0: all).
+    pub max_problems: usize,
 }
 
 impl Printer {
@@ -567,6 +629,7 @@ impl Printer {
             quiet,
             verbose,
             color,
+            max_problems: crate::report::DEFAULT_MAX_PER_KIND,
         }
     }
 
@@ -592,21 +655,23 @@ impl Printer {
         match format {
             Format::Human => {
                 let mut err = std::io::stderr().lock();
-                for d in diags {
-                    let (label, code) = match d.severity {
+                let report = crate::report::human(diags, self.max_problems);
+                for line in &report.lines {
+                    let (label, code) = match line.severity {
                         Severity::Error => ("error", "1;31"),
                         Severity::Warning => ("warning", "1;33"),
                     };
-                    let _ = writeln!(
-                        err,
-                        "{}: {}: {}",
-                        d.location(),
-                        self.paint(code, label),
-                        d.message
-                    );
-                    if let Some(h) = &d.hint {
+                    let label = self.paint(code, label);
+                    let _ = writeln!(err, "{}: {label}: {}", line.location, line.message);
+                    if let Some(h) = &line.hint {
                         let _ = writeln!(err, "  {}: {h}", self.paint("1;36", "hint"));
                     }
+                    if let Some(n) = &line.note {
+                        let _ = writeln!(err, "  {}: {n}", self.paint("1;36", "note"));
+                    }
+                }
+                for line in &report.summary {
+                    let _ = writeln!(err, "{line}");
                 }
             }
             Format::Github => {

@@ -35,6 +35,9 @@ struct RawConfig {
     markdown: RawMarkdown,
     #[serde(default)]
     insights: RawInsights,
+    /// The link policy (see `links::policy`).
+    #[serde(default)]
+    links: crate::links::policy::RawLinks,
     /// Section that forum answers land in when no tag maps them.
     answers_section: Option<String>,
     /// How many entries the Atom feed keeps.
@@ -53,6 +56,7 @@ const CONFIG_KEYS: &[&str] = &[
     "search",
     "markdown",
     "insights",
+    "links",
     "answers_section",
     "feed_limit",
 ];
@@ -306,6 +310,9 @@ pub struct Config {
     pub search: SearchSettings,
     pub markdown: MarkdownSettings,
     pub insights: InsightSettings,
+    /// How each kind of link problem is reported, and the site's own
+    /// addresses that links may be written with.
+    pub links: crate::links::policy::LinkPolicy,
     pub answers_section: String,
     pub feed_limit: usize,
     pub drafts: bool,
@@ -373,6 +380,13 @@ fn resolve(
             .map_or(0, |i| i + 1)
     };
 
+    // Links may be written with the site's address from lorebook.yaml or
+    // the one given on the command line (a preview deploy).
+    let link_bases: Vec<BaseUrl> = [raw.base_url.as_deref(), ov.base_url.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|u| BaseUrl::parse(u).ok())
+        .collect();
     let base_src = ov
         .base_url
         .clone()
@@ -485,6 +499,29 @@ fn resolve(
         .build()
         .unwrap_or_else(|_| globset::GlobSet::empty());
 
+    let links_line = key_line("links");
+    let pattern_line = |pattern: &str| -> usize {
+        text.lines()
+            .enumerate()
+            .skip(links_line)
+            .find(|(_, l)| {
+                let l = l.trim_start().trim_start_matches(['\'', '"']);
+                l.strip_prefix(pattern)
+                    .is_some_and(|rest| rest.trim_start_matches(['\'', '"']).starts_with(':'))
+            })
+            .map_or(links_line, |(i, _)| i + 1)
+    };
+    let links = match crate::links::policy::resolve(raw.links, &shown, &pattern_line) {
+        Ok(mut p) => {
+            p.bases = link_bases;
+            p
+        }
+        Err(d) => {
+            diags.extend(d);
+            Default::default()
+        }
+    };
+
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -537,6 +574,7 @@ fn resolve(
             show_outdated_note: raw.insights.show_outdated_note.unwrap_or(true),
             candidate_min_score: raw.insights.candidate_min_score.unwrap_or(5),
         },
+        links,
         answers_section,
         feed_limit: raw.feed_limit.unwrap_or(30),
         drafts: ov.drafts,
@@ -578,6 +616,11 @@ mod tests {
             .unwrap_err();
         assert_eq!(errs[0].line, 5);
         assert!(errs[0].message.contains("licnce"));
+        // The hint comes from the keys valid there, not the top level's.
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `licence`?"));
+        let errs = load("title: A\nlinks:\n  paths:\n    a/**: { own_hots: warn }\n").unwrap_err();
+        assert_eq!(errs[0].line, 4);
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `own_host`?"));
     }
 
     #[test]

@@ -26,6 +26,20 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,
     pub hint: Option<String>,
+    /// What the problem is about, for summaries and tools (serialized as
+    /// `kind` and `target` beside the other fields); None for most.
+    #[serde(flatten)]
+    pub about: Option<Box<About>>,
+}
+
+/// The kind of a problem and the thing it is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct About {
+    /// `broken_page` and the other link kinds of `links:` in lorebook.yaml.
+    pub kind: &'static str,
+    /// The missing thing, the same from every page that points at it (for
+    /// "linked from 200 pages" summaries): `/a/b/`, `a/b.md#anchor`.
+    pub target: String,
 }
 
 impl Diagnostic {
@@ -37,6 +51,7 @@ impl Diagnostic {
             severity: Severity::Error,
             message: message.into(),
             hint: None,
+            about: None,
         }
     }
 
@@ -56,6 +71,20 @@ impl Diagnostic {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Tag the problem with its kind and the thing it is about.
+    pub fn about(mut self, kind: &'static str, target: impl Into<String>) -> Self {
+        self.about = Some(Box::new(About {
+            kind,
+            target: target.into(),
+        }));
+        self
+    }
+
+    /// The kind of problem, when it has one (`broken_page`, ...).
+    pub fn kind(&self) -> Option<&'static str> {
+        self.about.as_ref().map(|a| a.kind)
     }
 
     pub fn is_error(&self) -> bool {

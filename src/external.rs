@@ -69,7 +69,9 @@ pub fn check(site: &Site, opts: &ExternalOptions) -> Vec<Diagnostic> {
     for (path, rendered) in sources {
         for link in &rendered.links {
             if let LinkTarget::External { url } = &link.target {
-                if url.starts_with("http://") || url.starts_with("https://") {
+                let http = url.starts_with("http://") || url.starts_with("https://");
+                // `links.skip_prefixes` (Zola's meaning): never fetched.
+                if http && !site.config.links.skips(url, None) {
                     let key = url.split('#').next().unwrap_or(url).to_string();
                     uses.entry(key).or_default().push(Use {
                         path: path.clone(),

@@ -1098,6 +1098,7 @@ mod tests {
         let opts = MarkdownOptions {
             highlight: false,
             unsafe_html: true,
+            site: None,
         };
         let loaded = pages
             .iter()

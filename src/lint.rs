@@ -32,7 +32,31 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
         }
     }
     diags.extend(contributors(site));
+    diags.extend(link_rules(site));
     diags
+}
+
+/// `links.paths` rules that match no page: a pattern written from the
+/// site root (`content/legacy/**`) or a folder that moved.
+fn link_rules(site: &Site) -> Vec<Diagnostic> {
+    let sources = site
+        .pages
+        .iter()
+        .map(|p| p.source.as_str())
+        .chain(site.sections.values().filter_map(|s| s.source.as_deref()));
+    site.config
+        .links
+        .unused_rules(sources)
+        .into_iter()
+        .map(|(pattern, line)| {
+            Diagnostic::warning(
+                crate::config::CONFIG_FILE,
+                format!("links.paths: `{pattern}` matches no page"),
+            )
+            .at(line, usize::from(line > 0))
+            .with_hint("patterns are paths under content/, like `legacy/**`")
+        })
+        .collect()
 }
 
 /// Cross-reference `contributors.yaml` with the configured forum sources.
@@ -71,6 +95,7 @@ mod tests {
         let opts = MarkdownOptions {
             highlight: false,
             unsafe_html: true,
+            site: None,
         };
         let text = format!("---\n{front}---\n# Page\n");
         let loaded =

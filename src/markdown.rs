@@ -57,6 +57,9 @@ pub struct MarkdownOptions {
     pub highlight: bool,
     /// Keep raw HTML from the Markdown; when false it is escaped.
     pub unsafe_html: bool,
+    /// The site's paths, to resolve links written from the site root or to
+    /// the site's own address (None: nothing resolves; they stay as written).
+    pub site: Option<std::sync::Arc<crate::links::paths::SitePaths>>,
 }
 
 /// The page being rendered.
@@ -95,6 +98,9 @@ pub enum LinkTarget {
     /// A file under content/ (`a/img.png`) or static/ (`/img.png` -> `img.png`).
     /// A path that climbs above `content/` keeps the path as written.
     Asset { path: String, from_static: bool },
+    /// A link from the site root (`/a/b/`) or to the site's own address
+    /// that matched nothing when the page was rendered (kept as written).
+    SitePath(crate::links::paths::SiteRef),
     /// http(s), mailto and other schemes, and `//host/` links.
     External { url: String },
 }
@@ -610,7 +616,13 @@ impl<'a, 'p> State<'a, 'p> {
 
     /// Record a link or image; returns the rewritten href if it changes.
     fn record_link(&mut self, dest: &str, offset: usize, is_image: bool) -> Option<String> {
-        let (target, href) = classify(dest, self.page, is_image, self.opts.unsafe_html);
+        let (target, href) = classify(
+            dest,
+            self.page,
+            is_image,
+            self.opts.unsafe_html,
+            self.opts.site.as_deref(),
+        );
         let (line, col) = self.position(offset);
         self.links.push(Link {
             dest: dest.to_string(),
@@ -756,6 +768,7 @@ fn classify(
     page: &PageContext<'_>,
     is_image: bool,
     unsafe_html: bool,
+    opts_site: Option<&crate::links::paths::SitePaths>,
 ) -> (LinkTarget, Option<String>) {
     if dest.is_empty() {
         return (
@@ -772,6 +785,13 @@ fn classify(
             },
             None,
         );
+    }
+    if dest.starts_with('/') || url_scheme(dest).is_some_and(|s| s == "http" || s == "https") {
+        let none = crate::links::paths::SitePaths::default();
+        let site = opts_site.unwrap_or(&none);
+        if let Some(r) = site.site_ref(dest) {
+            return classify_site_ref(r, site, page);
+        }
     }
     if let Some(scheme) = url_scheme(dest) {
         let href = if !unsafe_html && is_dangerous_scheme(&scheme, dest, is_image) {
@@ -798,17 +818,6 @@ fn classify(
     let path_end = dest.find(['?', '#']).unwrap_or(dest.len());
     let (path, suffix) = dest.split_at(path_end);
     let fragment = suffix.find('#').map(|i| &suffix[i + 1..]);
-
-    if let Some(rooted) = path.strip_prefix('/') {
-        let href = format!("{}{}", urls::relative(page.url, rooted), suffix);
-        return (
-            LinkTarget::Asset {
-                path: percent_decode(rooted),
-                from_static: true,
-            },
-            Some(href),
-        );
-    }
     let is_page = path.ends_with(".md");
     match urls::resolve_relative(page.source, path) {
         Some(resolved) if is_page => {
@@ -849,6 +858,42 @@ fn classify(
             },
             None,
         ),
+    }
+}
+
+/// A link into the site by its path: rewritten to a relative link when it
+/// resolves (like a `.md` link), kept as written for the checker otherwise.
+fn classify_site_ref(
+    r: crate::links::paths::SiteRef,
+    site: &crate::links::paths::SitePaths,
+    page: &PageContext<'_>,
+) -> (LinkTarget, Option<String>) {
+    use crate::links::paths::Resolved;
+    match site.resolve_ref(&r) {
+        Some(Resolved::Page(source)) => {
+            let mut href = urls::relative(page.url, &urls::content_url(&source));
+            if let Some(i) = r.suffix.find('#') {
+                href.push_str(&r.suffix[i..]);
+            }
+            (
+                LinkTarget::Page {
+                    source,
+                    anchor: r.anchor,
+                },
+                Some(href),
+            )
+        }
+        Some(Resolved::File(path)) => {
+            let href = format!("{}{}", urls::relative(page.url, &path), r.suffix);
+            (
+                LinkTarget::Asset {
+                    path,
+                    from_static: true,
+                },
+                Some(href),
+            )
+        }
+        None => (LinkTarget::SitePath(r), None),
     }
 }
 
@@ -1158,6 +1203,7 @@ mod tests {
     const SAFE: MarkdownOptions = MarkdownOptions {
         highlight: true,
         unsafe_html: false,
+        site: None,
     };
 
     fn page() -> PageContext<'static> {
@@ -1409,6 +1455,7 @@ mod tests {
             MarkdownOptions {
                 highlight: false,
                 unsafe_html: false,
+                site: None,
             },
         );
         assert_eq!(
@@ -1441,6 +1488,7 @@ mod tests {
             MarkdownOptions {
                 highlight: true,
                 unsafe_html: true,
+                site: None,
             },
         )
         .html;
@@ -1543,17 +1591,107 @@ mod tests {
         assert!(html("[pdf](../doc.pdf?v=2#page=3)").contains("href=\"../../doc.pdf?v=2#page=3\""));
     }
 
+    fn with_site(md: &str, base: &str) -> Rendered {
+        let site = crate::links::paths::SitePaths::new(
+            [
+                "_index.md",
+                "a/b.md",
+                "a/c.md",
+                "guides/_index.md",
+                "guides/install.md",
+            ],
+            ["img/x.png", "a/shot.png"],
+            &[crate::config::BaseUrl::parse(base).unwrap()],
+        );
+        let opts = MarkdownOptions {
+            site: Some(std::sync::Arc::new(site)),
+            ..SAFE
+        };
+        render(md, &page(), &opts)
+    }
+
     #[test]
-    fn root_paths_are_static_assets_with_relative_hrefs() {
-        let l = only_link("![logo](/img/x.png)");
+    fn root_paths_to_files_become_relative_hrefs() {
+        let r = with_site("![logo](/img/x.png)", "https://docs.example.com/");
         assert_eq!(
-            l.target,
+            r.links[0].target,
             LinkTarget::Asset {
                 path: "img/x.png".into(),
                 from_static: true
             }
         );
-        assert!(html("![logo](/img/x.png)").contains("src=\"../../img/x.png\""));
+        assert!(r.html.contains("src=\"../../img/x.png\""), "{}", r.html);
+    }
+
+    #[test]
+    fn site_absolute_page_links_become_relative_like_md_links() {
+        for (dest, href) in [
+            ("/guides/install/", "../../guides/install/"),
+            ("/guides/install", "../../guides/install/"),
+            ("/guides/install.md#step-2", "../../guides/install/#step-2"),
+            ("/guides/", "../../guides/"),
+            ("/a/c/", "../c/"),
+            ("/", "../../"),
+        ] {
+            let r = with_site(&format!("[x]({dest})"), "https://docs.example.com/");
+            assert!(
+                r.html.contains(&format!("href=\"{href}\"")),
+                "{dest}: {}",
+                r.html
+            );
+            assert!(
+                matches!(r.links[0].target, LinkTarget::Page { .. }),
+                "{dest}"
+            );
+        }
+        let r = with_site("[x](/guides/install/#a)", "https://docs.example.com/");
+        assert_eq!(
+            r.links[0].target,
+            LinkTarget::Page {
+                source: "guides/install.md".into(),
+                anchor: Some("a".into())
+            }
+        );
+    }
+
+    #[test]
+    fn links_under_the_base_path_and_to_the_own_host_resolve() {
+        for dest in [
+            "/kb/guides/install/",
+            "https://docs.example.com/kb/guides/install/",
+            "http://docs.example.com/kb/guides/install.md",
+        ] {
+            let r = with_site(&format!("[x]({dest})"), "https://docs.example.com/kb/");
+            assert!(
+                r.html.contains("href=\"../../guides/install/\""),
+                "{dest}: {}",
+                r.html
+            );
+        }
+        // Elsewhere on the same host is an ordinary external link.
+        let r = with_site(
+            "[x](https://docs.example.com/blog/)",
+            "https://docs.example.com/kb/",
+        );
+        assert!(matches!(r.links[0].target, LinkTarget::External { .. }));
+    }
+
+    #[test]
+    fn unresolved_site_paths_stay_as_written_for_the_checker() {
+        let r = with_site(
+            "[x](/product/module/foo?view=7#a)",
+            "https://docs.example.com/",
+        );
+        let LinkTarget::SitePath(site_ref) = &r.links[0].target else {
+            panic!("{:?}", r.links[0].target);
+        };
+        assert_eq!(site_ref.paths, ["product/module/foo"]);
+        assert_eq!(site_ref.anchor.as_deref(), Some("a"));
+        assert!(!site_ref.own_host);
+        assert!(r.html.contains("href=\"/product/module/foo?view=7#a\""));
+        // Without the site's paths nothing resolves.
+        let l = only_link("[x](/guides/install/)");
+        assert!(matches!(l.target, LinkTarget::SitePath(_)));
     }
 
     #[test]
@@ -1715,6 +1853,7 @@ mod tests {
         let opts = MarkdownOptions {
             highlight: false,
             unsafe_html: false,
+            site: None,
         };
         let r = render(&md, &page(), &opts);
         assert_eq!(r.headings.len(), md.len() / chunk.len());
@@ -1788,6 +1927,7 @@ mod tests {
             let opts = MarkdownOptions {
                 highlight,
                 unsafe_html: false,
+                site: None,
             };
             let _ = render(&md[..chunk.len()], &page(), &opts); // warm the syntax set
             let t = std::time::Instant::now();

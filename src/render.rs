@@ -265,6 +265,9 @@ pub struct ListItemView {
 #[derive(Serialize)]
 pub struct PageView<'a> {
     pub title: &'a str,
+    /// Id of the `# Title` heading the page started with (dropped from
+    /// the content in favour of the title): links to it keep working.
+    pub title_id: Option<&'a str>,
     pub description: &'a str,
     /// Rendered Markdown: trusted HTML, printed unescaped.
     pub content_html: &'a str,
@@ -296,6 +299,8 @@ pub struct PageView<'a> {
 #[derive(Serialize)]
 pub struct SectionView<'a> {
     pub title: &'a str,
+    /// As [`PageView::title_id`].
+    pub title_id: Option<&'a str>,
     pub description: &'a str,
     pub content_html: &'a str,
     pub toc: Vec<TocView<'a>>,
@@ -543,6 +548,7 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
     let html = page.rendered.html();
     let view = PageView {
         title: &page.title,
+        title_id: page.rendered.title_id.as_deref(),
         description: &page.description,
         content_html: &html,
         toc: toc(&page.rendered),
@@ -617,6 +623,7 @@ fn render_section(site: &Site, theme: &Theme, section: &Section) -> Result<Outpu
     let html = section.rendered.html();
     let view = SectionView {
         title: &section.title,
+        title_id: section.rendered.title_id.as_deref(),
         description: &section.description,
         content_html: &html,
         toc: toc(&section.rendered),
@@ -1257,6 +1264,7 @@ mod tests {
         let opts = MarkdownOptions {
             highlight: false,
             unsafe_html: false,
+            site: None,
         };
         let loaded = (0..pages)
             .map(|i| {

@@ -30,6 +30,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Files under `static/`, published at the same path from the root.
     pub static_files: Vec<Asset>,
+    /// What links from the site root resolve against (see `links::paths`).
+    pub paths: std::sync::Arc<crate::links::paths::SitePaths>,
     pub tags: BTreeMap<String, Tag>,
     pub forum: ForumData,
     /// Answers listed under "Community answers" per section key (indexes
@@ -59,6 +61,7 @@ impl Site {
             pages,
             mut sections,
             assets,
+            paths,
         } = content;
 
         // Answers land in wiki sections; a section that only answers use is
@@ -132,6 +135,7 @@ impl Site {
             sections,
             assets,
             static_files,
+            paths,
             tags,
             forum,
             answers_by_section,

@@ -120,6 +120,12 @@ pub fn parse_value(
     parse(text, path, first_line, &[])
 }
 
+/// A YAML value as text (for files lorebook writes: `lorebook import`).
+pub fn to_string(value: &serde_yaml::Value) -> String {
+    // Serializing a Value cannot fail (its keys are YAML values already).
+    serde_yaml::to_string(value).unwrap_or_default()
+}
+
 fn to_diagnostic(
     err: &serde_yaml::Error,
     text: &str,
@@ -166,6 +172,14 @@ fn to_diagnostic(
     }
     if let Some(key) = unknown_field(&message) {
         diag.message = format!("unknown key `{key}`");
+        // serde names the keys valid where the unknown one is (nested
+        // mappings included); `known_keys` are the top level's.
+        let expected = expected_fields(&message);
+        let known_keys: &[&str] = if expected.is_empty() {
+            known_keys
+        } else {
+            &expected
+        };
         match closest(key, known_keys.iter().copied()) {
             Some(best) => diag = diag.with_hint(format!("did you mean `{best}`?")),
             None => {
@@ -295,6 +309,14 @@ fn unclosed(text: &str) -> Option<Open> {
 fn unknown_field(message: &str) -> Option<&str> {
     let rest = message.split("unknown field `").nth(1)?;
     rest.split('`').next()
+}
+
+/// The keys in serde's "expected one of `a`, `b`" (or "expected `a`").
+fn expected_fields(message: &str) -> Vec<&str> {
+    let Some(rest) = message.split(", expected ").nth(1) else {
+        return Vec::new();
+    };
+    rest.split('`').skip(1).step_by(2).collect()
 }
 
 fn tidy_message(message: &str) -> String {

@@ -95,6 +95,42 @@ fn broken_front_matter_shows_an_error_keeps_the_old_page_and_recovers() {
 }
 
 #[test]
+fn serve_obeys_the_link_policy() {
+    let (_dir, root) = small_site();
+    fs::write(
+        root.join("lorebook.yaml"),
+        "title: Serve Test\nlinks:\n  broken_page: warn\n",
+    )
+    .expect("config");
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/install/linux/");
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    // A broken page link is a warning: the edit is served.
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version two\n---\nSee [gone](gone.md).\n",
+    )
+    .expect("edit");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    assert!(get(serve.addr, "/install/linux/")
+        .text()
+        .contains("version two"));
+    // A broken anchor is still an error: the old page stays.
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version three\n---\nSee [top](#gone).\n",
+    )
+    .expect("edit");
+    let (name, data) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "error");
+    assert!(data.contains("#gone"), "{data}");
+    assert!(get(serve.addr, "/install/linux/")
+        .text()
+        .contains("version two"));
+}
+
+#[test]
 fn template_override_rebuilds_every_page() {
     let (_dir, root) = small_site();
     let serve = start_serve(&root);

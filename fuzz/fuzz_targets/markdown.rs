@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = MarkdownOptions {
         highlight: flags & 1 != 0,
         unsafe_html: flags & 2 != 0,
+        site: None,
     };
     let out = render(body, &page, &opts);
     if !opts.unsafe_html {

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::links::paths::SitePaths;
 use crate::markdown::{self, MarkdownOptions, PageContext, Rendered};
 use crate::urls;
 pub use frontmatter::{Date, FrontMatter};
@@ -71,6 +72,9 @@ pub struct Content {
     /// Sections by key; the root section has key ``.
     pub sections: BTreeMap<String, Section>,
     pub assets: Vec<Asset>,
+    /// Every Markdown source and file (content and `static/`) and the site's
+    /// own addresses: what links from the root resolve against.
+    pub paths: std::sync::Arc<SitePaths>,
 }
 
 /// A file found by the walk.
@@ -80,13 +84,20 @@ struct Found {
     path: PathBuf,
 }
 
-/// Load every page and section under the content directory.
-pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
+/// Load every page and section under the content directory; `statics` are
+/// the files of `static/` (links from the site root may point at them).
+pub fn load(config: &Config, statics: &[Asset]) -> (Content, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let (markdown_files, assets) = walk(&config.content_dir, &config.root, &mut diags);
+    let paths = std::sync::Arc::new(SitePaths::new(
+        markdown_files.iter().map(|f| f.rel.as_str()),
+        assets.iter().chain(statics).map(|a| a.rel.as_str()),
+        &config.links.bases,
+    ));
     let opts = MarkdownOptions {
         highlight: config.markdown.highlight,
         unsafe_html: config.markdown.unsafe_html,
+        site: Some(paths.clone()),
     };
 
     let loaded: Vec<Result<Loaded, Diagnostic>> = markdown_files
@@ -107,7 +118,8 @@ pub fn load(config: &Config) -> (Content, Vec<Diagnostic>) {
         }
     }
 
-    let content = assemble(files, assets, &mut diags);
+    let mut content = assemble(files, assets, &mut diags);
+    content.paths = paths;
     diags.sort();
     (content, diags)
 }
@@ -505,6 +517,7 @@ fn assemble(files: Vec<Loaded>, assets: Vec<Asset>, diags: &mut Vec<Diagnostic>)
         pages,
         sections,
         assets,
+        paths: Default::default(),
     }
 }
 

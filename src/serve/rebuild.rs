@@ -200,6 +200,7 @@ impl SiteRebuilder {
         let opts = MarkdownOptions {
             highlight: self.config.markdown.highlight,
             unsafe_html: self.config.markdown.unsafe_html,
+            site: Some(site.paths.clone()),
         };
         let mut replaced = Vec::new();
         // Whether a listing (sections, tags, sitemap, feed) shows something new.

@@ -159,6 +159,19 @@ fn external_check_reports_broken_links_and_caches_good_ones() {
         .assert()
         .code(1);
     assert_eq!(count.load(Ordering::SeqCst), first + 1);
+    // `links.skip_prefixes` are never fetched (Zola's meaning).
+    let config = std::fs::read_to_string(root.join("lorebook.yaml")).unwrap();
+    std::fs::write(
+        root.join("lorebook.yaml"),
+        format!("{config}links:\n  skip_prefixes: ['{addr}/gone']\n"),
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--external", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    assert_eq!(count.load(Ordering::SeqCst), first + 1);
     drop(handle);
 }
 
