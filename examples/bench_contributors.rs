@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lorebook::config::ContributorsSettings;
-use lorebook::contributors::{self, git};
+use lorebook::contributors::{self, git, history, record};
 
 /// The allocator the `lorebook` binary uses (see `src/main.rs`), so the
 /// figures are what a build spends.
@@ -118,7 +118,7 @@ fn main() {
         );
         std::process::exit(1);
     };
-    let skip = |id: &git::Identity| git::is_bot(id, &settings.exclude);
+    let skip = |id: &record::Identity| git::is_bot(id, &settings.exclude);
     // What a build spends on authorship: read_history (git or cache, mailmap,
     // fold) + merging into people.
     let git_reader: [(&str, &std::ffi::OsStr); 1] =
@@ -220,7 +220,7 @@ fn main() {
             .and_then(|nl| body.get(nl + 1..))
             .unwrap_or_default();
         for _ in 0..runs {
-            let (mut commits, t) = time(|| git::parse_log(body));
+            let (mut commits, t) = time(|| record::parse_log(body));
             parses.push(t);
             let ((), t) = time(|| git::map_identities(&[], &dir, &mut commits));
             mailmaps.push(t);
@@ -228,7 +228,7 @@ fn main() {
         // The fold alone, over a cold read's commits.
         let commits = git::read_commits(&dir, cores, &[]).unwrap_or_default();
         for _ in 0..runs {
-            let (folded, t) = time(|| git::fold(&commits, &skip));
+            let (folded, t) = time(|| history::fold(&commits, &skip));
             folds.push(t);
             if folded.files.len() != history.files.len() {
                 eprintln!("error: fold disagrees with read_history");

@@ -45,7 +45,7 @@ impl BuildError {
 }
 
 /// Git history as read for one build: the history and its diagnostics.
-pub type GitHistory = std::sync::Arc<(crate::contributors::git::History, Vec<Diagnostic>)>;
+pub type GitHistory = std::sync::Arc<(crate::contributors::History, Vec<Diagnostic>)>;
 
 /// A loaded site and its warnings, or the errors (and warnings) found.
 pub type Loaded = Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>;

@@ -36,8 +36,10 @@
 
 mod cache;
 pub mod git;
+pub mod history;
 pub mod odb;
 pub mod people;
+pub mod record;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -46,7 +48,8 @@ use serde::Serialize;
 
 use crate::config::ContributorsSettings;
 use crate::forum::Answer;
-pub use git::{head_id, read_history, History};
+pub use git::{head_id, read_history};
+pub use history::History;
 pub use people::PersonEntry;
 
 /// Points of the credit score (see the module docs).
@@ -243,7 +246,7 @@ pub fn build<'h>(
 
     // Git identities, oldest contributor first (stable automatic slugs).
     // Each identity's key is computed once.
-    let mut idents: Vec<(String, &git::IdentityTotals)> = history
+    let mut idents: Vec<(String, &history::IdentityTotals)> = history
         .identities
         .values()
         .map(|totals| (totals.identity.key(), totals))
@@ -287,7 +290,7 @@ pub fn build<'h>(
     // The person of a page author's identity: its key is computed once per
     // distinct (name, email), not once per page.
     let mut author_person: HashMap<(&str, &str), Option<usize>> = HashMap::new();
-    let mut person_of = |id: &'h git::Identity| -> Option<usize> {
+    let mut person_of = |id: &'h record::Identity| -> Option<usize> {
         let contact = (id.name.as_str(), id.email.as_str());
         if let Some(&p) = author_person.get(&contact) {
             return p;
@@ -301,7 +304,7 @@ pub fn build<'h>(
     // `PersonPage` paths are filled in when handed to the person).
     let mut page_people: Vec<Vec<(usize, PersonPage)>> = Vec::with_capacity(history.files.len());
     for file in history.files.values() {
-        let total: u64 = file.authors.iter().map(git::AuthorStats::lines).sum();
+        let total: u64 = file.authors.iter().map(history::AuthorStats::lines).sum();
         let mut merged: Vec<(usize, PersonPage)> = Vec::new();
         for a in &file.authors {
             let Some(p) = person_of(&a.identity) else {
@@ -614,7 +617,8 @@ fn gravatar_url(email: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::git::{AuthorStats, FileHistory, Identity, IdentityTotals};
+    use super::history::{AuthorStats, FileHistory, IdentityTotals};
+    use super::record::Identity;
     use super::*;
     use crate::forum::Author;
     use std::path::PathBuf;
@@ -801,7 +805,7 @@ mod tests {
             "a.md",
             vec![stats(&ana_work, 1, 1, 0, 1), stats(&ana_home, 1, 1, 0, 2)],
         )]);
-        h.timeline = vec![git::TimelineCommit {
+        h.timeline = vec![history::TimelineCommit {
             time: t(2),
             identities: vec![ana_work.key(), ana_home.key(), "nobody@x.example".into()],
             files: vec!["a.md".into()],

@@ -63,7 +63,7 @@ use gix::objs::tree::EntryKind;
 use gix::objs::{Find, FindExt, TreeRefIter};
 use gix::ObjectId;
 
-use super::git::{parse_contact, Change, Identity, RawCommit};
+use super::record::{parse_contact, Change, Identity, RawCommit};
 
 /// An opened repository and the content directory's place in it.
 pub struct Reader {
@@ -1357,8 +1357,11 @@ mod tests {
         }
         // The records written for the history cache parse back to themselves.
         for commit in &git {
-            let bytes = super::super::git::format_record(commit);
-            assert_eq!(super::super::git::parse_log(&bytes), vec![commit.clone()]);
+            let bytes = super::super::record::format_record(commit);
+            assert_eq!(
+                super::super::record::parse_log(&bytes),
+                vec![commit.clone()]
+            );
         }
         // Known commits are walked, not read, and keep their place.
         let reader = Reader::open(&root.join(".git"), "content/").expect("open");
