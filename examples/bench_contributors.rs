@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lorebook::config::ContributorsSettings;
-use lorebook::contributors::{self, git, history, record};
+use lorebook::contributors::{self, history, read, record};
 
 /// The allocator the `lorebook` binary uses (see `src/main.rs`), so the
 /// figures are what a build spends.
@@ -111,21 +111,21 @@ fn main() {
         gravatar: false,
     };
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let Some(cache_file) = git::history_cache_file(&dir, &[]) else {
+    let Some(cache_file) = read::history_cache_file(&dir, &[]) else {
         eprintln!(
             "error: {} is not in a full (non-shallow) git clone",
             dir.display()
         );
         std::process::exit(1);
     };
-    let skip = |id: &record::Identity| git::is_bot(id, &settings.exclude);
+    let skip = |id: &record::Identity| read::is_bot(id, &settings.exclude);
     // What a build spends on authorship: read_history (git or cache, mailmap,
     // fold) + merging into people.
     let git_reader: [(&str, &std::ffi::OsStr); 1] =
         [("LOREBOOK_GIT_READER", std::ffi::OsStr::new("git"))];
     let authorship_with = |env: &[(&str, &std::ffi::OsStr)], expect_from_git: Option<usize>| {
         let ((history, diags, stats), t_read) =
-            time(|| git::read_history_stats(&dir, Path::new("content"), &settings.exclude, env));
+            time(|| read::read_history_stats(&dir, Path::new("content"), &settings.exclude, env));
         let (credit, t_people) = time(|| contributors::build(&history, &[], &[], &settings));
         for d in &diags {
             eprintln!("{d}");
@@ -222,11 +222,11 @@ fn main() {
         for _ in 0..runs {
             let (mut commits, t) = time(|| record::parse_log(body));
             parses.push(t);
-            let ((), t) = time(|| git::map_identities(&[], &dir, &mut commits));
+            let ((), t) = time(|| read::map_identities(&[], &dir, &mut commits));
             mailmaps.push(t);
         }
         // The fold alone, over a cold read's commits.
-        let commits = git::read_commits(&dir, cores, &[]).unwrap_or_default();
+        let commits = read::read_commits(&dir, cores, &[]).unwrap_or_default();
         for _ in 0..runs {
             let (folded, t) = time(|| history::fold(&commits, &skip));
             folds.push(t);

@@ -65,7 +65,7 @@ pub fn load_with_history(config: &Config, known: Option<GitHistory>) -> (GitHist
         || content::load(config),
         || {
             known.unwrap_or_else(|| {
-                std::sync::Arc::new(crate::contributors::git::read_history(
+                std::sync::Arc::new(crate::contributors::read_history(
                     &config.content_dir,
                     std::path::Path::new("content"),
                     &config.contributors.exclude,

@@ -39,6 +39,7 @@ pub mod git;
 pub mod history;
 pub mod odb;
 pub mod people;
+pub mod read;
 pub mod record;
 
 use std::collections::{BTreeMap, HashMap};
@@ -48,9 +49,10 @@ use serde::Serialize;
 
 use crate::config::ContributorsSettings;
 use crate::forum::Answer;
-pub use git::{head_id, read_history};
+pub use git::head_id;
 pub use history::History;
 pub use people::PersonEntry;
+pub use read::read_history;
 
 /// Points of the credit score (see the module docs).
 pub const POINTS_MAIN_AUTHOR: u64 = 10;

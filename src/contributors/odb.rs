@@ -1316,7 +1316,7 @@ mod tests {
             ("GIT_CONFIG_NOSYSTEM", "1".as_ref()),
             ("GIT_CONFIG_GLOBAL", "/dev/null".as_ref()),
         ];
-        let git = super::super::git::read_commits(&content, 1, &env).expect("git log");
+        let git = super::super::read::read_commits(&content, 1, &env).expect("git log");
         assert_eq!(git.len(), 22);
         let head = String::from_utf8(
             std::process::Command::new("git")
