@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lorebook::config::ContributorsSettings;
-use lorebook::contributors::{self, history, read, record};
+use lorebook::contributors::{self, history, identity, read, record};
 
 /// The allocator the `lorebook` binary uses (see `src/main.rs`), so the
 /// figures are what a build spends.
@@ -118,7 +118,7 @@ fn main() {
         );
         std::process::exit(1);
     };
-    let skip = |id: &record::Identity| read::is_bot(id, &settings.exclude);
+    let skip = |id: &record::Identity| identity::is_bot(id, &settings.exclude);
     // What a build spends on authorship: read_history (git or cache, mailmap,
     // fold) + merging into people.
     let git_reader: [(&str, &std::ffi::OsStr); 1] =
@@ -222,7 +222,7 @@ fn main() {
         for _ in 0..runs {
             let (mut commits, t) = time(|| record::parse_log(body));
             parses.push(t);
-            let ((), t) = time(|| read::map_identities(&[], &dir, &mut commits));
+            let ((), t) = time(|| identity::map_identities(&[], &dir, &mut commits));
             mailmaps.push(t);
         }
         // The fold alone, over a cold read's commits.

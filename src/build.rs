@@ -86,7 +86,7 @@ fn assemble(
     let (history, history_diags) = (&history.0, &history.1);
     diags.extend(history_diags.iter().cloned());
     let (people, people_diags) = if config.contributors.file.is_file() {
-        crate::contributors::people::load(
+        crate::contributors::identity::load(
             &config.contributors.file,
             std::path::Path::new("contributors.yaml"),
         )

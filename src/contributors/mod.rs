@@ -37,8 +37,8 @@
 mod cache;
 pub mod git;
 pub mod history;
+pub mod identity;
 pub mod odb;
-pub mod people;
 pub mod read;
 pub mod record;
 
@@ -51,7 +51,7 @@ use crate::config::ContributorsSettings;
 use crate::forum::Answer;
 pub use git::head_id;
 pub use history::History;
-pub use people::PersonEntry;
+pub use identity::PersonEntry;
 pub use read::read_history;
 
 /// Points of the credit score (see the module docs).
