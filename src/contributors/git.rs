@@ -58,3 +58,19 @@ pub(super) fn with_input(
     let _ = writer.join();
     out.status.success().then_some(out.stdout)
 }
+
+/// The test oracle: the history as `git log` itself prints it, which the
+/// in-process reader must equal record for record.
+#[cfg(test)]
+pub(super) mod oracle {
+    use std::ffi::OsStr;
+    use std::path::Path;
+
+    use super::super::record::{parse_log, RawCommit, LOG_ARGS};
+
+    /// `git log` with the record format's arguments, run in `dir` on HEAD.
+    pub fn log(env: &[(&str, &OsStr)], dir: &Path) -> Vec<RawCommit> {
+        let out = super::output(env, dir, LOG_ARGS).expect("git log runs");
+        parse_log(&out)
+    }
+}

@@ -1,10 +1,10 @@
 //! Contributor credit: who wrote each page (from git, read in one pass), who
 //! answered on the forum, merged into people by `contributors.yaml`, ranked.
 //!
-//! - [`git`] reads authorship from one `git log` walk (in parallel slices
-//!   when the history is long); [`people`] reads
-//!   `contributors.yaml`; [`build`] merges both with forum answer authors into
-//!   [`Contributors`], the model templates see.
+//! - [`read`] reads authorship from the git history in one pass (the
+//!   in-process reader [`odb`]); [`identity`] reads `contributors.yaml`;
+//!   [`build`] merges both with forum answer authors into [`Contributors`],
+//!   the model templates see.
 //! - Identity merging: a git identity joins the yaml person that lists its
 //!   name or email; otherwise it joins an earlier git identity with the same
 //!   email or the same name (case-insensitive); otherwise it is a new person.

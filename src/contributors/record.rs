@@ -100,7 +100,7 @@ pub const LOG_ARGS: &[&str] = &[
 ];
 
 /// The record `git log` with [`LOG_ARGS`] prints for `commit`, as far as
-/// [`parse_records`] reads it: the header, a `--raw` line for each deletion
+/// [`parse_log`] reads it: the header, a `--raw` line for each deletion
 /// (the only raw lines it uses) and the numstat lines. Parsing it gives
 /// `commit` back; control characters the format uses as separators are
 /// blanked.
@@ -182,7 +182,7 @@ pub fn parse_contact(text: &str) -> Option<Identity> {
     }
 }
 
-/// Parse the output of `git log` with [`FORMAT`], `--raw --numstat -z`.
+/// Parse the output of `git log` with [`LOG_ARGS`] (the record format), `--raw --numstat -z`.
 /// Pure; never panics on any input.
 pub fn parse_log(bytes: &[u8]) -> Vec<RawCommit> {
     parse_records(bytes).into_iter().map(|(c, _)| c).collect()
