@@ -201,388 +201,485 @@ struct Acc {
 }
 
 /// Merge git history, declared people and forum answers into ranked people.
-pub fn build<'h>(
-    history: &'h History,
+/// Each phase is a step below, in this order.
+pub fn build(
+    history: &History,
     declared: &[PersonEntry],
     answers: &[Answer],
     settings: &ContributorsSettings,
 ) -> Contributors {
-    let mut accs: Vec<Acc> = Vec::new();
-    let mut by_git: HashMap<String, usize> = HashMap::new();
-    let mut by_forum: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (i, entry) in declared.iter().enumerate() {
-        for g in &entry.git {
-            by_git.insert(g.trim().to_lowercase(), i);
-        }
-        for (source, user) in &entry.forum {
-            by_forum.insert((source.clone(), user.trim().to_lowercase()), i);
-        }
-        accs.push(Acc {
-            slug: entry.slug.clone(),
-            name: entry.name.clone(),
-            avatar: entry.avatar.clone(),
-            links: entry
-                .links
-                .iter()
-                .map(|(label, url)| Link {
-                    label: label.clone(),
-                    url: url.clone(),
-                })
-                .collect(),
-            order: (0, None, format!("{i:08}")),
-            ..Acc::default()
-        });
-    }
+    let mut merge = Merge::declared(declared);
+    let ident_person = merge.git_identities(history);
+    let page_people = merge.pages(history, &ident_person);
+    merge.forum_answers(answers);
+    let slugs = merge.slugs();
+    let ranked = merge.rank(slugs, settings);
+    let pages = ranked.page_credit(history, &page_people);
+    let activity = ranked.activity(history, &ident_person);
+    ranked.finish(pages, activity)
+}
 
-    // Git identities, oldest contributor first (stable automatic slugs).
-    // Each identity's key is computed once.
-    let mut idents: Vec<(String, &history::IdentityTotals)> = history
-        .identities
-        .values()
-        .map(|totals| (totals.identity.key(), totals))
-        .collect();
-    idents.sort_by(|(ka, a), (kb, b)| a.first.cmp(&b.first).then(ka.cmp(kb)));
-    let mut ident_person: HashMap<String, usize> = HashMap::new();
-    for (key, totals) in idents {
-        let id = &totals.identity;
-        let email = id.email.trim().to_lowercase();
-        let name = id.name.trim().to_lowercase();
-        let found = by_git
-            .get(&email)
-            .filter(|_| !email.is_empty())
-            .or_else(|| by_git.get(&name))
-            .copied();
-        let index = match found {
-            Some(i) => i,
-            None => {
-                let i = accs.len();
-                accs.push(Acc {
-                    name: id.name.trim().to_string(),
-                    order: (1, Some(totals.first), key.clone()),
-                    ..Acc::default()
-                });
-                // Later identities with this email or name join this person.
-                if !email.is_empty() {
-                    by_git.insert(email.clone(), i);
-                }
-                by_git.entry(name).or_insert(i);
-                i
-            }
+/// Each page's people (index into the people being merged) with their
+/// credit, in the order of `History::files` (the `PersonPage` paths are
+/// filled in when handed to the person).
+type PagePeople = Vec<Vec<(usize, PersonPage)>>;
+
+/// The people being merged, and how identities find them.
+struct Merge {
+    accs: Vec<Acc>,
+    /// Lowercased git name or email -> person.
+    by_git: HashMap<String, usize>,
+    /// Forum `(source, lowercased username)` -> person.
+    by_forum: BTreeMap<(String, String), usize>,
+}
+
+impl Merge {
+    /// Phase 1: the declared people, in file order.
+    fn declared(declared: &[PersonEntry]) -> Merge {
+        let mut merge = Merge {
+            accs: Vec::new(),
+            by_git: HashMap::new(),
+            by_forum: BTreeMap::new(),
         };
-        if let Some(acc) = accs.get_mut(index) {
-            acc.commits += totals.commits;
-            if !email.is_empty() && !acc.emails.contains(&email) {
-                acc.emails.push(email);
+        for (i, entry) in declared.iter().enumerate() {
+            for g in &entry.git {
+                merge.by_git.insert(g.trim().to_lowercase(), i);
             }
+            for (source, user) in &entry.forum {
+                merge
+                    .by_forum
+                    .insert((source.clone(), user.trim().to_lowercase()), i);
+            }
+            merge.accs.push(Acc {
+                slug: entry.slug.clone(),
+                name: entry.name.clone(),
+                avatar: entry.avatar.clone(),
+                links: entry
+                    .links
+                    .iter()
+                    .map(|(label, url)| Link {
+                        label: label.clone(),
+                        url: url.clone(),
+                    })
+                    .collect(),
+                order: (0, None, format!("{i:08}")),
+                ..Acc::default()
+            });
         }
-        ident_person.insert(key, index);
+        merge
     }
-    // The person of a page author's identity: its key is computed once per
-    // distinct (name, email), not once per page.
-    let mut author_person: HashMap<(&str, &str), Option<usize>> = HashMap::new();
-    let mut person_of = |id: &'h record::Identity| -> Option<usize> {
-        let contact = (id.name.as_str(), id.email.as_str());
-        if let Some(&p) = author_person.get(&contact) {
-            return p;
-        }
-        let p = ident_person.get(&id.key()).copied();
-        author_person.insert(contact, p);
-        p
-    };
 
-    // Pages: each page's people, in the order of `history.files` (the
-    // `PersonPage` paths are filled in when handed to the person).
-    let mut page_people: Vec<Vec<(usize, PersonPage)>> = Vec::with_capacity(history.files.len());
-    for file in history.files.values() {
-        let total: u64 = file.authors.iter().map(history::AuthorStats::lines).sum();
-        let mut merged: Vec<(usize, PersonPage)> = Vec::new();
-        for a in &file.authors {
-            let Some(p) = person_of(&a.identity) else {
-                continue;
-            };
-            match merged.iter_mut().find(|(q, _)| *q == p) {
-                Some((_, page)) => {
-                    page.commits += a.commits;
-                    page.lines_added += a.added;
-                    page.lines_removed += a.removed;
+    /// Phase 2: each git identity joins a declared person, an earlier
+    /// identity's person (same email or name) or becomes a new person.
+    /// Oldest contributor first (stable automatic slugs); each identity's
+    /// key is computed once. Returns identity key -> person.
+    fn git_identities(&mut self, history: &History) -> HashMap<String, usize> {
+        let mut idents: Vec<(String, &history::IdentityTotals)> = history
+            .identities
+            .values()
+            .map(|totals| (totals.identity.key(), totals))
+            .collect();
+        idents.sort_by(|(ka, a), (kb, b)| a.first.cmp(&b.first).then(ka.cmp(kb)));
+        let mut ident_person: HashMap<String, usize> = HashMap::new();
+        for (key, totals) in idents {
+            let id = &totals.identity;
+            let email = id.email.trim().to_lowercase();
+            let name = id.name.trim().to_lowercase();
+            let found = self
+                .by_git
+                .get(&email)
+                .filter(|_| !email.is_empty())
+                .or_else(|| self.by_git.get(&name))
+                .copied();
+            let index = match found {
+                Some(i) => i,
+                None => {
+                    let i = self.accs.len();
+                    self.accs.push(Acc {
+                        name: id.name.trim().to_string(),
+                        order: (1, Some(totals.first), key.clone()),
+                        ..Acc::default()
+                    });
+                    // Later identities with this email or name join this person.
+                    if !email.is_empty() {
+                        self.by_git.insert(email.clone(), i);
+                    }
+                    self.by_git.entry(name).or_insert(i);
+                    i
                 }
-                None => merged.push((
-                    p,
-                    PersonPage {
-                        path: String::new(),
-                        commits: a.commits,
-                        lines_added: a.added,
-                        lines_removed: a.removed,
-                        share: 0,
-                        main_author: false,
-                    },
-                )),
-            }
-        }
-        // Two identities of one person may reorder the authors: sort again.
-        merged.sort_by(|(pa, a), (pb, b)| {
-            (b.lines_added + b.lines_removed)
-                .cmp(&(a.lines_added + a.lines_removed))
-                .then(b.commits.cmp(&a.commits))
-                .then(pa.cmp(pb))
-        });
-        // Shares by lines changed; by commits when no lines changed (a page
-        // that was only ever renamed, or binary).
-        let total_commits: u64 = merged.iter().map(|(_, p)| u64::from(p.commits)).sum();
-        for (k, (_, page)) in merged.iter_mut().enumerate() {
-            page.main_author = k == 0;
-            page.share = if total > 0 {
-                percent(page.lines_added + page.lines_removed, total)
-            } else {
-                percent(u64::from(page.commits), total_commits)
             };
-        }
-        page_people.push(merged);
-    }
-    for (path, merged) in history.files.keys().zip(&page_people) {
-        for (p, page) in merged {
-            if let Some(acc) = accs.get_mut(*p) {
-                acc.pages.push(PersonPage {
-                    path: path.clone(),
-                    ..page.clone()
-                });
+            if let Some(acc) = self.accs.get_mut(index) {
+                acc.commits += totals.commits;
+                if !email.is_empty() && !acc.emails.contains(&email) {
+                    acc.emails.push(email);
+                }
             }
+            ident_person.insert(key, index);
         }
+        ident_person
     }
 
-    // Forum answers.
-    let mut forum_auto: Vec<(String, String)> = Vec::new();
-    for answer in answers {
-        let user = answer.author.username.trim().to_lowercase();
-        let key = (answer.source.clone(), user.clone());
-        let index = match by_forum.get(&key) {
-            Some(&i) => i,
-            None => {
-                let i = accs.len();
-                let name = if answer.author.display_name.trim().is_empty() {
-                    answer.author.username.trim().to_string()
-                } else {
-                    answer.author.display_name.trim().to_string()
+    /// Phase 3: each page's authors as people (two identities of one person
+    /// merged), with their shares, handed to each person too.
+    fn pages<'h>(
+        &mut self,
+        history: &'h History,
+        ident_person: &HashMap<String, usize>,
+    ) -> PagePeople {
+        // The person of a page author's identity: its key is computed once
+        // per distinct (name, email), not once per page.
+        let mut author_person: HashMap<(&str, &str), Option<usize>> = HashMap::new();
+        let mut person_of = |id: &'h record::Identity| -> Option<usize> {
+            let contact = (id.name.as_str(), id.email.as_str());
+            if let Some(&p) = author_person.get(&contact) {
+                return p;
+            }
+            let p = ident_person.get(&id.key()).copied();
+            author_person.insert(contact, p);
+            p
+        };
+        let mut page_people: PagePeople = Vec::with_capacity(history.files.len());
+        for file in history.files.values() {
+            let total: u64 = file.authors.iter().map(history::AuthorStats::lines).sum();
+            let mut merged: Vec<(usize, PersonPage)> = Vec::new();
+            for a in &file.authors {
+                let Some(p) = person_of(&a.identity) else {
+                    continue;
                 };
-                accs.push(Acc {
-                    name: if name.is_empty() {
-                        "anonymous".into()
-                    } else {
-                        name
-                    },
-                    order: (2, None, format!("{}\u{0}{}", answer.source, user)),
-                    ..Acc::default()
-                });
-                by_forum.insert(key.clone(), i);
-                forum_auto.push(key.clone());
-                i
+                match merged.iter_mut().find(|(q, _)| *q == p) {
+                    Some((_, page)) => {
+                        page.commits += a.commits;
+                        page.lines_added += a.added;
+                        page.lines_removed += a.removed;
+                    }
+                    None => merged.push((
+                        p,
+                        PersonPage {
+                            path: String::new(),
+                            commits: a.commits,
+                            lines_added: a.added,
+                            lines_removed: a.removed,
+                            share: 0,
+                            main_author: false,
+                        },
+                    )),
+                }
             }
-        };
-        if let Some(acc) = accs.get_mut(index) {
-            let account = ForumAccount {
-                source: answer.source.clone(),
-                username: answer.author.username.trim().to_string(),
-            };
-            if !acc.forum_accounts.contains(&account) {
-                acc.forum_accounts.push(account);
-                if let Some(url) = answer.author.profile_url.as_deref().filter(|u| is_web(u)) {
-                    acc.links.push(Link {
-                        label: answer.source.clone(),
-                        url: url.to_string(),
+            // Two identities of one person may reorder the authors: sort again.
+            merged.sort_by(|(pa, a), (pb, b)| {
+                (b.lines_added + b.lines_removed)
+                    .cmp(&(a.lines_added + a.lines_removed))
+                    .then(b.commits.cmp(&a.commits))
+                    .then(pa.cmp(pb))
+            });
+            // Shares by lines changed; by commits when no lines changed (a page
+            // that was only ever renamed, or binary).
+            let total_commits: u64 = merged.iter().map(|(_, p)| u64::from(p.commits)).sum();
+            for (k, (_, page)) in merged.iter_mut().enumerate() {
+                page.main_author = k == 0;
+                page.share = if total > 0 {
+                    percent(page.lines_added + page.lines_removed, total)
+                } else {
+                    percent(u64::from(page.commits), total_commits)
+                };
+            }
+            page_people.push(merged);
+        }
+        for (path, merged) in history.files.keys().zip(&page_people) {
+            for (p, page) in merged {
+                if let Some(acc) = self.accs.get_mut(*p) {
+                    acc.pages.push(PersonPage {
+                        path: path.clone(),
+                        ..page.clone()
                     });
                 }
             }
-            if acc.avatar.is_none() {
-                acc.avatar = answer.author.avatar_url.clone().filter(|u| is_web(u));
+        }
+        page_people
+    }
+
+    /// Phase 4: each accepted answer's author joins the declared person
+    /// that lists their username for that source, else their own person
+    /// (never a git person by name).
+    fn forum_answers(&mut self, answers: &[Answer]) {
+        for answer in answers {
+            let user = answer.author.username.trim().to_lowercase();
+            let key = (answer.source.clone(), user.clone());
+            let index = match self.by_forum.get(&key) {
+                Some(&i) => i,
+                None => {
+                    let i = self.accs.len();
+                    let name = if answer.author.display_name.trim().is_empty() {
+                        answer.author.username.trim().to_string()
+                    } else {
+                        answer.author.display_name.trim().to_string()
+                    };
+                    self.accs.push(Acc {
+                        name: if name.is_empty() {
+                            "anonymous".into()
+                        } else {
+                            name
+                        },
+                        order: (2, None, format!("{}\u{0}{}", answer.source, user)),
+                        ..Acc::default()
+                    });
+                    self.by_forum.insert(key.clone(), i);
+                    i
+                }
+            };
+            if let Some(acc) = self.accs.get_mut(index) {
+                let account = ForumAccount {
+                    source: answer.source.clone(),
+                    username: answer.author.username.trim().to_string(),
+                };
+                if !acc.forum_accounts.contains(&account) {
+                    acc.forum_accounts.push(account);
+                    if let Some(url) = answer.author.profile_url.as_deref().filter(|u| is_web(u)) {
+                        acc.links.push(Link {
+                            label: answer.source.clone(),
+                            url: url.to_string(),
+                        });
+                    }
+                }
+                if acc.avatar.is_none() {
+                    acc.avatar = answer.author.avatar_url.clone().filter(|u| is_web(u));
+                }
+                acc.answers.push(PersonAnswer {
+                    id: answer.id.clone(),
+                    source: answer.source.clone(),
+                    title: answer.title.clone(),
+                    score: answer.score,
+                });
             }
-            acc.answers.push(PersonAnswer {
-                id: answer.id.clone(),
-                source: answer.source.clone(),
-                title: answer.title.clone(),
-                score: answer.score,
-            });
         }
     }
 
-    // Keep people who gave something, plus declared people with credit.
-    let keep: Vec<bool> = accs
-        .iter()
-        .map(|a| a.commits > 0 || !a.pages.is_empty() || !a.answers.is_empty())
-        .collect();
-
-    // Slugs: explicit first, then automatic in order.
-    let mut taken: HashMap<String, ()> = HashMap::new();
-    let mut slugs: Vec<String> = vec![String::new(); accs.len()];
-    for (i, acc) in accs.iter().enumerate() {
-        if let Some(s) = &acc.slug {
-            if taken.insert(s.clone(), ()).is_none() {
-                if let Some(slot) = slugs.get_mut(i) {
-                    *slot = s.clone();
+    /// Phase 5: who is kept (people who gave something) and their slugs:
+    /// declared slugs first, then automatic ones in order (declared, git by
+    /// first commit, forum by source and username). `None`: not kept.
+    fn slugs(&self) -> Vec<Option<String>> {
+        let keep: Vec<bool> = self
+            .accs
+            .iter()
+            .map(|a| a.commits > 0 || !a.pages.is_empty() || !a.answers.is_empty())
+            .collect();
+        let mut taken: HashMap<String, ()> = HashMap::new();
+        let mut slugs: Vec<String> = vec![String::new(); self.accs.len()];
+        for (i, acc) in self.accs.iter().enumerate() {
+            if let Some(s) = &acc.slug {
+                if taken.insert(s.clone(), ()).is_none() {
+                    if let Some(slot) = slugs.get_mut(i) {
+                        *slot = s.clone();
+                    }
                 }
             }
         }
-    }
-    let mut order: Vec<usize> = (0..accs.len())
-        .filter(|&i| keep.get(i) == Some(&true))
-        .collect();
-    order.sort_by(|&a, &b| accs[a].order.cmp(&accs[b].order));
-    for &i in &order {
-        if slugs.get(i).is_some_and(|s| !s.is_empty()) {
-            continue;
-        }
-        let base = crate::urls::path_slug(&accs[i].name);
-        let mut slug = base.clone();
-        let mut n = 2;
-        while taken.contains_key(&slug) {
-            slug = format!("{base}-{n}");
-            n += 1;
-        }
-        taken.insert(slug.clone(), ());
-        if let Some(slot) = slugs.get_mut(i) {
-            *slot = slug;
-        }
-    }
-
-    // People with their totals and score.
-    let accs_len = accs.len();
-    let mut people: Vec<(usize, Person)> = Vec::new();
-    for (i, acc) in accs.into_iter().enumerate() {
-        if keep.get(i) != Some(&true) {
-            continue;
-        }
-        let mut pages = acc.pages;
-        pages.sort_by(|a, b| b.share.cmp(&a.share).then(a.path.cmp(&b.path)));
-        let mut answers = acc.answers;
-        answers.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
-        answers.dedup_by(|a, b| a.id == b.id);
-        let mut forum_accounts = acc.forum_accounts;
-        forum_accounts.sort_by(|a, b| (&a.source, &a.username).cmp(&(&b.source, &b.username)));
-        let pages_written = pages.iter().filter(|p| p.main_author).count();
-        let pages_edited = pages.len() - pages_written;
-        let answer_score: i64 = answers.iter().map(|a| a.score).sum();
-        let answer_points: u64 = answers
-            .iter()
-            .map(|a| a.score.clamp(0, ANSWER_SCORE_CAP) as u64)
-            .sum();
-        let score = POINTS_MAIN_AUTHOR * pages_written as u64
-            + POINTS_OTHER_PAGE * pages_edited as u64
-            + POINTS_PER_COMMIT * u64::from(acc.commits).min(COMMIT_CAP)
-            + POINTS_PER_ANSWER * answers.len() as u64
-            + answer_points;
-        let avatar = acc.avatar.or_else(|| {
-            settings
-                .gravatar
-                .then(|| acc.emails.first().map(|e| gravatar_url(e)))
-                .flatten()
-        });
-        people.push((
-            i,
-            Person {
-                slug: slugs.get(i).cloned().unwrap_or_default(),
-                name: acc.name,
-                avatar,
-                links: acc.links,
-                rank: 0,
-                score,
-                pages_written,
-                pages_edited,
-                commits: acc.commits,
-                lines_added: pages.iter().map(|p| p.lines_added).sum(),
-                lines_removed: pages.iter().map(|p| p.lines_removed).sum(),
-                accepted_answers: answers.len(),
-                answer_score,
-                pages,
-                answers,
-                forum_accounts,
-            },
-        ));
-    }
-    // Each name is lowercased once for the ranking.
-    let mut people: Vec<(String, usize, Person)> = people
-        .into_iter()
-        .map(|(i, p)| (p.name.to_lowercase(), i, p))
-        .collect();
-    people.sort_by(|(la, _, a), (lb, _, b)| {
-        b.score
-            .cmp(&a.score)
-            .then(la.cmp(lb))
-            .then(a.slug.cmp(&b.slug))
-    });
-    // Index into `accs` -> index into `people`.
-    let mut position: Vec<Option<usize>> = vec![None; accs_len];
-    for (rank, (_, i, person)) in people.iter_mut().enumerate() {
-        person.rank = rank + 1;
-        if let Some(slot) = position.get_mut(*i) {
-            *slot = Some(rank);
-        }
-    }
-    let people: Vec<Person> = people.into_iter().map(|(_, _, p)| p).collect();
-    let person_at = |i: usize| people.get(position.get(i).copied().flatten()?);
-
-    // Page credit, pointing at final people.
-    let pages = history
-        .files
-        .iter()
-        .zip(&page_people)
-        .map(|((path, file), merged)| {
-            let authors = merged
-                .iter()
-                .filter_map(|(i, page)| {
-                    let person = person_at(*i)?;
-                    Some(PageAuthor {
-                        slug: person.slug.clone(),
-                        name: person.name.clone(),
-                        commits: page.commits,
-                        lines_added: page.lines_added,
-                        lines_removed: page.lines_removed,
-                        share: page.share,
-                    })
-                })
-                .collect();
-            let credit = PageCredit {
-                authors,
-                commits: file.commits,
-                created: file.created,
-                updated: file.updated,
-            };
-            (path.clone(), credit)
-        })
-        .collect();
-    let mut credited: Vec<&Person> = Vec::new();
-    let activity = history
-        .timeline
-        .iter()
-        .map(|c| {
-            credited.clear();
-            credited.extend(
-                c.identities
-                    .iter()
-                    .filter_map(|key| person_at(*ident_person.get(key)?)),
-            );
-            credited.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
-            credited.dedup_by(|a, b| a.slug == b.slug);
-            Activity {
-                time: c.time,
-                people: credited.iter().map(|p| p.slug.clone()).collect(),
-                pages: c.files.clone(),
+        let mut order: Vec<usize> = (0..self.accs.len())
+            .filter(|&i| keep.get(i) == Some(&true))
+            .collect();
+        order.sort_by(|&a, &b| self.accs[a].order.cmp(&self.accs[b].order));
+        for &i in &order {
+            if slugs.get(i).is_some_and(|s| !s.is_empty()) {
+                continue;
             }
-        })
-        .collect();
-    let forum_index = by_forum
-        .into_iter()
-        .filter_map(|(k, i)| Some((k, position.get(i).copied().flatten()?)))
-        .collect();
-    let slug_index = people
+            let base = crate::urls::path_slug(&self.accs[i].name);
+            let mut slug = base.clone();
+            let mut n = 2;
+            while taken.contains_key(&slug) {
+                slug = format!("{base}-{n}");
+                n += 1;
+            }
+            taken.insert(slug.clone(), ());
+            if let Some(slot) = slugs.get_mut(i) {
+                *slot = slug;
+            }
+        }
+        slugs
+            .into_iter()
+            .zip(keep)
+            .map(|(slug, kept)| kept.then_some(slug))
+            .collect()
+    }
+
+    /// Phase 6: the kept people with their totals and score, ranked.
+    fn rank(self, slugs: Vec<Option<String>>, settings: &ContributorsSettings) -> Ranked {
+        let accs_len = self.accs.len();
+        let mut people: Vec<(usize, Person)> = Vec::new();
+        for ((i, acc), slug) in self.accs.into_iter().enumerate().zip(slugs) {
+            let Some(slug) = slug else {
+                continue;
+            };
+            people.push((i, person(acc, slug, settings)));
+        }
+        // Each name is lowercased once for the ranking.
+        let mut people: Vec<(String, usize, Person)> = people
+            .into_iter()
+            .map(|(i, p)| (p.name.to_lowercase(), i, p))
+            .collect();
+        people.sort_by(|(la, _, a), (lb, _, b)| {
+            b.score
+                .cmp(&a.score)
+                .then(la.cmp(lb))
+                .then(a.slug.cmp(&b.slug))
+        });
+        // Index into the merged people -> index into `people`.
+        let mut position: Vec<Option<usize>> = vec![None; accs_len];
+        for (rank, (_, i, person)) in people.iter_mut().enumerate() {
+            person.rank = rank + 1;
+            if let Some(slot) = position.get_mut(*i) {
+                *slot = Some(rank);
+            }
+        }
+        Ranked {
+            people: people.into_iter().map(|(_, _, p)| p).collect(),
+            position,
+            by_forum: self.by_forum,
+        }
+    }
+}
+
+/// One kept person with their totals and score (unranked).
+fn person(acc: Acc, slug: String, settings: &ContributorsSettings) -> Person {
+    let mut pages = acc.pages;
+    pages.sort_by(|a, b| b.share.cmp(&a.share).then(a.path.cmp(&b.path)));
+    let mut answers = acc.answers;
+    answers.sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(&b.id)));
+    answers.dedup_by(|a, b| a.id == b.id);
+    let mut forum_accounts = acc.forum_accounts;
+    forum_accounts.sort_by(|a, b| (&a.source, &a.username).cmp(&(&b.source, &b.username)));
+    let pages_written = pages.iter().filter(|p| p.main_author).count();
+    let pages_edited = pages.len() - pages_written;
+    let answer_score: i64 = answers.iter().map(|a| a.score).sum();
+    let answer_points: u64 = answers
         .iter()
-        .enumerate()
-        .map(|(i, p)| (p.slug.clone(), i))
-        .collect();
-    Contributors {
-        people,
+        .map(|a| a.score.clamp(0, ANSWER_SCORE_CAP) as u64)
+        .sum();
+    let score = POINTS_MAIN_AUTHOR * pages_written as u64
+        + POINTS_OTHER_PAGE * pages_edited as u64
+        + POINTS_PER_COMMIT * u64::from(acc.commits).min(COMMIT_CAP)
+        + POINTS_PER_ANSWER * answers.len() as u64
+        + answer_points;
+    let avatar = acc.avatar.or_else(|| {
+        settings
+            .gravatar
+            .then(|| acc.emails.first().map(|e| gravatar_url(e)))
+            .flatten()
+    });
+    Person {
+        slug,
+        name: acc.name,
+        avatar,
+        links: acc.links,
+        rank: 0,
+        score,
+        pages_written,
+        pages_edited,
+        commits: acc.commits,
+        lines_added: pages.iter().map(|p| p.lines_added).sum(),
+        lines_removed: pages.iter().map(|p| p.lines_removed).sum(),
+        accepted_answers: answers.len(),
+        answer_score,
         pages,
-        activity,
-        forum_index,
-        slug_index,
+        answers,
+        forum_accounts,
+    }
+}
+
+/// The ranked people, and where each merged person ended up.
+struct Ranked {
+    people: Vec<Person>,
+    /// Index into the merged people -> index into `people` (`None`: not kept).
+    position: Vec<Option<usize>>,
+    by_forum: BTreeMap<(String, String), usize>,
+}
+
+impl Ranked {
+    fn person_at(&self, merged: usize) -> Option<&Person> {
+        self.people
+            .get(self.position.get(merged).copied().flatten()?)
+    }
+
+    /// Phase 7: page credit, pointing at the final people.
+    fn page_credit(
+        &self,
+        history: &History,
+        page_people: &PagePeople,
+    ) -> BTreeMap<String, PageCredit> {
+        history
+            .files
+            .iter()
+            .zip(page_people)
+            .map(|((path, file), merged)| {
+                let authors = merged
+                    .iter()
+                    .filter_map(|(i, page)| {
+                        let person = self.person_at(*i)?;
+                        Some(PageAuthor {
+                            slug: person.slug.clone(),
+                            name: person.name.clone(),
+                            commits: page.commits,
+                            lines_added: page.lines_added,
+                            lines_removed: page.lines_removed,
+                            share: page.share,
+                        })
+                    })
+                    .collect();
+                let credit = PageCredit {
+                    authors,
+                    commits: file.commits,
+                    created: file.created,
+                    updated: file.updated,
+                };
+                (path.clone(), credit)
+            })
+            .collect()
+    }
+
+    /// Phase 8: the commits over time, with the people credited by slug.
+    fn activity(&self, history: &History, ident_person: &HashMap<String, usize>) -> Vec<Activity> {
+        let mut credited: Vec<&Person> = Vec::new();
+        history
+            .timeline
+            .iter()
+            .map(|c| {
+                credited.clear();
+                credited.extend(
+                    c.identities
+                        .iter()
+                        .filter_map(|key| self.person_at(*ident_person.get(key)?)),
+                );
+                credited.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
+                credited.dedup_by(|a, b| a.slug == b.slug);
+                Activity {
+                    time: c.time,
+                    people: credited.iter().map(|p| p.slug.clone()).collect(),
+                    pages: c.files.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// The model, with its lookup indexes.
+    fn finish(self, pages: BTreeMap<String, PageCredit>, activity: Vec<Activity>) -> Contributors {
+        let position = &self.position;
+        let forum_index = self
+            .by_forum
+            .into_iter()
+            .filter_map(|(k, i)| Some((k, position.get(i).copied().flatten()?)))
+            .collect();
+        let slug_index = self
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
+        Contributors {
+            people: self.people,
+            pages,
+            activity,
+            forum_index,
+            slug_index,
+        }
     }
 }
 
