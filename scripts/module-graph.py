@@ -11,8 +11,8 @@ and records an edge A -> B whenever A names something in module B: `use`
 statements (nested braces expanded) and paths written inline
 (`crate::x::y`, `super::x`, `self::x`, or a child module's name). A path is
 resolved to the longest module prefix it names. `mod x;` declarations are
-not imports. Code from a `#[cfg(test)]` line to the end of its file (where
-this crate keeps its unit tests) is skipped unless `--tests` is given.
+not imports. Items marked `#[cfg(test)]` (test modules, test-only
+functions) are skipped unless `--tests` is given.
 
 Prints, with `--edges`, every edge (`from -> to`, sorted), then each cycle:
 every strongly connected component of more than one module (Tarjan), with
@@ -90,6 +90,31 @@ def strip_comments_and_strings(text):
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def drop_test_items(text):
+    """Blank out each item marked `#[cfg(test)]`: up to its `;` when that
+    comes before any `{` (`mod tests;`), else to the brace closing its
+    first `{`. `text` has no comments or strings left."""
+    while True:
+        m = re.search(r"#\[cfg\(test\)\]", text)
+        if not m:
+            return text
+        start, i = m.start(), m.end()
+        semi, brace = text.find(";", i), text.find("{", i)
+        if brace < 0 or (0 <= semi < brace):
+            end = len(text) if semi < 0 else semi + 1
+        else:
+            depth, end = 0, len(text)
+            for k in range(brace, len(text)):
+                if text[k] == "{":
+                    depth += 1
+                elif text[k] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        end = k + 1
+                        break
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
 
 
 def expand_use(tree):
@@ -199,11 +224,9 @@ def main():
     for path, mod in sorted(files.items()):
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        if not tests:
-            m = re.search(r"^\s*#\[cfg\(test\)\]", text, re.M)
-            if m:
-                text = text[:m.start()]
         text = strip_comments_and_strings(text)
+        if not tests:
+            text = drop_test_items(text)
         paths = []
         for m in re.finditer(r"\buse\s+([^;]+);", text):
             paths.extend(expand_use(m.group(1)))
