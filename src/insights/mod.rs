@@ -55,4 +55,4 @@ pub use compute::{
     CANDIDATES_SHOWN, GAP_QUESTIONS_SHOWN, GAP_TAGS_SHOWN, PEOPLE_SHOWN, RECENT_DAYS, STALE_SHOWN,
     TREND_MONTHS,
 };
-pub use view::{answers_feed, ChartView, InsightsView, Linked, FEED_PATH, PAGE_URL};
+pub use view::{ChartView, InsightsView, Linked, FEED_PATH, PAGE_URL};

@@ -1,17 +1,15 @@
-//! What `insights.html` sees: the insights with hrefs relative to the page
-//! and the trend charts; and the answers feed.
+//! What `insights.html` sees: the insights with hrefs relative to the page,
+//! and the trend charts.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::chart::bar_chart_svg;
 use super::compute::{
-    answer_date, Candidate, Insights, MonthStats, RankedPerson, RecentPerson, SectionStats,
-    StalePage, TagGap, Totals, RECENT_DAYS,
+    Candidate, Insights, MonthStats, RankedPerson, RecentPerson, SectionStats, StalePage, TagGap,
+    Totals, RECENT_DAYS,
 };
-use crate::forum::Answer;
 use crate::site::Site;
-use crate::urls::escape_html;
 
 /// Where `/insights/` is published.
 pub const PAGE_URL: &str = "insights/";
@@ -122,89 +120,5 @@ impl Insights {
             feed_href: (!site.forum.answers.is_empty())
                 .then(|| crate::urls::relative(current, FEED_PATH)),
         }
-    }
-}
-
-/// Atom feed of the newest community answers (at most `feed_limit`), newest
-/// first; answers with no date are left out. Public data only: titles,
-/// display names, plain-text excerpts, links to the answer pages.
-pub fn answers_feed(site: &Site) -> String {
-    let c = &site.config;
-    let mut entries: Vec<(&Answer, DateTime<Utc>)> = site
-        .forum
-        .answers
-        .iter()
-        .filter_map(|a| Some((a, answer_date(a)?)))
-        .collect();
-    entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
-    entries.truncate(c.feed_limit);
-    let stamp = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let updated = entries
-        .first()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| stamp(e.1));
-    let self_url = c.base_url.absolute(FEED_PATH);
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}: community answers</title>\n  <subtitle>New accepted answers from the community</subtitle>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n",
-        escape_html(&c.language),
-        escape_html(&c.title),
-        escape_html(&self_url),
-        escape_html(&c.base_url.absolute(PAGE_URL)),
-        escape_html(&self_url),
-        updated
-    );
-    for (a, time) in entries {
-        let url = escape_html(&c.base_url.absolute(&a.url()));
-        let name = if a.author.display_name.trim().is_empty() {
-            a.author.username.trim()
-        } else {
-            a.author.display_name.trim()
-        };
-        let text = crate::forum::sanitize::html_to_text(&a.answer_html);
-        let mut summary: String = text.chars().take(280).collect();
-        if summary.len() < text.len() {
-            summary.push('…');
-        }
-        out.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{}</updated>\n    <author><name>{}</name></author>\n    <summary>{}</summary>\n  </entry>\n",
-            escape_html(&a.title),
-            stamp(time),
-            escape_html(if name.is_empty() { "anonymous" } else { name }),
-            escape_html(&summary),
-        ));
-    }
-    out.push_str("</feed>\n");
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::testkit::{answer, site};
-    use super::*;
-    use crate::forum::ForumData;
-
-    #[test]
-    fn answers_feed_escapes_forum_text_and_skips_undated_answers() {
-        let mut risky = answer("1", 3, "ana", "2026-05-01");
-        risky.title = "A <b>bold</b> & \"quoted\" title".into();
-        risky.answer_html = "<p>Use <code>&lt;tag&gt;</code> &amp; more</p>".into();
-        let mut undated = answer("2", 3, "bo", "2026-05-02");
-        undated.answered = None;
-        undated.accepted.clear();
-        let s = site(
-            "title: T & Co\nbase_url: https://kb.example/\n",
-            &[],
-            ForumData {
-                answers: vec![risky, undated],
-                unanswered: Vec::new(),
-            },
-        );
-        let feed = answers_feed(&s);
-        assert!(feed.contains("<title>T &amp; Co: community answers</title>"));
-        assert!(feed
-            .contains("<title>A &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; title</title>"));
-        assert!(feed.contains("<summary>Use &lt;tag&gt; &amp; more</summary>"));
-        assert!(feed.contains("<author><name>ANA</name></author>"));
-        assert_eq!(feed.matches("<entry>").count(), 1);
-        assert!(feed.contains("<updated>2026-05-01T12:00:00Z</updated>"));
     }
 }
