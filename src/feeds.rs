@@ -157,11 +157,6 @@ pub fn answers(site: &Site) -> String {
         entries: dated
             .into_iter()
             .map(|(a, time)| {
-                let name = if a.author.display_name.trim().is_empty() {
-                    a.author.username.trim()
-                } else {
-                    a.author.display_name.trim()
-                };
                 let text = crate::forum::sanitize::html_to_text(&a.answer_html);
                 let mut summary: String = text.chars().take(ANSWER_EXCERPT).collect();
                 if summary.len() < text.len() {
@@ -171,7 +166,7 @@ pub fn answers(site: &Site) -> String {
                     title: a.title.clone(),
                     url: c.base_url.absolute(&a.url()),
                     updated: stamp(time),
-                    author: Some(if name.is_empty() { "anonymous" } else { name }.to_string()),
+                    author: Some(site.contributors.shown_name(&a.source, &a.author)),
                     summary,
                 }
             })

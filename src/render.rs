@@ -572,7 +572,7 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
             .answers
             .iter()
             .filter_map(|id| site.forum.answers.iter().find(|a| &a.id == id))
-            .map(|a| answer_item(a, current))
+            .map(|a| answer_item(site, a, current))
             .collect(),
     };
     ctx.insert("page", &view);
@@ -636,7 +636,7 @@ fn render_section(site: &Site, theme: &Theme, section: &Section) -> Result<Outpu
             .get(&section.key)
             .into_iter()
             .flatten()
-            .map(|&i| answer_item(&site.forum.answers[i], current))
+            .map(|&i| answer_item(site, &site.forum.answers[i], current))
             .collect(),
     };
     ctx.insert("section", &view);
@@ -818,12 +818,12 @@ fn render_aliases(site: &Site) -> Vec<OutputFile> {
     out
 }
 
-fn answer_item(a: &crate::forum::Answer, current: &str) -> AnswerListItem {
+fn answer_item(site: &Site, a: &crate::forum::Answer, current: &str) -> AnswerListItem {
     AnswerListItem {
         title: a.title.clone(),
         href: relative(current, &a.url()),
         score: a.score,
-        author: a.author.display_name.clone(),
+        author: site.contributors.shown_name(&a.source, &a.author),
         source: a.source.clone(),
     }
 }
@@ -872,11 +872,7 @@ pub struct AnswerView {
 
 fn author_view(site: &Site, source: &str, a: &crate::forum::Author, current: &str) -> AuthorView {
     AuthorView {
-        name: if a.display_name.is_empty() {
-            a.username.clone()
-        } else {
-            a.display_name.clone()
-        },
+        name: site.contributors.shown_name(source, a),
         username: a.username.clone(),
         profile_href: a.profile_url.clone(),
         avatar_url: a.avatar_url.clone(),

@@ -40,7 +40,7 @@ use super::history::{self, History};
 use super::identity::PersonEntry;
 use super::record;
 use crate::config::ContributorsSettings;
-use crate::forum::Answer;
+use crate::forum::{Answer, Author};
 
 /// Points of the credit score (see the module docs).
 pub const POINTS_MAIN_AUTHOR: u64 = 10;
@@ -180,6 +180,31 @@ impl Contributors {
         self.forum_index
             .get(&(source.to_string(), username.trim().to_lowercase()))
             .and_then(|&i| self.people.get(i))
+    }
+
+    /// The name a forum author is shown by everywhere on the site (answer
+    /// pages, answer lists, feeds): the name of the person they are (for a
+    /// person declared in `contributors.yaml`, the declared name, not the
+    /// forum login), else their name on the forum ([`forum_name`]).
+    pub fn shown_name(&self, source: &str, author: &Author) -> String {
+        self.person_for_forum_author(source, &author.username)
+            .map_or_else(|| forum_name(author).to_string(), |p| p.name.clone())
+    }
+}
+
+/// A forum author's name on their forum: the display name, else the
+/// username (trimmed), else `anonymous`.
+pub fn forum_name(author: &Author) -> &str {
+    let display = author.display_name.trim();
+    let name = if display.is_empty() {
+        author.username.trim()
+    } else {
+        display
+    };
+    if name.is_empty() {
+        "anonymous"
+    } else {
+        name
     }
 }
 
@@ -409,17 +434,8 @@ impl Merge {
                 Some(&i) => i,
                 None => {
                     let i = self.accs.len();
-                    let name = if answer.author.display_name.trim().is_empty() {
-                        answer.author.username.trim().to_string()
-                    } else {
-                        answer.author.display_name.trim().to_string()
-                    };
                     self.accs.push(Acc {
-                        name: if name.is_empty() {
-                            "anonymous".into()
-                        } else {
-                            name
-                        },
+                        name: forum_name(&answer.author).to_string(),
                         order: (2, None, format!("{}\u{0}{}", answer.source, user)),
                         ..Acc::default()
                     });
@@ -906,6 +922,38 @@ mod tests {
         assert_eq!(c.activity[0].people, vec!["ana".to_string()]);
         assert_eq!(c.activity[0].pages, vec!["a.md".to_string()]);
         assert_eq!(c.activity[0].time, t(2));
+    }
+
+    #[test]
+    fn forum_authors_are_shown_by_their_persons_name_else_their_forum_name() {
+        let h = history(vec![]);
+        let mut entry = ana_entry();
+        entry.forum = [("github".to_string(), "ana-l".to_string())]
+            .into_iter()
+            .collect();
+        let answers = [
+            // The login on GitHub, no display name there.
+            answer("github", 1, "ana-l", "", 1),
+            answer("discourse", 2, "bo", "  Bo Chen ", 1),
+        ];
+        let c = build(&h, &[entry], &answers, &settings(false));
+        let author = |user: &str, display: &str| Author {
+            username: user.into(),
+            display_name: display.into(),
+            profile_url: None,
+            avatar_url: None,
+        };
+        // Declared: the declared name, whatever the forum shows.
+        assert_eq!(c.shown_name("github", &author("ANA-L", "")), "Ana Lima");
+        assert_eq!(c.shown_name("github", &author("ana-l", "al")), "Ana Lima");
+        // Not declared: their person's name (the forum's, trimmed).
+        assert_eq!(c.shown_name("discourse", &author("bo", "")), "Bo Chen");
+        // Unknown: the forum's display name, else the login, else anonymous.
+        assert_eq!(c.shown_name("github", &author("cy", " Cy ")), "Cy");
+        assert_eq!(c.shown_name("github", &author(" cy ", "")), "cy");
+        assert_eq!(c.shown_name("github", &author(" ", "")), "anonymous");
+        let names: Vec<&str> = c.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Ana Lima", "Bo Chen"]);
     }
 
     #[test]
