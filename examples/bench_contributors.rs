@@ -281,8 +281,11 @@ fn main() {
     }
     let (mut parses, mut mailmaps) = (Vec::new(), Vec::new());
     if let Some(history) = &reference {
+        // The cache holds the walk of the commit made and dropped above:
+        // read once at HEAD, so it holds HEAD's walk again.
+        let _ = read::read_history_stats(&dir, Path::new("content"), &settings.exclude, &[]);
         // The parse of the cached log alone (the cache file is a header line,
-        // then the records as `git log` printed them), then the mailmap.
+        // then the records in `git log`'s format), then the mailmap.
         let body = std::fs::read(&cache_file).unwrap_or_default();
         let body = body
             .iter()
@@ -295,7 +298,7 @@ fn main() {
             let ((), t) = time(|| identity::map_identities(&[], &dir, &mut commits));
             mailmaps.push(t);
         }
-        // The fold alone, over the cached log's commits.
+        // The fold alone, over the cached log's commits (HEAD's walk).
         let commits = record::parse_log(body);
         for _ in 0..runs {
             let (folded, t) = time(|| history::fold(&commits, &skip));

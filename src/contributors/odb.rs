@@ -430,8 +430,7 @@ struct Worker<'r> {
     trees: std::cell::RefCell<(TreeMemo, TreeMemo)>,
     /// Buffers of trees no longer kept, reused for the next trees read:
     /// a fresh buffer per tree made the allocator return and fault in
-    /// memory over and over (the kernel zeroing pages was 4% of a cold
-    /// build's CPU).
+    /// memory over and over (the kernel zeroing pages showed in profiles).
     spare: std::cell::RefCell<Vec<Vec<u8>>>,
     state: gix::diff::tree::State,
     resources: gix::diff::blob::Platform,
@@ -486,7 +485,7 @@ impl<'r> Worker<'r> {
     /// Whether to read `items` (newest first) from the oldest. gix caches the
     /// objects it returned, not the delta bases it went through, so reading
     /// against the grain of the pack's delta chains re-applies a whole chain
-    /// per tree (2-3 times the work). `git pack-objects` (clones, `gc`)
+    /// per tree (several times the work). `git pack-objects` (clones, `gc`)
     /// stores older versions as deltas on newer ones: read newest first;
     /// `git fast-import` stores each tree as a delta on its parent's: read
     /// oldest first. Decided by the delta depths of the content trees of the
