@@ -1,4 +1,4 @@
-//! Every Atom feed of the site, written by one template ([`atom`]): new and
+//! Every Atom feed of the site, written by one template (`atom`): new and
 //! updated pages (`atom.xml`, [`pages`]) and new community answers
 //! (`answers.xml`, [`answers`]). Pure: the newest entries first, at most
 //! `feed_limit` each, dated from the content (never the wall clock); text is

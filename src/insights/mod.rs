@@ -1,8 +1,8 @@
 //! Community insights: what the wiki holds, how fresh it is, who keeps it
 //! alive and what to write next. [`Insights::compute`] is a pure function of
-//! the [`Site`] and an "as of" date; the `/insights/` page, the `lorebook
-//! insights` report (text or JSON) and the "may be outdated" note on pages
-//! all read from it, so they always agree.
+//! the [`Site`](crate::site::Site) and an "as of" date; the `/insights/`
+//! page, the `lorebook insights` report (text or JSON) and the "may be
+//! outdated" note on pages all read from it, so they always agree.
 //!
 //! ## The "as of" date
 //!
