@@ -3,8 +3,9 @@
 //! Prints the median of RUNS runs of what a build spends on authorship
 //! (`read_history` + merging into people) in three states of the history
 //! cache: cold (cache file deleted first: the in-process reader, and for
-//! comparison the git command line's parallel sliced `git log`, which must
-//! give the same history), warm at HEAD, and warm after one new commit (made in CONTENT_DIR's
+//! comparison `git log` with the same record format, read as consecutive
+//! slices of the walk by one process per core and folded the same way, which
+//! must give the same history), warm at HEAD, and warm after one new commit (made in CONTENT_DIR's
 //! repository and removed again with `git reset --hard HEAD~1`, so run it on
 //! a throwaway clone); then the fold and the merge alone. Checks that the
 //! cached history equals the cold one and that the one-commit read diffed
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lorebook::config::ContributorsSettings;
-use lorebook::contributors::{self, git};
+use lorebook::contributors::{self, history, identity, read, record};
 
 /// The allocator the `lorebook` binary uses (see `src/main.rs`), so the
 /// figures are what a build spends.
@@ -96,6 +97,63 @@ fn git(dir: &Path, args: &[&str]) {
     }
 }
 
+/// `git log` with the record format's arguments over HEAD, cut into `jobs`
+/// consecutive slices of the walk (`--skip`, `--max-count`) read by one
+/// process each at once: the slices concatenate to the single log. Exits on
+/// failure.
+fn git_log_sliced(dir: &Path, jobs: usize) -> Vec<record::RawCommit> {
+    let run = |args: &[String]| -> Vec<u8> {
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .output();
+        match out {
+            Ok(out) if out.status.success() => out.stdout,
+            _ => {
+                eprintln!("error: git {args:?} failed in {}", dir.display());
+                std::process::exit(1);
+            }
+        }
+    };
+    let count = |s: &[u8]| {
+        String::from_utf8_lossy(s)
+            .trim()
+            .parse::<usize>()
+            .unwrap_or(0)
+    };
+    let total = count(&run(&[
+        "rev-list".into(),
+        "--count".into(),
+        "--no-merges".into(),
+        "HEAD".into(),
+    ]));
+    let jobs = jobs.clamp(1, 4);
+    let per = total.div_ceil(jobs).max(1);
+    let logs: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..jobs)
+            .map(|i| {
+                let run = &run;
+                scope.spawn(move || {
+                    let mut args: Vec<String> =
+                        record::LOG_ARGS.iter().map(|a| a.to_string()).collect();
+                    args.push(format!("--skip={}", i * per));
+                    if i + 1 < jobs {
+                        args.push(format!("--max-count={per}"));
+                    }
+                    args.push("HEAD".into());
+                    run(&args)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    logs.iter().flat_map(|log| record::parse_log(log)).collect()
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(dir) = args.next() else {
@@ -111,21 +169,19 @@ fn main() {
         gravatar: false,
     };
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let Some(cache_file) = git::history_cache_file(&dir, &[]) else {
+    let Some(cache_file) = read::history_cache_file(&dir, &[]) else {
         eprintln!(
             "error: {} is not in a full (non-shallow) git clone",
             dir.display()
         );
         std::process::exit(1);
     };
-    let skip = |id: &git::Identity| git::is_bot(id, &settings.exclude);
-    // What a build spends on authorship: read_history (git or cache, mailmap,
-    // fold) + merging into people.
-    let git_reader: [(&str, &std::ffi::OsStr); 1] =
-        [("LOREBOOK_GIT_READER", std::ffi::OsStr::new("git"))];
-    let authorship_with = |env: &[(&str, &std::ffi::OsStr)], expect_from_git: Option<usize>| {
+    let skip = |id: &record::Identity| identity::is_bot(id, &settings.exclude);
+    // What a build spends on authorship: read_history (reader or cache,
+    // mailmap, fold) + merging into people.
+    let authorship = |expect_from_git: Option<usize>| {
         let ((history, diags, stats), t_read) =
-            time(|| git::read_history_stats(&dir, Path::new("content"), &settings.exclude, env));
+            time(|| read::read_history_stats(&dir, Path::new("content"), &settings.exclude, &[]));
         let (credit, t_people) = time(|| contributors::build(&history, &[], &[], &settings));
         for d in &diags {
             eprintln!("{d}");
@@ -143,7 +199,23 @@ fn main() {
         };
         (history, credit, stats, t_people, cost)
     };
-    let authorship = |expect_from_git: Option<usize>| authorship_with(&[], expect_from_git);
+    // The same with `git log` doing the reading (sliced over the cores).
+    let authorship_git = || {
+        let (history, t_read) = time(|| {
+            let mut commits = git_log_sliced(&dir, cores);
+            identity::map_identities(&[], &dir, &mut commits);
+            let mut history = history::fold(&commits, &skip);
+            history.in_git = true;
+            history
+        });
+        let (_, t_people) = time(|| contributors::build(&history, &[], &[], &settings));
+        let cost = Cost {
+            wall: t_read.wall + t_people.wall,
+            own: t_read.own + t_people.own,
+            git: t_read.git + t_people.git,
+        };
+        (history, cost)
+    };
     let (mut cold, mut cold_git, mut warm, mut one_new, mut folds, mut merges) = (
         Vec::new(),
         Vec::new(),
@@ -167,10 +239,8 @@ fn main() {
             history.identities.len(),
             credit.people.len()
         );
-        // Cold again with the git command line (the fallback reader): the
-        // same history, for comparison.
-        let _ = std::fs::remove_file(&cache_file);
-        let (git_history, _, _, _, cost) = authorship_with(&git_reader, None);
+        // Cold with `git log` reading: the same history, for comparison.
+        let (git_history, cost) = authorship_git();
         cold_git.push(cost);
         if git_history != history {
             eprintln!("error: the git command line's history differs from the in-process read");
@@ -211,8 +281,11 @@ fn main() {
     }
     let (mut parses, mut mailmaps) = (Vec::new(), Vec::new());
     if let Some(history) = &reference {
+        // The cache holds the walk of the commit made and dropped above:
+        // read once at HEAD, so it holds HEAD's walk again.
+        let _ = read::read_history_stats(&dir, Path::new("content"), &settings.exclude, &[]);
         // The parse of the cached log alone (the cache file is a header line,
-        // then the records as `git log` printed them), then the mailmap.
+        // then the records in `git log`'s format), then the mailmap.
         let body = std::fs::read(&cache_file).unwrap_or_default();
         let body = body
             .iter()
@@ -220,15 +293,15 @@ fn main() {
             .and_then(|nl| body.get(nl + 1..))
             .unwrap_or_default();
         for _ in 0..runs {
-            let (mut commits, t) = time(|| git::parse_log(body));
+            let (mut commits, t) = time(|| record::parse_log(body));
             parses.push(t);
-            let ((), t) = time(|| git::map_identities(&[], &dir, &mut commits));
+            let ((), t) = time(|| identity::map_identities(&[], &dir, &mut commits));
             mailmaps.push(t);
         }
-        // The fold alone, over a cold read's commits.
-        let commits = git::read_commits(&dir, cores, &[]).unwrap_or_default();
+        // The fold alone, over the cached log's commits (HEAD's walk).
+        let commits = record::parse_log(body);
         for _ in 0..runs {
-            let (folded, t) = time(|| git::fold(&commits, &skip));
+            let (folded, t) = time(|| history::fold(&commits, &skip));
             folds.push(t);
             if folded.files.len() != history.files.len() {
                 eprintln!("error: fold disagrees with read_history");

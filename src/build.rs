@@ -45,7 +45,7 @@ impl BuildError {
 }
 
 /// Git history as read for one build: the history and its diagnostics.
-pub type GitHistory = std::sync::Arc<(crate::contributors::git::History, Vec<Diagnostic>)>;
+pub type GitHistory = std::sync::Arc<(crate::contributors::History, Vec<Diagnostic>)>;
 
 /// A loaded site and its warnings, or the errors (and warnings) found.
 pub type Loaded = Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>;
@@ -69,7 +69,7 @@ pub fn load_with_history(config: &Config, known: Option<GitHistory>) -> (GitHist
         },
         || {
             known.unwrap_or_else(|| {
-                std::sync::Arc::new(crate::contributors::git::read_history(
+                std::sync::Arc::new(crate::contributors::read_history(
                     &config.content_dir,
                     std::path::Path::new("content"),
                     &config.contributors.exclude,
@@ -91,7 +91,7 @@ fn assemble(
     let (history, history_diags) = (&history.0, &history.1);
     diags.extend(history_diags.iter().cloned());
     let (people, people_diags) = if config.contributors.file.is_file() {
-        crate::contributors::people::load(
+        crate::contributors::identity::load(
             &config.contributors.file,
             std::path::Path::new("contributors.yaml"),
         )

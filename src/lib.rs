@@ -12,6 +12,7 @@ pub mod content;
 pub mod contributors;
 pub mod diagnostics;
 pub mod external;
+pub mod feeds;
 pub mod forum;
 pub mod import;
 pub mod init;

@@ -68,9 +68,9 @@ fn contributors(site: &Site) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let shown = file.strip_prefix(&config.root).unwrap_or(file);
-    let (entries, _) = crate::contributors::people::load(file, shown);
+    let (entries, _) = crate::contributors::identity::load(file, shown);
     let sources: Vec<&str> = config.forum.iter().map(|f| f.name.as_str()).collect();
-    crate::contributors::people::check_sources(&entries, &sources, shown)
+    crate::contributors::identity::check_sources(&entries, &sources, shown)
 }
 
 /// The line of a front matter key, when the page's source text is at hand.

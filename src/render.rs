@@ -149,11 +149,14 @@ fn render_rest(
     // Search: the index under search/ and the search page.
     files.extend(crate::search::site::render_files(site, theme).map_err(|d| vec![d])?);
     files.extend(sitemaps(site));
-    files.push(OutputFile::bytes("atom.xml", feed(site)));
+    files.push(OutputFile::bytes(
+        crate::feeds::PAGES_PATH,
+        crate::feeds::pages(site),
+    ));
     if !site.forum.answers.is_empty() {
         files.push(OutputFile::bytes(
             crate::insights::FEED_PATH,
-            crate::insights::answers_feed(site),
+            crate::feeds::answers(site),
         ));
     }
     files.push(OutputFile::bytes(
@@ -575,7 +578,7 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
             .answers
             .iter()
             .filter_map(|id| site.forum.answers.iter().find(|a| &a.id == id))
-            .map(|a| answer_item(a, current))
+            .map(|a| answer_item(site, a, current))
             .collect(),
     };
     ctx.insert("page", &view);
@@ -640,7 +643,7 @@ fn render_section(site: &Site, theme: &Theme, section: &Section) -> Result<Outpu
             .get(&section.key)
             .into_iter()
             .flatten()
-            .map(|&i| answer_item(&site.forum.answers[i], current))
+            .map(|&i| answer_item(site, &site.forum.answers[i], current))
             .collect(),
     };
     ctx.insert("section", &view);
@@ -822,12 +825,12 @@ fn render_aliases(site: &Site) -> Vec<OutputFile> {
     out
 }
 
-fn answer_item(a: &crate::forum::Answer, current: &str) -> AnswerListItem {
+fn answer_item(site: &Site, a: &crate::forum::Answer, current: &str) -> AnswerListItem {
     AnswerListItem {
         title: a.title.clone(),
         href: relative(current, &a.url()),
         score: a.score,
-        author: a.author.display_name.clone(),
+        author: site.contributors.shown_name(&a.source, &a.author),
         source: a.source.clone(),
     }
 }
@@ -876,11 +879,7 @@ pub struct AnswerView {
 
 fn author_view(site: &Site, source: &str, a: &crate::forum::Author, current: &str) -> AuthorView {
     AuthorView {
-        name: if a.display_name.is_empty() {
-            a.username.clone()
-        } else {
-            a.display_name.clone()
-        },
+        name: site.contributors.shown_name(source, a),
         username: a.username.clone(),
         profile_href: a.profile_url.clone(),
         avatar_url: a.avatar_url.clone(),
@@ -1067,19 +1066,6 @@ fn render_answer(
     Ok(OutputFile::bytes(html_file(current), html))
 }
 
-/// The date shown for a page in feeds and sitemaps, if it has one.
-fn page_date(site: &Site, page: &Page) -> Option<chrono::NaiveDate> {
-    let git = site
-        .contributors
-        .page(&page.source)
-        .map(|c| c.updated.date_naive());
-    page.front
-        .date
-        .map(|d| d.0)
-        .max(page.front.reviewed.map(|d| d.0))
-        .max(git)
-}
-
 /// Name of the sitemap robots.txt points at: the only sitemap, or the
 /// sitemap index when the site has more URLs than one sitemap may hold.
 const SITEMAP: &str = "sitemap.xml";
@@ -1098,7 +1084,7 @@ fn sitemaps_with_limit(site: &Site, limit: usize) -> Vec<OutputFile> {
         urls.insert(s.url.clone(), None);
     }
     for p in &site.pages {
-        urls.insert(p.url.clone(), page_date(site, p));
+        urls.insert(p.url.clone(), crate::feeds::page_date(site, p));
     }
     for a in &site.forum.answers {
         urls.insert(a.url(), a.answered.map(|d| d.date_naive()));
@@ -1138,42 +1124,6 @@ fn urlset(site: &Site, urls: &[(String, Option<chrono::NaiveDate>)]) -> String {
         out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
-    out
-}
-
-fn feed(site: &Site) -> String {
-    let c = &site.config;
-    let mut entries: Vec<(&Page, chrono::NaiveDate)> = site
-        .pages
-        .iter()
-        .filter_map(|p| Some((p, page_date(site, p)?)))
-        .collect();
-    entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.url.cmp(&b.0.url)));
-    entries.truncate(c.feed_limit);
-    let stamp = |d: chrono::NaiveDate| format!("{d}T00:00:00Z");
-    let updated = entries
-        .first()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| stamp(e.1));
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n",
-        escape_html(&c.language),
-        escape_html(&c.title),
-        escape_html(&c.description),
-        escape_html(&c.base_url.absolute("atom.xml")),
-        escape_html(&c.base_url.absolute("")),
-        escape_html(&c.base_url.absolute("")),
-        updated
-    );
-    for (page, date) in entries {
-        let url = escape_html(&c.base_url.absolute(&page.url));
-        out.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>\n",
-            escape_html(&page.title),
-            stamp(date),
-            escape_html(&page.description)
-        ));
-    }
-    out.push_str("</feed>\n");
     out
 }
 
@@ -1242,7 +1192,10 @@ pub fn render_affected(
     }
     if listings {
         files.extend(sitemaps(site));
-        files.push(OutputFile::bytes("atom.xml", feed(site)));
+        files.push(OutputFile::bytes(
+            crate::feeds::PAGES_PATH,
+            crate::feeds::pages(site),
+        ));
     }
     Ok(files)
 }

@@ -11,7 +11,7 @@
 //! - Layout: one header line
 //!   `lorebook-history v1 <head id> <commits> <body bytes> <fnv64 of body>`,
 //!   then the body: the records as `git log` printed them, or as
-//!   [`super::git::format_record`] writes the in-process reader's records in
+//!   [`super::record::format_record`] writes the in-process reader's records in
 //!   the same format, newest first, so loading reuses the log parser.
 //! - A missing, foreign, truncated or altered file loads as `None` (the
 //!   caller then reads git and rewrites it). Writing is best effort: any I/O

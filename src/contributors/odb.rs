@@ -1,13 +1,9 @@
-//! The git history read in process with gitoxide (gix), without running
-//! git: [`Reader::walk`] walks the history of HEAD as `git log --no-merges`
-//! does and computes, on several threads, exactly the [`RawCommit`] records
-//! that `git log` with [`super::git`]'s arguments prints (`--relative -M
-//! --raw --numstat` with the Myers diff). [`super::git`] uses it for every
-//! read the history cache cannot serve, and falls back to the git command
-//! line when it cannot open the repository or is told to
-//! (`LOREBOOK_GIT_READER=git`). On the 50,000-commit benchmark it reads the
-//! cold history with 35% (pages of 4 KB) to 50% (three-line pages) less CPU
-//! than the sliced `git log`.
+//! The history reader: the git history read in process with gitoxide (gix),
+//! without running git. [`Reader::walk`] walks the history of HEAD as `git
+//! log --no-merges` does and computes, on several threads, exactly the
+//! [`RawCommit`] records that `git log` with [`super::record::LOG_ARGS`]
+//! prints (`--relative -M --raw --numstat` with the Myers diff). The tests
+//! check it against `git log` itself.
 //!
 //! The walk: commits are decoded on the calling thread when first seen and
 //! popped newest committer time first (ties in order of discovery), as git's
@@ -20,6 +16,10 @@
 //! - Author name, email and time are read from the commit's raw `author`
 //!   line the way git splits an ident line (no `.mailmap`; it is applied
 //!   afterwards, as for git's records).
+//! - A commit with an `encoding` header other than UTF-8 has its author and
+//!   message decoded from that encoding (encoding_rs), as `git log`
+//!   re-encodes them; when the encoding is unknown or the bytes do not
+//!   decode, they are kept as they are, as git keeps them.
 //! - `Co-authored-by:` values follow git's trailer rules
 //!   (`%(trailers:key=Co-authored-by,valueonly)`): the trailer block is the
 //!   last paragraph after the title, all trailers or at least 25% trailers
@@ -29,6 +29,11 @@
 //!   (the empty tree for a root commit), so paths are relative to it and
 //!   nothing outside it is seen, as with `--relative`: a file moved in from
 //!   outside is an addition, one moved out a deletion.
+//! - Shallow clones: a commit listed in `.git/shallow` has no parents, so
+//!   the walk stops there and its diff is against the empty tree, as git
+//!   shows a shallow boundary.
+//! - Replace refs are followed when objects are read (gix applies
+//!   `refs/replace/` as git does).
 //! - Renames: gix's rename tracker at git's default 50% similarity, limit
 //!   10,000 (git's `diff.renameLimit` as pinned). Exact renames pair as in
 //!   git; git and gix estimate inexact similarity differently, so a pair near
@@ -38,22 +43,23 @@
 //!   (git's rule) and counts 0/0, as git's `-` numstat parses. A submodule
 //!   entry counts as its one `Subproject commit` line.
 //! - Changes are ordered by path, as git prints them.
-//! - A commit git would re-encode (an `encoding` header other than UTF-8) is
-//!   not read here: it is returned as [`Walked::ByGit`] so the caller asks
-//!   git for it.
-//! - A missing object (a partial clone's blobs) fails the read, and git,
-//!   which can fetch them, reads the history instead.
+//! - A partial clone (`remote.<name>.promisor`, `extensions.partialClone`)
+//!   is read without blobs, never fetching them: every change counts 0/0
+//!   lines and only exact renames (the same blob) are paired
+//!   ([`Reader::is_partial`]; the caller warns).
+//! - A missing object (outside that mode) fails the read.
 //! - Not matched: `.gitattributes` (`binary`, `-diff`) and
 //!   `core.bigFileThreshold`, which make git print `-` for text files; git's
 //!   Myers heuristics on huge diffs (git's counts can exceed the minimal).
 //!
-//! Speed: the tree diff is a merge of both trees' raw entries that skips
-//! their common head and stops at their common tail, so a commit changing
-//! one file of a 200-file directory parses a few entries, not 400; gix's
-//! rename tracker runs only when a deletion and an addition are not an
+//! How it stays fast: the tree diff is a merge of both trees' raw entries
+//! that skips their common head and stops at their common tail, so a commit
+//! changing one file of a 200-file directory parses a few entries, not 400;
+//! gix's rename tracker runs only when a deletion and an addition are not an
 //! exact, unambiguous pair. Each thread reads its chunks along the pack's
 //! delta chains (see `Worker::oldest_first`).
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -63,13 +69,18 @@ use gix::objs::tree::EntryKind;
 use gix::objs::{Find, FindExt, TreeRefIter};
 use gix::ObjectId;
 
-use super::git::{parse_contact, Change, Identity, RawCommit};
+use super::record::{parse_contact, Change, Identity, RawCommit};
 
 /// An opened repository and the content directory's place in it.
 pub struct Reader {
     repo: gix::ThreadSafeRepository,
     /// Path components of the content directory in the repository.
     prefix: Vec<Vec<u8>>,
+    /// The shallow boundary (commits whose parents are not in the clone),
+    /// sorted; empty unless the clone is shallow.
+    shallow: Vec<ObjectId>,
+    /// A partial clone: blobs are not read (see the module docs).
+    partial: bool,
     order: Order,
     chunk: usize,
 }
@@ -101,9 +112,6 @@ pub enum Walked {
     /// A commit the caller already has (in its cache): walked, not diffed.
     /// The index `known` gave for it.
     Known(usize),
-    /// A commit git must read: its message is in a legacy encoding that
-    /// `git log` would re-encode.
-    ByGit(String),
 }
 
 /// gix's object cache (whole objects by id) per thread: off. It copies every
@@ -127,8 +135,6 @@ struct Item {
     id: String,
     /// The caller has its record (at this index): not diffed.
     known: Option<usize>,
-    /// Its message is in a legacy encoding (git reads it).
-    legacy: bool,
     tree: ObjectId,
     /// The first parent's tree (`None` for a root commit).
     parent_tree: Option<ObjectId>,
@@ -146,7 +152,6 @@ struct Queued {
     id: ObjectId,
     tree: ObjectId,
     parents: Vec<ObjectId>,
-    legacy: bool,
     author: Identity,
     secs: i64,
     co_authors: Vec<Identity>,
@@ -179,9 +184,12 @@ impl Reader {
     /// Open the repository whose git dir is `git_dir` (as `git rev-parse
     /// --git-common-dir` names it), for the content directory at `prefix`
     /// (as `git rev-parse --show-prefix` prints it: `/`-separated, maybe with
-    /// a trailing `/`, empty at the top).
-    pub fn open(git_dir: &Path, prefix: &str) -> Result<Reader, Failed> {
-        let repo = gix::open_opts(git_dir, gix::open::Options::isolated())?;
+    /// a trailing `/`, empty at the top). `overrides` are configuration
+    /// values (`key=value`) applied over the repository's own, which is the
+    /// only configuration read (no global or system files, no environment).
+    pub fn open(git_dir: &Path, prefix: &str, overrides: Vec<String>) -> Result<Reader, Failed> {
+        let options = gix::open::Options::isolated().config_overrides(overrides);
+        let repo = gix::open_opts(git_dir, options)?;
         if repo.object_hash() != gix::hash::Kind::Sha1 {
             return Err(Failed("not a SHA-1 repository".into()));
         }
@@ -190,12 +198,25 @@ impl Reader {
             .filter(|c| !c.is_empty())
             .map(|c| c.as_bytes().to_vec())
             .collect();
+        let mut shallow: Vec<ObjectId> = repo
+            .shallow_commits()?
+            .map(|commits| commits.iter().copied().collect())
+            .unwrap_or_default();
+        shallow.sort_unstable();
+        let partial = is_partial(&repo);
         Ok(Reader {
             repo: repo.into_sync(),
             prefix,
+            shallow,
+            partial,
             order: Order::Auto,
             chunk: CHUNK,
         })
+    }
+
+    /// Whether the repository is a partial clone, read without blobs.
+    pub fn is_partial(&self) -> bool {
+        self.partial
     }
 
     /// The same reader with another reading order and chunk size (the
@@ -209,7 +230,7 @@ impl Reader {
     /// The whole history of `head` as `git log --no-merges` walks it (newest
     /// committer time first, ties in order of discovery), each commit read
     /// here unless `known(id)` gives the caller's index of its record. The walk runs
-    /// on this thread and hands chunks of [`CHUNK`] commits to `threads`
+    /// on this thread and hands chunks of `CHUNK` (1,024) commits to `threads`
     /// diff threads as it goes, so diffing starts at once; the records come
     /// back in walk order whatever thread read them.
     pub fn walk(
@@ -257,25 +278,38 @@ impl Reader {
         repo.object_cache_size(0);
         let mut buf = Vec::new();
         let mut seq = 0u64;
+        let shallow = &self.shallow;
         let mut decode = |id: ObjectId, buf: &mut Vec<u8>| -> Result<Queued, Failed> {
             let commit = repo.objects.find_commit(&id, buf)?;
-            let legacy = commit.encoding.is_some_and(|enc| {
-                let enc = enc.to_ascii_lowercase();
-                enc != b"utf-8" && enc != b"utf8"
-            });
-            let (author, secs) = split_ident(commit.author);
             let (_, time) = split_ident(commit.committer);
+            let (author, secs, co_authors) = match legacy_encoding(commit.encoding) {
+                Some(encoding) => {
+                    let author = decode_legacy(encoding, commit.author);
+                    let message = decode_legacy(encoding, commit.message);
+                    let (author, secs) = split_ident(author.as_ref().as_bstr());
+                    (author, secs, co_authors(&message))
+                }
+                None => {
+                    let (author, secs) = split_ident(commit.author);
+                    (author, secs, co_authors(commit.message))
+                }
+            };
+            // A shallow boundary commit has no parents in the clone.
+            let parents = if shallow.binary_search(&id).is_ok() {
+                Vec::new()
+            } else {
+                commit.parents().collect()
+            };
             seq += 1;
             Ok(Queued {
                 time,
                 seq,
                 id,
                 tree: commit.tree(),
-                parents: commit.parents().collect(),
-                legacy,
+                parents,
                 author,
                 secs,
-                co_authors: co_authors(commit.message),
+                co_authors,
             })
         };
         // Tree of every commit decoded so far (a parent's tree is its
@@ -304,7 +338,6 @@ impl Reader {
             chunk.push(Item {
                 known: known(&id),
                 id,
-                legacy: c.legacy,
                 tree: c.tree,
                 parent_tree,
                 author: c.author,
@@ -339,7 +372,7 @@ impl Reader {
         });
         // Object locations (read once to choose the order) need packs kept.
         repo.objects.prevent_pack_unload();
-        let mut worker = Worker::new(&repo, &self.prefix)?;
+        let mut worker = Worker::new(&repo, &self.prefix, !self.partial)?;
         let mut oldest_first = match self.order {
             Order::Auto => None,
             Order::OldestFirst => Some(true),
@@ -380,6 +413,9 @@ impl Reader {
 struct Worker<'r> {
     repo: &'r gix::Repository,
     prefix: &'r [Vec<u8>],
+    /// Whether blobs are read (not in a partial clone): line counts and
+    /// inexact renames need them.
+    blobs: bool,
     tree_buf: Vec<u8>,
     old_tree: Vec<u8>,
     new_tree: Vec<u8>,
@@ -394,8 +430,7 @@ struct Worker<'r> {
     trees: std::cell::RefCell<(TreeMemo, TreeMemo)>,
     /// Buffers of trees no longer kept, reused for the next trees read:
     /// a fresh buffer per tree made the allocator return and fault in
-    /// memory over and over (the kernel zeroing pages was 4% of a cold
-    /// build's CPU).
+    /// memory over and over (the kernel zeroing pages showed in profiles).
     spare: std::cell::RefCell<Vec<Vec<u8>>>,
     state: gix::diff::tree::State,
     resources: gix::diff::blob::Platform,
@@ -427,11 +462,12 @@ impl Found {
 }
 
 impl<'r> Worker<'r> {
-    fn new(repo: &'r gix::Repository, prefix: &'r [Vec<u8>]) -> Result<Self, Failed> {
+    fn new(repo: &'r gix::Repository, prefix: &'r [Vec<u8>], blobs: bool) -> Result<Self, Failed> {
         let resources = repo.diff_resource_cache_for_tree_diff()?;
         Ok(Worker {
             repo,
             prefix,
+            blobs,
             tree_buf: Vec::new(),
             old_tree: Vec::new(),
             new_tree: Vec::new(),
@@ -449,7 +485,7 @@ impl<'r> Worker<'r> {
     /// Whether to read `items` (newest first) from the oldest. gix caches the
     /// objects it returned, not the delta bases it went through, so reading
     /// against the grain of the pack's delta chains re-applies a whole chain
-    /// per tree (2-3 times the work). `git pack-objects` (clones, `gc`)
+    /// per tree (several times the work). `git pack-objects` (clones, `gc`)
     /// stores older versions as deltas on newer ones: read newest first;
     /// `git fast-import` stores each tree as a delta on its parent's: read
     /// oldest first. Decided by the delta depths of the content trees of the
@@ -484,9 +520,6 @@ impl<'r> Worker<'r> {
     fn commit(&mut self, item: Item) -> Result<Walked, Failed> {
         if let Some(index) = item.known {
             return Ok(Walked::Known(index));
-        }
-        if item.legacy {
-            return Ok(Walked::ByGit(item.id));
         }
         let time = Utc
             .timestamp_opt(item.secs, 0)
@@ -686,7 +719,8 @@ impl<'r> Worker<'r> {
     /// recursing only into subtrees that differ. Renames are paired when they
     /// are exact and unambiguous (one deleted and one added file with the
     /// same non-empty blob); `None` when anything else could be a rename
-    /// (the caller then runs gix's tracker, which also judges similarity).
+    /// (the caller then runs gix's tracker, which also judges similarity),
+    /// never without blobs (the tracker would read them).
     fn fast_diff(
         &mut self,
         old: Option<ObjectId>,
@@ -744,15 +778,18 @@ impl<'r> Worker<'r> {
                         let regular =
                             |k: EntryKind| matches!(k, EntryKind::Blob | EntryKind::BlobExecutable);
                         let old_kind = items.get(*d).and_then(|x| x.old).map(|s| s.1);
-                        if !(regular(kind) && old_kind.is_some_and(regular)) {
+                        if regular(kind) && old_kind.is_some_and(regular) {
+                            pairs.push((*d, a));
+                        } else if self.blobs {
                             return Ok(None);
                         }
-                        pairs.push((*d, a));
                     }
+                    // Without blobs only unambiguous exact renames pair.
+                    _ if !self.blobs => {}
                     _ => return Ok(None),
                 }
             }
-            if dels.len() > pairs.len() && adds.len() > pairs.len() {
+            if self.blobs && dels.len() > pairs.len() && adds.len() > pairs.len() {
                 // Unpaired deletions and additions: maybe similar renames.
                 return Ok(None);
             }
@@ -888,6 +925,9 @@ impl<'r> Worker<'r> {
         old: Option<(ObjectId, EntryKind)>,
         new: Option<(ObjectId, EntryKind)>,
     ) -> Result<(u64, u64), Failed> {
+        if !self.blobs {
+            return Ok((0, 0));
+        }
         if let (Some((a, _)), Some((b, _))) = (old, new) {
             if a == b {
                 return Ok((0, 0));
@@ -1003,6 +1043,45 @@ fn common_head(a: &[u8], b: &[u8]) -> usize {
 /// separators.
 fn lossy(path: &BStr) -> String {
     String::from_utf8_lossy(path.as_bytes()).replace('\\', "/")
+}
+
+/// The encoding a commit's `encoding` header names, when it is not UTF-8
+/// and encoding_rs knows it (git leaves bytes it cannot convert as they
+/// are, and so does this reader).
+fn legacy_encoding(header: Option<&BStr>) -> Option<&'static encoding_rs::Encoding> {
+    let encoding = encoding_rs::Encoding::for_label(header?.trim())?;
+    (encoding != encoding_rs::UTF_8).then_some(encoding)
+}
+
+/// `bytes` decoded from `encoding` to UTF-8, or as they are when they do not
+/// decode cleanly (as git keeps a commit it cannot re-encode).
+fn decode_legacy<'a>(encoding: &'static encoding_rs::Encoding, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => match text {
+            Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
+            Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+        },
+        None => Cow::Borrowed(bytes),
+    }
+}
+
+/// Whether `repo` is a partial clone: a promisor remote
+/// (`remote.<name>.promisor`) or `extensions.partialClone`, as git decides.
+fn is_partial(repo: &gix::Repository) -> bool {
+    let config = repo.config_snapshot();
+    let file = config.plumbing();
+    file.string("extensions.partialClone")
+        .is_some_and(|v| !v.is_empty())
+        || file
+            .sections_by_name("remote")
+            .into_iter()
+            .flatten()
+            .any(|section| {
+                section.value("promisor").is_some_and(|v| {
+                    let v: &BStr = v.as_ref();
+                    gix::config::Boolean::try_from(v).is_ok_and(|b| b.0)
+                })
+            })
 }
 
 /// Git's rule: a NUL in the first 8,000 bytes.
@@ -1316,8 +1395,8 @@ mod tests {
             ("GIT_CONFIG_NOSYSTEM", "1".as_ref()),
             ("GIT_CONFIG_GLOBAL", "/dev/null".as_ref()),
         ];
-        let git = super::super::git::read_commits(&content, 1, &env).expect("git log");
-        assert_eq!(git.len(), 22);
+        let git = super::super::git::oracle::log(&env, &content);
+        assert_eq!(git.len(), 23);
         let head = String::from_utf8(
             std::process::Command::new("git")
                 .args(["rev-parse", "HEAD"])
@@ -1333,11 +1412,17 @@ mod tests {
             .any(|c| c.changes.iter().any(|ch| ch.from.is_some())));
         assert!(git.iter().any(|c| c.changes.iter().any(|ch| ch.deleted)));
         assert!(git.iter().any(|c| !c.co_authors.is_empty()));
+        // A commit in ISO-8859-1: git re-encodes it, and so must the reader.
+        assert!(
+            git.iter()
+                .any(|c| c.author.name == "José Latin"
+                    && c.co_authors.iter().any(|a| a.name == "Zoë"))
+        );
         // Every order, chunks of 1 to all commits (boundaries everywhere),
         // one to three diff threads: git's walk order and records.
         for order in [Order::Auto, Order::OldestFirst, Order::NewestFirst] {
             for (threads, chunk) in [(1, 1024), (2, 1), (3, 4), (2, 7)] {
-                let reader = Reader::open(&root.join(".git"), "content/")
+                let reader = Reader::open(&root.join(".git"), "content/", Vec::new())
                     .expect("open")
                     .with(order, chunk);
                 let gix: Vec<RawCommit> = reader
@@ -1357,11 +1442,14 @@ mod tests {
         }
         // The records written for the history cache parse back to themselves.
         for commit in &git {
-            let bytes = super::super::git::format_record(commit);
-            assert_eq!(super::super::git::parse_log(&bytes), vec![commit.clone()]);
+            let bytes = super::super::record::format_record(commit);
+            assert_eq!(
+                super::super::record::parse_log(&bytes),
+                vec![commit.clone()]
+            );
         }
         // Known commits are walked, not read, and keep their place.
-        let reader = Reader::open(&root.join(".git"), "content/").expect("open");
+        let reader = Reader::open(&root.join(".git"), "content/", Vec::new()).expect("open");
         let skip = git.get(5).map(|c| c.id.clone()).unwrap_or_default();
         let walked = reader
             .walk(head.trim(), 2, &|id| (id == skip).then_some(5))
@@ -1406,5 +1494,8 @@ printf 'Title\n\nBody\n\nCo-authored-by: Late <late@x.example>\n# comment\n' > "
 GIT_AUTHOR_NAME="  Spaced  Name " GIT_AUTHOR_EMAIL=sp@x.example git commit -q --cleanup=verbatim -F "$r/.git/edge-msg"
 mkdir -p content/sub; echo s > content/sub/s.md; git add -A; c "only title, Co-authored-by: NoBody <nb@x.example>"
 git rm -rq content/sub; c "$(printf 'del dir\n\nCo-authored-by: One <1@x.example>\nnot a trailer line\nAnother line\n')"
+echo latin >> content/sim2.md; git add -A
+GIT_AUTHOR_NAME=$'Jos\xe9 Latin' GIT_AUTHOR_EMAIL=jose@x.example GIT_AUTHOR_DATE=2024-02-10T00:00:00Z GIT_COMMITTER_DATE=2024-02-10T00:00:00Z \
+  git -c i18n.commitEncoding=ISO-8859-1 commit -q -m $'latin-1\n\nCo-authored-by: Zo\xeb <zoe@x.example>'
 "##;
 }

@@ -305,3 +305,42 @@ fn example_site_credits_authors_on_every_page_and_combines_git_and_forum_credit(
     }
     assert!(!out.join("contributors/daniel-chen-2").exists());
 }
+
+/// Issue 24: a forum author merged into a person by `contributors.yaml` is
+/// shown by the declared name on answer pages, answer lists and the answers
+/// feed, never by the forum login (example-site's `sofia-l` on GitHub
+/// Discussions, who has no display name there).
+#[test]
+fn declared_person_is_shown_by_the_declared_name_not_the_forum_login() {
+    let (_t, root) = site("example-site");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    let answer = read(&out.join(
+        "answers/github/214-relay-sync-watch-uses-100-cpu-on-a-folder-with-200k-files/index.html",
+    ));
+    assert!(
+        answer
+            .contains(r#"By <a href="../../../contributors/sofia-lindqvist/">Sofia Lindqvist</a>"#),
+        "answer page names the declared person"
+    );
+    let sync = read(&out.join("sync/index.html"));
+    assert!(sync.contains("Answered by Sofia Lindqvist · github"));
+    let feed = read(&out.join("answers.xml"));
+    assert!(feed.contains("<author><name>Sofia Lindqvist</name></author>"));
+    // The login stays only where it is the login: profile links.
+    for (path, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        for shown in [
+            ">sofia-l<",
+            "By sofia-l",
+            "by sofia-l",
+            "<name>sofia-l</name>",
+        ] {
+            assert!(!text.contains(shown), "{path} shows {shown:?}");
+        }
+    }
+}

@@ -1,8 +1,17 @@
-//! `contributors.yaml`: the site's list of people, merging git identities
-//! (names or emails) and forum usernames into one person with a display name,
-//! an optional slug, avatar and links. Parsed only through `crate::yaml`;
-//! unknown keys, duplicate slugs, identities claimed twice and non-http(s)
-//! URLs are diagnostics naming the file and line.
+//! Who is who: the site's declared people (`contributors.yaml`), bots, and
+//! `.mailmap`.
+//!
+//! - `contributors.yaml` merges git identities (names or emails) and forum
+//!   usernames into one person with a display name, an optional slug, avatar
+//!   and links. Parsed only through `crate::yaml`; unknown keys, duplicate
+//!   slugs, identities claimed twice and non-http(s) URLs are diagnostics
+//!   naming the file and line.
+//! - Bots ([`is_bot`]: `*[bot]` names or emails, and `contributors.exclude`
+//!   globs matched against name and email) get no credit.
+//! - `.mailmap` is applied after the history is read ([`map_identities`]):
+//!   the distinct authors and `Co-authored-by:` identities go through one
+//!   batched `git check-mailmap --stdin` call, so editing `.mailmap` never
+//!   makes the history cache stale.
 //!
 //! ```yaml
 //! people:
@@ -14,11 +23,15 @@
 //!     links: { github: "https://github.com/analima" }
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsStr;
 use std::path::Path;
 
+use globset::GlobSet;
 use serde::Deserialize;
 
+use super::git;
+use super::record::{contact, parse_contact, Identity, RawCommit};
 use crate::diagnostics::Diagnostic;
 use crate::yaml;
 
@@ -275,6 +288,91 @@ fn find_line(text: &str, from: usize, needle: &str) -> Option<usize> {
         .map(|(i, _)| i + 1)
 }
 
+/// True for bots: names or emails ending in `[bot]` (GitHub apps, e.g.
+/// `dependabot[bot]` and `49699333+dependabot[bot]@users.noreply.github.com`)
+/// and anything `exclude` matches (name or email).
+pub fn is_bot(id: &Identity, exclude: &GlobSet) -> bool {
+    let name = id.name.trim();
+    let local = id.email.split('@').next().unwrap_or("");
+    ends_with_bot(name)
+        || ends_with_bot(local)
+        || exclude.is_match(name)
+        || (!id.email.is_empty() && exclude.is_match(id.email.trim()))
+}
+
+/// Whether `text`, lowercased, ends with `[bot]`, without lowercasing it: no
+/// character outside ASCII lowercases to one of `[bot]`, so comparing the
+/// last five bytes ignoring ASCII case says the same.
+fn ends_with_bot(text: &str) -> bool {
+    text.len()
+        .checked_sub(5)
+        .and_then(|at| text.as_bytes().get(at..))
+        .is_some_and(|tail| tail.eq_ignore_ascii_case(b"[bot]"))
+}
+
+/// Map commit authors and co-authors through `.mailmap` with one batched
+/// `git check-mailmap --stdin` call for all distinct identities (what
+/// `git log --use-mailmap` would print for authors). Identities the mailmap
+/// does not change are left exactly as they were.
+pub fn map_identities(env: &[(&str, &OsStr)], dir: &Path, commits: &mut [RawCommit]) {
+    let mut distinct: HashSet<(&str, &str)> = HashSet::new();
+    for commit in commits.iter() {
+        distinct.insert((&commit.author.name, &commit.author.email));
+        for id in commit.co_authors.iter().filter(|id| !id.email.is_empty()) {
+            distinct.insert((&id.name, &id.email));
+        }
+    }
+    let mut wanted: Vec<(String, String)> = distinct
+        .into_iter()
+        .map(|(n, e)| (n.to_string(), e.to_string()))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    wanted.sort();
+    let sent: Vec<String> = wanted.iter().map(|(n, e)| contact(n, e)).collect();
+    let mut input = sent.join("\n");
+    input.push('\n');
+    let Some(out) = git::with_input(env, dir, &["check-mailmap", "--stdin"], input.into_bytes())
+    else {
+        return;
+    };
+    let out = String::from_utf8_lossy(&out);
+    let mapped: Vec<&str> = out.lines().collect();
+    if mapped.len() != wanted.len() {
+        return;
+    }
+    // name -> email -> mapped identity, only for identities that change.
+    let mut table: HashMap<String, HashMap<String, Identity>> = HashMap::new();
+    for (((name, email), sent), line) in wanted.into_iter().zip(&sent).zip(mapped) {
+        if line == sent.as_str() {
+            continue;
+        }
+        if let Some(to) = parse_contact(line) {
+            table.entry(name).or_default().insert(email, to);
+        }
+    }
+    if table.is_empty() {
+        return;
+    }
+    let lookup = |id: &Identity| {
+        table
+            .get(id.name.as_str())
+            .and_then(|m| m.get(id.email.as_str()))
+            .cloned()
+    };
+    for commit in commits.iter_mut() {
+        if let Some(to) = lookup(&commit.author) {
+            commit.author = to;
+        }
+        for id in &mut commit.co_authors {
+            if let Some(to) = lookup(id) {
+                *id = to;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,5 +500,54 @@ mod tests {
     fn empty_file_declares_nobody() {
         let (people, diags) = p("");
         assert!(people.is_empty() && diags.is_empty());
+    }
+
+    fn globs(patterns: &[&str]) -> GlobSet {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in patterns {
+            b.add(globset::Glob::new(p).expect("glob"));
+        }
+        b.build().expect("globset")
+    }
+
+    #[test]
+    fn recognises_bots() {
+        let ex = globs(&["*@robots.example"]);
+        let id = |n: &str, e: &str| Identity {
+            name: n.into(),
+            email: e.into(),
+        };
+        assert!(is_bot(&id("renovate[bot]", "x@y"), &ex));
+        assert!(is_bot(
+            &id("Someone", "1+github-actions[bot]@users.noreply.github.com"),
+            &ex
+        ));
+        assert!(is_bot(&id("Rick", "rick@robots.example"), &ex));
+        assert!(!is_bot(&id("Ana", "ana@x.example"), &ex));
+    }
+
+    fn ident(name: &str, email: &str) -> Identity {
+        Identity {
+            name: name.into(),
+            email: email.into(),
+        }
+    }
+
+    #[test]
+    fn bot_suffix_is_matched_ignoring_case_and_only_at_the_end() {
+        let none = GlobSet::empty();
+        let bot = |n: &str, e: &str| is_bot(&ident(n, e), &none);
+        assert!(bot("Renovate[BOT]", "r@x.example"));
+        assert!(bot("  renovate[Bot]  ", "r@x.example"));
+        assert!(bot("Ünïcödé[bot]", "u@x.example"));
+        assert!(bot("Someone", "42+Helper[BOT]@users.noreply.github.com"));
+        assert!(bot("[bot]", ""));
+        assert!(!bot("[bot] Ana", "ana@x.example"));
+        assert!(!bot("Ana", "ana@x.example[bot]"));
+        assert!(!bot("bot]", "ot]@x.example"));
+        assert!(!bot("Ana", ""));
+        // Multi-byte characters right before the suffix's bytes.
+        assert!(!bot("é[bo", "ü@x.example"));
+        assert!(!bot("\u{212a}[bot\u{212a}", "k@x.example"));
     }
 }

@@ -1,0 +1,105 @@
+//! Sites, questions and answers for the insights tests (and the feeds').
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::config::{Config, Overrides};
+use crate::content::{parse_page, Content};
+use crate::contributors::PageCredit;
+use crate::forum::{Answer, Author, ForumData, Question, Reply};
+use crate::markdown::MarkdownOptions;
+use crate::site::Site;
+
+pub(crate) fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+pub(crate) fn time(s: &str) -> DateTime<Utc> {
+    date(s).and_hms_opt(12, 0, 0).expect("time").and_utc()
+}
+
+pub(crate) fn site(config: &str, pages: &[(&str, &str)], forum: ForumData) -> Site {
+    let config =
+        Config::from_str(config, std::path::Path::new("/s"), &Overrides::default()).unwrap();
+    let opts = MarkdownOptions {
+        highlight: false,
+        unsafe_html: true,
+        site: None,
+    };
+    let loaded = pages
+        .iter()
+        .map(|(path, front)| {
+            let text = format!("---\n{front}---\n# {path}\n");
+            parse_page(
+                &text,
+                path,
+                &std::path::Path::new("content").join(path),
+                &opts,
+            )
+            .unwrap()
+        })
+        .collect();
+    Site::new(config, Content::from_loaded(loaded), Vec::new(), forum).0
+}
+
+pub(crate) fn credit(site: &mut Site, path: &str, updated: &str) {
+    site.contributors.pages.insert(
+        path.into(),
+        PageCredit {
+            authors: Vec::new(),
+            commits: 1,
+            created: time(updated),
+            updated: time(updated),
+        },
+    );
+}
+
+pub(crate) fn question(id: &str, title: &str, tags: &[&str], score: i64) -> Question {
+    Question {
+        id: format!("f:{id}"),
+        source: "f".into(),
+        title: title.into(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        score,
+        url: Some(format!("https://forum.example/t/{id}")),
+        asked: Some(time("2026-01-01")),
+    }
+}
+
+pub(crate) fn answer(id: &str, score: i64, user: &str, day: &str) -> Answer {
+    let author = Author {
+        username: user.into(),
+        display_name: user.to_uppercase(),
+        profile_url: None,
+        avatar_url: None,
+    };
+    Answer {
+        id: format!("f:{id}"),
+        source: "f".into(),
+        kind: crate::config::ForumKind::Lorebook,
+        question_id: id.into(),
+        title: format!("Question {id}"),
+        slug: format!("question-{id}"),
+        tags: Vec::new(),
+        section: "community".into(),
+        question_html: String::new(),
+        question_author: None,
+        question_score: 0,
+        answer_html: String::new(),
+        author: author.clone(),
+        score,
+        asked: None,
+        answered: Some(time(day)),
+        accepted: vec![Reply {
+            html: String::new(),
+            author,
+            score,
+            date: Some(time(day)),
+            accepted_at: None,
+            url: None,
+            licence: None,
+        }],
+        thread_url: None,
+        licence: None,
+        text: String::new(),
+    }
+}
