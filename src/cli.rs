@@ -44,6 +44,9 @@ pub enum Command {
         /// Override base_url, e.g. for a preview deploy.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Print where the time went, per stage, after the build (stderr).
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, serve on 127.0.0.1 and rebuild on changes.
     Serve {
@@ -130,6 +133,7 @@ pub fn run(cli: Cli) -> i32 {
             site,
             output,
             base_url,
+            timings,
         } => {
             let ov = Overrides {
                 output,
@@ -138,7 +142,7 @@ pub fn run(cli: Cli) -> i32 {
                 keep_going: site.keep_going,
                 progress: crate::progress::wanted(cli.quiet),
             };
-            run_build(&printer, &site.root, &ov)
+            run_build(&printer, &site.root, &ov, timings)
         }
         Command::Serve {
             site,
@@ -301,7 +305,7 @@ fn run_init(printer: &Printer, dir: PathBuf) -> i32 {
     }
 }
 
-fn run_build(printer: &Printer, root: &Path, ov: &Overrides) -> i32 {
+fn run_build(printer: &Printer, root: &Path, ov: &Overrides, timings: bool) -> i32 {
     let config = match load_config(printer, root, ov) {
         Ok(c) => c,
         Err(code) => return code,
@@ -320,6 +324,15 @@ fn run_build(printer: &Printer, root: &Path, ov: &Overrides) -> i32 {
                 report.bytes as f64 / 1e6,
                 report.elapsed
             ));
+            if timings {
+                // Asked for explicitly: printed even with --quiet.
+                eprint!(
+                    "{}",
+                    report
+                        .timings
+                        .table(report.elapsed, rayon::current_num_threads())
+                );
+            }
             OK
         }
         Err(crate::build::BuildError::Content(diags)) => {

@@ -24,6 +24,7 @@ pub mod render;
 pub mod search;
 pub mod site;
 pub mod theme;
+pub mod timings;
 pub mod urls;
 pub mod yaml;
 

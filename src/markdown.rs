@@ -48,6 +48,7 @@ use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::timings::{Stage, Timings};
 use crate::urls;
 
 /// Options for one render.
@@ -198,7 +199,18 @@ fn parser_options() -> Options {
 
 /// Render a page body.
 pub fn render(body: &str, page: &PageContext<'_>, opts: &MarkdownOptions) -> Rendered {
+    render_timed(body, page, opts, None)
+}
+
+/// [`render`], adding the time spent highlighting code to `timings`.
+pub fn render_timed(
+    body: &str,
+    page: &PageContext<'_>,
+    opts: &MarkdownOptions,
+    timings: Option<&Timings>,
+) -> Rendered {
     let mut state = State::new(body, page, opts);
+    state.timings = timings;
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     {
         let events = Adapter {
@@ -250,6 +262,7 @@ struct State<'a, 'p> {
     body: &'a str,
     page: &'p PageContext<'p>,
     opts: &'p MarkdownOptions,
+    timings: Option<&'p Timings>,
     at_start: bool,
     heading: Option<HeadingBuf<'a>>,
     code: Option<CodeBuf>,
@@ -276,6 +289,7 @@ impl<'a, 'p> State<'a, 'p> {
             body,
             page,
             opts,
+            timings: None,
             at_start: true,
             heading: None,
             code: None,
@@ -481,7 +495,12 @@ impl<'a, 'p> State<'a, 'p> {
             TagEnd::Heading(_) => self.end_heading(out),
             TagEnd::CodeBlock => {
                 let lang = self.code.take().and_then(|c| c.lang);
-                let html = code_block_html(&self.code_text, lang.as_deref(), self.opts.highlight);
+                let html = code_block_html(
+                    &self.code_text,
+                    lang.as_deref(),
+                    self.opts.highlight,
+                    self.timings,
+                );
                 self.block_break();
                 self.emit(out, Event::Html(html.into()));
             }
@@ -933,7 +952,12 @@ fn highlight_for(lang: &str) -> Highlight<'static> {
     }
 }
 
-fn code_block_html(code: &str, lang: Option<&str>, highlight: bool) -> String {
+fn code_block_html(
+    code: &str,
+    lang: Option<&str>,
+    highlight: bool,
+    timings: Option<&Timings>,
+) -> String {
     let mut out = String::with_capacity(code.len() * 2 + 64);
     match lang {
         Some(lang) => {
@@ -952,11 +976,16 @@ fn code_block_html(code: &str, lang: Option<&str>, highlight: bool) -> String {
                 && code.len() <= MAX_HIGHLIGHT_BYTES
                 && !code.lines().any(|l| l.len() > MAX_HIGHLIGHT_LINE) =>
         {
-            match highlight_for(lang) {
+            let start = std::time::Instant::now();
+            let html = match highlight_for(lang) {
                 Highlight::Plain => None,
                 Highlight::Syntax(s) => cached(s, false, code, || highlight_lines(code, s)),
                 Highlight::Console(s) => cached(s, true, code, || highlight_console(code, s)),
+            };
+            if let Some(t) = timings {
+                t.add(Stage::Highlight, start.elapsed());
             }
+            html
         }
         _ => None,
     };
