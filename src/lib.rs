@@ -13,6 +13,7 @@ pub mod contributors;
 pub mod diagnostics;
 pub mod external;
 pub mod forum;
+pub mod highlight;
 pub mod init;
 pub mod insights;
 pub mod links;
