@@ -16,7 +16,7 @@ fn targets<'a>(
     site: &'a Site,
     wanted: Option<&BTreeSet<String>>,
 ) -> HashMap<&'a str, &'a Rendered> {
-    let keep = |src: &str| wanted.map_or(true, |w| w.contains(src));
+    let keep = |src: &str| wanted.is_none_or(|w| w.contains(src));
     let mut targets: HashMap<&str, &Rendered> = HashMap::new();
     for p in &site.pages {
         if keep(&p.source) {
@@ -87,7 +87,7 @@ fn check_sources(site: &Site, only: Option<&BTreeSet<&str>>) -> Vec<Diagnostic> 
         assets: &assets,
         statics: &statics,
     };
-    let wanted = |src: &str| only.map_or(true, |set| set.contains(src));
+    let wanted = |src: &str| only.is_none_or(|set| set.contains(src));
 
     let mut diags = Vec::new();
     for p in &site.pages {

@@ -108,7 +108,7 @@ pub fn is_stop_word(word: &str) -> bool {
     // No stop word is longer than 5 bytes, and most words are: they are
     // answered by the length alone (a binary search compared strings with
     // memcmp for every word of every page).
-    word.len() <= 5 && STOP_WORDS.iter().any(|s| *s == word)
+    word.len() <= 5 && STOP_WORDS.contains(&word)
 }
 
 /// Split folded text into CJK runs (`true`) and other runs (`false`).

@@ -270,7 +270,7 @@ fn dangerous_attributes(dom: &str) -> Vec<String> {
             {
                 j += 1;
             }
-            if bytes.get(j).map_or(true, |c| *c == b'>') {
+            if bytes.get(j).is_none_or(|c| *c == b'>') {
                 j += 1;
                 break;
             }
