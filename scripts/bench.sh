@@ -100,6 +100,16 @@ hugo_site() { # corpus -> hugo site with minimal layouts (content shared by syml
 HTML
   echo '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}{{ end }}' > "$site/layouts/_default/single.html"
   echo '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}' > "$site/layouts/_default/list.html"
+  # Real pages may hold text Hugo takes for shortcodes (tldr writes keys as
+  # `{{<ArrowUp>}}`, which Hugo refuses even in code): Hugo gets a copy with
+  # those braces split (a few dozen pages of 10,000 at most).
+  local odd
+  odd=$(grep -rlE '\{\{[<%]' "$corpus/content" 2>/dev/null || true)
+  if [ -n "$odd" ]; then
+    rm "$site/content"; cp -r "$corpus/content" "$site/content"
+    (cd "$corpus/content" && grep -rlE '\{\{[<%]' . | while read -r f; do
+      sed -E 's/\{\{([<%])/{ {\1/g' "$f" > "$site/content/$f"; done)
+  fi
 }
 
 mdbook_site() { # corpus -> mdbook with a SUMMARY listing every page
