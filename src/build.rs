@@ -9,6 +9,7 @@ use crate::diagnostics::{has_errors, Diagnostic};
 use crate::output::{self, OutputError, OutputFile};
 use crate::site::Site;
 use crate::theme::Theme;
+use crate::timings::{Stage, Timings};
 use crate::{content, forum, render};
 
 /// What a successful build did.
@@ -23,6 +24,8 @@ pub struct BuildReport {
     /// Warnings found on the way (the build still succeeded).
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Where the time went, per stage (`lorebook build --timings`).
+    pub timings: std::sync::Arc<Timings>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,24 +63,39 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 /// (`lorebook serve` keeps it while HEAD does not move). Returns the history
 /// used beside the result.
 pub fn load_with_history(config: &Config, known: Option<GitHistory>) -> (GitHistory, Loaded) {
+    load_timed(config, known, &Timings::new())
+}
+
+/// [`load_with_history`], adding the time of each stage to `timings`.
+fn load_timed(
+    config: &Config,
+    known: Option<GitHistory>,
+    timings: &Timings,
+) -> (GitHistory, Loaded) {
     // Git history is one subprocess; read it while the content is parsed.
-    let ((statics, (content, diags)), history) = rayon::join(
-        || {
-            let statics = content::load_static(config);
-            let content = content::load(config, &statics.0);
-            (statics, content)
-        },
-        || {
-            known.unwrap_or_else(|| {
-                std::sync::Arc::new(crate::contributors::read_history(
-                    &config.content_dir,
-                    std::path::Path::new("content"),
-                    &config.contributors.exclude,
-                ))
-            })
-        },
-    );
-    let result = assemble(config, content, diags, statics, &history);
+    let ((statics, (content, diags)), history) = timings.time(Stage::Load, || {
+        rayon::join(
+            || {
+                let statics = content::load_static(config);
+                let content = content::load_timed(config, &statics.0, timings);
+                (statics, content)
+            },
+            || {
+                known.unwrap_or_else(|| {
+                    timings.time(Stage::Git, || {
+                        std::sync::Arc::new(crate::contributors::read_history(
+                            &config.content_dir,
+                            std::path::Path::new("content"),
+                            &config.contributors.exclude,
+                        ))
+                    })
+                })
+            },
+        )
+    });
+    let result = timings.time(Stage::Model, || {
+        assemble(config, content, diags, statics, &history)
+    });
     (history, result)
 }
 
@@ -169,14 +187,20 @@ pub fn check_external(config: &Config, opts: &crate::external::ExternalOptions) 
 /// staging directory replaces the output only when everything succeeded.
 pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let theme = Theme::load(config).map_err(BuildError::Content)?;
-    let (mut site, warnings) = load(config).map_err(BuildError::Content)?;
+    let timings = std::sync::Arc::new(Timings::new());
+    let theme = timings
+        .time(Stage::Theme, || Theme::load(config))
+        .map_err(BuildError::Content)?;
+    let (mut site, warnings) = load_timed(config, None, &timings)
+        .1
+        .map_err(BuildError::Content)?;
     let protected = [config.content_dir.as_path(), config.static_dir.as_path()];
     let staging = output::Staging::create(&config.output_dir, &config.root, &protected)?;
     // The first write error, kept whole so it is reported as an output error.
     let failed: std::sync::Mutex<Option<OutputError>> = std::sync::Mutex::new(None);
     let sink = |f: OutputFile| {
-        staging.write(&f).map_err(|e| {
+        let written = timings.time(Stage::Files, || staging.write(&f));
+        written.map_err(|e| {
             let d = Diagnostic::error(&f.path, e.to_string());
             if let Ok(mut slot) = failed.lock() {
                 slot.get_or_insert(e);
@@ -184,7 +208,7 @@ pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
             d
         })
     };
-    let written = match render::render_owned(&mut site, &theme, &sink) {
+    let written = match render::render_owned(&mut site, &theme, &sink, &timings) {
         Ok(w) => w,
         Err(mut d) => {
             if let Some(e) = failed.into_inner().ok().flatten() {
@@ -194,7 +218,7 @@ pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
             return Err(BuildError::Content(d));
         }
     };
-    staging.commit()?;
+    timings.time(Stage::Write, || staging.commit())?;
     Ok(BuildReport {
         pages: site.pages.len(),
         sections: site.sections.len(),
@@ -204,5 +228,6 @@ pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
         bytes: written.iter().map(|w| w.bytes).sum(),
         warnings,
         elapsed: start.elapsed(),
+        timings,
     })
 }

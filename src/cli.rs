@@ -48,6 +48,9 @@ pub enum Command {
         /// target linked from many pages counts once.
         #[arg(long, value_name = "N", default_value_t = crate::report::DEFAULT_MAX_PER_KIND)]
         max_problems: usize,
+        /// Print where the time went, per stage, after the build (stderr).
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, serve on 127.0.0.1 and rebuild on changes.
     Serve {
@@ -206,6 +209,7 @@ pub fn run(cli: Cli) -> i32 {
             output,
             base_url,
             max_problems,
+            timings,
         } => {
             printer.max_problems = max_problems;
             let ov = Overrides {
@@ -215,7 +219,7 @@ pub fn run(cli: Cli) -> i32 {
                 keep_going: site.keep_going,
                 progress: crate::progress::wanted(cli.quiet),
             };
-            run_build(&printer, &site.root, &ov)
+            run_build(&printer, &site.root, &ov, timings)
         }
         Command::Serve {
             site,
@@ -577,7 +581,7 @@ fn run_init(printer: &Printer, dir: PathBuf) -> i32 {
     }
 }
 
-fn run_build(printer: &Printer, root: &Path, ov: &Overrides) -> i32 {
+fn run_build(printer: &Printer, root: &Path, ov: &Overrides, timings: bool) -> i32 {
     let config = match load_config(printer, root, ov) {
         Ok(c) => c,
         Err(code) => return code,
@@ -596,6 +600,15 @@ fn run_build(printer: &Printer, root: &Path, ov: &Overrides) -> i32 {
                 report.bytes as f64 / 1e6,
                 report.elapsed
             ));
+            if timings {
+                // Asked for explicitly: printed even with --quiet.
+                eprint!(
+                    "{}",
+                    report
+                        .timings
+                        .table(report.elapsed, rayon::current_num_threads())
+                );
+            }
             OK
         }
         Err(crate::build::BuildError::Content(diags)) => {

@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod external;
 pub mod feeds;
 pub mod forum;
+pub mod highlight;
 pub mod import;
 pub mod init;
 pub mod insights;
@@ -28,6 +29,7 @@ pub mod search;
 pub mod site;
 pub mod suggest;
 pub mod theme;
+pub mod timings;
 pub mod urls;
 pub mod yaml;
 

@@ -164,7 +164,8 @@ pub struct Staging {
     output: PathBuf,
     parent: PathBuf,
     name: String,
-    /// Directories already created under `dir`, so each is made once.
+    /// Directories already created under `dir` (relative to it), so each
+    /// is made once.
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     committed: bool,
 }
@@ -223,18 +224,8 @@ impl Staging {
             });
         }
         let dest = self.dir.join(&f.path);
-        if let Some(parent) = dest.parent() {
-            let known = self
-                .made
-                .lock()
-                .map(|m| m.contains(parent))
-                .unwrap_or(false);
-            if !known {
-                std::fs::create_dir_all(parent).map_err(io(parent))?;
-                if let Ok(mut m) = self.made.lock() {
-                    m.insert(parent.to_path_buf());
-                }
-            }
+        if let Some(parent) = f.path.parent() {
+            self.make_dirs(parent)?;
         }
         match &f.contents {
             Contents::Bytes(b) => std::fs::write(&dest, b)
@@ -242,6 +233,42 @@ impl Staging {
                 .map_err(io(&dest)),
             Contents::Copy(src) => std::fs::copy(src, &dest).map_err(io(src)),
         }
+    }
+
+    /// Create `rel` (relative to the staging directory) and its missing
+    /// parents, each with one `mkdir`, parents first, so no call fails
+    /// (create_dir_all on a deep new path first fails on the missing parent,
+    /// then retries). The lock is not held while creating (threads waited
+    /// on it: 16,000 futex calls on the real corpus); a directory is recorded
+    /// only once it exists, and one made by another thread meanwhile is
+    /// accepted.
+    fn make_dirs(&self, rel: &Path) -> Result<(), OutputError> {
+        let missing: Vec<PathBuf> = match self.made.lock() {
+            Ok(made) => rel
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && !made.contains(*a))
+                .map(Path::to_path_buf)
+                .collect(),
+            Err(_) => {
+                let dir = self.dir.join(rel);
+                return std::fs::create_dir_all(&dir).map_err(io(&dir));
+            }
+        };
+        if missing.is_empty() {
+            return Ok(());
+        }
+        for dir in missing.iter().rev() {
+            let path = self.dir.join(dir);
+            match std::fs::create_dir(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => {}
+                Err(e) => return Err(io(&path)(e)),
+            }
+        }
+        if let Ok(mut made) = self.made.lock() {
+            made.extend(missing);
+        }
+        Ok(())
     }
 
     /// Swap the finished staging directory in place of the output.
@@ -400,6 +427,27 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains("lorebook-"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn writes_files_into_new_nested_directories_from_many_threads() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let out = site.join("public");
+        let files: Vec<OutputFile> = (0..200)
+            .map(|i| OutputFile::bytes(format!("s{}/p{i}/deep/index.html", i % 7), format!("{i}")))
+            .chain([OutputFile::bytes("s0/index.html", "top")])
+            .collect();
+        write_site(&out, &site, &[], &files).unwrap();
+        for i in [0, 13, 199] {
+            let page = out.join(format!("s{}/p{i}/deep/index.html", i % 7));
+            assert_eq!(std::fs::read_to_string(page).unwrap(), i.to_string());
+        }
+        assert_eq!(
+            std::fs::read_to_string(out.join("s0/index.html")).unwrap(),
+            "top"
+        );
     }
 
     #[test]

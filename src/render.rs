@@ -17,6 +17,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::{Contents, OutputFile};
 use crate::site::Site;
 use crate::theme::Theme;
+use crate::timings::{Stage, Timings};
 use crate::urls::{self, escape_html, relative};
 
 /// Where [`render_with`] hands each finished file: the build writes it to the
@@ -57,8 +58,9 @@ pub fn render_with(
     theme: &Theme,
     sink: &Sink,
 ) -> Result<Vec<Written>, Vec<Diagnostic>> {
-    let pages = render_pages(site, theme, sink);
-    render_rest(site, theme, sink, pages)
+    let timings = Timings::new();
+    let pages = render_pages(site, theme, sink, &timings);
+    render_rest(site, theme, sink, pages, &timings)
 }
 
 /// [`render_with`] for a build that owns its model: once the pages are
@@ -69,15 +71,16 @@ pub fn render_owned(
     site: &mut Site,
     theme: &Theme,
     sink: &Sink,
+    timings: &Timings,
 ) -> Result<Vec<Written>, Vec<Diagnostic>> {
-    let pages = render_pages(site, theme, sink);
+    let pages = timings.time(Stage::Render, || render_pages(site, theme, sink, timings));
     for page in &mut site.pages {
         page.rendered.html = String::new();
         page.rendered.packed = None;
         page.rendered.headings = Vec::new();
         page.rendered.links = Vec::new();
     }
-    render_rest(site, theme, sink, pages)
+    render_rest(site, theme, sink, pages, timings)
 }
 
 fn emit_to<'s>(sink: &'s Sink) -> impl Fn(OutputFile) -> Result<Written, Diagnostic> + Sync + 's {
@@ -88,11 +91,20 @@ fn emit_to<'s>(sink: &'s Sink) -> impl Fn(OutputFile) -> Result<Written, Diagnos
 }
 
 /// Every page, in parallel, each handed to the sink as soon as it is made.
-fn render_pages(site: &Site, theme: &Theme, sink: &Sink) -> Vec<Result<Written, Diagnostic>> {
+fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    sink: &Sink,
+    timings: &Timings,
+) -> Vec<Result<Written, Diagnostic>> {
     let emit = emit_to(sink);
     site.pages
         .par_iter()
-        .map(|page| render_page(site, theme, page).and_then(&emit))
+        .map(|page| {
+            timings
+                .time(Stage::Templates, || render_page(site, theme, page))
+                .and_then(&emit)
+        })
         .collect()
 }
 
@@ -104,9 +116,11 @@ fn render_rest(
     theme: &Theme,
     sink: &Sink,
     mut results: Vec<Result<Written, Diagnostic>>,
+    timings: &Timings,
 ) -> Result<Vec<Written>, Vec<Diagnostic>> {
     let emit = emit_to(sink);
     let emit = &emit;
+    let html_start = std::time::Instant::now();
     results.extend(
         site.sections
             .values()
@@ -146,8 +160,13 @@ fn render_rest(
         return Err(diags);
     }
     let mut files = render_aliases(site);
+    timings.add(Stage::Render, html_start.elapsed());
     // Search: the index under search/ and the search page.
-    files.extend(crate::search::site::render_files(site, theme).map_err(|d| vec![d])?);
+    let search = timings.time(Stage::Search, || {
+        crate::search::site::render_files(site, theme).map_err(|d| vec![d])
+    })?;
+    files.extend(search);
+    let write_start = std::time::Instant::now();
     files.extend(sitemaps(site));
     files.push(OutputFile::bytes(
         crate::feeds::PAGES_PATH,
@@ -180,6 +199,7 @@ fn render_rest(
         });
     }
     let rest: Vec<Result<Written, Diagnostic>> = files.into_par_iter().map(emit).collect();
+    timings.add(Stage::Write, write_start.elapsed());
     for r in rest {
         match r {
             Ok(w) => written.push(w),

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::links::paths::SitePaths;
 use crate::markdown::{self, MarkdownOptions, PageContext, Rendered};
+use crate::timings::{Stage, Timings};
 use crate::urls;
 pub use frontmatter::{Date, FrontMatter};
 
@@ -87,6 +88,16 @@ struct Found {
 /// Load every page and section under the content directory; `statics` are
 /// the files of `static/` (links from the site root may point at them).
 pub fn load(config: &Config, statics: &[Asset]) -> (Content, Vec<Diagnostic>) {
+    load_timed(config, statics, &Timings::new())
+}
+
+/// [`load`], adding the time spent reading, in Markdown, highlighting and
+/// packing to `timings`.
+pub fn load_timed(
+    config: &Config,
+    statics: &[Asset],
+    timings: &Timings,
+) -> (Content, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let (markdown_files, assets) = walk(&config.content_dir, &config.root, &mut diags);
     let paths = std::sync::Arc::new(SitePaths::new(
@@ -102,7 +113,7 @@ pub fn load(config: &Config, statics: &[Asset]) -> (Content, Vec<Diagnostic>) {
 
     let loaded: Vec<Result<Loaded, Diagnostic>> = markdown_files
         .par_iter()
-        .map(|f| load_file(f, &config.root, &opts))
+        .map(|f| load_file(f, &config.root, &opts, timings))
         .collect();
 
     let mut files = Vec::new();
@@ -133,6 +144,16 @@ pub fn parse_page(
     shown: &Path,
     opts: &MarkdownOptions,
 ) -> Result<Loaded, Diagnostic> {
+    parse_page_timed(text, rel, shown, opts, None)
+}
+
+fn parse_page_timed(
+    text: &str,
+    rel: &str,
+    shown: &Path,
+    opts: &MarkdownOptions,
+    timings: Option<&Timings>,
+) -> Result<Loaded, Diagnostic> {
     let split = frontmatter::split(text, shown)?;
     let (front, diagnostics) = frontmatter::parse_lenient(&split, shown);
     let front_matter_lines = frontmatter::key_lines(&split);
@@ -143,7 +164,7 @@ pub fn parse_page(
         body_offset: split.body_offset,
         body_line: split.body_line,
     };
-    let rendered = markdown::render(split.body, &ctx, opts);
+    let rendered = markdown::render_timed(split.body, &ctx, opts, timings);
     Ok(Loaded {
         source: rel.to_string(),
         shown_path: shown.to_path_buf(),
@@ -176,9 +197,15 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn load_file(f: &Found, root: &Path, opts: &MarkdownOptions) -> Result<Loaded, Diagnostic> {
+fn load_file(
+    f: &Found,
+    root: &Path,
+    opts: &MarkdownOptions,
+    timings: &Timings,
+) -> Result<Loaded, Diagnostic> {
     let shown = f.path.strip_prefix(root).unwrap_or(&f.path).to_path_buf();
-    let bytes = std::fs::read(&f.path)
+    let bytes = timings
+        .time(Stage::Read, || std::fs::read(&f.path))
         .map_err(|e| Diagnostic::error(&shown, format!("cannot read file: {e}")))?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -197,9 +224,12 @@ fn load_file(f: &Found, root: &Path, opts: &MarkdownOptions) -> Result<Loaded, D
                 .with_hint("save the file as UTF-8, or give it another extension than .md"));
         }
     };
-    let mut loaded = parse_page(&text, &f.rel, &shown, opts)?;
+    // Recorded with highlighting included: the table shows it apart.
+    let mut loaded = timings.time(Stage::Markdown, || {
+        parse_page_timed(&text, &f.rel, &shown, opts, Some(timings))
+    })?;
     // Kept deflated until the page is rendered (see `Rendered::pack`).
-    loaded.rendered.pack();
+    timings.time(Stage::Pack, || loaded.rendered.pack());
     Ok(loaded)
 }
 

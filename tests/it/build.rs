@@ -356,3 +356,56 @@ fn quiet_build_in_a_shallow_clone_warns_that_authors_are_incomplete() {
     assert!(err.contains("warning: the git clone is shallow"), "{err}");
     assert!(err.contains("fetch-depth: 0"), "{err}");
 }
+
+#[test]
+fn timings_flag_prints_every_stage_after_the_build() {
+    let (_tmp, root) = site("example-site");
+    let out = lorebook()
+        .args(["build", "-q", "--timings", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let rows: Vec<&str> = stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("timings:"))
+        .skip(2)
+        .map(|l| l.trim_start().split("  ").next().unwrap_or(""))
+        .collect();
+    // example-site has code in several languages: every stage did work.
+    assert_eq!(
+        rows,
+        [
+            "theme",
+            "load",
+            "read",
+            "markdown",
+            "highlight",
+            "pack",
+            "git history",
+            "model",
+            "render",
+            "templates",
+            "write files",
+            "search",
+            "write",
+            "total"
+        ],
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "timings go to stderr");
+
+    let plain = lorebook()
+        .args(["build", "-q", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        !String::from_utf8_lossy(&plain.stderr).contains("timings:"),
+        "printed only when asked"
+    );
+}
