@@ -426,8 +426,11 @@ impl Merge {
     /// Phase 4: each accepted answer's author joins the declared person
     /// that lists their username for that source, else their own person
     /// (never a git person by name).
+    ///
+    /// An account deleted upstream is credited to nobody: no person, no
+    /// credit page (its answers still show the name the forum kept).
     fn forum_answers(&mut self, answers: &[Answer]) {
-        for answer in answers {
+        for answer in answers.iter().filter(|a| !a.author.deleted) {
             let user = answer.author.username.trim().to_lowercase();
             let key = (answer.source.clone(), user.clone());
             let index = match self.by_forum.get(&key) {
@@ -803,7 +806,7 @@ mod tests {
                 username: user.into(),
                 display_name: display.into(),
                 profile_url: Some(format!("https://forum.example/u/{user}")),
-                avatar_url: None,
+                ..Author::default()
             },
             score,
             asked: None,
@@ -811,6 +814,7 @@ mod tests {
             thread_url: None,
             licence: None,
             text: String::new(),
+            reviewed: None,
         }
     }
 
@@ -940,8 +944,7 @@ mod tests {
         let author = |user: &str, display: &str| Author {
             username: user.into(),
             display_name: display.into(),
-            profile_url: None,
-            avatar_url: None,
+            ..Author::default()
         };
         // Declared: the declared name, whatever the forum shows.
         assert_eq!(c.shown_name("github", &author("ANA-L", "")), "Ana Lima");
@@ -975,6 +978,17 @@ mod tests {
                 .map(|p| p.slug.as_str()),
             Some("dana-2")
         );
+    }
+
+    #[test]
+    fn an_account_deleted_upstream_gets_no_person_or_credit_page() {
+        let mut gone = answer("discourse", 1, "anon12", "gone_user", 9);
+        gone.author.deleted = true;
+        let kept = answer("discourse", 2, "bo", "Bo", 1);
+        let c = build(&history(vec![]), &[], &[gone, kept], &settings(false));
+        let names: Vec<&str> = c.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Bo"]);
+        assert!(c.person_for_forum_author("discourse", "anon12").is_none());
     }
 
     #[test]
