@@ -9,6 +9,7 @@
 pub mod discourse;
 pub mod github;
 pub mod native;
+pub mod overrides;
 pub mod pull;
 pub mod sanitize;
 pub mod stackexchange;
