@@ -68,6 +68,19 @@ pub struct Contributors {
     /// Slug -> index into `people`.
     #[serde(skip)]
     slug_index: BTreeMap<String, usize>,
+    /// Forum `(source, lowercased username)` of declared people who asked
+    /// for privacy -> what they asked for.
+    #[serde(skip)]
+    privacy: BTreeMap<(String, String), Privacy>,
+}
+
+/// What a person declared in `contributors.yaml` asked to keep off the site.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Privacy {
+    /// `hide: true`: no credit page, not ranked or listed anywhere.
+    pub hidden: bool,
+    /// `hide_avatar: true`: no picture.
+    pub hide_avatar: bool,
 }
 
 /// One person, as templates see them. No email, ever.
@@ -186,6 +199,15 @@ impl Contributors {
     /// pages, answer lists, feeds): the name of the person they are (for a
     /// person declared in `contributors.yaml`, the declared name, not the
     /// forum login), else their name on the forum ([`forum_name`]).
+    /// What the forum account `username` on `source` asked to keep off the
+    /// site (nothing for people not declared private).
+    pub fn privacy(&self, source: &str, username: &str) -> Privacy {
+        self.privacy
+            .get(&(source.to_string(), username.trim().to_lowercase()))
+            .copied()
+            .unwrap_or_default()
+    }
+
     pub fn shown_name(&self, source: &str, author: &Author) -> String {
         self.person_for_forum_author(source, &author.username)
             .map_or_else(|| forum_name(author).to_string(), |p| p.name.clone())
@@ -223,6 +245,10 @@ struct Acc {
     answers: Vec<PersonAnswer>,
     /// Order in which automatic slugs are given.
     order: (u8, Option<DateTime<Utc>>, String),
+    /// Declared `hide: true`: never kept.
+    hidden: bool,
+    /// Declared `hide_avatar: true`.
+    hide_avatar: bool,
 }
 
 /// Merge git history, declared people and forum answers into ranked people.
@@ -241,7 +267,19 @@ pub fn build(
     let ranked = merge.rank(slugs, settings);
     let pages = ranked.page_credit(history, &page_people);
     let activity = ranked.activity(history, &ident_person);
-    ranked.finish(pages, activity)
+    let mut model = ranked.finish(pages, activity);
+    for entry in declared.iter().filter(|e| e.hidden || e.hide_avatar) {
+        for (source, user) in &entry.forum {
+            model.privacy.insert(
+                (source.clone(), user.trim().to_lowercase()),
+                Privacy {
+                    hidden: entry.hidden,
+                    hide_avatar: entry.hide_avatar,
+                },
+            );
+        }
+    }
+    model
 }
 
 /// Each page's people (index into the people being merged) with their
@@ -288,6 +326,8 @@ impl Merge {
                     })
                     .collect(),
                 order: (0, None, format!("{i:08}")),
+                hidden: entry.hidden,
+                hide_avatar: entry.hide_avatar,
                 ..Acc::default()
             });
         }
@@ -480,7 +520,7 @@ impl Merge {
         let keep: Vec<bool> = self
             .accs
             .iter()
-            .map(|a| a.commits > 0 || !a.pages.is_empty() || !a.answers.is_empty())
+            .map(|a| !a.hidden && (a.commits > 0 || !a.pages.is_empty() || !a.answers.is_empty()))
             .collect();
         let mut taken: HashMap<String, ()> = HashMap::new();
         let mut slugs: Vec<String> = vec![String::new(); self.accs.len()];
@@ -578,12 +618,15 @@ fn person(acc: Acc, slug: String, settings: &ContributorsSettings) -> Person {
         + POINTS_PER_COMMIT * u64::from(acc.commits).min(COMMIT_CAP)
         + POINTS_PER_ANSWER * answers.len() as u64
         + answer_points;
-    let avatar = acc.avatar.or_else(|| {
-        settings
-            .gravatar
-            .then(|| acc.emails.first().map(|e| gravatar_url(e)))
-            .flatten()
-    });
+    let avatar = acc
+        .avatar
+        .or_else(|| {
+            settings
+                .gravatar
+                .then(|| acc.emails.first().map(|e| gravatar_url(e)))
+                .flatten()
+        })
+        .filter(|_| !acc.hide_avatar);
     Person {
         slug,
         name: acc.name,
@@ -698,6 +741,7 @@ impl Ranked {
             activity,
             forum_index,
             slug_index,
+            privacy: BTreeMap::new(),
         }
     }
 }
@@ -841,7 +885,36 @@ mod tests {
                 .collect(),
             line: 2,
             forum_lines: BTreeMap::new(),
+            hidden: false,
+            hide_avatar: false,
         }
+    }
+
+    #[test]
+    fn a_hidden_person_is_never_kept_and_a_hidden_avatar_never_shown() {
+        let h = history(vec![(
+            "a.md",
+            vec![stats(&id("Ana Lima", "ana@work.example"), 1, 9, 0, 1)],
+        )]);
+        let mut hidden = ana_entry();
+        hidden.hidden = true;
+        let answers = [answer("discourse", 1, "anal", "Ana on the forum", 3)];
+        let c = build(&h, &[hidden], &answers, &settings(true));
+        assert!(c.people.is_empty(), "{:?}", c.people);
+        assert!(c.pages["a.md"].authors.is_empty());
+        assert!(c.person_for_forum_author("discourse", "AnaL").is_none());
+        assert!(c.privacy("discourse", "anal").hidden);
+        // Shown as the forum shows them, with no credit page to link.
+        let author = &answers[0].author;
+        assert_eq!(c.shown_name("discourse", author), "Ana on the forum");
+
+        let mut faceless = ana_entry();
+        faceless.hide_avatar = true;
+        faceless.avatar = Some("https://example.com/ana.png".into());
+        let c = build(&h, &[faceless], &answers, &settings(true));
+        assert_eq!(c.people[0].avatar, None, "not even a Gravatar");
+        assert!(c.privacy("discourse", "AnaL").hide_avatar);
+        assert!(!c.privacy("discourse", "bo").hide_avatar);
     }
 
     #[test]

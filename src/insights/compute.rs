@@ -550,7 +550,16 @@ fn top_recent(site: &Site, as_of: NaiveDate) -> Vec<RecentPerson> {
             );
         }
     }
-    for a in &site.forum.answers {
+    // Accounts deleted upstream and people who asked to be hidden are
+    // never ranked.
+    let listed = |a: &&Answer| {
+        !a.author.deleted
+            && !site
+                .contributors
+                .privacy(&a.source, &a.author.username)
+                .hidden
+    };
+    for a in site.forum.answers.iter().filter(listed) {
         if answer_date(a).is_some_and(|t| inside(t.date_naive())) {
             people.entry(answer_person(site, a)).or_default().answers += 1;
         }
