@@ -1009,6 +1009,22 @@ struct PersonAnswerView {
     href: Option<String>,
     score: i64,
     source: String,
+    folded: bool,
+}
+
+/// The credit score's points, for the "How this is counted" note.
+fn credit_points() -> BTreeMap<&'static str, u64> {
+    use crate::contributors::credit as c;
+    BTreeMap::from([
+        ("main_author", c::POINTS_MAIN_AUTHOR),
+        ("other_page", c::POINTS_OTHER_PAGE),
+        ("commit", c::POINTS_PER_COMMIT),
+        ("commit_cap", c::COMMIT_CAP),
+        ("answer", c::POINTS_PER_ANSWER),
+        ("answer_score_cap", c::ANSWER_SCORE_CAP.unsigned_abs()),
+        ("folded", c::POINTS_FOLDED_ANSWER),
+        ("top_min", c::TOP_ANSWERER_MIN as u64),
+    ])
 }
 
 /// `contributors/` (everyone, ranked) and `contributors/<slug>/` per person.
@@ -1078,11 +1094,13 @@ fn render_contributors(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Dia
                     .map(|ans| relative(current, &ans.url())),
                 score: a.score,
                 source: a.source.clone(),
+                folded: a.folded,
             })
             .collect();
         ctx.insert("person", p);
         ctx.insert("person_pages", &pages);
         ctx.insert("person_answers", &answer_views);
+        ctx.insert("points", &credit_points());
         ctx.insert("contributors_href", &relative(current, "contributors/"));
         out.push(
             theme

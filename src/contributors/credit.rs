@@ -27,6 +27,19 @@
 //! | each commit to content (authored or co-authored), up to 50 commits | 1 |
 //! | each accepted answer | 5 |
 //! | each accepted answer's score, clamped to 0..=10 per answer | 1 per point |
+//! | each accepted answer a wiki page lists in `answers:` (folded in) | 10 |
+//!
+//! ## Marks
+//!
+//! Earned for something others relied on, never for activity alone:
+//! - *First accepted answer*: the person has an accepted answer (dated by
+//!   the first one).
+//! - *Answer folded into a page*: a page lists one of their answers.
+//! - *Top answerer of YYYY-Qn*: alone with the most accepted answers written
+//!   in that calendar quarter, and at least two of them.
+//! - *Long-time maintainer of SECTION*: main author of a page of that
+//!   top-level section, with their own commits to its pages spanning at
+//!   least a year.
 //!
 //! People are ranked by score, descending; ties by name (case-insensitive),
 //! then slug. Rank is 1-based; equal scores still get distinct ranks.
@@ -49,6 +62,20 @@ pub const POINTS_PER_COMMIT: u64 = 1;
 pub const COMMIT_CAP: u64 = 50;
 pub const POINTS_PER_ANSWER: u64 = 5;
 pub const ANSWER_SCORE_CAP: i64 = 10;
+pub const POINTS_FOLDED_ANSWER: u64 = 10;
+/// Accepted answers needed in a quarter to be its top answerer.
+pub const TOP_ANSWERER_MIN: usize = 2;
+/// Days a person's commits to a section must span to maintain it.
+pub const MAINTAINER_DAYS: i64 = 365;
+
+/// Something a person earned (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mark {
+    /// "First accepted answer", "Top answerer of 2026-Q1"...
+    pub title: String,
+    /// What earned it, in a few words.
+    pub detail: String,
+}
 
 /// Everyone credited on the site, ranked, with per-page credit.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -109,6 +136,10 @@ pub struct Person {
     pub answers: Vec<PersonAnswer>,
     /// Forum accounts `(source, username)`, sorted.
     pub forum_accounts: Vec<ForumAccount>,
+    /// Earned marks, in the order of the module docs.
+    pub marks: Vec<Mark>,
+    /// Accepted answers a page lists in `answers:`.
+    pub folded_answers: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -134,6 +165,9 @@ pub struct PersonPage {
     /// Share of the page's changed lines, 0..=100 (rounded).
     pub share: u32,
     pub main_author: bool,
+    /// First and last commit of this person to the page.
+    #[serde(skip)]
+    pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// One accepted answer of a person's.
@@ -144,6 +178,11 @@ pub struct PersonAnswer {
     pub source: String,
     pub title: String,
     pub score: i64,
+    /// When it was written (else accepted, else asked).
+    #[serde(skip)]
+    pub date: Option<DateTime<Utc>>,
+    /// A page lists it in `answers:`.
+    pub folded: bool,
 }
 
 /// One commit to content, as insights see it: no identity, only slugs.
@@ -416,6 +455,7 @@ impl Merge {
                         page.commits += a.commits;
                         page.lines_added += a.added;
                         page.lines_removed += a.removed;
+                        page.span = page.span.map(|(f, l)| (f.min(a.first), l.max(a.last)));
                     }
                     None => merged.push((
                         p,
@@ -426,6 +466,7 @@ impl Merge {
                             lines_removed: a.removed,
                             share: 0,
                             main_author: false,
+                            span: Some((a.first, a.last)),
                         },
                     )),
                 }
@@ -508,6 +549,11 @@ impl Merge {
                     source: answer.source.clone(),
                     title: answer.title.clone(),
                     score: answer.score,
+                    date: answer
+                        .answered
+                        .or_else(|| answer.accepted.first().and_then(|r| r.accepted_at))
+                        .or(answer.asked),
+                    folded: answer.folded,
                 });
             }
         }
@@ -563,12 +609,14 @@ impl Merge {
     /// Phase 6: the kept people with their totals and score, ranked.
     fn rank(self, slugs: Vec<Option<String>>, settings: &ContributorsSettings) -> Ranked {
         let accs_len = self.accs.len();
+        let top = top_answerers(&self.accs, &slugs);
         let mut people: Vec<(usize, Person)> = Vec::new();
         for ((i, acc), slug) in self.accs.into_iter().enumerate().zip(slugs) {
             let Some(slug) = slug else {
                 continue;
             };
-            people.push((i, person(acc, slug, settings)));
+            let quarters = top.get(&i).cloned().unwrap_or_default();
+            people.push((i, person(acc, slug, settings, &quarters)));
         }
         // Each name is lowercased once for the ranking.
         let mut people: Vec<(String, usize, Person)> = people
@@ -597,8 +645,95 @@ impl Merge {
     }
 }
 
+/// Quarter (`2026-Q1`) -> the one kept person with the most accepted
+/// answers written in it, when they have at least [`TOP_ANSWERER_MIN`];
+/// returned as person -> their quarters, oldest first.
+fn top_answerers(accs: &[Acc], slugs: &[Option<String>]) -> HashMap<usize, Vec<String>> {
+    let mut counts: BTreeMap<String, BTreeMap<usize, usize>> = BTreeMap::new();
+    for (i, acc) in accs.iter().enumerate() {
+        if slugs.get(i).is_none_or(Option::is_none) {
+            continue;
+        }
+        for a in &acc.answers {
+            if let Some(d) = a.date {
+                use chrono::Datelike;
+                let quarter = format!("{}-Q{}", d.year(), d.month0() / 3 + 1);
+                *counts.entry(quarter).or_default().entry(i).or_default() += 1;
+            }
+        }
+    }
+    let mut won: HashMap<usize, Vec<String>> = HashMap::new();
+    for (quarter, by_person) in counts {
+        let best = by_person.values().copied().max().unwrap_or(0);
+        let leaders: Vec<usize> = by_person
+            .iter()
+            .filter(|(_, &n)| n == best)
+            .map(|(&i, _)| i)
+            .collect();
+        if let [only] = leaders[..] {
+            if best >= TOP_ANSWERER_MIN {
+                won.entry(only).or_default().push(quarter);
+            }
+        }
+    }
+    won
+}
+
+/// The marks a person earned (see the module docs).
+fn marks(pages: &[PersonPage], answers: &[PersonAnswer], quarters: &[String]) -> Vec<Mark> {
+    let mut marks = Vec::new();
+    if let Some(first) = answers.iter().filter_map(|a| a.date).min() {
+        marks.push(Mark {
+            title: "First accepted answer".into(),
+            detail: format!("on {}", first.format("%Y-%m-%d")),
+        });
+    } else if !answers.is_empty() {
+        marks.push(Mark {
+            title: "First accepted answer".into(),
+            detail: String::new(),
+        });
+    }
+    let folded = answers.iter().filter(|a| a.folded).count();
+    if folded > 0 {
+        marks.push(Mark {
+            title: "Answer folded into a page".into(),
+            detail: format!(
+                "{folded} answer{} in the wiki",
+                if folded == 1 { "" } else { "s" }
+            ),
+        });
+    }
+    for q in quarters {
+        marks.push(Mark {
+            title: format!("Top answerer of {q}"),
+            detail: "most accepted answers that quarter".into(),
+        });
+    }
+    // Top-level section -> (main author somewhere in it, span of commits).
+    let mut sections: BTreeMap<&str, (bool, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
+    for p in pages {
+        let Some((first, last)) = p.span else {
+            continue;
+        };
+        let section = p.path.split_once('/').map_or("", |(s, _)| s);
+        let e = sections.entry(section).or_insert((false, first, last));
+        e.0 |= p.main_author;
+        e.1 = e.1.min(first);
+        e.2 = e.2.max(last);
+    }
+    for (section, (main, first, last)) in sections {
+        if main && !section.is_empty() && (last - first).num_days() >= MAINTAINER_DAYS {
+            marks.push(Mark {
+                title: format!("Long-time maintainer of {section}"),
+                detail: format!("since {}", first.format("%Y-%m-%d")),
+            });
+        }
+    }
+    marks
+}
+
 /// One kept person with their totals and score (unranked).
-fn person(acc: Acc, slug: String, settings: &ContributorsSettings) -> Person {
+fn person(acc: Acc, slug: String, settings: &ContributorsSettings, quarters: &[String]) -> Person {
     let mut pages = acc.pages;
     pages.sort_by(|a, b| b.share.cmp(&a.share).then(a.path.cmp(&b.path)));
     let mut answers = acc.answers;
@@ -613,11 +748,14 @@ fn person(acc: Acc, slug: String, settings: &ContributorsSettings) -> Person {
         .iter()
         .map(|a| a.score.clamp(0, ANSWER_SCORE_CAP) as u64)
         .sum();
+    let folded_answers = answers.iter().filter(|a| a.folded).count();
     let score = POINTS_MAIN_AUTHOR * pages_written as u64
         + POINTS_OTHER_PAGE * pages_edited as u64
         + POINTS_PER_COMMIT * u64::from(acc.commits).min(COMMIT_CAP)
         + POINTS_PER_ANSWER * answers.len() as u64
-        + answer_points;
+        + answer_points
+        + POINTS_FOLDED_ANSWER * folded_answers as u64;
+    let marks = marks(&pages, &answers, quarters);
     let avatar = acc
         .avatar
         .or_else(|| {
@@ -644,6 +782,8 @@ fn person(acc: Acc, slug: String, settings: &ContributorsSettings) -> Person {
         pages,
         answers,
         forum_accounts,
+        marks,
+        folded_answers,
     }
 }
 
@@ -859,6 +999,7 @@ mod tests {
             licence: None,
             text: String::new(),
             reviewed: None,
+            folded: false,
         }
     }
 
@@ -1051,6 +1192,76 @@ mod tests {
                 .map(|p| p.slug.as_str()),
             Some("dana-2")
         );
+    }
+
+    #[test]
+    fn marks_are_earned_and_folded_answers_score() {
+        let at = |d: &str| Some(DateTime::parse_from_rfc3339(d).unwrap().with_timezone(&Utc));
+        // Ana maintains guide/ for more than a year; a one-day author of
+        // faq/ is no maintainer.
+        let ana = id("Ana Lima", "ana@work.example");
+        let mut long = stats(&ana, 5, 40, 0, 1);
+        long.last = long.first + chrono::Duration::days(MAINTAINER_DAYS);
+        let h = history(vec![
+            ("guide/install.md", vec![long]),
+            ("faq/a.md", vec![stats(&ana, 1, 3, 0, 2)]),
+        ]);
+        let mut answers = vec![
+            answer("discourse", 1, "anal", "", 4),
+            answer("discourse", 2, "anal", "", 4),
+            answer("discourse", 3, "bo", "Bo", 4),
+            answer("discourse", 4, "bo", "Bo", 4),
+            answer("discourse", 5, "cy", "Cy", 4),
+        ];
+        let days = [
+            "2026-01-05",
+            "2026-02-05",
+            "2026-03-05",
+            "2026-03-06",
+            "2026-04-01",
+        ];
+        for (a, d) in answers.iter_mut().zip(days) {
+            a.answered = at(&format!("{d}T10:00:00Z"));
+        }
+        answers[0].folded = true;
+        let c = build(&h, &[ana_entry()], &answers, &settings(false));
+        let marks = |name: &str| -> Vec<String> {
+            let p = c.people.iter().find(|p| p.name == name).expect(name);
+            p.marks.iter().map(|m| m.title.clone()).collect()
+        };
+        assert_eq!(
+            marks("Ana Lima"),
+            [
+                "First accepted answer",
+                "Answer folded into a page",
+                "Long-time maintainer of guide"
+            ]
+        );
+        // Ana and Bo both have two answers in 2026-Q1: a tie names nobody.
+        assert_eq!(marks("Bo"), ["First accepted answer"]);
+        // One answer is not enough to top a quarter.
+        assert_eq!(marks("Cy"), ["First accepted answer"]);
+        let ana = c.people.iter().find(|p| p.name == "Ana Lima").unwrap();
+        assert_eq!(ana.folded_answers, 1);
+        let bo = c.people.iter().find(|p| p.name == "Bo").unwrap();
+        assert_eq!(
+            ana.score - bo.score,
+            POINTS_MAIN_AUTHOR * 2 + 6 + POINTS_FOLDED_ANSWER,
+            "two pages, six commits and one folded answer apart"
+        );
+        // Move one of Bo's answers and Cy's into Q2: Ana alone tops Q1, Bo Q2.
+        answers[3].answered = at("2026-04-02T10:00:00Z");
+        answers[4].author.username = "bo".into();
+        let c = build(&h, &[ana_entry()], &answers, &settings(false));
+        let titles = |name: &str| -> Vec<String> {
+            let p = c.people.iter().find(|p| p.name == name).expect(name);
+            p.marks.iter().map(|m| m.title.clone()).collect()
+        };
+        assert_eq!(
+            titles("Bo"),
+            ["First accepted answer", "Top answerer of 2026-Q2"]
+        );
+        assert!(titles("Ana Lima").contains(&"Top answerer of 2026-Q1".to_string()));
     }
 
     #[test]

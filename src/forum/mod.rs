@@ -220,6 +220,8 @@ pub struct Answer {
     /// When a writer checked the answer (`reviewed:` in lorebook's format
     /// or in `answers.yaml`).
     pub reviewed: Option<chrono::NaiveDate>,
+    /// A wiki page lists it in `answers:` (set when the site is assembled).
+    pub folded: bool,
 }
 
 impl Answer {
@@ -402,6 +404,7 @@ fn fold(
             licence: source.licence.clone().or(thread.licence),
             text,
             reviewed: thread.reviewed,
+            folded: false,
         });
     }
 }

@@ -102,5 +102,6 @@ pub(crate) fn answer(id: &str, score: i64, user: &str, day: &str) -> Answer {
         licence: None,
         text: String::new(),
         reviewed: None,
+        folded: false,
     }
 }
