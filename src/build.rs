@@ -119,7 +119,7 @@ fn assemble(
     diags.extend(people_diags);
     let (static_files, static_diags) = statics;
     diags.extend(static_diags);
-    let (forum, mut forum_diags) = forum::load(&config.forum);
+    let (mut forum, mut forum_diags) = forum::load(&config.forum);
     forum::pull::hint_first_pull(config, &mut forum_diags);
     if config.keep_going {
         // Each broken file was already skipped by its importer; say so as a warning.
@@ -129,6 +129,11 @@ fn assemble(
         }
     }
     diags.extend(forum_diags);
+    diags.extend(forum::overrides::apply_file(
+        &config.root.join("answers.yaml"),
+        std::path::Path::new("answers.yaml"),
+        &mut forum,
+    ));
     let (mut site, site_diags) = Site::new(config.clone(), content, static_files, forum);
     diags.extend(site_diags);
     site.contributors =

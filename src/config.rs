@@ -35,6 +35,9 @@ struct RawConfig {
     markdown: RawMarkdown,
     #[serde(default)]
     insights: RawInsights,
+    /// The product the help centre documents (its current version).
+    #[serde(default)]
+    product: RawProduct,
     /// The link policy (see `links::policy`).
     #[serde(default)]
     links: crate::links::policy::RawLinks,
@@ -56,6 +59,10 @@ const CONFIG_KEYS: &[&str] = &[
     "search",
     "markdown",
     "insights",
+    "product",
+    "version",
+    "version_tags",
+    "answer_stale_months",
     "links",
     "answers_section",
     "feed_limit",
@@ -128,8 +135,16 @@ struct RawMarkdown {
 #[serde(deny_unknown_fields)]
 struct RawInsights {
     stale_months: Option<u32>,
+    answer_stale_months: Option<u32>,
     show_outdated_note: Option<bool>,
     candidate_min_score: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProduct {
+    version: Option<String>,
+    version_tags: Option<Vec<String>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -280,10 +295,24 @@ pub struct MarkdownSettings {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsightSettings {
     pub stale_months: u32,
+    /// An accepted answer older than this (and not reviewed since) shows
+    /// "may be outdated".
+    pub answer_stale_months: u32,
     pub show_outdated_note: bool,
     /// Accepted answers scored at least this, and promoted by no page, are
     /// listed on /insights/ as candidates to fold into a page.
     pub candidate_min_score: i64,
+}
+
+/// `product:`: the current version, and how forum tags name versions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProductSettings {
+    /// The current release (`4.2`); answers tagged with an older version
+    /// show "may be outdated".
+    pub version: Option<String>,
+    /// Tag patterns, `*` standing for the version (`relay-*`); default
+    /// `*` and `v*`.
+    pub version_tags: Vec<String>,
 }
 
 /// Everything the build needs to know, resolved.
@@ -310,6 +339,7 @@ pub struct Config {
     pub search: SearchSettings,
     pub markdown: MarkdownSettings,
     pub insights: InsightSettings,
+    pub product: ProductSettings,
     /// How each kind of link problem is reported, and the site's own
     /// addresses that links may be written with.
     pub links: crate::links::policy::LinkPolicy,
@@ -571,8 +601,20 @@ fn resolve(
         },
         insights: InsightSettings {
             stale_months: raw.insights.stale_months.unwrap_or(12),
+            answer_stale_months: raw.insights.answer_stale_months.unwrap_or(24),
             show_outdated_note: raw.insights.show_outdated_note.unwrap_or(true),
             candidate_min_score: raw.insights.candidate_min_score.unwrap_or(5),
+        },
+        product: ProductSettings {
+            version: raw
+                .product
+                .version
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
+            version_tags: raw
+                .product
+                .version_tags
+                .unwrap_or_else(|| vec!["*".into(), "v*".into()]),
         },
         links,
         answers_section,

@@ -342,6 +342,16 @@ pub struct AnswerListItem {
     pub score: i64,
     pub author: String,
     pub source: String,
+    /// The author's role on the forum ("Staff", "Maintainer"...).
+    pub role: Option<&'static str>,
+    /// Reputation, formatted (`1,067`), where the forum has one.
+    pub reputation: Option<String>,
+    /// Trust level, where the forum has one.
+    pub trust_level: Option<u8>,
+    /// The day the docs team verified it.
+    pub verified: Option<String>,
+    /// It may be outdated (see `insights::trust`).
+    pub outdated: bool,
 }
 
 #[derive(Serialize)]
@@ -846,12 +856,66 @@ fn render_aliases(site: &Site) -> Vec<OutputFile> {
 }
 
 fn answer_item(site: &Site, a: &crate::forum::Answer, current: &str) -> AnswerListItem {
+    let standing = a.author.standing;
     AnswerListItem {
         title: a.title.clone(),
         href: relative(current, &a.url()),
         score: a.score,
         author: site.contributors.shown_name(&a.source, &a.author),
         source: a.source.clone(),
+        role: standing.role.map(crate::forum::Role::label),
+        reputation: standing.reputation.map(thousands),
+        trust_level: standing.trust_level,
+        verified: day_of(crate::insights::trust::verified(site, a)),
+        outdated: crate::insights::trust::outdated(site, a).is_some(),
+    }
+}
+
+/// `1067` as `1,067`.
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn day_of(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// What the forum shows about a member, for templates.
+#[derive(Serialize)]
+pub struct StandingView {
+    /// "Staff", "Moderator", "Maintainer"...
+    pub role: Option<&'static str>,
+    /// What the role means, for a tooltip.
+    pub role_title: Option<&'static str>,
+    /// Speaks for the product (staff, moderators, maintainers).
+    pub official: bool,
+    pub reputation: Option<String>,
+    pub trust_level: Option<u8>,
+    /// Gold, silver, bronze.
+    pub badges: Option<[u32; 3]>,
+}
+
+impl StandingView {
+    fn of(s: crate::forum::Standing) -> StandingView {
+        StandingView {
+            role: s.role.map(crate::forum::Role::label),
+            role_title: s.role.map(crate::forum::Role::explained),
+            official: s.role.is_some_and(crate::forum::Role::is_official),
+            reputation: s.reputation.map(thousands),
+            trust_level: s.trust_level,
+            badges: s.badges.map(|b| [b.gold, b.silver, b.bronze]),
+        }
     }
 }
 
@@ -864,6 +928,9 @@ pub struct AuthorView {
     pub avatar_url: Option<String>,
     /// The author's credit page on this site, when there is one.
     pub credit_href: Option<String>,
+    pub standing: StandingView,
+    /// The account was deleted upstream.
+    pub deleted: bool,
 }
 
 #[derive(Serialize)]
@@ -875,6 +942,8 @@ pub struct ReplyView {
     pub date: Option<String>,
     pub href: Option<String>,
     pub licence: Option<String>,
+    /// "the asker", "forum staff", "a maintainer"...
+    pub accepted_by: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -895,15 +964,26 @@ pub struct AnswerView {
     pub tags: Vec<String>,
     pub breadcrumbs: Vec<LinkView>,
     pub promoted_by: Option<LinkView>,
+    /// The day the docs team verified it (`reviewed:`, or the promoting
+    /// page's last review or update).
+    pub verified: Option<String>,
+    /// Why it may be outdated.
+    pub outdated: Option<crate::insights::trust::AnswerOutdated>,
 }
 
 fn author_view(site: &Site, source: &str, a: &crate::forum::Author, current: &str) -> AuthorView {
+    let privacy = site.contributors.privacy(source, &a.username);
     AuthorView {
         name: site.contributors.shown_name(source, a),
         username: a.username.clone(),
-        profile_href: a.profile_url.clone(),
-        avatar_url: a.avatar_url.clone(),
+        profile_href: a.profile_url.clone().filter(|_| !a.deleted),
+        avatar_url: a
+            .avatar_url
+            .clone()
+            .filter(|_| !privacy.hide_avatar && !privacy.hidden && !a.deleted),
         credit_href: credit_url(site, source, a).map(|u| relative(current, &u)),
+        standing: StandingView::of(a.standing),
+        deleted: a.deleted,
     }
 }
 
@@ -949,6 +1029,22 @@ struct PersonAnswerView {
     href: Option<String>,
     score: i64,
     source: String,
+    folded: bool,
+}
+
+/// The credit score's points, for the "How this is counted" note.
+fn credit_points() -> BTreeMap<&'static str, u64> {
+    use crate::contributors::credit as c;
+    BTreeMap::from([
+        ("main_author", c::POINTS_MAIN_AUTHOR),
+        ("other_page", c::POINTS_OTHER_PAGE),
+        ("commit", c::POINTS_PER_COMMIT),
+        ("commit_cap", c::COMMIT_CAP),
+        ("answer", c::POINTS_PER_ANSWER),
+        ("answer_score_cap", c::ANSWER_SCORE_CAP.unsigned_abs()),
+        ("folded", c::POINTS_FOLDED_ANSWER),
+        ("top_min", c::TOP_ANSWERER_MIN as u64),
+    ])
 }
 
 /// `contributors/` (everyone, ranked) and `contributors/<slug>/` per person.
@@ -1018,11 +1114,13 @@ fn render_contributors(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Dia
                     .map(|ans| relative(current, &ans.url())),
                 score: a.score,
                 source: a.source.clone(),
+                folded: a.folded,
             })
             .collect();
         ctx.insert("person", p);
         ctx.insert("person_pages", &pages);
         ctx.insert("person_answers", &answer_views);
+        ctx.insert("points", &credit_points());
         ctx.insert("contributors_href", &relative(current, "contributors/"));
         out.push(
             theme
@@ -1065,6 +1163,7 @@ fn render_answer(
                 date: day(r.date),
                 href: r.url.clone(),
                 licence: r.licence.clone(),
+                accepted_by: r.accepted_by.map(crate::forum::AcceptedBy::label),
             })
             .collect(),
         asked: day(a.asked),
@@ -1078,6 +1177,8 @@ fn render_answer(
             .promoted_by
             .get(&a.id)
             .map(|&i| page_link(&site.pages[i], current)),
+        verified: day_of(crate::insights::trust::verified(site, a)),
+        outdated: crate::insights::trust::outdated(site, a),
     };
     ctx.insert("answer", &view);
     let html = theme

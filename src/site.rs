@@ -109,6 +109,11 @@ impl Site {
             }
         }
 
+        let mut forum = forum;
+        for a in &mut forum.answers {
+            a.folded = promoted_by.contains_key(&a.id);
+        }
+
         let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
             for name in &page.front.tags {

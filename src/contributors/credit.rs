@@ -27,6 +27,19 @@
 //! | each commit to content (authored or co-authored), up to 50 commits | 1 |
 //! | each accepted answer | 5 |
 //! | each accepted answer's score, clamped to 0..=10 per answer | 1 per point |
+//! | each accepted answer a wiki page lists in `answers:` (folded in) | 10 |
+//!
+//! ## Marks
+//!
+//! Earned for something others relied on, never for activity alone:
+//! - *First accepted answer*: the person has an accepted answer (dated by
+//!   the first one).
+//! - *Answer folded into a page*: a page lists one of their answers.
+//! - *Top answerer of YYYY-Qn*: alone with the most accepted answers written
+//!   in that calendar quarter, and at least two of them.
+//! - *Long-time maintainer of SECTION*: main author of a page of that
+//!   top-level section, with their own commits to its pages spanning at
+//!   least a year.
 //!
 //! People are ranked by score, descending; ties by name (case-insensitive),
 //! then slug. Rank is 1-based; equal scores still get distinct ranks.
@@ -49,6 +62,20 @@ pub const POINTS_PER_COMMIT: u64 = 1;
 pub const COMMIT_CAP: u64 = 50;
 pub const POINTS_PER_ANSWER: u64 = 5;
 pub const ANSWER_SCORE_CAP: i64 = 10;
+pub const POINTS_FOLDED_ANSWER: u64 = 10;
+/// Accepted answers needed in a quarter to be its top answerer.
+pub const TOP_ANSWERER_MIN: usize = 2;
+/// Days a person's commits to a section must span to maintain it.
+pub const MAINTAINER_DAYS: i64 = 365;
+
+/// Something a person earned (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mark {
+    /// "First accepted answer", "Top answerer of 2026-Q1"...
+    pub title: String,
+    /// What earned it, in a few words.
+    pub detail: String,
+}
 
 /// Everyone credited on the site, ranked, with per-page credit.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -68,6 +95,19 @@ pub struct Contributors {
     /// Slug -> index into `people`.
     #[serde(skip)]
     slug_index: BTreeMap<String, usize>,
+    /// Forum `(source, lowercased username)` of declared people who asked
+    /// for privacy -> what they asked for.
+    #[serde(skip)]
+    privacy: BTreeMap<(String, String), Privacy>,
+}
+
+/// What a person declared in `contributors.yaml` asked to keep off the site.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Privacy {
+    /// `hide: true`: no credit page, not ranked or listed anywhere.
+    pub hidden: bool,
+    /// `hide_avatar: true`: no picture.
+    pub hide_avatar: bool,
 }
 
 /// One person, as templates see them. No email, ever.
@@ -96,6 +136,10 @@ pub struct Person {
     pub answers: Vec<PersonAnswer>,
     /// Forum accounts `(source, username)`, sorted.
     pub forum_accounts: Vec<ForumAccount>,
+    /// Earned marks, in the order of the module docs.
+    pub marks: Vec<Mark>,
+    /// Accepted answers a page lists in `answers:`.
+    pub folded_answers: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,6 +165,9 @@ pub struct PersonPage {
     /// Share of the page's changed lines, 0..=100 (rounded).
     pub share: u32,
     pub main_author: bool,
+    /// First and last commit of this person to the page.
+    #[serde(skip)]
+    pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// One accepted answer of a person's.
@@ -131,6 +178,11 @@ pub struct PersonAnswer {
     pub source: String,
     pub title: String,
     pub score: i64,
+    /// When it was written (else accepted, else asked).
+    #[serde(skip)]
+    pub date: Option<DateTime<Utc>>,
+    /// A page lists it in `answers:`.
+    pub folded: bool,
 }
 
 /// One commit to content, as insights see it: no identity, only slugs.
@@ -186,6 +238,15 @@ impl Contributors {
     /// pages, answer lists, feeds): the name of the person they are (for a
     /// person declared in `contributors.yaml`, the declared name, not the
     /// forum login), else their name on the forum ([`forum_name`]).
+    /// What the forum account `username` on `source` asked to keep off the
+    /// site (nothing for people not declared private).
+    pub fn privacy(&self, source: &str, username: &str) -> Privacy {
+        self.privacy
+            .get(&(source.to_string(), username.trim().to_lowercase()))
+            .copied()
+            .unwrap_or_default()
+    }
+
     pub fn shown_name(&self, source: &str, author: &Author) -> String {
         self.person_for_forum_author(source, &author.username)
             .map_or_else(|| forum_name(author).to_string(), |p| p.name.clone())
@@ -223,6 +284,10 @@ struct Acc {
     answers: Vec<PersonAnswer>,
     /// Order in which automatic slugs are given.
     order: (u8, Option<DateTime<Utc>>, String),
+    /// Declared `hide: true`: never kept.
+    hidden: bool,
+    /// Declared `hide_avatar: true`.
+    hide_avatar: bool,
 }
 
 /// Merge git history, declared people and forum answers into ranked people.
@@ -241,7 +306,19 @@ pub fn build(
     let ranked = merge.rank(slugs, settings);
     let pages = ranked.page_credit(history, &page_people);
     let activity = ranked.activity(history, &ident_person);
-    ranked.finish(pages, activity)
+    let mut model = ranked.finish(pages, activity);
+    for entry in declared.iter().filter(|e| e.hidden || e.hide_avatar) {
+        for (source, user) in &entry.forum {
+            model.privacy.insert(
+                (source.clone(), user.trim().to_lowercase()),
+                Privacy {
+                    hidden: entry.hidden,
+                    hide_avatar: entry.hide_avatar,
+                },
+            );
+        }
+    }
+    model
 }
 
 /// Each page's people (index into the people being merged) with their
@@ -288,6 +365,8 @@ impl Merge {
                     })
                     .collect(),
                 order: (0, None, format!("{i:08}")),
+                hidden: entry.hidden,
+                hide_avatar: entry.hide_avatar,
                 ..Acc::default()
             });
         }
@@ -376,6 +455,7 @@ impl Merge {
                         page.commits += a.commits;
                         page.lines_added += a.added;
                         page.lines_removed += a.removed;
+                        page.span = page.span.map(|(f, l)| (f.min(a.first), l.max(a.last)));
                     }
                     None => merged.push((
                         p,
@@ -386,6 +466,7 @@ impl Merge {
                             lines_removed: a.removed,
                             share: 0,
                             main_author: false,
+                            span: Some((a.first, a.last)),
                         },
                     )),
                 }
@@ -426,8 +507,11 @@ impl Merge {
     /// Phase 4: each accepted answer's author joins the declared person
     /// that lists their username for that source, else their own person
     /// (never a git person by name).
+    ///
+    /// An account deleted upstream is credited to nobody: no person, no
+    /// credit page (its answers still show the name the forum kept).
     fn forum_answers(&mut self, answers: &[Answer]) {
-        for answer in answers {
+        for answer in answers.iter().filter(|a| !a.author.deleted) {
             let user = answer.author.username.trim().to_lowercase();
             let key = (answer.source.clone(), user.clone());
             let index = match self.by_forum.get(&key) {
@@ -465,6 +549,11 @@ impl Merge {
                     source: answer.source.clone(),
                     title: answer.title.clone(),
                     score: answer.score,
+                    date: answer
+                        .answered
+                        .or_else(|| answer.accepted.first().and_then(|r| r.accepted_at))
+                        .or(answer.asked),
+                    folded: answer.folded,
                 });
             }
         }
@@ -477,7 +566,7 @@ impl Merge {
         let keep: Vec<bool> = self
             .accs
             .iter()
-            .map(|a| a.commits > 0 || !a.pages.is_empty() || !a.answers.is_empty())
+            .map(|a| !a.hidden && (a.commits > 0 || !a.pages.is_empty() || !a.answers.is_empty()))
             .collect();
         let mut taken: HashMap<String, ()> = HashMap::new();
         let mut slugs: Vec<String> = vec![String::new(); self.accs.len()];
@@ -520,12 +609,14 @@ impl Merge {
     /// Phase 6: the kept people with their totals and score, ranked.
     fn rank(self, slugs: Vec<Option<String>>, settings: &ContributorsSettings) -> Ranked {
         let accs_len = self.accs.len();
+        let top = top_answerers(&self.accs, &slugs);
         let mut people: Vec<(usize, Person)> = Vec::new();
         for ((i, acc), slug) in self.accs.into_iter().enumerate().zip(slugs) {
             let Some(slug) = slug else {
                 continue;
             };
-            people.push((i, person(acc, slug, settings)));
+            let quarters = top.get(&i).cloned().unwrap_or_default();
+            people.push((i, person(acc, slug, settings, &quarters)));
         }
         // Each name is lowercased once for the ranking.
         let mut people: Vec<(String, usize, Person)> = people
@@ -554,8 +645,95 @@ impl Merge {
     }
 }
 
+/// Quarter (`2026-Q1`) -> the one kept person with the most accepted
+/// answers written in it, when they have at least [`TOP_ANSWERER_MIN`];
+/// returned as person -> their quarters, oldest first.
+fn top_answerers(accs: &[Acc], slugs: &[Option<String>]) -> HashMap<usize, Vec<String>> {
+    let mut counts: BTreeMap<String, BTreeMap<usize, usize>> = BTreeMap::new();
+    for (i, acc) in accs.iter().enumerate() {
+        if slugs.get(i).is_none_or(Option::is_none) {
+            continue;
+        }
+        for a in &acc.answers {
+            if let Some(d) = a.date {
+                use chrono::Datelike;
+                let quarter = format!("{}-Q{}", d.year(), d.month0() / 3 + 1);
+                *counts.entry(quarter).or_default().entry(i).or_default() += 1;
+            }
+        }
+    }
+    let mut won: HashMap<usize, Vec<String>> = HashMap::new();
+    for (quarter, by_person) in counts {
+        let best = by_person.values().copied().max().unwrap_or(0);
+        let leaders: Vec<usize> = by_person
+            .iter()
+            .filter(|(_, &n)| n == best)
+            .map(|(&i, _)| i)
+            .collect();
+        if let [only] = leaders[..] {
+            if best >= TOP_ANSWERER_MIN {
+                won.entry(only).or_default().push(quarter);
+            }
+        }
+    }
+    won
+}
+
+/// The marks a person earned (see the module docs).
+fn marks(pages: &[PersonPage], answers: &[PersonAnswer], quarters: &[String]) -> Vec<Mark> {
+    let mut marks = Vec::new();
+    if let Some(first) = answers.iter().filter_map(|a| a.date).min() {
+        marks.push(Mark {
+            title: "First accepted answer".into(),
+            detail: format!("on {}", first.format("%Y-%m-%d")),
+        });
+    } else if !answers.is_empty() {
+        marks.push(Mark {
+            title: "First accepted answer".into(),
+            detail: String::new(),
+        });
+    }
+    let folded = answers.iter().filter(|a| a.folded).count();
+    if folded > 0 {
+        marks.push(Mark {
+            title: "Answer folded into a page".into(),
+            detail: format!(
+                "{folded} answer{} in the wiki",
+                if folded == 1 { "" } else { "s" }
+            ),
+        });
+    }
+    for q in quarters {
+        marks.push(Mark {
+            title: format!("Top answerer of {q}"),
+            detail: "most accepted answers that quarter".into(),
+        });
+    }
+    // Top-level section -> (main author somewhere in it, span of commits).
+    let mut sections: BTreeMap<&str, (bool, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
+    for p in pages {
+        let Some((first, last)) = p.span else {
+            continue;
+        };
+        let section = p.path.split_once('/').map_or("", |(s, _)| s);
+        let e = sections.entry(section).or_insert((false, first, last));
+        e.0 |= p.main_author;
+        e.1 = e.1.min(first);
+        e.2 = e.2.max(last);
+    }
+    for (section, (main, first, last)) in sections {
+        if main && !section.is_empty() && (last - first).num_days() >= MAINTAINER_DAYS {
+            marks.push(Mark {
+                title: format!("Long-time maintainer of {section}"),
+                detail: format!("since {}", first.format("%Y-%m-%d")),
+            });
+        }
+    }
+    marks
+}
+
 /// One kept person with their totals and score (unranked).
-fn person(acc: Acc, slug: String, settings: &ContributorsSettings) -> Person {
+fn person(acc: Acc, slug: String, settings: &ContributorsSettings, quarters: &[String]) -> Person {
     let mut pages = acc.pages;
     pages.sort_by(|a, b| b.share.cmp(&a.share).then(a.path.cmp(&b.path)));
     let mut answers = acc.answers;
@@ -570,17 +748,23 @@ fn person(acc: Acc, slug: String, settings: &ContributorsSettings) -> Person {
         .iter()
         .map(|a| a.score.clamp(0, ANSWER_SCORE_CAP) as u64)
         .sum();
+    let folded_answers = answers.iter().filter(|a| a.folded).count();
     let score = POINTS_MAIN_AUTHOR * pages_written as u64
         + POINTS_OTHER_PAGE * pages_edited as u64
         + POINTS_PER_COMMIT * u64::from(acc.commits).min(COMMIT_CAP)
         + POINTS_PER_ANSWER * answers.len() as u64
-        + answer_points;
-    let avatar = acc.avatar.or_else(|| {
-        settings
-            .gravatar
-            .then(|| acc.emails.first().map(|e| gravatar_url(e)))
-            .flatten()
-    });
+        + answer_points
+        + POINTS_FOLDED_ANSWER * folded_answers as u64;
+    let marks = marks(&pages, &answers, quarters);
+    let avatar = acc
+        .avatar
+        .or_else(|| {
+            settings
+                .gravatar
+                .then(|| acc.emails.first().map(|e| gravatar_url(e)))
+                .flatten()
+        })
+        .filter(|_| !acc.hide_avatar);
     Person {
         slug,
         name: acc.name,
@@ -598,6 +782,8 @@ fn person(acc: Acc, slug: String, settings: &ContributorsSettings) -> Person {
         pages,
         answers,
         forum_accounts,
+        marks,
+        folded_answers,
     }
 }
 
@@ -695,6 +881,7 @@ impl Ranked {
             activity,
             forum_index,
             slug_index,
+            privacy: BTreeMap::new(),
         }
     }
 }
@@ -803,7 +990,7 @@ mod tests {
                 username: user.into(),
                 display_name: display.into(),
                 profile_url: Some(format!("https://forum.example/u/{user}")),
-                avatar_url: None,
+                ..Author::default()
             },
             score,
             asked: None,
@@ -811,6 +998,8 @@ mod tests {
             thread_url: None,
             licence: None,
             text: String::new(),
+            reviewed: None,
+            folded: false,
         }
     }
 
@@ -837,7 +1026,36 @@ mod tests {
                 .collect(),
             line: 2,
             forum_lines: BTreeMap::new(),
+            hidden: false,
+            hide_avatar: false,
         }
+    }
+
+    #[test]
+    fn a_hidden_person_is_never_kept_and_a_hidden_avatar_never_shown() {
+        let h = history(vec![(
+            "a.md",
+            vec![stats(&id("Ana Lima", "ana@work.example"), 1, 9, 0, 1)],
+        )]);
+        let mut hidden = ana_entry();
+        hidden.hidden = true;
+        let answers = [answer("discourse", 1, "anal", "Ana on the forum", 3)];
+        let c = build(&h, &[hidden], &answers, &settings(true));
+        assert!(c.people.is_empty(), "{:?}", c.people);
+        assert!(c.pages["a.md"].authors.is_empty());
+        assert!(c.person_for_forum_author("discourse", "AnaL").is_none());
+        assert!(c.privacy("discourse", "anal").hidden);
+        // Shown as the forum shows them, with no credit page to link.
+        let author = &answers[0].author;
+        assert_eq!(c.shown_name("discourse", author), "Ana on the forum");
+
+        let mut faceless = ana_entry();
+        faceless.hide_avatar = true;
+        faceless.avatar = Some("https://example.com/ana.png".into());
+        let c = build(&h, &[faceless], &answers, &settings(true));
+        assert_eq!(c.people[0].avatar, None, "not even a Gravatar");
+        assert!(c.privacy("discourse", "AnaL").hide_avatar);
+        assert!(!c.privacy("discourse", "bo").hide_avatar);
     }
 
     #[test]
@@ -940,8 +1158,7 @@ mod tests {
         let author = |user: &str, display: &str| Author {
             username: user.into(),
             display_name: display.into(),
-            profile_url: None,
-            avatar_url: None,
+            ..Author::default()
         };
         // Declared: the declared name, whatever the forum shows.
         assert_eq!(c.shown_name("github", &author("ANA-L", "")), "Ana Lima");
@@ -975,6 +1192,87 @@ mod tests {
                 .map(|p| p.slug.as_str()),
             Some("dana-2")
         );
+    }
+
+    #[test]
+    fn marks_are_earned_and_folded_answers_score() {
+        let at = |d: &str| Some(DateTime::parse_from_rfc3339(d).unwrap().with_timezone(&Utc));
+        // Ana maintains guide/ for more than a year; a one-day author of
+        // faq/ is no maintainer.
+        let ana = id("Ana Lima", "ana@work.example");
+        let mut long = stats(&ana, 5, 40, 0, 1);
+        long.last = long.first + chrono::Duration::days(MAINTAINER_DAYS);
+        let h = history(vec![
+            ("guide/install.md", vec![long]),
+            ("faq/a.md", vec![stats(&ana, 1, 3, 0, 2)]),
+        ]);
+        let mut answers = vec![
+            answer("discourse", 1, "anal", "", 4),
+            answer("discourse", 2, "anal", "", 4),
+            answer("discourse", 3, "bo", "Bo", 4),
+            answer("discourse", 4, "bo", "Bo", 4),
+            answer("discourse", 5, "cy", "Cy", 4),
+        ];
+        let days = [
+            "2026-01-05",
+            "2026-02-05",
+            "2026-03-05",
+            "2026-03-06",
+            "2026-04-01",
+        ];
+        for (a, d) in answers.iter_mut().zip(days) {
+            a.answered = at(&format!("{d}T10:00:00Z"));
+        }
+        answers[0].folded = true;
+        let c = build(&h, &[ana_entry()], &answers, &settings(false));
+        let marks = |name: &str| -> Vec<String> {
+            let p = c.people.iter().find(|p| p.name == name).expect(name);
+            p.marks.iter().map(|m| m.title.clone()).collect()
+        };
+        assert_eq!(
+            marks("Ana Lima"),
+            [
+                "First accepted answer",
+                "Answer folded into a page",
+                "Long-time maintainer of guide"
+            ]
+        );
+        // Ana and Bo both have two answers in 2026-Q1: a tie names nobody.
+        assert_eq!(marks("Bo"), ["First accepted answer"]);
+        // One answer is not enough to top a quarter.
+        assert_eq!(marks("Cy"), ["First accepted answer"]);
+        let ana = c.people.iter().find(|p| p.name == "Ana Lima").unwrap();
+        assert_eq!(ana.folded_answers, 1);
+        let bo = c.people.iter().find(|p| p.name == "Bo").unwrap();
+        assert_eq!(
+            ana.score - bo.score,
+            POINTS_MAIN_AUTHOR * 2 + 6 + POINTS_FOLDED_ANSWER,
+            "two pages, six commits and one folded answer apart"
+        );
+        // Move one of Bo's answers and Cy's into Q2: Ana alone tops Q1, Bo Q2.
+        answers[3].answered = at("2026-04-02T10:00:00Z");
+        answers[4].author.username = "bo".into();
+        let c = build(&h, &[ana_entry()], &answers, &settings(false));
+        let titles = |name: &str| -> Vec<String> {
+            let p = c.people.iter().find(|p| p.name == name).expect(name);
+            p.marks.iter().map(|m| m.title.clone()).collect()
+        };
+        assert_eq!(
+            titles("Bo"),
+            ["First accepted answer", "Top answerer of 2026-Q2"]
+        );
+        assert!(titles("Ana Lima").contains(&"Top answerer of 2026-Q1".to_string()));
+    }
+
+    #[test]
+    fn an_account_deleted_upstream_gets_no_person_or_credit_page() {
+        let mut gone = answer("discourse", 1, "anon12", "gone_user", 9);
+        gone.author.deleted = true;
+        let kept = answer("discourse", 2, "bo", "Bo", 1);
+        let c = build(&history(vec![]), &[], &[gone, kept], &settings(false));
+        let names: Vec<&str> = c.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Bo"]);
+        assert!(c.person_for_forum_author("discourse", "anon12").is_none());
     }
 
     #[test]

@@ -21,6 +21,11 @@
 //!     forum: { discourse: ana, stackexchange: "1234" }  # source -> username/id
 //!     avatar: https://example.com/ana.png
 //!     links: { github: "https://github.com/analima" }
+//!     hide_avatar: true          # no picture anywhere, not even the forum's
+//!   - name: Sam Roe
+//!     forum: { discourse: sroe }
+//!     hide: true                 # no credit page, never ranked or listed;
+//!                                # their answers show the forum name, unlinked
 //! ```
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -35,7 +40,17 @@ use super::record::{contact, parse_contact, Identity, RawCommit};
 use crate::diagnostics::Diagnostic;
 use crate::yaml;
 
-const KEYS: &[&str] = &["people", "slug", "name", "git", "forum", "avatar", "links"];
+const KEYS: &[&str] = &[
+    "people",
+    "slug",
+    "name",
+    "git",
+    "forum",
+    "avatar",
+    "links",
+    "hide",
+    "hide_avatar",
+];
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +71,10 @@ struct RawPerson {
     avatar: Option<String>,
     #[serde(default)]
     links: BTreeMap<String, String>,
+    #[serde(default)]
+    hide: bool,
+    #[serde(default)]
+    hide_avatar: bool,
 }
 
 /// A forum user id may be written as a number (`stackexchange: 1234`).
@@ -91,6 +110,10 @@ pub struct PersonEntry {
     pub line: usize,
     /// Forum source name -> 1-based line where it is written.
     pub forum_lines: BTreeMap<String, usize>,
+    /// `hide: true`: the person asked not to be listed.
+    pub hidden: bool,
+    /// `hide_avatar: true`: no picture of them anywhere.
+    pub hide_avatar: bool,
 }
 
 /// Read `path` (shown in diagnostics as `shown`). A missing file is no error:
@@ -206,6 +229,8 @@ pub fn parse(text: &str, shown: &Path) -> (Vec<PersonEntry>, Vec<Diagnostic>) {
                 links: p.links,
                 line,
                 forum_lines,
+                hidden: p.hide,
+                hide_avatar: p.hide_avatar,
             });
         }
     }
@@ -406,6 +431,16 @@ mod tests {
         assert_eq!(ana.line, 2);
         assert_eq!(people[1].line, 8);
         assert_eq!(people[1].slug, None);
+    }
+
+    #[test]
+    fn reads_hide_and_hide_avatar() {
+        let (people, diags) = p(
+            "people:\n  - name: Ana\n    hide: true\n  - name: Bo\n    hide_avatar: true\n  - name: Cy\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let flags: Vec<(bool, bool)> = people.iter().map(|e| (e.hidden, e.hide_avatar)).collect();
+        assert_eq!(flags, [(true, false), (false, true), (false, false)]);
     }
 
     #[test]

@@ -12,7 +12,10 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::sanitize::Sanitizer;
-use super::{export_files, join_url, json_error, parse_date, read_text, Author, Reply, Thread};
+use super::{
+    export_files, join_url, json_error, parse_date, read_text, AcceptedBy, Author, Reply, Role,
+    Standing, Thread,
+};
 use crate::config::ForumSource;
 use crate::diagnostics::Diagnostic;
 
@@ -39,6 +42,8 @@ enum Tag {
 #[derive(Debug, Deserialize)]
 struct AcceptedRef {
     post_number: u64,
+    /// Who marked it (the solved plugin's `accepter_username`).
+    accepter_username: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +66,11 @@ struct Post {
     accepted_answer: Option<bool>,
     topic_id: Option<u64>,
     topic_slug: Option<String>,
+    trust_level: Option<u8>,
+    staff: Option<bool>,
+    moderator: Option<bool>,
+    admin: Option<bool>,
+    user_deleted: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,6 +236,7 @@ fn topic_thread(
                 accepted_at: None,
                 url: thread_url.as_ref().map(|t| format!("{t}/{number}")),
                 licence: None,
+                accepted_by: accepted_by(&topic, *number, first),
             }),
             None => diags.push(
                 Diagnostic::warning(
@@ -265,8 +276,55 @@ fn topic_thread(
         question_author: first.map(|p| author(p, url)),
         accepted,
         licence: None,
+        reviewed: None,
         file: file.into(),
     })
+}
+
+/// Who accepted post `number`: the solved plugin names the accepter; the
+/// asker is the first post's author, staff is someone whose post in the
+/// thread carries a staff flag. Unknown when the export names nobody.
+fn accepted_by(topic: &Topic, number: u64, first: Option<&Post>) -> Option<AcceptedBy> {
+    let accepter = topic
+        .accepted_answer
+        .iter()
+        .chain(topic.accepted_answers.iter().flatten())
+        .find(|a| a.post_number == number)
+        .and_then(|a| a.accepter_username.as_deref())
+        .map(str::trim)
+        .filter(|u| !u.is_empty())?;
+    let same = |p: &Post| {
+        p.username
+            .as_deref()
+            .is_some_and(|u| u.eq_ignore_ascii_case(accepter))
+    };
+    if first.is_some_and(same) {
+        return Some(AcceptedBy::Asker);
+    }
+    let staff = topic
+        .post_stream
+        .posts
+        .iter()
+        .filter(|p| same(p))
+        .any(|p| role(p).is_some());
+    Some(if staff {
+        AcceptedBy::Staff
+    } else {
+        AcceptedBy::Other
+    })
+}
+
+/// Admin, moderator or staff, from the post's flags.
+fn role(post: &Post) -> Option<Role> {
+    if post.admin == Some(true) {
+        Some(Role::Admin)
+    } else if post.moderator == Some(true) {
+        Some(Role::Moderator)
+    } else if post.staff == Some(true) {
+        Some(Role::Staff)
+    } else {
+        None
+    }
 }
 
 /// Likes: the `actions_summary` entry with `id: 2` (Discourse's `score` is a
@@ -299,6 +357,7 @@ fn author(post: &Post, url: Option<&str>) -> Author {
         }
     });
     let _ = post.id;
+    let deleted = username.is_empty() || post.user_deleted == Some(true);
     Author {
         username,
         display_name: if display_name.is_empty() {
@@ -306,8 +365,15 @@ fn author(post: &Post, url: Option<&str>) -> Author {
         } else {
             display_name
         },
-        profile_url,
+        profile_url: profile_url.filter(|_| !deleted),
         avatar_url,
+        standing: Standing {
+            reputation: None,
+            trust_level: post.trust_level.filter(|&t| t <= 4),
+            role: role(post),
+            badges: None,
+        },
+        deleted,
     }
 }
 
@@ -538,5 +604,61 @@ mod tests {
             "{:?}",
             diags[0]
         );
+    }
+
+    #[test]
+    fn standing_of_the_real_fixture_admin_at_trust_level_4_accepted_by_another_member() {
+        let src = source(
+            ForumKind::Discourse,
+            "d",
+            &format!("{FIX}/discourse-solved-test-helper_topic-with-accepted-answer.json"),
+            None,
+        );
+        let (threads, _) = run(&src);
+        let a = &threads[0].accepted[0];
+        assert_eq!(
+            a.author.standing,
+            Standing {
+                trust_level: Some(4),
+                role: Some(Role::Admin),
+                ..Standing::default()
+            }
+        );
+        // The accepter (`tomtom`) is not the asker and has no post here.
+        assert_eq!(a.accepted_by, Some(AcceptedBy::Other));
+    }
+
+    #[test]
+    fn staff_without_trust_level_deleted_users_and_who_accepted() {
+        let posts = r#"
+          {"id": 1, "post_number": 1, "username": "ana", "cooked": "<p>q</p>", "trust_level": 1},
+          {"id": 2, "post_number": 2, "username": "mod", "cooked": "<p>a</p>", "staff": true, "moderator": true, "accepted_answer": true},
+          {"id": 3, "post_number": 3, "username": "anon77", "cooked": "<p>b</p>", "user_deleted": true, "trust_level": 2, "accepted_answer": true},
+          {"id": 4, "post_number": 4, "username": "kim", "cooked": "<p>c</p>", "staff": true, "trust_level": 9, "accepted_answer": true}"#;
+        let refs = r#""accepted_answers": [{"post_number": 2, "accepter_username": "ANA"},
+                       {"post_number": 3, "accepter_username": "kim"},
+                       {"post_number": 4}],"#;
+        let dir = folder(&[("9.json", &topic_json(refs, posts))]);
+        let mut src = source(ForumKind::Discourse, "d", "x", Some("https://c.example"));
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let t = &threads[0];
+        let asker = t.question_author.as_ref().unwrap();
+        assert_eq!(asker.standing.trust_level, Some(1));
+        assert_eq!(asker.standing.role, None);
+        let [moderator, deleted, staff] = &t.accepted[..] else {
+            panic!("{:?}", t.accepted);
+        };
+        assert_eq!(moderator.author.standing.role, Some(Role::Moderator));
+        assert_eq!(moderator.author.standing.trust_level, None);
+        assert_eq!(moderator.accepted_by, Some(AcceptedBy::Asker));
+        assert!(deleted.author.deleted);
+        assert_eq!(deleted.author.profile_url, None);
+        assert_eq!(deleted.accepted_by, Some(AcceptedBy::Staff));
+        // A trust level past 4 is no level; no accepter named, none said.
+        assert_eq!(staff.author.standing.trust_level, None);
+        assert_eq!(staff.author.standing.role, Some(Role::Staff));
+        assert_eq!(staff.accepted_by, None);
     }
 }

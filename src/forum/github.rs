@@ -15,7 +15,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::sanitize::Sanitizer;
-use super::{export_files, join_url, json_error, parse_date, read_text, Author, Reply, Thread};
+use super::{
+    export_files, join_url, json_error, parse_date, read_text, AcceptedBy, Author, Reply, Role,
+    Thread,
+};
 use crate::config::ForumSource;
 use crate::diagnostics::Diagnostic;
 
@@ -41,6 +44,10 @@ struct Discussion {
     answer: Option<Comment>,
     #[serde(alias = "answerChosenAt", alias = "AnswerChosenAt")]
     answer_chosen_at: Option<String>,
+    #[serde(alias = "answerChosenBy", alias = "AnswerChosenBy")]
+    answer_chosen_by: Option<User>,
+    #[serde(alias = "authorAssociation", alias = "AuthorAssociation")]
+    author_association: Option<String>,
     #[serde(alias = "upvoteCount", alias = "UpvoteCount")]
     upvote_count: Option<i64>,
     #[serde(alias = "Labels")]
@@ -67,6 +74,8 @@ struct Comment {
     upvote_count: Option<i64>,
     #[serde(alias = "isAnswer", alias = "IsAnswer")]
     is_answer: Option<bool>,
+    #[serde(alias = "authorAssociation", alias = "AuthorAssociation")]
+    author_association: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -357,11 +366,14 @@ fn thread(
         user,
         answer,
         answer_chosen_at,
+        answer_chosen_by,
+        author_association,
         upvote_count,
         labels,
         comments,
         ..
     } = d;
+    let asker = author.or(user);
     let answer = outer_answer.or(answer).or_else(|| match comments {
         Some(Comments::List(c) | Comments::Connection { nodes: c }) => {
             c.into_iter().find(|c| c.is_answer == Some(true))
@@ -369,15 +381,29 @@ fn thread(
         _ => None,
     });
     let accepted_at = answer_chosen_at.as_deref().and_then(parse_date);
+    // Only the discussion's author and people with triage rights or more
+    // can mark an answer: whoever else chose it maintains the repository.
+    let accepted_by = answer_chosen_by
+        .as_ref()
+        .and_then(|u| u.login.as_deref())
+        .map(|chooser| {
+            let asked = asker.as_ref().and_then(|a| a.login.as_deref());
+            if asked.is_some_and(|a| a.eq_ignore_ascii_case(chooser)) {
+                AcceptedBy::Asker
+            } else {
+                AcceptedBy::Maintainer
+            }
+        });
     let accepted = answer
         .map(|c| Reply {
             html: sanitizer.clean(&body_to_html(c.body_html.as_deref(), c.body.as_deref())),
-            author: to_author(c.author.or(c.user), source),
+            author: to_author(c.author.or(c.user), c.author_association.as_deref(), source),
             score: c.upvote_count.unwrap_or(0),
             date: c.created_at.as_deref().and_then(parse_date),
             accepted_at,
             url: c.html_url.or(c.url.filter(|u| !is_api(u))),
             licence: None,
+            accepted_by,
         })
         .into_iter()
         .collect();
@@ -395,9 +421,10 @@ fn thread(
         url,
         asked: created_at.as_deref().and_then(parse_date),
         question_html: sanitizer.clean(&body_to_html(body_html.as_deref(), body.as_deref())),
-        question_author: Some(to_author(author.or(user), source)),
+        question_author: Some(to_author(asker, author_association.as_deref(), source)),
         accepted,
         licence: None,
+        reviewed: None,
         file: file.into(),
     })
 }
@@ -427,17 +454,21 @@ pub(crate) fn markdown_to_html(markdown: &str) -> String {
     out
 }
 
-fn to_author(user: Option<User>, source: &ForumSource) -> Author {
+fn to_author(user: Option<User>, association: Option<&str>, source: &ForumSource) -> Author {
+    let ghost = Author {
+        username: "ghost".into(),
+        display_name: "ghost".into(),
+        deleted: true,
+        ..Author::default()
+    };
+    // GitHub shows deleted accounts as "ghost".
     let Some(user) = user else {
-        // GitHub shows deleted accounts as "ghost".
-        return Author {
-            username: "ghost".into(),
-            display_name: "ghost".into(),
-            profile_url: None,
-            avatar_url: None,
-        };
+        return ghost;
     };
     let login = user.login.unwrap_or_else(|| "ghost".into());
+    if login.eq_ignore_ascii_case("ghost") {
+        return ghost;
+    }
     let origin = source
         .url
         .as_deref()
@@ -450,7 +481,7 @@ fn to_author(user: Option<User>, source: &ForumSource) -> Author {
     let profile_url = user
         .html_url
         .or(user.url.filter(|u| !is_api(u)))
-        .or_else(|| (login != "ghost").then(|| join_url(&origin, &login)));
+        .or_else(|| Some(join_url(&origin, &login)));
     Author {
         display_name: user
             .name
@@ -459,6 +490,11 @@ fn to_author(user: Option<User>, source: &ForumSource) -> Author {
         username: login,
         profile_url,
         avatar_url: user.avatar_url,
+        standing: super::Standing {
+            role: association.and_then(Role::from_association),
+            ..Default::default()
+        },
+        deleted: false,
     }
 }
 
@@ -654,5 +690,44 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(diags[0].message.contains("title"), "{}", diags[0].message);
         assert_eq!(diags[0].line, 4, "{:?}", diags[0]);
+    }
+
+    #[test]
+    fn association_and_who_chose_the_answer_from_the_webhook_fixture() {
+        let src = source(
+            ForumKind::GithubDiscussions,
+            "gh",
+            &format!("{FIX}/octokit-webhooks_discussion-answered.payload.json"),
+            None,
+        );
+        let (threads, _) = run(&src);
+        let t = &threads[0];
+        let asker = t.question_author.as_ref().unwrap();
+        assert_eq!(asker.standing.role, Some(Role::Owner));
+        // `NONE` says nothing.
+        assert_eq!(t.accepted[0].author.standing.role, None);
+        // Codertocat asked and chose.
+        assert_eq!(t.accepted[0].accepted_by, Some(AcceptedBy::Asker));
+    }
+
+    #[test]
+    fn a_maintainer_chose_a_members_answer_and_a_ghost_is_deleted() {
+        let text = r#"[{"number": 3, "title": "T", "body": "q",
+            "author": {"login": "eve"}, "authorAssociation": "NONE",
+            "answerChosenBy": {"login": "lead"},
+            "answer": {"body": "a", "author": {"login": "ana"}, "authorAssociation": "MEMBER"}},
+          {"number": 4, "title": "U", "body": "q", "author": null,
+            "answer": {"body": "a", "author": {"login": "ghost"}, "authorAssociation": "CONTRIBUTOR"}}]"#;
+        let src = source(ForumKind::GithubDiscussions, "gh", "gh.json", None);
+        let (data, diags) = crate::forum::parse_bytes(&src, text.as_bytes());
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let three = &data.answers[0].accepted[0];
+        assert_eq!(three.author.standing.role, Some(Role::Member));
+        assert_eq!(three.accepted_by, Some(AcceptedBy::Maintainer));
+        let four = &data.answers[1];
+        assert!(four.author.deleted, "{:?}", four.author);
+        assert_eq!(four.author.standing.role, None);
+        assert!(four.question_author.as_ref().unwrap().deleted);
+        assert_eq!(four.accepted[0].accepted_by, None);
     }
 }

@@ -9,6 +9,7 @@
 pub mod discourse;
 pub mod github;
 pub mod native;
+pub mod overrides;
 pub mod pull;
 pub mod sanitize;
 pub mod stackexchange;
@@ -37,6 +38,127 @@ pub struct Author {
     pub display_name: String,
     pub profile_url: Option<String>,
     pub avatar_url: Option<String>,
+    /// What the forum publicly shows about this member next to a post.
+    pub standing: Standing,
+    /// The account no longer exists upstream (Stack Exchange rows without
+    /// an owner id, Discourse `user_deleted`, GitHub's "ghost", a lorebook
+    /// answer without `author`): shown by the name the export kept, never
+    /// credited or linked.
+    pub deleted: bool,
+}
+
+/// The public standing a forum shows next to a member's posts. Each field is
+/// what the export states; a field the export does not carry stays `None`
+/// (never guessed). Nothing private (email, IP, trust-level internals) is
+/// part of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// Stack Exchange reputation (may be negative in invented data; shown
+    /// as given).
+    pub reputation: Option<i64>,
+    /// Discourse trust level, 0..=4.
+    pub trust_level: Option<u8>,
+    /// Staff, moderator, admin (Discourse, Stack Exchange moderators) or the
+    /// GitHub author association.
+    pub role: Option<Role>,
+    /// Gold, silver and bronze badge counts (Stack Exchange `Badges.xml` or
+    /// API `badge_counts`; Discourse badge types use the same three).
+    pub badges: Option<Badges>,
+}
+
+/// A member's role on their forum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Discourse admin.
+    Admin,
+    /// Discourse or Stack Exchange moderator.
+    Moderator,
+    /// Discourse staff (or a lorebook `staff: true`).
+    Staff,
+    /// GitHub `OWNER`: owns the repository.
+    Owner,
+    /// GitHub `MEMBER`: member of the organisation that owns the repository.
+    Member,
+    /// GitHub `COLLABORATOR`: invited with write access.
+    Collaborator,
+    /// GitHub `CONTRIBUTOR`: has had a commit merged before.
+    Contributor,
+}
+
+impl Role {
+    /// GitHub's `author_association`, when it says more than "nobody".
+    pub fn from_association(text: &str) -> Option<Role> {
+        match text.trim().to_ascii_uppercase().as_str() {
+            "OWNER" => Some(Role::Owner),
+            "MEMBER" => Some(Role::Member),
+            "COLLABORATOR" => Some(Role::Collaborator),
+            "CONTRIBUTOR" => Some(Role::Contributor),
+            _ => None,
+        }
+    }
+
+    /// The word readers see next to the name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Moderator => "Moderator",
+            Role::Staff => "Staff",
+            Role::Owner | Role::Member | Role::Collaborator => "Maintainer",
+            Role::Contributor => "Contributor",
+        }
+    }
+
+    /// What the label stands for, for a tooltip.
+    pub fn explained(self) -> &'static str {
+        match self {
+            Role::Admin => "an administrator of the forum",
+            Role::Moderator => "a moderator of the forum",
+            Role::Staff => "a member of the forum's staff",
+            Role::Owner => "owner of the repository",
+            Role::Member => "member of the organisation that owns the repository",
+            Role::Collaborator => "collaborator with write access to the repository",
+            Role::Contributor => "has contributed to the repository before",
+        }
+    }
+
+    /// Speaks for the product: forum staff or repository maintainers.
+    pub fn is_official(self) -> bool {
+        !matches!(self, Role::Contributor)
+    }
+}
+
+/// Badge counts by class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Badges {
+    pub gold: u32,
+    pub silver: u32,
+    pub bronze: u32,
+}
+
+/// Who marked an answer as accepted, where the forum says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptedBy {
+    /// The person who asked (always so on Stack Exchange).
+    Asker,
+    /// Forum staff (Discourse: an accepter who is staff in the thread).
+    Staff,
+    /// A repository maintainer (GitHub: only the author and people with
+    /// triage rights or more can mark an answer).
+    Maintainer,
+    /// Someone else the export names without a role.
+    Other,
+}
+
+impl AcceptedBy {
+    /// "Accepted by …".
+    pub fn label(self) -> &'static str {
+        match self {
+            AcceptedBy::Asker => "the asker",
+            AcceptedBy::Staff => "forum staff",
+            AcceptedBy::Maintainer => "a maintainer",
+            AcceptedBy::Other => "another member",
+        }
+    }
 }
 
 /// One accepted answer (a Discourse topic may have several).
@@ -55,6 +177,8 @@ pub struct Reply {
     pub url: Option<String>,
     /// Licence of this answer when it differs per post (Stack Exchange).
     pub licence: Option<String>,
+    /// Who accepted it, where the forum says.
+    pub accepted_by: Option<AcceptedBy>,
 }
 
 /// A question with its accepted answer(s), ready to become an answer page.
@@ -93,6 +217,11 @@ pub struct Answer {
     pub licence: Option<String>,
     /// Plain text of question and answer, for search.
     pub text: String,
+    /// When a writer checked the answer (`reviewed:` in lorebook's format
+    /// or in `answers.yaml`).
+    pub reviewed: Option<chrono::NaiveDate>,
+    /// A wiki page lists it in `answers:` (set when the site is assembled).
+    pub folded: bool,
 }
 
 impl Answer {
@@ -132,6 +261,8 @@ pub(crate) struct Thread {
     /// Accepted answers only; empty when the question has none.
     pub accepted: Vec<Reply>,
     pub licence: Option<String>,
+    /// `reviewed:` (lorebook's own format).
+    pub reviewed: Option<chrono::NaiveDate>,
     /// File the thread came from, for duplicate-id diagnostics.
     pub file: std::sync::Arc<Path>,
 }
@@ -272,6 +403,8 @@ fn fold(
             thread_url: thread.url,
             licence: source.licence.clone().or(thread.licence),
             text,
+            reviewed: thread.reviewed,
+            folded: false,
         });
     }
 }
@@ -505,9 +638,11 @@ mod tests {
                     accepted_at: None,
                     url: None,
                     licence: None,
+                    accepted_by: None,
                 })
                 .collect(),
             licence: None,
+            reviewed: None,
             file: Path::new("f").into(),
         }
     }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::github::markdown_to_html;
 use super::sanitize::Sanitizer;
-use super::{export_files, parse_date, read_text, Author, Reply, Thread};
+use super::{
+    export_files, parse_date, read_text, AcceptedBy, Author, Badges, Reply, Role, Standing, Thread,
+};
 use crate::config::ForumSource;
 use crate::diagnostics::{line_col, Diagnostic};
 use crate::yaml;
@@ -40,6 +42,15 @@ const KEYS: &[&str] = &[
     "trust_level",
     "staff",
     "association",
+    "moderator",
+    "admin",
+    "badges",
+    "gold",
+    "silver",
+    "bronze",
+    "accepted_by",
+    "reviewed",
+    "deleted",
 ];
 
 /// A file of the format. The field order of these types is the key order
@@ -83,6 +94,9 @@ pub(crate) struct NQuestion {
     /// Exchange's `content_license`).
     pub licence: Option<String>,
     pub author: Option<NAuthor>,
+    /// When a writer checked the accepted answer (a date): the page shows
+    /// "Verified by the docs team".
+    pub reviewed: Option<String>,
     /// Markdown.
     #[serde(default)]
     pub body: String,
@@ -103,6 +117,8 @@ pub(crate) struct NAnswer {
     pub accepted_at: Option<String>,
     pub url: Option<String>,
     pub licence: Option<String>,
+    /// Who marked it accepted: `asker`, `staff`, `maintainer` or `other`.
+    pub accepted_by: Option<String>,
     pub author: Option<NAuthor>,
     /// Markdown; exactly one of `body` and `body_html`.
     pub body: Option<String>,
@@ -124,7 +140,27 @@ pub(crate) struct NAuthor {
     pub trust_level: Option<u8>,
     pub staff: Option<bool>,
     pub association: Option<String>,
+    pub moderator: Option<bool>,
+    pub admin: Option<bool>,
+    pub badges: Option<NBadges>,
+    /// The account was deleted upstream (the name is what the forum kept).
+    pub deleted: Option<bool>,
 }
+
+/// Badge counts by class (Stack Exchange, Discourse).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NBadges {
+    #[serde(default)]
+    pub gold: u32,
+    #[serde(default)]
+    pub silver: u32,
+    #[serde(default)]
+    pub bronze: u32,
+}
+
+/// The `accepted_by:` words, in the order they are written.
+pub(crate) const ACCEPTED_BY: &[&str] = &["asker", "staff", "maintainer", "other"];
 
 /// Read a YAML file, or every `.yaml`/`.yml` file of a folder.
 pub(crate) fn read(source: &ForumSource, diags: &mut Vec<Diagnostic>) -> Vec<Thread> {
@@ -231,6 +267,26 @@ fn thread(
                 continue;
             }
         };
+        let accepted_by = a.accepted_by.as_deref().and_then(|word| {
+            let by = match word.trim().to_ascii_lowercase().as_str() {
+                "asker" => Some(AcceptedBy::Asker),
+                "staff" => Some(AcceptedBy::Staff),
+                "maintainer" => Some(AcceptedBy::Maintainer),
+                "other" => Some(AcceptedBy::Other),
+                _ => None,
+            };
+            if by.is_none() {
+                let (line, col) = text
+                    .find(&format!("accepted_by: {word}"))
+                    .map_or((0, 0), |offset| line_col(text, offset));
+                diags.push(
+                    Diagnostic::error(file, format!("`accepted_by: {word}` is not known"))
+                        .at(line, col)
+                        .with_hint(format!("use one of {}", ACCEPTED_BY.join(", "))),
+                );
+            }
+            by
+        });
         accepted.push(Reply {
             html,
             author: to_author(a.author.as_ref()),
@@ -239,8 +295,10 @@ fn thread(
             accepted_at: date(&a.accepted_at, "accepted_at", diags),
             url: a.url.clone(),
             licence: a.licence.clone(),
+            accepted_by,
         });
     }
+    let reviewed = date(&q.reviewed, "reviewed", diags).map(|d| d.date_naive());
     Thread {
         id: q.id.to_string(),
         title: q.title,
@@ -252,6 +310,7 @@ fn thread(
         question_author: q.author.as_ref().map(|a| to_author(Some(a))),
         accepted,
         licence: q.licence,
+        reviewed,
         file: file.into(),
     }
 }
@@ -267,13 +326,34 @@ fn to_author(a: Option<&NAuthor>) -> Author {
                 .unwrap_or_else(|| a.username.clone()),
             profile_url: a.url.clone(),
             avatar_url: a.avatar.clone(),
+            standing: standing(a),
+            deleted: a.deleted == Some(true),
         },
         None => Author {
             username: String::new(),
             display_name: "deleted user".into(),
-            profile_url: None,
-            avatar_url: None,
+            deleted: true,
+            ..Author::default()
         },
+    }
+}
+
+/// The standing an author entry states: admin, moderator and staff flags
+/// before the GitHub association; a trust level past 4 is no level.
+fn standing(a: &NAuthor) -> Standing {
+    let flag = |f: Option<bool>, role: Role| (f == Some(true)).then_some(role);
+    Standing {
+        reputation: a.reputation,
+        trust_level: a.trust_level.filter(|&t| t <= 4),
+        role: flag(a.admin, Role::Admin)
+            .or(flag(a.moderator, Role::Moderator))
+            .or(flag(a.staff, Role::Staff))
+            .or_else(|| a.association.as_deref().and_then(Role::from_association)),
+        badges: a.badges.map(|b| Badges {
+            gold: b.gold,
+            silver: b.silver,
+            bronze: b.bronze,
+        }),
     }
 }
 
@@ -435,5 +515,63 @@ mod tests {
             assert!(diags[0].message.contains(want), "{}", diags[0].message);
             assert_eq!(diags[0].line, 2, "{:?}", diags[0]);
         }
+    }
+
+    #[test]
+    fn standing_acceptance_and_review_are_read_as_written() {
+        let text = SNAPSHOT
+            .replace(
+                "    staff: true\n",
+                "    staff: true\n    moderator: true\n    badges: { gold: 1, bronze: 4 }\n",
+            )
+            .replace(
+                "  - accepted: true\n",
+                "  - accepted: true\n    accepted_by: maintainer\n",
+            )
+            .replace(
+                "  licence: CC BY-SA 4.0\n",
+                "  licence: CC BY-SA 4.0\n  reviewed: 2026-04-01\n",
+            );
+        let (threads, diags) = run(&[("7.yaml", &text)]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let t = &threads[0];
+        assert_eq!(t.reviewed, chrono::NaiveDate::from_ymd_opt(2026, 4, 1));
+        let asker = t.question_author.as_ref().unwrap();
+        assert_eq!(
+            asker.standing,
+            Standing {
+                reputation: Some(1200),
+                trust_level: None,
+                role: Some(Role::Moderator),
+                badges: Some(Badges {
+                    gold: 1,
+                    silver: 0,
+                    bronze: 4
+                }),
+            }
+        );
+        let a = &t.accepted[0];
+        assert_eq!(a.accepted_by, Some(AcceptedBy::Maintainer));
+        assert_eq!(a.author.standing.trust_level, Some(2));
+        assert_eq!(a.author.standing.role, Some(Role::Member));
+    }
+
+    #[test]
+    fn an_unknown_acceptor_is_an_error_and_a_missing_author_is_deleted() {
+        let text = SNAPSHOT
+            .replace("  - accepted: true\n", "  - accepted: true\n    accepted_by: bob\n")
+            .replace("    author:\n      username: '40'\n      name: Bo\n      trust_level: 2\n      association: MEMBER\n", "");
+        let (threads, diags) = run(&[("7.yaml", &text)]);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].message.contains("accepted_by: bob"),
+            "{}",
+            diags[0]
+        );
+        assert_eq!(diags[0].line, 15);
+        let a = &threads[0].accepted[0];
+        assert_eq!(a.accepted_by, None);
+        assert!(a.author.deleted);
+        assert_eq!(a.author.standing, Standing::default());
     }
 }

@@ -6,8 +6,9 @@
 //! an `AcceptedAnswerId` are remembered by id (no bodies), the others become
 //! unanswered questions. Pass 2 picks the bodies of the kept questions and of
 //! their accepted answers, wherever they sit in the file. A `Users.xml` pass
-//! then fetches display names of the authors actually kept. Memory grows with
-//! what is kept, never with the size of the dump.
+//! then fetches display names and reputation of the authors actually kept,
+//! and a `Badges.xml` pass their gold, silver and bronze badge counts.
+//! Memory grows with what is kept, never with the size of the dump.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
@@ -24,7 +25,7 @@ use quick_xml::Reader;
 use rayon::prelude::*;
 
 use super::sanitize::Sanitizer;
-use super::{join_url, parse_date, Author, Question, Reply, Thread};
+use super::{join_url, parse_date, AcceptedBy, Author, Badges, Question, Reply, Standing, Thread};
 use crate::config::ForumSource;
 use crate::diagnostics::Diagnostic;
 
@@ -59,6 +60,9 @@ struct RawPost {
 struct UserInfo {
     display_name: String,
     avatar: Option<String>,
+    reputation: Option<i64>,
+    /// Counted from `Badges.xml`, when the dump has it.
+    badges: Option<Badges>,
 }
 
 /// The row attributes the importer reads.
@@ -116,8 +120,16 @@ pub(crate) fn read(
     let Some((posts, users)) = locate(source, diags) else {
         return Vec::new();
     };
+    let badges = companion(&posts, "Badges.xml");
     let users = users.as_deref().map(Input::File);
-    read_dump(source, Input::File(&posts), users, diags, unanswered)
+    let badges = badges.as_deref().map(Input::File);
+    read_dump(
+        source,
+        Input::File(&posts),
+        (users, badges),
+        diags,
+        unanswered,
+    )
 }
 
 /// Read a `Posts.xml` already in memory (no `Users.xml`), reported as
@@ -131,7 +143,7 @@ pub(crate) fn read_bytes(
     read_dump(
         source,
         Input::Bytes(&source.path, posts),
-        None,
+        (None, None),
         diags,
         unanswered,
     )
@@ -178,7 +190,7 @@ impl<'a> Input<'a> {
 fn read_dump(
     source: &ForumSource,
     posts: Input<'_>,
-    users: Option<Input<'_>>,
+    (users, badges): (Option<Input<'_>>, Option<Input<'_>>),
     diags: &mut Vec<Diagnostic>,
     unanswered: &mut Vec<Question>,
 ) -> Vec<Thread> {
@@ -301,7 +313,7 @@ fn read_dump(
             wanted_users.extend(question.owner.user_id);
         }
     }
-    let users = match users {
+    let mut users = match users {
         Some(input) => match read_users(input, step("users"), &wanted_users) {
             Ok(u) => u,
             Err(d) => {
@@ -311,6 +323,16 @@ fn read_dump(
         },
         None => HashMap::new(),
     };
+    if let Some(input) = badges {
+        match read_badges(input, step("badges"), &wanted_users) {
+            Ok(counts) => {
+                for (id, b) in counts {
+                    users.entry(id).or_default().badges = Some(b);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
 
     // Sanitize in parallel, in id order.
     let sanitizer = Sanitizer::new(source.url.as_deref());
@@ -333,6 +355,8 @@ fn read_dump(
                     .as_deref()
                     .map(|u| join_url(u, &format!("a/{aid}"))),
                 licence: answer.licence,
+                // Only the asker can accept an answer on Stack Exchange.
+                accepted_by: Some(AcceptedBy::Asker),
             };
             Thread {
                 id: q.to_string(),
@@ -345,10 +369,19 @@ fn read_dump(
                 asked: question.created,
                 accepted: vec![reply],
                 licence: question.licence,
+                reviewed: None,
                 file: file.clone(),
             }
         })
         .collect()
+}
+
+/// The dump file `name` beside `posts` (same prefix: `so_Posts.xml` ->
+/// `so_Badges.xml`), when it exists.
+fn companion(posts: &Path, name: &str) -> Option<PathBuf> {
+    let file = posts.file_name()?.to_string_lossy().into_owned();
+    let prefix = file.strip_suffix("Posts.xml")?;
+    Some(posts.with_file_name(format!("{prefix}{name}"))).filter(|p| p.is_file())
 }
 
 /// `Posts.xml` and the optional `Users.xml` of a source: `path` is the dump's
@@ -522,6 +555,11 @@ fn read_users(
                                 info.avatar = Some(v.into_owned()).filter(|s| !s.is_empty());
                             }
                         }
+                        b"Reputation" => {
+                            info.reputation = std::str::from_utf8(&attr.value)
+                                .ok()
+                                .and_then(|v| v.trim().parse::<i64>().ok());
+                        }
                         _ => {}
                     }
                 }
@@ -530,6 +568,53 @@ fn read_users(
                 }
             }
             Ok(Event::Eof) => return Ok(users),
+            Ok(_) => {}
+            Err(e) => {
+                return Err(error_at(
+                    input,
+                    reader.error_position(),
+                    &format!("invalid XML: {e}"),
+                ))
+            }
+        }
+    }
+}
+
+/// Count the wanted users' badges in `Badges.xml` by `Class` (1 gold,
+/// 2 silver, 3 bronze; rows of another class are not counted).
+fn read_badges(
+    input: Input<'_>,
+    progress: Option<&str>,
+    wanted: &BTreeSet<i64>,
+) -> Result<HashMap<i64, Badges>, Diagnostic> {
+    let mut reader = Reader::from_reader(input.open(progress)?);
+    let mut buf = Vec::new();
+    let mut counts: HashMap<i64, Badges> = HashMap::new();
+    let number = |v: &[u8]| std::str::from_utf8(v).ok()?.trim().parse::<i64>().ok();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == b"row" => {
+                let (mut user, mut class) = (None, None);
+                for attr in e.attributes().with_checks(false).flatten() {
+                    match attr.key.as_ref() {
+                        b"UserId" => user = number(&attr.value),
+                        b"Class" => class = number(&attr.value),
+                        _ => {}
+                    }
+                }
+                let Some(user) = user.filter(|u| wanted.contains(u)) else {
+                    continue;
+                };
+                let b = counts.entry(user).or_default();
+                match class {
+                    Some(1) => b.gold += 1,
+                    Some(2) => b.silver += 1,
+                    Some(3) => b.bronze += 1,
+                    _ => {}
+                }
+            }
+            Ok(Event::Eof) => return Ok(counts),
             Ok(_) => {}
             Err(e) => {
                 return Err(error_at(
@@ -616,7 +701,7 @@ fn author(owner: &Owner, users: &HashMap<i64, UserInfo>, source: &ForumSource) -
             username: "-1".into(),
             display_name: "Community".into(),
             profile_url: profile(-1),
-            avatar_url: None,
+            ..Author::default()
         },
         Some(id) => {
             let info = users.get(&id);
@@ -630,6 +715,12 @@ fn author(owner: &Owner, users: &HashMap<i64, UserInfo>, source: &ForumSource) -
                 display_name,
                 profile_url: profile(id),
                 avatar_url: info.and_then(|u| u.avatar.clone()),
+                standing: Standing {
+                    reputation: info.and_then(|u| u.reputation),
+                    badges: info.and_then(|u| u.badges),
+                    ..Standing::default()
+                },
+                deleted: false,
             }
         }
         // A deleted user: only the name the dump kept, no profile to link.
@@ -642,8 +733,8 @@ fn author(owner: &Owner, users: &HashMap<i64, UserInfo>, source: &ForumSource) -
             Author {
                 username: name.clone(),
                 display_name: name,
-                profile_url: None,
-                avatar_url: None,
+                deleted: true,
+                ..Author::default()
             }
         }
     }
@@ -873,5 +964,78 @@ mod tests {
             diags[0].message
         );
         assert_eq!(diags[0].line, 8);
+    }
+
+    #[test]
+    fn reputation_and_badge_counts_of_kept_authors_never_guessed_for_the_rest() {
+        // Post 50 is answered by user 7, who has no Users.xml row; user 5
+        // has a negative reputation (invented) and badges of every class.
+        let dump = DUMP.replace(
+            "</posts>",
+            r#"  <row Id="50" PostTypeId="1" AcceptedAnswerId="51" CreationDate="2024-02-01T00:00:00.000" Score="1" Body="&lt;p&gt;q&lt;/p&gt;" OwnerUserId="5" Title="Fifty" Tags="|api|" />
+  <row Id="51" PostTypeId="2" ParentId="50" CreationDate="2024-02-02T00:00:00.000" Score="1" Body="&lt;p&gt;a&lt;/p&gt;" OwnerUserId="7" OwnerDisplayName="Row-less" />
+</posts>"#,
+        );
+        let users = USERS.replace(
+            r#"DisplayName="Zoë Ångström""#,
+            r#"Reputation="-12" DisplayName="Zoë Ångström""#,
+        );
+        let badges = r#"<?xml version="1.0" encoding="utf-8"?>
+<badges>
+  <row Id="1" UserId="5" Name="Famous Question" Date="2024-01-01T00:00:00.000" Class="1" TagBased="False" />
+  <row Id="2" UserId="5" Name="Yearling" Date="2024-01-01T00:00:00.000" Class="2" TagBased="False" />
+  <row Id="3" UserId="5" Name="Teacher" Date="2024-01-01T00:00:00.000" Class="3" TagBased="False" />
+  <row Id="4" UserId="5" Name="Editor" Date="2024-01-01T00:00:00.000" Class="3" TagBased="False" />
+  <row Id="5" UserId="6" Name="Editor" Date="2024-01-01T00:00:00.000" Class="3" TagBased="False" />
+</badges>
+"#;
+        let dir = folder(&[
+            ("Posts.xml", &dump),
+            ("Users.xml", &users),
+            ("Badges.xml", badges),
+        ]);
+        let mut src = source(ForumKind::Stackexchange, "se", "x", None);
+        src.path = dir.path().to_path_buf();
+        let (threads, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let by_id = |id: &str| threads.iter().find(|t| t.id == id).expect(id);
+        let zoe = &by_id("40").accepted[0];
+        assert_eq!(zoe.accepted_by, Some(AcceptedBy::Asker));
+        assert_eq!(
+            zoe.author.standing,
+            Standing {
+                reputation: Some(-12),
+                badges: Some(Badges {
+                    gold: 1,
+                    silver: 1,
+                    bronze: 2
+                }),
+                ..Standing::default()
+            }
+        );
+        assert!(!zoe.author.deleted);
+        // No Users.xml row: the dump's name, no reputation, nothing guessed.
+        let rowless = &by_id("50").accepted[0].author;
+        assert_eq!(rowless.display_name, "Row-less");
+        assert_eq!(rowless.standing, Standing::default());
+        assert!(!rowless.deleted);
+        // No owner id at all: a deleted account.
+        let gone = &by_id("20").accepted[0].author;
+        assert!(gone.deleted);
+        assert_eq!(gone.standing, Standing::default());
+    }
+
+    #[test]
+    fn the_real_dump_without_users_has_no_standing_and_asker_acceptance() {
+        let src = source(
+            ForumKind::Stackexchange,
+            "so",
+            &format!("{FIX}/posts-words-counter_Posts.xml"),
+            None,
+        );
+        let (threads, _) = run(&src);
+        let a = &threads[0].accepted[0];
+        assert_eq!(a.author.standing, Standing::default());
+        assert_eq!(a.accepted_by, Some(AcceptedBy::Asker));
     }
 }

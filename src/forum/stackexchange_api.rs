@@ -15,7 +15,10 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::sanitize::{html_to_text, Sanitizer};
-use super::{join_url, json_error, read_text, Author, Question as Unanswered, Reply, Thread};
+use super::{
+    join_url, json_error, read_text, AcceptedBy, Author, Badges, Question as Unanswered, Reply,
+    Role, Standing, Thread,
+};
 use crate::config::ForumSource;
 use crate::diagnostics::Diagnostic;
 
@@ -71,9 +74,35 @@ pub(crate) struct Owner {
     pub link: Option<String>,
     pub profile_image: Option<String>,
     pub reputation: Option<i64>,
+    pub badge_counts: Option<BadgeCounts>,
+}
+
+/// `badge_counts` of a `shallow_user`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(crate) struct BadgeCounts {
+    #[serde(default)]
+    pub gold: u32,
+    #[serde(default)]
+    pub silver: u32,
+    #[serde(default)]
+    pub bronze: u32,
 }
 
 impl Owner {
+    /// Reputation, moderator status and badge counts as the API states them.
+    pub fn standing(&self) -> Standing {
+        Standing {
+            reputation: self.reputation,
+            trust_level: None,
+            role: (self.user_type.as_deref() == Some("moderator")).then_some(Role::Moderator),
+            badges: self.badge_counts.map(|b| Badges {
+                gold: b.gold,
+                silver: b.silver,
+                bronze: b.bronze,
+            }),
+        }
+    }
+
     /// A registered account (deleted ones come as `does_not_exist`).
     pub fn registered(&self) -> bool {
         self.user_id.is_some() && self.user_type.as_deref() != Some("does_not_exist")
@@ -93,7 +122,7 @@ impl Owner {
 #[serde(untagged)]
 enum Item {
     Question(Box<ApiQuestion>),
-    Answer(ApiAnswer),
+    Answer(Box<ApiAnswer>),
 }
 
 /// A file: a wrapper, or a bare array of items.
@@ -188,7 +217,7 @@ pub(crate) fn read(
                     questions.push((file.clone(), *q));
                 }
                 Item::Answer(a) => {
-                    answers.insert(a.answer_id, a);
+                    answers.insert(a.answer_id, *a);
                 }
             }
         }
@@ -235,8 +264,11 @@ pub(crate) fn read(
                 accepted_at: None,
                 url: base.map(|b| join_url(&b, &format!("a/{}", answer.answer_id))),
                 licence: answer.content_license.clone(),
+                // Only the asker can accept an answer on Stack Exchange.
+                accepted_by: Some(AcceptedBy::Asker),
             }],
             licence: q.content_license,
+            reviewed: None,
             file: file.as_path().into(),
         });
     }
@@ -279,8 +311,8 @@ fn author(owner: &Owner) -> Author {
         return Author {
             username: name.clone(),
             display_name: name,
-            profile_url: None,
-            avatar_url: None,
+            deleted: true,
+            ..Author::default()
         };
     }
     let id = owner.user_id.unwrap_or_default().to_string();
@@ -289,6 +321,8 @@ fn author(owner: &Owner) -> Author {
         username: id,
         profile_url: owner.link.clone(),
         avatar_url: owner.profile_image.clone(),
+        standing: owner.standing(),
+        deleted: false,
     }
 }
 
@@ -296,8 +330,8 @@ fn deleted() -> Author {
     Author {
         username: "deleted user".into(),
         display_name: "deleted user".into(),
-        profile_url: None,
-        avatar_url: None,
+        deleted: true,
+        ..Author::default()
     }
 }
 
@@ -403,5 +437,45 @@ mod tests {
 
     fn read_fixture(name: &str) -> String {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(FIX).join(name)).unwrap()
+    }
+
+    #[test]
+    fn owner_standing_from_the_api_moderators_badges_and_nothing_guessed() {
+        let text = r#"[{"question_id": 5, "title": "Q", "tags": ["x"], "accepted_answer_id": 50, "body": "<p>q</p>",
+              "owner": {"user_id": 1, "user_type": "registered", "display_name": "Low", "reputation": -3},
+              "answers": [{"answer_id": 50, "is_accepted": true, "score": 2, "body": "<p>a</p>",
+                "owner": {"user_id": 2, "user_type": "moderator", "display_name": "Mod", "reputation": 9000,
+                          "badge_counts": {"gold": 3, "silver": 20, "bronze": 41}}}]}]"#;
+        let dir = folder(&[("q.json", text)]);
+        let mut src = source(ForumKind::Stackexchange, "se", "x", None);
+        src.path = dir.path().to_path_buf();
+        let (threads, _, diags) = run(&src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let a = &threads[0].accepted[0];
+        assert_eq!(
+            a.author.standing,
+            Standing {
+                reputation: Some(9000),
+                trust_level: None,
+                role: Some(Role::Moderator),
+                badges: Some(Badges {
+                    gold: 3,
+                    silver: 20,
+                    bronze: 41
+                }),
+            }
+        );
+        assert_eq!(a.accepted_by, Some(AcceptedBy::Asker));
+        let asker = threads[0].question_author.as_ref().unwrap();
+        assert_eq!(asker.standing.reputation, Some(-3));
+        assert_eq!(asker.standing.badges, None);
+        // The recorded answer's owner has no reputation field: none is shown.
+        let dir = folder(&[
+            ("questions.json", &read_fixture("questions-withbody.json")),
+            ("answers.json", &read_fixture("answers-withbody.json")),
+        ]);
+        src.path = dir.path().to_path_buf();
+        let (threads, _, _) = run(&src);
+        assert_eq!(threads[0].accepted[0].author.standing, Standing::default());
     }
 }

@@ -48,6 +48,11 @@ pub struct Insights {
     pub candidates: Vec<Candidate>,
     /// How many candidates there are in all.
     pub candidates_total: usize,
+    /// Outdated answers that many readers meet, oldest first (see
+    /// [`super::trust`]).
+    pub answers_to_review: Vec<super::trust::ReviewAnswer>,
+    pub answers_to_review_total: usize,
+    pub answer_stale_months: u32,
     /// One entry per month, oldest first.
     pub trends: Vec<MonthStats>,
 }
@@ -215,7 +220,7 @@ pub fn page_updated(site: &Site, page: &Page) -> Option<NaiveDate> {
 }
 
 /// The first day that is not stale as of `as_of`.
-fn stale_limit(as_of: NaiveDate, months: u32) -> Option<NaiveDate> {
+pub(crate) fn stale_limit(as_of: NaiveDate, months: u32) -> Option<NaiveDate> {
     as_of.checked_sub_months(Months::new(months))
 }
 
@@ -356,6 +361,7 @@ impl Insights {
 
         let (gaps, unanswered) = gaps(site);
         let (candidates, candidates_total) = candidates(site);
+        let (answers_to_review, answers_to_review_total) = super::trust::review_list(site);
         Insights {
             as_of,
             stale_months: settings.stale_months,
@@ -389,6 +395,9 @@ impl Insights {
             gaps,
             candidates,
             candidates_total,
+            answers_to_review,
+            answers_to_review_total,
+            answer_stale_months: settings.answer_stale_months,
             trends: as_of.map(|d| trends(site, d)).unwrap_or_default(),
         }
     }
@@ -541,7 +550,16 @@ fn top_recent(site: &Site, as_of: NaiveDate) -> Vec<RecentPerson> {
             );
         }
     }
-    for a in &site.forum.answers {
+    // Accounts deleted upstream and people who asked to be hidden are
+    // never ranked.
+    let listed = |a: &&Answer| {
+        !a.author.deleted
+            && !site
+                .contributors
+                .privacy(&a.source, &a.author.username)
+                .hidden
+    };
+    for a in site.forum.answers.iter().filter(listed) {
         if answer_date(a).is_some_and(|t| inside(t.date_naive())) {
             people.entry(answer_person(site, a)).or_default().answers += 1;
         }

@@ -43,6 +43,7 @@
 mod chart;
 mod compute;
 mod text;
+pub mod trust;
 mod view;
 
 #[cfg(test)]

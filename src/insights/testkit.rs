@@ -69,8 +69,7 @@ pub(crate) fn answer(id: &str, score: i64, user: &str, day: &str) -> Answer {
     let author = Author {
         username: user.into(),
         display_name: user.to_uppercase(),
-        profile_url: None,
-        avatar_url: None,
+        ..Author::default()
     };
     Answer {
         id: format!("f:{id}"),
@@ -97,9 +96,12 @@ pub(crate) fn answer(id: &str, score: i64, user: &str, day: &str) -> Answer {
             accepted_at: None,
             url: None,
             licence: None,
+            accepted_by: None,
         }],
         thread_url: None,
         licence: None,
         text: String::new(),
+        reviewed: None,
+        folded: false,
     }
 }

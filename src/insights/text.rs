@@ -126,6 +126,26 @@ impl Insights {
             let _ = writeln!(o, "  [{}] {}  ({})", c.score, c.title, c.id);
         }
 
+        let _ = writeln!(
+            o,
+            "\nAnswers to review (outdated, promoted or score >= {}: {})",
+            self.candidate_min_score, self.answers_to_review_total
+        );
+        if self.answers_to_review.is_empty() {
+            let _ = writeln!(o, "  none");
+        }
+        for r in &self.answers_to_review {
+            let when = r
+                .date
+                .map_or_else(|| "undated".to_string(), |d| d.to_string());
+            let why = match (&r.outdated.version_tag, r.outdated.months) {
+                (Some(tag), _) => format!("tagged {tag}"),
+                (None, Some(m)) => format!("older than {m} months"),
+                (None, None) => String::new(),
+            };
+            let _ = writeln!(o, "  {when} {}  ({}; {why})", r.title, r.id);
+        }
+
         let _ = writeln!(o, "\nTrends");
         let _ = writeln!(
             o,

@@ -60,6 +60,9 @@ pub struct InsightsView<'a> {
     pub gaps: &'a [TagGap],
     pub candidates: Vec<Linked<'a, Candidate>>,
     pub candidates_total: usize,
+    pub answers_to_review: Vec<Linked<'a, super::trust::ReviewAnswer>>,
+    pub answers_to_review_total: usize,
+    pub answer_stale_months: u32,
     pub trends: &'a [MonthStats],
     pub charts: Vec<ChartView>,
     /// The answers feed, when the site has answers.
@@ -115,6 +118,9 @@ impl Insights {
             gaps: &self.gaps,
             candidates: linked(&self.candidates, |c| rel(&c.url)),
             candidates_total: self.candidates_total,
+            answers_to_review: linked(&self.answers_to_review, |r| rel(&r.url)),
+            answers_to_review_total: self.answers_to_review_total,
+            answer_stale_months: self.answer_stale_months,
             trends: &self.trends,
             charts,
             feed_href: (!site.forum.answers.is_empty())

@@ -39,7 +39,7 @@ impl Layout {
             static_dir: root.join("static"),
             templates_dir: root.join("templates"),
             themes_dir: root.join("themes"),
-            forum_paths: vec![root.join("forum")],
+            forum_paths: vec![root.join("forum"), root.join("answers.yaml")],
             output_dir: root.join("public"),
         }
     }
@@ -48,6 +48,8 @@ impl Layout {
     pub fn from_config(config: &crate::config::Config) -> Layout {
         let mut forum_paths: Vec<PathBuf> = config.forum.iter().map(|f| f.path.clone()).collect();
         forum_paths.push(config.root.join("forum"));
+        // Writers' notes on imported answers change answer pages like an export.
+        forum_paths.push(config.root.join("answers.yaml"));
         forum_paths.sort();
         forum_paths.dedup();
         Layout {
@@ -426,6 +428,7 @@ mod tests {
     fn classifies_config_templates_static_and_forum() {
         assert_eq!(kind("/site/lorebook.yaml"), ChangeKind::Config);
         assert_eq!(kind("/site/contributors.yaml"), ChangeKind::Contributors);
+        assert_eq!(kind("/site/answers.yaml"), ChangeKind::Forum);
         assert_eq!(kind("/site/templates/page.html"), ChangeKind::Template);
         assert_eq!(
             kind("/site/themes/default/templates/base.html"),

@@ -328,7 +328,12 @@ fn declared_person_is_shown_by_the_declared_name_not_the_forum_login() {
         "answer page names the declared person"
     );
     let sync = read(&out.join("sync/index.html"));
-    assert!(sync.contains("Answered by Sofia Lindqvist · github"));
+    assert!(
+        sync.contains(
+            r#"Answered by Sofia Lindqvist <span class="trust-role">Maintainer</span> · github"#
+        ),
+        "{sync}"
+    );
     let feed = read(&out.join("answers.xml"));
     assert!(feed.contains("<author><name>Sofia Lindqvist</name></author>"));
     // The login stays only where it is the login: profile links.

@@ -14,4 +14,5 @@ mod insights;
 mod links;
 mod package;
 mod search_browser;
+mod trust;
 mod xss_browser;

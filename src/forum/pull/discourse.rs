@@ -145,6 +145,7 @@ impl Discourse {
             score: t.op_like_count.unwrap_or(0),
             asked: t.created_at.as_deref().and_then(normal_date),
             licence: None,
+            reviewed: None,
             author: None,
             body: String::new(),
             body_html: None,
@@ -204,6 +205,7 @@ impl Discourse {
                 accepted_at: None,
                 url: Some(format!("{site_url}/{}", p.post_number)),
                 licence: None,
+                accepted_by: accepted_by(&topic, p.post_number, first),
                 author: self.author(p),
                 body: None,
                 body_html: p.cooked.as_deref().map(normalize_newlines),
@@ -221,6 +223,7 @@ impl Discourse {
                 .or(first.and_then(|p| p.created_at.as_deref()))
                 .and_then(normal_date),
             licence: None,
+            reviewed: None,
             author: first.and_then(|p| self.author(p)),
             body: String::new(),
             body_html: first
@@ -310,8 +313,7 @@ impl Discourse {
                 join(&self.site, &t)
             }
         });
-        let staff =
-            post.staff == Some(true) || post.admin == Some(true) || post.moderator == Some(true);
+        let flag = |f: Option<bool>| (f == Some(true)).then_some(true);
         Some(NAuthor {
             url: Some(join(&self.site, &format!("u/{username}"))),
             name: post
@@ -322,8 +324,12 @@ impl Discourse {
             avatar,
             reputation: None,
             trust_level: post.trust_level,
-            staff: staff.then_some(true),
+            staff: flag(post.staff),
             association: None,
+            moderator: flag(post.moderator),
+            admin: flag(post.admin),
+            badges: None,
+            deleted: flag(post.user_deleted),
         })
     }
 }
@@ -471,6 +477,34 @@ fn normal_date(text: &str) -> Option<String> {
 }
 
 /// Likes: the `actions_summary` entry with `id: 2`.
+/// `accepted_by:` for post `number`: the solved plugin's accepter is the
+/// asker (the first post's author), staff (their post in the thread has a
+/// staff flag) or someone else; nothing when the topic names nobody.
+fn accepted_by(topic: &Topic, number: u64, first: Option<&Post>) -> Option<String> {
+    let accepter = topic
+        .accepted_answer
+        .iter()
+        .chain(topic.accepted_answers.iter().flatten())
+        .find(|a| a.post_number == number)
+        .and_then(|a| a.accepter_username.as_deref())
+        .filter(|u| !u.trim().is_empty())?;
+    let same = |p: &Post| {
+        p.username
+            .as_deref()
+            .is_some_and(|u| u.eq_ignore_ascii_case(accepter.trim()))
+    };
+    let staff =
+        |p: &Post| p.staff == Some(true) || p.admin == Some(true) || p.moderator == Some(true);
+    let word = if first.is_some_and(same) {
+        "asker"
+    } else if topic.post_stream.posts.iter().any(|p| same(p) && staff(p)) {
+        "staff"
+    } else {
+        "other"
+    };
+    Some(word.to_string())
+}
+
 fn likes(post: &Post) -> i64 {
     post.actions_summary
         .iter()
@@ -558,6 +592,7 @@ struct Topic {
 struct AcceptedRef {
     post_number: u64,
     post_id: Option<u64>,
+    accepter_username: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -589,6 +624,7 @@ struct Post {
     staff: Option<bool>,
     admin: Option<bool>,
     moderator: Option<bool>,
+    user_deleted: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -679,7 +715,7 @@ mod tests {
                     200,
                     &format!(
                         r#"{{"id": {id}, "title": "Topic {id}", "slug": "topic-{id}", "created_at": "2025-12-01T00:00:00.000Z", "tags": [{{"id": 1, "name": "sync", "slug": "sync"}}],
-                            "accepted_answer": {{"post_number": {accepted}, "username": "user{accepted}"}},
+                            "accepted_answer": {{"post_number": {accepted}, "username": "user{accepted}", "accepter_username": "user1"}},
                             "post_stream": {{"posts": [{}], "stream": [{}]}}}}"#,
                         chunk.join(","),
                         stream.join(",")
@@ -793,6 +829,8 @@ mod tests {
             "no email is ever written: {three}"
         );
         assert!(three.contains("trust_level: 2"), "{three}");
+        assert!(three.contains("staff: true"), "the asker is staff: {three}");
+        assert!(three.contains("accepted_by: asker"), "{three}");
         // The snapshot reads back through the importer.
         let (data, diags) = crate::forum::load(std::slice::from_ref(&src));
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
@@ -800,6 +838,14 @@ mod tests {
         assert_eq!(ids, ["src:1", "src:3", "src:4"]);
         assert_eq!(data.answers[1].author.display_name, "User 37");
         assert_eq!(data.answers[1].score, 37);
+        let standing = data.answers[1].author.standing;
+        assert_eq!((standing.trust_level, standing.role), (Some(2), None));
+        assert_eq!(
+            data.answers[1].accepted[0].accepted_by,
+            Some(crate::forum::AcceptedBy::Asker)
+        );
+        let asker = data.answers[1].question_author.as_ref().unwrap();
+        assert_eq!(asker.standing.role, Some(crate::forum::Role::Staff));
         assert_eq!(data.unanswered[0].id, "src:2");
         assert_eq!(data.unanswered[0].tags, ["sync"]);
     }

@@ -29,6 +29,7 @@ const QUERY: &str = "query($owner: String!, $name: String!, $first: Int!, $after
       pageInfo { hasNextPage endCursor }
       nodes {
         number title url createdAt updatedAt upvoteCount bodyHTML answerChosenAt
+        answerChosenBy { login }
         author { login url avatarUrl }
         authorAssociation
         category { name slug isAnswerable }
@@ -211,6 +212,16 @@ impl GitHub {
             accepted_at: d.answer_chosen_at.as_deref().and_then(normal_date),
             url: a.url.clone(),
             licence: None,
+            // Only the author and people with triage rights or more can
+            // mark an answer.
+            accepted_by: d.answer_chosen_by.as_ref().map(|by| {
+                let asker = d.author.as_ref().map(|p| p.login.as_str());
+                if asker.is_some_and(|l| l.eq_ignore_ascii_case(&by.login)) {
+                    "asker".to_string()
+                } else {
+                    "maintainer".to_string()
+                }
+            }),
             author: a
                 .author
                 .as_ref()
@@ -227,6 +238,7 @@ impl GitHub {
             score: d.upvote_count.unwrap_or(0),
             asked: d.created_at.as_deref().and_then(normal_date),
             licence: None,
+            reviewed: None,
             author: d
                 .author
                 .as_ref()
@@ -334,6 +346,10 @@ fn author(p: &Actor, association: Option<&str>) -> NAuthor {
         trust_level: None,
         staff: None,
         association: association.filter(|a| *a != "NONE").map(str::to_string),
+        moderator: None,
+        admin: None,
+        badges: None,
+        deleted: None,
     }
 }
 
@@ -390,6 +406,7 @@ struct Discussion {
     #[serde(rename = "bodyHTML")]
     body_html: Option<String>,
     answer_chosen_at: Option<String>,
+    answer_chosen_by: Option<Actor>,
     author: Option<Actor>,
     author_association: Option<String>,
     category: Option<Category>,
@@ -462,7 +479,7 @@ mod tests {
         };
         format!(
             r#"{{"number": {n}, "title": "Discussion {n}", "url": "https://github.com/acme/relay/discussions/{n}", "createdAt": "2026-01-01T08:00:00Z",
-                "updatedAt": "2026-01-{day:02}T10:00:00Z", "upvoteCount": 1, "bodyHTML": "<p dir=\"auto\">Question {n}</p>", "answerChosenAt": {chosen},
+                "updatedAt": "2026-01-{day:02}T10:00:00Z", "upvoteCount": 1, "bodyHTML": "<p dir=\"auto\">Question {n}</p>", "answerChosenAt": {chosen}, "answerChosenBy": {chooser},
                 "author": {{"login": "ana", "url": "https://github.com/ana", "avatarUrl": "https://avatars.example/ana"}}, "authorAssociation": "NONE",
                 "category": {{"name": "{cat}", "slug": "x", "isAnswerable": {answerable}}}, "labels": {{"nodes": [{{"name": "sync"}}]}}, "answer": {answer}}}"#,
             chosen = if *answered {
@@ -471,6 +488,11 @@ mod tests {
                 "null".into()
             },
             cat = if *answerable { "Q&A" } else { "Announcements" },
+            chooser = if *answered {
+                r#"{"login": "lead"}"#
+            } else {
+                "null"
+            },
         )
     }
 
@@ -578,7 +600,8 @@ mod tests {
         let four = read(&src.path.join("4.yaml"));
         assert!(
             four.contains("association: MEMBER")
-                && four.contains("accepted_at: 2026-01-04T11:00:00Z"),
+                && four.contains("accepted_at: 2026-01-04T11:00:00Z")
+                && four.contains("accepted_by: maintainer"),
             "{four}"
         );
         assert!(!four.contains("association: NONE"), "{four}");

@@ -145,6 +145,7 @@ fn question(out: &mut String, q: &NQuestion) {
     if let Some(a) = &q.author {
         author(out, pad, a);
     }
+    opt(out, pad, "reviewed", &q.reviewed);
     if !q.body.is_empty() {
         body(out, pad, "body", &q.body);
     }
@@ -167,6 +168,7 @@ fn answer(out: &mut String, a: &NAnswer) {
     opt(out, pad, "accepted_at", &a.accepted_at);
     opt(out, pad, "url", &a.url);
     opt(out, pad, "licence", &a.licence);
+    opt(out, pad, "accepted_by", &a.accepted_by);
     if let Some(p) = &a.author {
         author(out, pad, p);
     }
@@ -195,6 +197,21 @@ fn author(out: &mut String, pad: &str, a: &NAuthor) {
         out.push_str(&format!("{inner}staff: {s}\n"));
     }
     opt(out, &inner, "association", &a.association);
+    if let Some(m) = a.moderator {
+        out.push_str(&format!("{inner}moderator: {m}\n"));
+    }
+    if let Some(m) = a.admin {
+        out.push_str(&format!("{inner}admin: {m}\n"));
+    }
+    if let Some(d) = a.deleted {
+        out.push_str(&format!("{inner}deleted: {d}\n"));
+    }
+    if let Some(b) = a.badges {
+        out.push_str(&format!(
+            "{inner}badges: {{ gold: {}, silver: {}, bronze: {} }}\n",
+            b.gold, b.silver, b.bronze
+        ));
+    }
 }
 
 fn key(out: &mut String, pad: &str, name: &str, value: &str) {
@@ -802,6 +819,7 @@ mod tests {
             score: 3,
             asked: Some("2026-01-02T03:04:05Z".into()),
             licence: None,
+            reviewed: None,
             author: Some(NAuthor {
                 username: "ana".into(),
                 name: Some("Ana Lima".into()),
@@ -818,6 +836,7 @@ mod tests {
                     accepted_at: None,
                     url: None,
                     licence: Some("CC BY-SA 4.0".into()),
+                    accepted_by: None,
                     author: None,
                     body: None,
                     body_html: Some(format!("<p>answer {i}</p>")),

@@ -202,6 +202,7 @@ impl StackExchange {
             score: q.score,
             asked: q.creation_date.and_then(epoch),
             licence: q.content_license.clone(),
+            reviewed: None,
             author: if answer.is_some() {
                 q.owner.as_ref().map(author)
             } else {
@@ -217,6 +218,8 @@ impl StackExchange {
                     accepted_at: None,
                     url: Some(join(&site, &format!("a/{}", a.answer_id))),
                     licence: a.content_license.clone(),
+                    // Only the asker can accept an answer on Stack Exchange.
+                    accepted_by: Some("asker".into()),
                     author: a.owner.as_ref().map(author),
                     body: None,
                     body_html: a.body.as_deref().map(normalize_newlines),
@@ -459,10 +462,21 @@ fn author(owner: &Owner) -> NAuthor {
         name: name.filter(|n| *n != username),
         url: owner.link.clone().filter(|_| registered),
         avatar: owner.profile_image.clone().filter(|_| registered),
-        reputation: owner.reputation,
+        reputation: owner.reputation.filter(|_| registered),
         trust_level: None,
-        staff: (owner.user_type.as_deref() == Some("moderator")).then_some(true),
+        staff: None,
         association: None,
+        moderator: (owner.user_type.as_deref() == Some("moderator")).then_some(true),
+        admin: None,
+        badges: owner
+            .badge_counts
+            .filter(|_| registered)
+            .map(|b| crate::forum::native::NBadges {
+                gold: b.gold,
+                silver: b.silver,
+                bronze: b.bronze,
+            }),
+        deleted: (!registered).then_some(true),
         username,
     }
 }
@@ -500,7 +514,7 @@ mod tests {
 
     fn answer_json(id: u64, question: u64) -> String {
         format!(
-            r#"{{"owner": {{"reputation": 5000, "user_id": 900, "user_type": "moderator", "display_name": "Mod", "link": "https://relay.stackexchange.example/users/900/mod", "email": "mod@example.com"}},
+            r#"{{"owner": {{"reputation": 5000, "user_id": 900, "user_type": "moderator", "badge_counts": {{"gold": 1, "silver": 2, "bronze": 3}}, "display_name": "Mod", "link": "https://relay.stackexchange.example/users/900/mod", "email": "mod@example.com"}},
                 "is_accepted": true, "score": 7, "last_activity_date": 1700000500, "creation_date": 1700000400, "answer_id": {id}, "question_id": {question},
                 "content_license": "CC BY-SA 3.0", "body": "<p>Answer {id}</p>"}}"#
         )
@@ -661,7 +675,10 @@ mod tests {
         assert!(
             one.contains("name: Asker & 1")
                 && one.contains("reputation: 11")
-                && one.contains("staff: true"),
+                && one.contains("moderator: true")
+                && !one.contains("staff: true")
+                && one.contains("accepted_by: asker")
+                && one.contains("badges: { gold: 1, silver: 2, bronze: 3 }"),
             "{one}"
         );
         assert!(!one.contains("example.com"), "no email: {one}");
