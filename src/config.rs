@@ -42,6 +42,12 @@ struct RawConfig {
     answers_section: Option<String>,
     /// How many entries the Atom feed keeps.
     feed_limit: Option<usize>,
+    /// Where "Ask the community" leads (see `support`).
+    support: Option<crate::support::RawSupport>,
+    /// What "Was this page helpful?" does.
+    feedback: Option<crate::support::RawFeedback>,
+    /// HTML placed in every page's head (an analytics snippet).
+    analytics: Option<String>,
 }
 
 const CONFIG_KEYS: &[&str] = &[
@@ -59,6 +65,9 @@ const CONFIG_KEYS: &[&str] = &[
     "links",
     "answers_section",
     "feed_limit",
+    "support",
+    "feedback",
+    "analytics",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -315,6 +324,8 @@ pub struct Config {
     pub links: crate::links::policy::LinkPolicy,
     pub answers_section: String,
     pub feed_limit: usize,
+    /// "Ask the community", "Was this page helpful?" and `analytics:`.
+    pub support: crate::support::Support,
     pub drafts: bool,
     /// Skip broken forum exports with a warning instead of failing.
     pub keep_going: bool,
@@ -522,6 +533,21 @@ fn resolve(
         }
     };
 
+    let support = match crate::support::resolve(
+        raw.support,
+        raw.feedback,
+        raw.analytics,
+        &forum,
+        &shown,
+        &key_line,
+    ) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.extend(d);
+            Default::default()
+        }
+    };
+
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -577,6 +603,7 @@ fn resolve(
         links,
         answers_section,
         feed_limit: raw.feed_limit.unwrap_or(30),
+        support,
         drafts: ov.drafts,
         keep_going: ov.keep_going,
     })

@@ -45,6 +45,8 @@ pub struct Site {
     /// The date insights and "may be outdated" notes are computed for (see
     /// `crate::insights::as_of`; set by the build, never the wall clock).
     pub as_of: Option<chrono::NaiveDate>,
+    /// The navigation tree script, made once on first use (see `crate::nav`).
+    pub nav: std::sync::OnceLock<crate::nav::NavTree>,
 }
 
 impl Site {
@@ -142,9 +144,15 @@ impl Site {
             promoted_by,
             contributors: Default::default(),
             as_of: None,
+            nav: std::sync::OnceLock::new(),
         };
         diags.extend(site.check_aliases());
         (site, diags)
+    }
+
+    /// The navigation tree script (`crate::nav`), made on first use.
+    pub fn nav_tree(&self) -> &crate::nav::NavTree {
+        self.nav.get_or_init(|| crate::nav::NavTree::of(self))
     }
 
     pub fn root_section(&self) -> Option<&Section> {

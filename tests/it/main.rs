@@ -13,5 +13,7 @@ mod import;
 mod insights;
 mod links;
 mod package;
+mod readers;
+mod readers_browser;
 mod search_browser;
 mod xss_browser;
