@@ -139,6 +139,8 @@ struct RawInsights {
     stale_months: Option<u32>,
     show_outdated_note: Option<bool>,
     candidate_min_score: Option<i64>,
+    /// A CSV or JSON export of searches (see `insights::search_log`).
+    search_log: Option<String>,
 }
 
 // ---------------------------------------------------------------------------
@@ -293,6 +295,9 @@ pub struct InsightSettings {
     /// Accepted answers scored at least this, and promoted by no page, are
     /// listed on /insights/ as candidates to fold into a page.
     pub candidate_min_score: i64,
+    /// `insights.search_log:`: the export of searches, as written and
+    /// resolved against the site root.
+    pub search_log: Option<(String, PathBuf)>,
 }
 
 /// Everything the build needs to know, resolved.
@@ -599,6 +604,10 @@ fn resolve(
             stale_months: raw.insights.stale_months.unwrap_or(12),
             show_outdated_note: raw.insights.show_outdated_note.unwrap_or(true),
             candidate_min_score: raw.insights.candidate_min_score.unwrap_or(5),
+            search_log: raw.insights.search_log.map(|p| {
+                let path = root.join(&p);
+                (p, path)
+            }),
         },
         links,
         answers_section,

@@ -47,6 +47,9 @@ pub struct Site {
     pub as_of: Option<chrono::NaiveDate>,
     /// The navigation tree script, made once on first use (see `crate::nav`).
     pub nav: std::sync::OnceLock<crate::nav::NavTree>,
+    /// Searches that found nothing, from `insights.search_log:` (set by
+    /// the build).
+    pub search_log: Vec<crate::insights::search_log::MissedQuery>,
 }
 
 impl Site {
@@ -145,6 +148,7 @@ impl Site {
             contributors: Default::default(),
             as_of: None,
             nav: std::sync::OnceLock::new(),
+            search_log: Vec::new(),
         };
         diags.extend(site.check_aliases());
         (site, diags)

@@ -230,3 +230,34 @@ fn counts_agree_with_their_nouns() {
         "{err}"
     );
 }
+
+#[test]
+fn insights_list_what_readers_searched_for_and_did_not_find() {
+    let (_t, root) = site("example-site");
+    let out = build(&root);
+    let insights = read(&out.join("insights/index.html"));
+    let at = insights
+        .find("What readers searched for and did not find")
+        .expect("missed searches section");
+    let rest = &insights[at..];
+    // example-site/search-log.csv: "sso login" 37 + "SSO  Login" 5.
+    assert!(
+        rest.contains("<tr><td>sso login</td><td>42</td></tr><tr><td>webdav</td><td>41</td></tr>"),
+        "{rest}"
+    );
+    assert!(!rest[..rest.find("</table>").unwrap()].contains("reset password"));
+    // A broken export stops the build at its line.
+    std::fs::write(
+        root.join("search-log.csv"),
+        "query,count\nsso,1\nproxy,lots\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "search-log.csv:3:1: error: search log: `lots` in `count` is not a whole number",
+        ));
+}
