@@ -8,7 +8,8 @@
 // usage: node --experimental-websocket readers.mjs DEVTOOLS_PORT BASE_URL PAGES_FILE
 //   PAGES_FILE: one site-relative page URL a line (every HTML page).
 //   AXE_CORE=/path/to/axe.min.js: run axe-core too (skipped without it).
-//   SCREENSHOTS=/dir: also save the gallery's screenshots there.
+//   SCREENSHOTS=/dir: also save the gallery's screenshots there
+//   (SCREENSHOT_FORMAT=webp by default, or png).
 // Prints `ok: ...` per check; exits non-zero on the first failure.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -282,8 +283,9 @@ if (shots) {
         await open(kind === "search" ? "search/?q=proxy" : kinds[kind]);
         if (kind === "search") await waitFor("results", "document.querySelectorAll('.search-result').length > 0");
         await sleep(300);
-        const { data } = await page("Page.captureScreenshot", { format: "png" });
-        writeFileSync(join(shots, `${kind}-${size}-${theme}.png`), Buffer.from(data, "base64"));
+        const format = process.env.SCREENSHOT_FORMAT || "webp";
+        const { data } = await page("Page.captureScreenshot", { format, quality: format === "png" ? undefined : 70 });
+        writeFileSync(join(shots, `${kind}-${size}-${theme}.${format}`), Buffer.from(data, "base64"));
       }
     }
   }
