@@ -22,9 +22,9 @@ use crate::urls::escape_html;
 
 /// Pages of the current section a page lists in its own HTML (a window
 /// around the current page); the tree script has them all.
-pub const PAGES_SHOWN: usize = 40;
+pub const PAGES_SHOWN: usize = 20;
 /// Subsections of the current section a page lists in its own HTML.
-pub const SUBSECTIONS_SHOWN: usize = 40;
+pub const SUBSECTIONS_SHOWN: usize = 30;
 
 /// The tree script: its path in the output and its bytes.
 #[derive(Debug, Clone)]
@@ -293,7 +293,7 @@ mod tests {
         let html = sidebar_html(&s, "big", "big/p090/", &|u| u.to_string());
         assert_eq!(html.matches("<li>").count(), PAGES_SHOWN);
         assert!(html.contains("aria-current=\"page\">P090<"));
-        assert!(html.contains("P099") && !html.contains("P050<"));
-        assert!(html.contains("(60 more)"), "{html}");
+        assert!(html.contains("P099") && !html.contains("P070<"));
+        assert!(html.contains("(80 more)"), "{html}");
     }
 }

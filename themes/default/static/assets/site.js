@@ -34,7 +34,7 @@
   }
   function label(btn) {
     var t = current();
-    var text = (btn.dataset.label || "Colour theme") + ": " + t;
+    var text = "Colour theme: " + t;
     btn.setAttribute("aria-label", text);
     btn.title = text;
   }
@@ -152,6 +152,20 @@
     section = nav.dataset.section ? nav.dataset.section.replace(/\/?$/, "/") : "";
     var btn = document.querySelector(".nav-toggle");
     if (btn) btn.addEventListener("click", function () { setOpen(!document.body.classList.contains("nav-open")); });
+    // The drawer's head (only the drawer needs it, and the drawer needs JS).
+    var head = document.createElement("div");
+    head.className = "drawer-head";
+    var name = document.createElement("span");
+    name.className = "drawer-title";
+    name.textContent = (document.querySelector(".brand") || {}).textContent || "";
+    var x = document.createElement("button");
+    x.type = "button";
+    x.className = "nav-close";
+    x.setAttribute("aria-label", "Close menu");
+    x.textContent = "×";
+    head.appendChild(name);
+    head.appendChild(x);
+    nav.insertBefore(head, nav.firstChild);
     var close = nav.querySelector(".nav-close");
     if (close) close.addEventListener("click", function () { setOpen(false); });
     document.addEventListener("keydown", function (ev) {
