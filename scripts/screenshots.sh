@@ -18,11 +18,11 @@ cleanup() {
 }
 trap cleanup EXIT
 cargo build --quiet --bin lorebook
-cp -r example-site "$work/site"
-rm -rf "$work/site/public"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf 'feedback:\n  beacon: http://127.0.0.1:%s/beacon\n  no_link: support\n' "$port" >>"$work/site/lorebook.yaml"
-SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1780000000} target/debug/lorebook build --quiet --root "$work/site"
+# Built in place (authors and dates come from the repository's history),
+# into the scratch folder.
+mkdir -p "$work/site"
+target/debug/lorebook build --quiet --root example-site -o "$work/site/public"
 # Every page but the aliases (they only redirect).
 (cd "$work/site/public" && find . -name index.html -print0 | xargs -0 grep -L 'http-equiv="refresh"' \
   | sed 's|^\./||; s|index\.html$||' | sort) >"$work/pages.txt"

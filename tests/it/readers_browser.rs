@@ -244,7 +244,7 @@ fn readers_get_a_tree_a_drawer_a_theme_toggle_copy_buttons_and_a_way_to_ask() {
         "ok: copy button",
         "ok: theme toggle",
         "ok: zero results offer",
-        "ok: feedback",
+        "ok: feedback: lorebook:feedback fired, beacon sent, \"No\" links to https://community.acmerelay.example/new-topic?title=Selective%20sync",
         "ok: drawer",
         "ok: no horizontal scroll at 320 px",
     ] {
