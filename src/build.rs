@@ -139,6 +139,12 @@ fn assemble(
     site.contributors =
         crate::contributors::build(history, &people, &site.forum.answers, &config.contributors);
     site.as_of = crate::insights::as_of(&site, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref());
+    if let Some((shown, path)) = &config.insights.search_log {
+        match crate::insights::search_log::read(path, std::path::Path::new(shown)) {
+            Ok(missed) => site.search_log = missed,
+            Err(d) => diags.push(d),
+        }
+    }
     diags.extend(crate::links::check(&site));
     diags.sort();
     diags.dedup();

@@ -590,11 +590,11 @@ fn run_build(printer: &Printer, root: &Path, ov: &Overrides, timings: bool) -> i
         Ok(report) => {
             printer.diagnostics(&report.warnings, Format::Human);
             printer.status(&format!(
-                "built {} pages, {} sections, {} answers, {} contributors into `{}` ({} files, {:.1} MB) in {:.2?}",
-                report.pages,
-                report.sections,
-                report.answers,
-                report.contributors,
+                "built {}, {}, {}, {} into `{}` ({} files, {:.1} MB) in {:.2?}",
+                crate::report::counted(report.pages, "page", "pages"),
+                crate::report::counted(report.sections, "section", "sections"),
+                crate::report::counted(report.answers, "answer", "answers"),
+                crate::report::counted(report.contributors, "contributor", "contributors"),
                 config.output_dir.display(),
                 report.files,
                 report.bytes as f64 / 1e6,

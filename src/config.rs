@@ -45,6 +45,12 @@ struct RawConfig {
     answers_section: Option<String>,
     /// How many entries the Atom feed keeps.
     feed_limit: Option<usize>,
+    /// Where "Ask the community" leads (see `support`).
+    support: Option<crate::support::RawSupport>,
+    /// What "Was this page helpful?" does.
+    feedback: Option<crate::support::RawFeedback>,
+    /// HTML placed in every page's head (an analytics snippet).
+    analytics: Option<String>,
 }
 
 const CONFIG_KEYS: &[&str] = &[
@@ -66,6 +72,9 @@ const CONFIG_KEYS: &[&str] = &[
     "links",
     "answers_section",
     "feed_limit",
+    "support",
+    "feedback",
+    "analytics",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +147,8 @@ struct RawInsights {
     answer_stale_months: Option<u32>,
     show_outdated_note: Option<bool>,
     candidate_min_score: Option<i64>,
+    /// A CSV or JSON export of searches (see `insights::search_log`).
+    search_log: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -302,6 +313,9 @@ pub struct InsightSettings {
     /// Accepted answers scored at least this, and promoted by no page, are
     /// listed on /insights/ as candidates to fold into a page.
     pub candidate_min_score: i64,
+    /// `insights.search_log:`: the export of searches, as written and
+    /// resolved against the site root.
+    pub search_log: Option<(String, PathBuf)>,
 }
 
 /// `product:`: the current version, and how forum tags name versions.
@@ -345,6 +359,8 @@ pub struct Config {
     pub links: crate::links::policy::LinkPolicy,
     pub answers_section: String,
     pub feed_limit: usize,
+    /// "Ask the community", "Was this page helpful?" and `analytics:`.
+    pub support: crate::support::Support,
     pub drafts: bool,
     /// Skip broken forum exports with a warning instead of failing.
     pub keep_going: bool,
@@ -552,6 +568,21 @@ fn resolve(
         }
     };
 
+    let support = match crate::support::resolve(
+        raw.support,
+        raw.feedback,
+        raw.analytics,
+        &forum,
+        &shown,
+        &key_line,
+    ) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.extend(d);
+            Default::default()
+        }
+    };
+
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -604,6 +635,10 @@ fn resolve(
             answer_stale_months: raw.insights.answer_stale_months.unwrap_or(24),
             show_outdated_note: raw.insights.show_outdated_note.unwrap_or(true),
             candidate_min_score: raw.insights.candidate_min_score.unwrap_or(5),
+            search_log: raw.insights.search_log.map(|p| {
+                let path = root.join(&p);
+                (p, path)
+            }),
         },
         product: ProductSettings {
             version: raw
@@ -619,6 +654,7 @@ fn resolve(
         links,
         answers_section,
         feed_limit: raw.feed_limit.unwrap_or(30),
+        support,
         drafts: ov.drafts,
         keep_going: ov.keep_going,
     })

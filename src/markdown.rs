@@ -208,7 +208,20 @@ pub fn render_timed(
         };
         pulldown_cmark::html::push_html(&mut html, events);
     }
+    lazy_images(&mut html);
     state.finish(html)
+}
+
+/// Images load when they come near the screen, decoded off the main
+/// thread (pulldown-cmark writes every Markdown image as `<img src="`; raw
+/// HTML images written the same way get the attributes too).
+fn lazy_images(html: &mut String) {
+    if html.contains("<img src=\"") {
+        *html = html.replace(
+            "<img src=\"",
+            "<img loading=\"lazy\" decoding=\"async\" src=\"",
+        );
+    }
 }
 
 /// Rewrites the parser's events on their way to the HTML writer.
@@ -1745,5 +1758,14 @@ mod tests {
                 r.html.len()
             );
         }
+    }
+
+    #[test]
+    fn markdown_images_load_lazily() {
+        let out = html("![Logo](logo.png \"The logo\")\n");
+        assert!(
+            out.contains("<img loading=\"lazy\" decoding=\"async\" src=\"../logo.png\" alt=\"Logo\" title=\"The logo\" />"),
+            "{out}"
+        );
     }
 }

@@ -185,6 +185,8 @@ fn render_rest(
             site.config.base_url.absolute(SITEMAP)
         ),
     ));
+    let nav = site.nav_tree();
+    files.push(OutputFile::bytes(nav.path.as_str(), nav.script.clone()));
     for (path, bytes) in &theme.assets {
         files.push(OutputFile::bytes(path.as_str(), bytes.clone()));
     }
@@ -484,7 +486,66 @@ pub fn base_context(site: &Site, current: &str) -> tera::Context {
     ctx.insert("root", &root);
     ctx.insert("current_url", current);
     ctx.insert("canonical", &c.base_url.absolute(current));
+    ctx.insert(
+        "nav_html",
+        &crate::nav::sections_html(site, &|url| relative(current, url)),
+    );
+    ctx.insert("nav_src", &site.nav_tree().path);
+    ctx.insert("nav_section", "");
+    insert_support(&mut ctx, site, "");
     ctx
+}
+
+/// What templates see of `support:`, `feedback:` and `analytics:`.
+#[derive(Serialize)]
+pub struct SupportView<'a> {
+    /// The new-question URL with `{title}` for the query (site.js fills it).
+    pub ask_template: Option<&'a str>,
+    /// The same, prefilled with the title of the page (`ask_href`).
+    pub ask_href: Option<String>,
+    pub label: &'a str,
+    pub feedback_beacon: Option<&'a str>,
+    /// Where "No" leads, prefilled with the page title.
+    pub feedback_no_href: Option<String>,
+    /// The `analytics:` snippet, as the site's owner wrote it.
+    pub analytics_html: Option<&'a str>,
+}
+
+/// `support` in the context, its links prefilled with `title`.
+fn insert_support(ctx: &mut tera::Context, site: &Site, title: &str) {
+    let s = &site.config.support;
+    ctx.insert(
+        "support",
+        &SupportView {
+            ask_template: s.ask.as_deref(),
+            ask_href: s.ask.as_deref().map(|t| crate::support::fill(t, title)),
+            label: &s.label,
+            feedback_beacon: s.feedback_beacon.as_deref(),
+            feedback_no_href: s
+                .feedback_no
+                .as_deref()
+                .map(|t| crate::support::fill(t, title)),
+            analytics_html: s.analytics.as_deref(),
+        },
+    );
+}
+
+/// The sidebar (`nav_html`: the branch to `section_key`, see
+/// `crate::nav::sidebar_html`) and the tree script's path (`nav_src`,
+/// from the root: templates prefix it with `root`).
+fn insert_nav(
+    ctx: &mut tera::Context,
+    site: &Site,
+    section_key: &str,
+    current: &str,
+    href: &dyn Fn(&str) -> String,
+) {
+    ctx.insert(
+        "nav_html",
+        &crate::nav::sidebar_html(site, section_key, current, href),
+    );
+    ctx.insert("nav_src", &site.nav_tree().path);
+    ctx.insert("nav_section", section_key);
 }
 
 fn breadcrumbs(site: &Site, section_key: &str, current: &str, include_last: bool) -> Vec<LinkView> {
@@ -612,6 +673,10 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
             .collect(),
     };
     ctx.insert("page", &view);
+    insert_nav(&mut ctx, site, &page.section, current, &|url| {
+        relative(current, url)
+    });
+    insert_support(&mut ctx, site, &page.title);
     ctx.insert(
         "section_title",
         &section.map(|s| s.title.as_str()).unwrap_or(""),
@@ -677,6 +742,12 @@ fn render_section(site: &Site, theme: &Theme, section: &Section) -> Result<Outpu
             .collect(),
     };
     ctx.insert("section", &view);
+    insert_nav(&mut ctx, site, &section.key, current, &|url| {
+        relative(current, url)
+    });
+    if !section.key.is_empty() {
+        insert_support(&mut ctx, site, &section.title);
+    }
     let default = if section.key.is_empty() {
         "index.html"
     } else {
@@ -803,6 +874,7 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     );
     ctx.insert("root", &base);
     ctx.insert("canonical", &c.base_url.absolute("404.html"));
+    ctx.insert("nav_html", &crate::nav::sections_html(site, &absolute));
     theme
         .render("404.html", &ctx)
         .map(|html| OutputFile::bytes("404.html", html))
@@ -961,7 +1033,11 @@ pub struct AnswerView {
     pub thread_href: Option<String>,
     pub licence: Option<String>,
     pub is_stackexchange: bool,
-    pub tags: Vec<String>,
+    /// The forum's tags: linked to the wiki's tag page when one exists.
+    pub tags: Vec<AnswerTagView>,
+    /// Where the content comes from, for the licence line: the forum's
+    /// host (`community.example.com`), else the source's name.
+    pub forum_label: String,
     pub breadcrumbs: Vec<LinkView>,
     pub promoted_by: Option<LinkView>,
     /// The day the docs team verified it (`reviewed:`, or the promoting
@@ -969,6 +1045,39 @@ pub struct AnswerView {
     pub verified: Option<String>,
     /// Why it may be outdated.
     pub outdated: Option<crate::insights::trust::AnswerOutdated>,
+}
+
+#[derive(Serialize)]
+pub struct AnswerTagView {
+    pub title: String,
+    pub href: Option<String>,
+}
+
+/// An answer's forum tags; those the wiki also uses link to its tag page.
+fn answer_tags(site: &Site, tags: &[String], current: &str) -> Vec<AnswerTagView> {
+    tags.iter()
+        .map(|t| AnswerTagView {
+            title: t.clone(),
+            href: site
+                .tags
+                .get(&urls::path_slug(t))
+                .map(|tag| relative(current, &tag.url)),
+        })
+        .collect()
+}
+
+/// The forum's address without the scheme (`community.example.com`,
+/// `github.com/owner/repo`); the source's name when it has no URL.
+fn forum_label(site: &Site, source: &str) -> String {
+    site.config
+        .forum
+        .iter()
+        .find(|f| f.name == source)
+        .and_then(|f| f.url.as_deref())
+        .and_then(|u| u.split_once("://").map(|(_, rest)| rest))
+        .map(|rest| rest.trim_end_matches('/'))
+        .filter(|rest| !rest.is_empty())
+        .map_or_else(|| source.to_string(), str::to_string)
 }
 
 fn author_view(site: &Site, source: &str, a: &crate::forum::Author, current: &str) -> AuthorView {
@@ -1171,7 +1280,8 @@ fn render_answer(
         thread_href: a.thread_url.clone(),
         licence: a.licence.clone(),
         is_stackexchange: a.kind == crate::config::ForumKind::Stackexchange,
-        tags: a.tags.clone(),
+        tags: answer_tags(site, &a.tags, current),
+        forum_label: forum_label(site, &a.source),
         breadcrumbs: breadcrumbs(site, a.section.trim_matches('/'), current, true),
         promoted_by: site
             .promoted_by
@@ -1181,6 +1291,14 @@ fn render_answer(
         outdated: crate::insights::trust::outdated(site, a),
     };
     ctx.insert("answer", &view);
+    insert_nav(
+        &mut ctx,
+        site,
+        a.section.trim_matches('/'),
+        current,
+        &|url| relative(current, url),
+    );
+    insert_support(&mut ctx, site, &a.title);
     let html = theme
         .render("answer.html", &ctx)
         .map_err(|d| attach(d, std::path::Path::new(&format!("forum answer {}", a.id))))?;

@@ -184,6 +184,11 @@ fn top_folder(path: &std::path::Path) -> String {
     rest.split('/').next().unwrap_or(rest).to_string()
 }
 
+/// `1 answer`, `2 answers`, `0 answers`: a count with its noun agreeing.
+pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""

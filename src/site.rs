@@ -45,6 +45,11 @@ pub struct Site {
     /// The date insights and "may be outdated" notes are computed for (see
     /// `crate::insights::as_of`; set by the build, never the wall clock).
     pub as_of: Option<chrono::NaiveDate>,
+    /// The navigation tree script, made once on first use (see `crate::nav`).
+    pub nav: std::sync::OnceLock<crate::nav::NavTree>,
+    /// Searches that found nothing, from `insights.search_log:` (set by
+    /// the build).
+    pub search_log: Vec<crate::insights::search_log::MissedQuery>,
 }
 
 impl Site {
@@ -147,9 +152,16 @@ impl Site {
             promoted_by,
             contributors: Default::default(),
             as_of: None,
+            nav: std::sync::OnceLock::new(),
+            search_log: Vec::new(),
         };
         diags.extend(site.check_aliases());
         (site, diags)
+    }
+
+    /// The navigation tree script (`crate::nav`), made on first use.
+    pub fn nav_tree(&self) -> &crate::nav::NavTree {
+        self.nav.get_or_init(|| crate::nav::NavTree::of(self))
     }
 
     pub fn root_section(&self) -> Option<&Section> {

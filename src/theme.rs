@@ -37,7 +37,13 @@ impl std::fmt::Debug for Theme {
 /// counts and escaped labels. A unit
 /// test scans the default theme's templates against this list (and against
 /// `autoescape false`), so any other unescaped value fails the build's tests.
-pub const TRUSTED_HTML_FIELDS: &[&str] = &["content_html", "question_html", "svg_html"];
+pub const TRUSTED_HTML_FIELDS: &[&str] = &[
+    "content_html",
+    "question_html",
+    "svg_html",
+    "nav_html",
+    "analytics_html",
+];
 
 /// Templates every theme must provide.
 pub const REQUIRED_TEMPLATES: &[&str] = &[

@@ -42,6 +42,7 @@
 
 mod chart;
 mod compute;
+pub mod search_log;
 mod text;
 pub mod trust;
 mod view;

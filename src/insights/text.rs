@@ -20,8 +20,11 @@ impl Insights {
         let _ = writeln!(o, "Insights as of {}", day(self.as_of));
         let _ = writeln!(
             o,
-            "{} pages, {} community answers, {} unanswered questions, {} contributors",
-            t.pages, t.answers, t.unanswered, t.contributors
+            "{}, {}, {}, {}",
+            crate::report::counted(t.pages, "page", "pages"),
+            crate::report::counted(t.answers, "community answer", "community answers"),
+            crate::report::counted(t.unanswered, "unanswered question", "unanswered questions"),
+            crate::report::counted(t.contributors, "contributor", "contributors")
         );
         let _ = writeln!(
             o,
@@ -194,7 +197,7 @@ mod tests {
         let text = Insights::compute(&s, Some(date("2026-06-01"))).to_text();
         for want in [
             "Insights as of 2026-06-01",
-            "1 pages, 1 community answers, 1 unanswered questions",
+            "1 page, 1 community answer, 1 unanswered question, 0 contributors",
             "export (1)",
             "[3] How to export?  (f:2)",
             "[9] Question 1  (f:1)",

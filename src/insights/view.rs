@@ -67,11 +67,17 @@ pub struct InsightsView<'a> {
     pub charts: Vec<ChartView>,
     /// The answers feed, when the site has answers.
     pub feed_href: Option<String>,
+    /// Whether `insights.search_log:` is set.
+    pub has_search_log: bool,
+    /// Searches that found nothing, most searched first (at most
+    /// `search_log::MISSED_SHOWN`).
+    pub missed_searches: &'a [super::search_log::MissedQuery],
+    pub missed_total: usize,
 }
 
 impl Insights {
     /// The template view of these insights for the page at `current`.
-    pub fn view<'a>(&'a self, site: &Site, current: &str) -> InsightsView<'a> {
+    pub fn view<'a>(&'a self, site: &'a Site, current: &str) -> InsightsView<'a> {
         let rel = |url: &str| Some(crate::urls::relative(current, url));
         let person = |slug: &str| {
             site.contributors
@@ -125,6 +131,10 @@ impl Insights {
             charts,
             feed_href: (!site.forum.answers.is_empty())
                 .then(|| crate::urls::relative(current, FEED_PATH)),
+            has_search_log: site.config.insights.search_log.is_some(),
+            missed_searches: &site.search_log
+                [..site.search_log.len().min(super::search_log::MISSED_SHOWN)],
+            missed_total: site.search_log.len(),
         }
     }
 }

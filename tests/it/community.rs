@@ -74,9 +74,14 @@ fn no_script_from_forum_html_survives_anywhere() {
             continue;
         }
         let html = String::from_utf8_lossy(&bytes).to_lowercase();
-        // The theme's own scripts are external files; anything else is injected.
+        // The theme's own scripts are external files, and one inline line
+        // that applies the reader's colour theme before the first paint;
+        // anything else is injected.
         let scripts = html.matches("<script").count();
-        let theme_scripts = html.matches("<script src=").count();
+        let theme_scripts = html.matches("<script src=").count()
+            + html
+                .matches("<script>try{var t=localstorage.getitem(\"lorebook-theme\");")
+                .count();
         assert_eq!(scripts, theme_scripts, "{path} has an inline script");
         assert!(!html.contains("onerror="), "{path} has an event handler");
         assert!(

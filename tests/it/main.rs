@@ -13,6 +13,8 @@ mod import;
 mod insights;
 mod links;
 mod package;
+mod readers;
+mod readers_browser;
 mod search_browser;
 mod trust;
 mod xss_browser;

@@ -754,6 +754,7 @@
         open();
         index.search(q, { kind: kind, limit: opts.limit }).then(function (res) {
           if (mine !== seq) return;
+          if (global.lorebookSearched) Promise.resolve().then(function () { global.lorebookSearched(q, res.results.length, list); });
           active = -1;
           input.removeAttribute('aria-activedescendant');
           if (res.results.length === 0) { status('No results for “' + q.trim() + '”'); return; }
