@@ -51,6 +51,31 @@ struct RawConfig {
     feedback: Option<crate::support::RawFeedback>,
     /// HTML placed in every page's head (an analytics snippet).
     analytics: Option<String>,
+    /// Site variables for `{{ name }}` in pages (see `writing::expand`).
+    #[serde(default)]
+    variables: BTreeMap<String, RawVariable>,
+    /// The copy of the site for machines (see `llms`).
+    #[serde(default)]
+    llms: RawLlms,
+}
+
+/// A value under `variables:`: a scalar, or a map of further names.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawVariable {
+    Text(String),
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Map(BTreeMap<String, RawVariable>),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLlms {
+    txt: Option<bool>,
+    full: Option<bool>,
+    pages: Option<bool>,
 }
 
 const CONFIG_KEYS: &[&str] = &[
@@ -75,6 +100,13 @@ const CONFIG_KEYS: &[&str] = &[
     "support",
     "feedback",
     "analytics",
+    "variables",
+    "llms",
+    "txt",
+    "full",
+    "pages",
+    "math",
+    "image_budget_kb",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +170,8 @@ struct RawSearch {
 struct RawMarkdown {
     unsafe_html: Option<bool>,
     highlight: Option<bool>,
+    math: Option<bool>,
+    image_budget_kb: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -301,6 +335,29 @@ pub struct MarkdownSettings {
     /// Keep raw HTML written in pages (writers are trusted by default).
     pub unsafe_html: bool,
     pub highlight: bool,
+    /// `$…$` and `$$…$$` rendered to MathML (`markdown.math`, default on).
+    pub math: bool,
+    /// Images larger than this many bytes are reported as warnings
+    /// (`markdown.image_budget_kb`, default 500; 0 turns the check off).
+    pub image_budget: u64,
+}
+
+/// `llms:`: the copy of the site for machines, each part on by default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LlmsSettings {
+    /// `llms.txt`: one line per page.
+    pub txt: bool,
+    /// `llms-full.txt`: every page's Markdown and every answer in one file.
+    pub full: bool,
+    /// Each page's Markdown next to its HTML (`a/b/index.md`).
+    pub pages: bool,
+}
+
+impl LlmsSettings {
+    /// Whether pages keep their expanded Markdown for the copy.
+    pub fn keeps_markdown(&self) -> bool {
+        self.full || self.pages
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -364,6 +421,11 @@ pub struct Config {
     pub drafts: bool,
     /// Skip broken forum exports with a warning instead of failing.
     pub keep_going: bool,
+    /// `variables:` by dotted name (`product.name`), with the built-in
+    /// `site.title`, `site.description`, `site.base_url` and
+    /// `product.version` (see `writing::expand`).
+    pub variables: BTreeMap<String, String>,
+    pub llms: LlmsSettings,
 }
 
 /// Options from the command line that override or complete the file.
@@ -595,6 +657,20 @@ fn resolve(
         None => root.join("public"),
     };
 
+    let version = raw
+        .product
+        .version
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let variables = flatten_variables(
+        raw.variables,
+        &raw.title,
+        raw.description.as_deref(),
+        &base_url,
+        version,
+    );
+
     Ok(Config {
         root: root.to_path_buf(),
         config_path: root.join(CONFIG_FILE),
@@ -629,6 +705,8 @@ fn resolve(
         markdown: MarkdownSettings {
             unsafe_html: raw.markdown.unsafe_html.unwrap_or(true),
             highlight: raw.markdown.highlight.unwrap_or(true),
+            math: raw.markdown.math.unwrap_or(true),
+            image_budget: raw.markdown.image_budget_kb.unwrap_or(500) * 1024,
         },
         insights: InsightSettings {
             stale_months: raw.insights.stale_months.unwrap_or(12),
@@ -657,7 +735,60 @@ fn resolve(
         support,
         drafts: ov.drafts,
         keep_going: ov.keep_going,
+        variables,
+        llms: LlmsSettings {
+            txt: raw.llms.txt.unwrap_or(true),
+            full: raw.llms.full.unwrap_or(true),
+            pages: raw.llms.pages.unwrap_or(true),
+        },
     })
+}
+
+/// Flatten `variables:` into dotted names, after the built-in ones (which
+/// a site's own `variables:` may override).
+fn flatten_variables(
+    raw: BTreeMap<String, RawVariable>,
+    title: &str,
+    description: Option<&str>,
+    base_url: &BaseUrl,
+    version: Option<&str>,
+) -> BTreeMap<String, String> {
+    fn walk(prefix: &str, map: BTreeMap<String, RawVariable>, out: &mut BTreeMap<String, String>) {
+        for (key, value) in map {
+            let name = if prefix.is_empty() {
+                key
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match value {
+                RawVariable::Text(t) => {
+                    out.insert(name, t);
+                }
+                RawVariable::Bool(b) => {
+                    out.insert(name, b.to_string());
+                }
+                RawVariable::Int(i) => {
+                    out.insert(name, i.to_string());
+                }
+                RawVariable::Float(f) => {
+                    out.insert(name, f.to_string());
+                }
+                RawVariable::Map(m) => walk(&name, m, out),
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    out.insert("site.title".to_string(), title.to_string());
+    out.insert(
+        "site.description".to_string(),
+        description.unwrap_or_default().to_string(),
+    );
+    out.insert("site.base_url".to_string(), base_url.absolute(""));
+    if let Some(v) = version {
+        out.insert("product.version".to_string(), v.to_string());
+    }
+    walk("", raw, &mut out);
+    out
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub mod support;
 pub mod theme;
 pub mod timings;
 pub mod urls;
+pub mod writing;
 pub mod yaml;
 
 pub use build::{build, check, BuildError, BuildReport};

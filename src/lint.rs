@@ -96,6 +96,7 @@ mod tests {
             highlight: false,
             unsafe_html: true,
             site: None,
+            writing: None,
         };
         let text = format!("---\n{front}---\n# Page\n");
         let loaded =

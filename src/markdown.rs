@@ -58,6 +58,9 @@ pub struct MarkdownOptions {
     /// The site's paths, to resolve links written from the site root or to
     /// the site's own address (None: nothing resolves; they stay as written).
     pub site: Option<std::sync::Arc<crate::links::paths::SitePaths>>,
+    /// Snippets, variables, image sizes and the math switch (see
+    /// `crate::writing`); None: plain Markdown.
+    pub writing: Option<std::sync::Arc<crate::writing::Writing>>,
 }
 
 /// The page being rendered.
@@ -72,6 +75,9 @@ pub struct PageContext<'a> {
     pub body_offset: usize,
     /// Line number (1-based) of the first line of the body.
     pub body_line: usize,
+    /// When the body was expanded (includes, variables): for each of its
+    /// lines, the 0-based line of the written body it comes from.
+    pub line_map: Option<&'a [u32]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,9 +147,28 @@ pub struct Rendered {
     /// First paragraph as plain text (description fallback).
     pub summary: String,
     pub word_count: usize,
+    /// Problems in the Markdown (invalid TeX, oversized images), at lines
+    /// of the page's file.
+    pub problems: Vec<crate::writing::Problem>,
+    /// The body as rendered (includes and variables expanded), LZ4-packed,
+    /// when the site publishes a Markdown copy (see [`Rendered::markdown`]).
+    pub markdown: Option<Box<[u8]>>,
 }
 
 impl Rendered {
+    /// Keep the body's Markdown (packed) for the copy for machines.
+    pub fn keep_markdown(&mut self, body: &str) {
+        self.markdown = Some(lz4_flex::compress_prepend_size(body.as_bytes()).into_boxed_slice());
+    }
+
+    /// The body's Markdown, when it was kept.
+    pub fn markdown(&self) -> Option<String> {
+        let bytes = self.markdown.as_ref()?;
+        lz4_flex::decompress_size_prepended(bytes)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+    }
+
     /// Compress the HTML (LZ4) while the model waits to be rendered: a
     /// loaded 100,000-page site otherwise holds gigabytes of HTML. LZ4
     /// rather than deflate: every page is packed and unpacked once per
@@ -282,6 +307,7 @@ struct State<'a, 'p> {
     in_summary: bool,
     summary_done: bool,
     summary: String,
+    problems: Vec<crate::writing::Problem>,
 }
 
 impl<'a, 'p> State<'a, 'p> {
@@ -309,6 +335,7 @@ impl<'a, 'p> State<'a, 'p> {
             in_summary: false,
             summary_done: false,
             summary: String::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -671,7 +698,11 @@ impl<'a, 'p> State<'a, 'p> {
             .get(start..offset)
             .map(|s| s.chars().count())
             .unwrap_or(0);
-        (self.page.body_line.max(1) + idx, col + 1)
+        let line = match self.page.line_map {
+            Some(map) => map.get(idx).map_or(idx, |&l| l as usize),
+            None => idx,
+        };
+        (self.page.body_line.max(1) + line, col + 1)
     }
 
     fn finish(mut self, html: String) -> Rendered {
@@ -699,6 +730,8 @@ impl<'a, 'p> State<'a, 'p> {
             sections: self.sections,
             summary: cut_at_word(self.summary.trim(), SUMMARY_CHARS),
             word_count,
+            problems: self.problems,
+            markdown: None,
         }
     }
 }
@@ -1017,6 +1050,7 @@ mod tests {
         highlight: true,
         unsafe_html: false,
         site: None,
+        writing: None,
     };
 
     fn page() -> PageContext<'static> {
@@ -1025,6 +1059,7 @@ mod tests {
             url: "a/b/",
             body_offset: 0,
             body_line: 1,
+            line_map: None,
         }
     }
 
@@ -1272,6 +1307,7 @@ mod tests {
                 highlight: false,
                 unsafe_html: false,
                 site: None,
+                writing: None,
             },
         );
         assert_eq!(
@@ -1305,6 +1341,7 @@ mod tests {
                 highlight: true,
                 unsafe_html: true,
                 site: None,
+                writing: None,
             },
         )
         .html;
@@ -1568,6 +1605,7 @@ mod tests {
             url: "a/b/",
             body_offset: 40,
             body_line: 5,
+            line_map: None,
         };
         let r = render(
             "First [one](x.md).\n\nÜber ñ [two](#t) and ![i](p.png)\n",
@@ -1670,6 +1708,7 @@ mod tests {
             highlight: false,
             unsafe_html: false,
             site: None,
+            writing: None,
         };
         let r = render(&md, &page(), &opts);
         assert_eq!(r.headings.len(), md.len() / chunk.len());
@@ -1747,6 +1786,7 @@ mod tests {
                 highlight,
                 unsafe_html: false,
                 site: None,
+                writing: None,
             };
             let _ = render(&md[..chunk.len()], &page(), &opts); // warm the syntax set
             let t = std::time::Instant::now();

@@ -1457,6 +1457,7 @@ mod tests {
             highlight: false,
             unsafe_html: false,
             site: None,
+            writing: None,
         };
         let loaded = (0..pages)
             .map(|i| {

@@ -32,6 +32,8 @@ pub struct Site {
     pub static_files: Vec<Asset>,
     /// What links from the site root resolve against (see `links::paths`).
     pub paths: std::sync::Arc<crate::links::paths::SitePaths>,
+    /// Snippets, variables and image sizes pages were rendered with.
+    pub writing: std::sync::Arc<crate::writing::Writing>,
     pub tags: BTreeMap<String, Tag>,
     pub forum: ForumData,
     /// Answers listed under "Community answers" per section key (indexes
@@ -67,6 +69,7 @@ impl Site {
             mut sections,
             assets,
             paths,
+            writing,
         } = content;
 
         // Answers land in wiki sections; a section that only answers use is
@@ -146,6 +149,7 @@ impl Site {
             assets,
             static_files,
             paths,
+            writing,
             tags,
             forum,
             answers_by_section,

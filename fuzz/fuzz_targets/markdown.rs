@@ -28,11 +28,13 @@ fuzz_target!(|data: &[u8]| {
         url,
         body_offset: usize::from(flags & 4) * 10,
         body_line: 1 + usize::from(flags & 8),
+        line_map: None,
     };
     let opts = MarkdownOptions {
         highlight: flags & 1 != 0,
         unsafe_html: flags & 2 != 0,
         site: None,
+        writing: None,
     };
     let out = render(body, &page, &opts);
     if !opts.unsafe_html {

@@ -16,6 +16,7 @@ use crate::links::paths::SitePaths;
 use crate::markdown::{self, MarkdownOptions, PageContext, Rendered};
 use crate::timings::{Stage, Timings};
 use crate::urls;
+use crate::writing::{expand, Writing, SNIPPETS_DIR};
 pub use frontmatter::{Date, FrontMatter};
 
 /// A Markdown page (not a section index).
@@ -76,6 +77,9 @@ pub struct Content {
     /// Every Markdown source and file (content and `static/`) and the site's
     /// own addresses: what links from the root resolve against.
     pub paths: std::sync::Arc<SitePaths>,
+    /// Snippets, variables and image sizes pages were rendered with (kept
+    /// so `serve` renders an edited page the same way).
+    pub writing: std::sync::Arc<Writing>,
 }
 
 /// A file found by the walk.
@@ -105,10 +109,19 @@ pub fn load_timed(
         assets.iter().chain(statics).map(|a| a.rel.as_str()),
         &config.links.bases,
     ));
+    let writing = std::sync::Arc::new(Writing {
+        snippets: load_snippets(config, &mut diags),
+        variables: config.variables.clone(),
+        images: Default::default(),
+        image_budget: config.markdown.image_budget,
+        math: config.markdown.math,
+        keep_markdown: config.llms.keeps_markdown(),
+    });
     let opts = MarkdownOptions {
         highlight: config.markdown.highlight,
         unsafe_html: config.markdown.unsafe_html,
         site: Some(paths.clone()),
+        writing: Some(writing.clone()),
     };
 
     let loaded: Vec<Result<Loaded, Diagnostic>> = markdown_files
@@ -131,6 +144,7 @@ pub fn load_timed(
 
     let mut content = assemble(files, assets, &mut diags);
     content.paths = paths;
+    content.writing = writing;
     diags.sort();
     (content, diags)
 }
@@ -158,13 +172,35 @@ fn parse_page_timed(
     let (front, diagnostics) = frontmatter::parse_lenient(&split, shown);
     let front_matter_lines = frontmatter::key_lines(&split);
     let url = urls::content_url(rel);
+    let mut diagnostics = diagnostics;
+    let expanded = opts
+        .writing
+        .as_deref()
+        .and_then(|w| expand::expand(split.body, w));
+    let (body, line_map) = match &expanded {
+        Some(e) => (e.text.as_str(), Some(e.lines.as_slice())),
+        None => (split.body, None),
+    };
     let ctx = PageContext {
         source: rel,
         url: &url,
         body_offset: split.body_offset,
         body_line: split.body_line,
+        line_map,
     };
-    let rendered = markdown::render_timed(split.body, &ctx, opts, timings);
+    let mut rendered = markdown::render_timed(body, &ctx, opts, timings);
+    let problems = expanded
+        .as_ref()
+        .map(|e| e.problems.iter())
+        .into_iter()
+        .flatten()
+        .chain(&rendered.problems);
+    for p in problems {
+        diagnostics.push(problem_diagnostic(p, shown, split.body_line));
+    }
+    if opts.writing.as_ref().is_some_and(|w| w.keep_markdown) {
+        rendered.keep_markdown(body);
+    }
     Ok(Loaded {
         source: rel.to_string(),
         shown_path: shown.to_path_buf(),
@@ -182,6 +218,61 @@ impl Content {
     pub fn from_loaded(files: Vec<Loaded>) -> Content {
         assemble(files, Vec::new(), &mut Vec::new())
     }
+}
+
+/// A problem found in a page's Markdown as a diagnostic: at the page's
+/// line (`body_line` is the file line of the body's first line), or in a
+/// snippet with the page named in the hint.
+fn problem_diagnostic(p: &crate::writing::Problem, shown: &Path, body_line: usize) -> Diagnostic {
+    let (path, line) = match &p.file {
+        Some(f) => (PathBuf::from(f), p.line),
+        None => (shown.to_path_buf(), body_line.max(1) + p.line - 1),
+    };
+    let d = if p.error {
+        Diagnostic::error(path, p.message.clone())
+    } else {
+        Diagnostic::warning(path, p.message.clone())
+    }
+    .at(line, p.col);
+    let hint = match (&p.file, &p.hint) {
+        (Some(_), Some(h)) => Some(format!(
+            "{h} (included from `{}`)",
+            crate::diagnostics::display_path(shown)
+        )),
+        (Some(_), None) => Some(format!(
+            "included from `{}`",
+            crate::diagnostics::display_path(shown)
+        )),
+        (None, h) => h.clone(),
+    };
+    match hint {
+        Some(h) => d.with_hint(h),
+        None => d,
+    }
+}
+
+/// Every Markdown file of the site's `snippets/` folder, by path relative
+/// to it (what `<!-- include: snippets/… -->` reads).
+fn load_snippets(config: &Config, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
+    let dir = config.root.join(SNIPPETS_DIR);
+    let mut snippets = BTreeMap::new();
+    if !dir.is_dir() {
+        return snippets;
+    }
+    let (files, _other) = walk(&dir, &config.root, diags);
+    for f in files {
+        let shown = f.path.strip_prefix(&config.root).unwrap_or(&f.path);
+        match std::fs::read(&f.path).map(String::from_utf8) {
+            Ok(Ok(text)) => {
+                snippets.insert(f.rel, text);
+            }
+            Ok(Err(_)) => diags.push(
+                Diagnostic::error(shown, "not valid UTF-8").with_hint("save the snippet as UTF-8"),
+            ),
+            Err(e) => diags.push(Diagnostic::error(shown, format!("cannot read file: {e}"))),
+        }
+    }
+    snippets
 }
 
 /// One parsed Markdown file, before it is placed in a section.
@@ -548,6 +639,7 @@ fn assemble(files: Vec<Loaded>, assets: Vec<Asset>, diags: &mut Vec<Diagnostic>)
         sections,
         assets,
         paths: Default::default(),
+        writing: Default::default(),
     }
 }
 

@@ -24,6 +24,7 @@ pub(crate) fn site(config: &str, pages: &[(&str, &str)], forum: ForumData) -> Si
         highlight: false,
         unsafe_html: true,
         site: None,
+        writing: None,
     };
     let loaded = pages
         .iter()

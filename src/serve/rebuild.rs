@@ -201,6 +201,7 @@ impl SiteRebuilder {
             highlight: self.config.markdown.highlight,
             unsafe_html: self.config.markdown.unsafe_html,
             site: Some(site.paths.clone()),
+            writing: Some(site.writing.clone()),
         };
         let mut replaced = Vec::new();
         // Whether a listing (sections, tags, sitemap, feed) shows something new.
@@ -211,7 +212,7 @@ impl SiteRebuilder {
             let old = site.pages.get(index)?;
             let text = std::fs::read_to_string(self.config.content_dir.join(&rel)).ok()?;
             let loaded = match content::parse_page(&text, &rel, &old.shown_path, &opts) {
-                Ok(loaded) if loaded.diagnostics.is_empty() => loaded,
+                Ok(loaded) if !has_errors(&loaded.diagnostics) => loaded,
                 // The page stays as it was in the model: the next good edit
                 // replaces it.
                 Ok(loaded) => return Some(Err(loaded.diagnostics)),

@@ -23,6 +23,8 @@ pub struct Layout {
     pub static_dir: PathBuf,
     pub templates_dir: PathBuf,
     pub themes_dir: PathBuf,
+    /// `snippets/`: files pages include.
+    pub snippets_dir: PathBuf,
     /// Forum export files or folders named in the config.
     pub forum_paths: Vec<PathBuf>,
     pub output_dir: PathBuf,
@@ -39,6 +41,7 @@ impl Layout {
             static_dir: root.join("static"),
             templates_dir: root.join("templates"),
             themes_dir: root.join("themes"),
+            snippets_dir: root.join(crate::writing::SNIPPETS_DIR),
             forum_paths: vec![root.join("forum"), root.join("answers.yaml")],
             output_dir: root.join("public"),
         }
@@ -60,6 +63,7 @@ impl Layout {
             static_dir: config.static_dir.clone(),
             templates_dir: config.templates_dir.clone(),
             themes_dir: config.themes_dir.clone(),
+            snippets_dir: config.root.join(crate::writing::SNIPPETS_DIR),
             forum_paths,
             output_dir: config.output_dir.clone(),
         }
@@ -73,6 +77,7 @@ impl Layout {
             self.static_dir.clone(),
             self.templates_dir.clone(),
             self.themes_dir.clone(),
+            self.snippets_dir.clone(),
         ];
         dirs.extend(self.forum_paths.iter().cloned());
         dirs.sort();
@@ -98,6 +103,9 @@ pub enum ChangeKind {
     Static(PathBuf),
     /// A forum export.
     Forum,
+    /// A file of `snippets/`: every page that includes it is rendered
+    /// again (a full rebuild, which reads the snippets afresh).
+    Snippet,
     /// Editor temp files, the output folder, `.git`, anything unrelated.
     Ignored,
 }
@@ -108,7 +116,10 @@ impl ChangeKind {
     pub fn needs_full_rebuild(&self) -> bool {
         matches!(
             self,
-            ChangeKind::Config | ChangeKind::Template | ChangeKind::Contributors
+            ChangeKind::Config
+                | ChangeKind::Template
+                | ChangeKind::Contributors
+                | ChangeKind::Snippet
         )
     }
 }
@@ -200,6 +211,9 @@ pub fn classify(path: &Path, layout: &Layout) -> ChangeKind {
     }
     if path.starts_with(&layout.static_dir) {
         return ChangeKind::Static(relative_to_root(path, layout));
+    }
+    if path.starts_with(&layout.snippets_dir) {
+        return ChangeKind::Snippet;
     }
     if layout.forum_paths.iter().any(|f| path.starts_with(f)) {
         return ChangeKind::Forum;
@@ -422,6 +436,16 @@ mod tests {
             kind("/site/content/install/shot.png"),
             ChangeKind::Static("content/install/shot.png".into())
         );
+    }
+
+    #[test]
+    fn a_snippet_edit_renders_every_page_again() {
+        let k = kind("/site/snippets/warning.md");
+        assert_eq!(k, ChangeKind::Snippet);
+        assert!(k.needs_full_rebuild());
+        assert!(layout()
+            .watched_dirs()
+            .contains(&PathBuf::from("/site/snippets")));
     }
 
     #[test]

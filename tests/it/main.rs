@@ -17,4 +17,5 @@ mod readers;
 mod readers_browser;
 mod search_browser;
 mod trust;
+mod writing;
 mod xss_browser;

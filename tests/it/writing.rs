@@ -1,0 +1,103 @@
+//! Writing features (issue 21): includes and variables, tabs, details and
+//! figures, math, image sizes, the copy for machines and mermaid, on the
+//! `writing` fixture site.
+
+use predicates::prelude::*;
+
+use crate::common::{lorebook, read, site};
+
+/// Build the fixture and return the `<div class="prose">` of a page.
+fn prose(root: &std::path::Path, url: &str) -> String {
+    let html = read(&root.join("public").join(url).join("index.html"));
+    let start = html.find("<div class=\"prose\">").expect("page has prose");
+    let end = html[start..]
+        .find("\n</div>\n  ")
+        .map_or(html.len(), |e| start + e + 7);
+    html[start..end].to_string()
+}
+
+fn build(root: &std::path::Path) {
+    lorebook()
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .assert()
+        .success();
+}
+
+#[test]
+fn includes_and_variables_expand_outside_code() {
+    let (_t, root) = site("writing");
+    build(&root);
+    let html = prose(&root, "guides/upgrade");
+    insta::assert_snapshot!("upgrade_prose", html);
+    assert!(html.contains("Back up your data before you upgrade Acme Relay."));
+    // The snippet's relative link resolves from the page that includes it.
+    assert!(html.contains("href=\"../backup/\""), "{html}");
+    assert!(html.contains("<code>{{ page.title }}</code>"), "{html}");
+}
+
+#[test]
+fn check_reports_an_include_cycle_at_the_directive_naming_the_cycle() {
+    let (_t, root) = site("writing");
+    std::fs::write(
+        root.join("snippets/a.md"),
+        "A\n\n<!-- include: snippets/b.md -->\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("snippets/b.md"),
+        "B\n\n<!-- include: snippets/a.md -->\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/guides/loop.md"),
+        "# Loop\n\n<!-- include: snippets/a.md -->\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "snippets/b.md:3:1: error: include cycle: snippets/a.md → snippets/b.md → snippets/a.md",
+        ))
+        .stderr(predicate::str::contains("included from `content/guides/loop.md`"));
+}
+
+#[test]
+fn check_reports_an_undefined_variable_at_file_line_with_a_hint() {
+    let (_t, root) = site("writing");
+    std::fs::write(
+        root.join("content/guides/typo.md"),
+        "---\ntitle: Typo\n---\n\nRelay {{ product.verison }} is out.\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "content/guides/typo.md:5:7: error: undefined variable `product.verison`",
+        ))
+        .stderr(predicate::str::contains("did you mean `product.version`?"));
+}
+
+#[test]
+fn check_finds_a_broken_link_inside_a_snippet_at_the_including_line() {
+    let (_t, root) = site("writing");
+    std::fs::write(root.join("snippets/broken.md"), "See [gone](gone.md).\n").unwrap();
+    std::fs::write(
+        root.join("content/guides/uses-broken.md"),
+        "# Uses\n\nText.\n\n<!-- include: snippets/broken.md -->\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("content/guides/uses-broken.md:5:"))
+        .stderr(predicate::str::contains("gone.md"));
+}
