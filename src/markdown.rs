@@ -230,6 +230,7 @@ pub fn render_timed(
             inner: Parser::new_ext(body, parser_options()).into_offset_iter(),
             state: &mut state,
             queue: VecDeque::new(),
+            done: false,
         };
         pulldown_cmark::html::push_html(&mut html, events);
     }
@@ -254,6 +255,8 @@ struct Adapter<'a, 's, 'p> {
     inner: OffsetIter<'a>,
     state: &'s mut State<'a, 'p>,
     queue: VecDeque<Event<'a>>,
+    /// The parser is exhausted and what was left open is closed.
+    done: bool,
 }
 
 impl<'a> Iterator for Adapter<'a, '_, '_> {
@@ -264,8 +267,14 @@ impl<'a> Iterator for Adapter<'a, '_, '_> {
             if let Some(ev) = self.queue.pop_front() {
                 return Some(ev);
             }
-            let (ev, range) = self.inner.next()?;
-            self.state.handle(ev, range, &mut self.queue);
+            match self.inner.next() {
+                Some((ev, range)) => self.state.handle(ev, range, &mut self.queue),
+                None if !self.done => {
+                    self.done = true;
+                    self.state.close_tabs(&mut self.queue);
+                }
+                None => return None,
+            }
         }
     }
 }
@@ -278,6 +287,25 @@ struct HeadingBuf<'a> {
     events: Vec<Event<'a>>,
     text: String,
     is_title: bool,
+    /// A heading that names a tab (see [`TabGroup`]).
+    is_tab_label: bool,
+}
+
+/// A tab group being read: `<!-- tabs -->`, then headings of one level,
+/// each starting a tab, then `<!-- /tabs -->`.
+struct TabGroup<'a> {
+    /// The level of the first heading; headings of that level start tabs,
+    /// deeper ones stay headings inside the panel.
+    level: Option<HeadingLevel>,
+    /// Content before the first heading (shown above the group).
+    before: Vec<Event<'a>>,
+    tabs: Vec<Tab<'a>>,
+}
+
+struct Tab<'a> {
+    label_html: String,
+    key: String,
+    events: Vec<Event<'a>>,
 }
 
 struct CodeBuf {
@@ -308,6 +336,11 @@ struct State<'a, 'p> {
     summary_done: bool,
     summary: String,
     problems: Vec<crate::writing::Problem>,
+    tabs: Option<TabGroup<'a>>,
+    /// Tab groups on the page so far (for unique ids).
+    tab_groups: usize,
+    /// Inside the HTML block of a tabs marker (dropped).
+    skip_html_block: bool,
 }
 
 impl<'a, 'p> State<'a, 'p> {
@@ -336,6 +369,9 @@ impl<'a, 'p> State<'a, 'p> {
             summary_done: false,
             summary: String::new(),
             problems: Vec::new(),
+            tabs: None,
+            tab_groups: 0,
+            skip_html_block: false,
         }
     }
 
@@ -343,8 +379,101 @@ impl<'a, 'p> State<'a, 'p> {
     fn emit(&mut self, out: &mut VecDeque<Event<'a>>, ev: Event<'a>) {
         match &mut self.heading {
             Some(h) => h.events.push(ev),
+            None => self.route(out, ev),
+        }
+    }
+
+    /// Send an event to the writer, or into the open tab group.
+    fn route(&mut self, out: &mut VecDeque<Event<'a>>, ev: Event<'a>) {
+        match &mut self.tabs {
+            Some(group) => match group.tabs.last_mut() {
+                Some(tab) => tab.events.push(ev),
+                None => group.before.push(ev),
+            },
             None => out.push_back(ev),
         }
+    }
+
+    /// A problem at a body offset (lines as [`crate::writing::Problem`] has them).
+    fn problem(&mut self, offset: usize, error: bool, message: String, hint: Option<String>) {
+        let (line, col) = self.position(offset);
+        self.problems.push(crate::writing::Problem {
+            file: None,
+            line: line + 1 - self.page.body_line.max(1),
+            col,
+            error,
+            message,
+            hint,
+        });
+    }
+
+    /// `<!-- tabs -->` or `<!-- /tabs -->` as an HTML block.
+    fn tabs_marker(&mut self, range: &Range<usize>, out: &mut VecDeque<Event<'a>>) -> bool {
+        let Some(open) = self.body.get(range.clone()).and_then(tabs_marker) else {
+            return false;
+        };
+        if open {
+            if self.tabs.is_some() {
+                self.problem(
+                    range.start,
+                    false,
+                    "a tab group inside a tab group is not supported; this `<!-- tabs -->` is ignored".into(),
+                    Some("close the first group with `<!-- /tabs -->` before opening another".into()),
+                );
+            } else {
+                self.block_break();
+                self.tab_groups += 1;
+                self.tabs = Some(TabGroup {
+                    level: None,
+                    before: Vec::new(),
+                    tabs: Vec::new(),
+                });
+            }
+        } else {
+            self.close_tabs(out);
+        }
+        true
+    }
+
+    /// Write the open tab group, if any: a tab list (hidden until the
+    /// theme's script shows it) and one panel per tab, each led by its
+    /// label, so without JavaScript every panel reads in order.
+    fn close_tabs(&mut self, out: &mut VecDeque<Event<'a>>) {
+        let Some(group) = self.tabs.take() else {
+            return;
+        };
+        out.extend(group.before);
+        if group.tabs.is_empty() {
+            return;
+        }
+        let n = self.tab_groups;
+        let mut html = String::from(
+            "<div class=\"tabs\" data-tabs>\n<div class=\"tabs-list\" role=\"tablist\" hidden>",
+        );
+        for (i, tab) in group.tabs.iter().enumerate() {
+            let first = i == 0;
+            html.push_str(&format!(
+                "<button type=\"button\" role=\"tab\" id=\"tab-{n}-{i}\" aria-controls=\"tab-{n}-{i}-panel\" aria-selected=\"{first}\" tabindex=\"{}\" data-tab=\"{}\">{}</button>",
+                if first { 0 } else { -1 },
+                urls::escape_html(&tab.key),
+                tab.label_html
+            ));
+        }
+        html.push_str("</div>\n");
+        out.push_back(Event::Html(html.into()));
+        for (i, tab) in group.tabs.into_iter().enumerate() {
+            out.push_back(Event::Html(
+                format!(
+                    "<div class=\"tabs-panel\" role=\"tabpanel\" id=\"tab-{n}-{i}-panel\" aria-labelledby=\"tab-{n}-{i}\" data-tab=\"{}\" tabindex=\"0\">\n<p class=\"tabs-label\">{}</p>\n",
+                    urls::escape_html(&tab.key),
+                    tab.label_html
+                )
+                .into(),
+            ));
+            out.extend(tab.events);
+            out.push_back(Event::Html("</div>\n".into()));
+        }
+        out.push_back(Event::Html("</div>\n".into()));
     }
 
     /// Plain text of the document: into the heading, or the current section
@@ -367,6 +496,10 @@ impl<'a, 'p> State<'a, 'p> {
     }
 
     fn handle(&mut self, ev: Event<'a>, range: Range<usize>, out: &mut VecDeque<Event<'a>>) {
+        if self.skip_html_block {
+            self.skip_html_block = !matches!(ev, Event::End(TagEnd::HtmlBlock));
+            return;
+        }
         let at_start = std::mem::replace(&mut self.at_start, false);
         match ev {
             Event::Text(text) => {
@@ -409,6 +542,9 @@ impl<'a, 'p> State<'a, 'p> {
         out: &mut VecDeque<Event<'a>>,
     ) {
         match tag {
+            Tag::HtmlBlock if self.tabs_marker(&range, out) => {
+                self.skip_html_block = true;
+            }
             Tag::Heading {
                 level,
                 id,
@@ -417,6 +553,10 @@ impl<'a, 'p> State<'a, 'p> {
             } => {
                 self.block_break();
                 self.in_summary = false;
+                let is_tab_label = self
+                    .tabs
+                    .as_ref()
+                    .is_some_and(|g| g.level.is_none_or(|l| l == level));
                 self.heading = Some(HeadingBuf {
                     level,
                     explicit_id: id.map(|s| s.to_string()),
@@ -427,7 +567,8 @@ impl<'a, 'p> State<'a, 'p> {
                         .collect(),
                     events: Vec::new(),
                     text: String::new(),
-                    is_title: at_start && level == HeadingLevel::H1,
+                    is_title: at_start && level == HeadingLevel::H1 && !is_tab_label,
+                    is_tab_label,
                 });
             }
             Tag::CodeBlock(kind) => {
@@ -574,6 +715,22 @@ impl<'a, 'p> State<'a, 'p> {
             return;
         };
         let text = h.text.trim().to_string();
+        if h.is_tab_label {
+            let mut label_html = String::new();
+            pulldown_cmark::html::push_html(&mut label_html, h.events.into_iter());
+            let key = urls::slugify(&text);
+            push_collapsed(&mut self.cur_text, &text);
+            self.block_break();
+            if let Some(group) = &mut self.tabs {
+                group.level = Some(h.level);
+                group.tabs.push(Tab {
+                    label_html,
+                    key,
+                    events: Vec::new(),
+                });
+            }
+            return;
+        }
         let id = match h.explicit_id {
             Some(id) => {
                 self.slugs.entry(id.clone()).or_insert(0);
@@ -619,13 +776,15 @@ impl<'a, 'p> State<'a, 'p> {
             }
         }
         open.push('>');
-        out.push_back(Event::Html(open.into()));
-        out.extend(h.events);
+        self.route(out, Event::Html(open.into()));
+        for ev in h.events {
+            self.route(out, ev);
+        }
         let close = format!(
             "</h{level}><a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to section: {}\">#</a></div>\n",
             urls::escape_html(&text)
         );
-        out.push_back(Event::Html(close.into()));
+        self.route(out, Event::Html(close.into()));
         self.headings.push(Heading { level, id, text });
     }
 
@@ -733,6 +892,20 @@ impl<'a, 'p> State<'a, 'p> {
             problems: self.problems,
             markdown: None,
         }
+    }
+}
+
+/// `<!-- tabs -->` -> Some(true), `<!-- /tabs -->` -> Some(false).
+fn tabs_marker(block: &str) -> Option<bool> {
+    let inner = block
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
+    match inner {
+        "tabs" => Some(true),
+        "/tabs" => Some(false),
+        _ => None,
     }
 }
 
@@ -1798,6 +1971,53 @@ mod tests {
                 r.html.len()
             );
         }
+    }
+
+    const TABS: &str = "Pick your system.\n\n<!-- tabs -->\n\n### Windows\n\nRun `setup.exe`.\n\n#### Details\n\nAs admin.\n\n### macOS\n\nOpen *Acme.dmg*.\n\n<!-- /tabs -->\n\nDone.\n";
+
+    #[test]
+    fn tabs_are_headings_between_markers() {
+        let r = render(TABS, &page(), &SAFE);
+        insta::assert_snapshot!(r.html);
+        // Tab labels are not headings; a deeper heading inside a tab is.
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["details"]);
+        assert!(
+            r.sections[0].text.contains("Windows Run setup.exe."),
+            "{:?}",
+            r.sections
+        );
+        assert!(r.problems.is_empty());
+    }
+
+    #[test]
+    fn tabs_render_the_same_with_raw_html_allowed() {
+        let opts = MarkdownOptions {
+            unsafe_html: true,
+            ..SAFE
+        };
+        assert_eq!(with(TABS, opts).html, html(TABS));
+    }
+
+    #[test]
+    fn tab_groups_on_a_page_get_distinct_ids_and_unclosed_groups_close_at_the_end() {
+        let md = "<!-- tabs -->\n## A\n\none\n<!-- /tabs -->\n\n<!-- tabs -->\n## A\n\ntwo\n";
+        let out = html(md);
+        assert!(out.contains("id=\"tab-1-0\""), "{out}");
+        assert!(out.contains("id=\"tab-2-0\""), "{out}");
+        assert_eq!(out.matches("<div class=\"tabs\" data-tabs>").count(), 2);
+        assert!(out.trim_end().ends_with("</div>\n</div>") || out.trim_end().ends_with("</div>"));
+        // A group without headings is plain content.
+        let out = html("<!-- tabs -->\nJust text.\n<!-- /tabs -->\n");
+        assert_eq!(out, "<p>Just text.</p>\n");
+        // Nested markers are reported, not nested.
+        let r = render(
+            "<!-- tabs -->\n## A\n\n<!-- tabs -->\n\nx\n<!-- /tabs -->\n",
+            &page(),
+            &SAFE,
+        );
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].line, 4);
     }
 
     #[test]

@@ -18,4 +18,5 @@ mod readers_browser;
 mod search_browser;
 mod trust;
 mod writing;
+mod writing_browser;
 mod xss_browser;

@@ -22,7 +22,7 @@ use crate::common::{lorebook, site};
 use crate::search_browser::browser_or_skip;
 
 /// Kills the browser on drop, pass or fail.
-struct Browser(std::process::Child);
+pub(crate) struct Browser(pub(crate) std::process::Child);
 
 impl Drop for Browser {
     fn drop(&mut self) {
@@ -31,7 +31,7 @@ impl Drop for Browser {
     }
 }
 
-fn devtools_port(profile: &Path) -> u16 {
+pub(crate) fn devtools_port(profile: &Path) -> u16 {
     let file = profile.join("DevToolsActivePort");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -47,7 +47,7 @@ fn devtools_port(profile: &Path) -> u16 {
 }
 
 /// Serves `dir` at the root; `POST /beacon` bodies are kept in `beacons`.
-fn serve(listener: TcpListener, dir: PathBuf, beacons: Arc<Mutex<Vec<String>>>) {
+pub(crate) fn serve(listener: TcpListener, dir: PathBuf, beacons: Arc<Mutex<Vec<String>>>) {
     thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let dir = dir.clone();

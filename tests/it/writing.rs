@@ -101,3 +101,11 @@ fn check_finds_a_broken_link_inside_a_snippet_at_the_including_line() {
         .stderr(predicate::str::contains("content/guides/uses-broken.md:5:"))
         .stderr(predicate::str::contains("gone.md"));
 }
+
+#[test]
+fn tabs_render_as_a_tab_list_and_labelled_panels() {
+    let (_t, root) = site("writing");
+    build(&root);
+    let html = prose(&root, "guides/uninstall");
+    insta::assert_snapshot!("uninstall_prose", html);
+}

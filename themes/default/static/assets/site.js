@@ -344,3 +344,83 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
+
+// ---------------------------------------------------------------------------
+// Writing (issue 21).
+
+// Tabs (`<!-- tabs -->` in Markdown): the server writes every panel after
+// its label and a hidden tab list, so without JavaScript all panels read in
+// order. Here the list appears and one panel shows; arrow keys, Home and
+// End move between tabs. Choosing a label selects it in every group of the
+// page, and the choice is remembered across pages (labels most recent
+// first, in localStorage).
+(function () {
+  "use strict";
+  var KEY = "lorebook-tabs";
+  var groups = document.querySelectorAll("[data-tabs]");
+  if (!groups.length) return;
+
+  function remembered() {
+    try {
+      var list = JSON.parse(localStorage.getItem(KEY) || "[]");
+      return Array.isArray(list) ? list : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  function remember(key) {
+    var list = remembered().filter(function (k) { return k !== key; });
+    list.unshift(key);
+    try { localStorage.setItem(KEY, JSON.stringify(list.slice(0, 20))); } catch (e) { /* private mode */ }
+  }
+  function tabsOf(group) {
+    return Array.prototype.slice.call(group.querySelectorAll(":scope > .tabs-list > [role=tab]"));
+  }
+  function select(group, key, focus) {
+    var tabs = tabsOf(group);
+    var target = tabs.filter(function (t) { return t.getAttribute("data-tab") === key; })[0];
+    if (!target) return false;
+    tabs.forEach(function (tab) {
+      var on = tab === target;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      var panel = document.getElementById(tab.getAttribute("aria-controls"));
+      if (panel) panel.hidden = !on;
+    });
+    if (focus) target.focus();
+    return true;
+  }
+  function choose(key, from, focus) {
+    for (var i = 0; i < groups.length; i++) select(groups[i], key, focus && groups[i] === from);
+    remember(key);
+    document.dispatchEvent(new CustomEvent("lorebook:tab", { detail: { tab: key } }));
+  }
+
+  var preferred = remembered();
+  for (var g = 0; g < groups.length; g++) {
+    var group = groups[g];
+    var tabs = tabsOf(group);
+    if (!tabs.length) continue;
+    group.classList.add("tabs-ready");
+    group.querySelector(":scope > .tabs-list").hidden = false;
+    var chosen = false;
+    for (var p = 0; p < preferred.length && !chosen; p++) chosen = select(group, preferred[p], false);
+    if (!chosen) select(group, tabs[0].getAttribute("data-tab"), false);
+    group.addEventListener("click", function (e) {
+      var tab = e.target.closest("[role=tab]");
+      if (tab && tab.closest("[data-tabs]") === e.currentTarget) choose(tab.getAttribute("data-tab"), e.currentTarget, false);
+    });
+    group.addEventListener("keydown", function (e) {
+      var tab = e.target.closest("[role=tab]");
+      if (!tab) return;
+      var own = tabsOf(e.currentTarget);
+      var i = own.indexOf(tab);
+      if (i < 0) return;
+      var next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: own.length - 1 }[e.key];
+      if (next === undefined) return;
+      e.preventDefault();
+      var to = own[(next + own.length) % own.length];
+      choose(to.getAttribute("data-tab"), e.currentTarget, true);
+    });
+  }
+})();
