@@ -341,6 +341,32 @@ struct State<'a, 'p> {
     tab_groups: usize,
     /// Inside the HTML block of a tabs marker (dropped).
     skip_html_block: bool,
+    /// Open plain block quotes: true for a `> [!DETAILS]` one.
+    quotes: Vec<bool>,
+    /// The summary line of a details block being read.
+    details: Option<DetailsSummary>,
+    /// A paragraph read as a figure (image, then an italic caption line).
+    figure: Option<Figure>,
+}
+
+/// The first line of `> [!DETAILS] Summary`, which becomes `<summary>`.
+#[derive(Debug, Default)]
+struct DetailsSummary {
+    /// Chars of the `[!DETAILS]` marker still to drop from the text.
+    strip: usize,
+    /// The marker is gone; the next text loses its leading spaces.
+    trim: bool,
+    /// Inside the quote's first paragraph.
+    in_paragraph: bool,
+    has_text: bool,
+}
+
+#[derive(Debug, Default)]
+struct Figure {
+    /// After the line break: the caption.
+    caption: bool,
+    /// Emphasis depth inside the caption (the outer one is dropped).
+    em_depth: usize,
 }
 
 impl<'a, 'p> State<'a, 'p> {
@@ -372,6 +398,9 @@ impl<'a, 'p> State<'a, 'p> {
             tabs: None,
             tab_groups: 0,
             skip_html_block: false,
+            quotes: Vec::new(),
+            details: None,
+            figure: None,
         }
     }
 
@@ -392,6 +421,34 @@ impl<'a, 'p> State<'a, 'p> {
             },
             None => out.push_back(ev),
         }
+    }
+
+    /// Text of a details block's first line, without the marker.
+    fn summary_text(&mut self, text: CowStr<'a>) -> CowStr<'a> {
+        let Some(d) = self.details.as_mut() else {
+            return text;
+        };
+        let mut rest: &str = &text;
+        if d.strip > 0 {
+            let chars = rest.chars().count().min(d.strip);
+            let cut = rest
+                .char_indices()
+                .nth(chars)
+                .map_or(rest.len(), |(i, _)| i);
+            rest = &rest[cut..];
+            d.strip -= chars;
+            d.trim = d.strip == 0;
+        }
+        if d.trim {
+            rest = rest.trim_start();
+            d.trim = rest.is_empty();
+        }
+        if rest.len() == text.len() {
+            d.has_text |= !rest.is_empty();
+            return text;
+        }
+        d.has_text |= !rest.is_empty();
+        CowStr::from(rest.to_string())
     }
 
     /// A problem at a body offset (lines as [`crate::writing::Problem`] has them).
@@ -502,6 +559,33 @@ impl<'a, 'p> State<'a, 'p> {
         }
         let at_start = std::mem::replace(&mut self.at_start, false);
         match ev {
+            Event::Text(text) if self.details.as_ref().is_some_and(|d| d.in_paragraph) => {
+                let text = self.summary_text(text);
+                if !text.is_empty() {
+                    self.plain(&text);
+                    self.emit(out, Event::Text(text));
+                }
+            }
+            Event::SoftBreak | Event::HardBreak
+                if self.details.as_ref().is_some_and(|d| d.in_paragraph) =>
+            {
+                let d = self.details.take().unwrap_or_default();
+                let fallback = if d.has_text { "" } else { "Details" };
+                self.plain(" ");
+                self.emit(
+                    out,
+                    Event::Html(format!("{fallback}</summary>\n<p>").into()),
+                );
+            }
+            Event::SoftBreak | Event::HardBreak
+                if self.figure.as_ref().is_some_and(|f| !f.caption) =>
+            {
+                if let Some(f) = &mut self.figure {
+                    f.caption = true;
+                }
+                self.plain(" ");
+                self.emit(out, Event::Html("\n<figcaption>".into()));
+            }
             Event::Text(text) => {
                 if self.code.is_some() {
                     self.code_text.push_str(&text);
@@ -602,7 +686,45 @@ impl<'a, 'p> State<'a, 'p> {
                 if !self.summary_done && self.heading.is_none() {
                     self.in_summary = true;
                 }
+                if let Some(d) = self.details.as_mut().filter(|d| !d.in_paragraph) {
+                    d.in_paragraph = true;
+                    return;
+                }
+                if self.body.get(range.clone()).is_some_and(is_figure) {
+                    self.figure = Some(Figure::default());
+                    self.emit(out, Event::Html("<figure>\n".into()));
+                    return;
+                }
                 self.emit(out, Event::Start(Tag::Paragraph));
+            }
+            Tag::BlockQuote(None) => {
+                self.block_break();
+                let marker = self.body.get(range.clone()).and_then(details_marker);
+                self.quotes.push(marker.is_some());
+                match marker {
+                    Some((open, len)) => {
+                        let attr = if open { " open" } else { "" };
+                        self.details = Some(DetailsSummary {
+                            strip: len,
+                            ..DetailsSummary::default()
+                        });
+                        self.emit(
+                            out,
+                            Event::Html(
+                                format!("<details class=\"details\"{attr}>\n<summary>").into(),
+                            ),
+                        );
+                    }
+                    None => self.emit(out, Event::Start(Tag::BlockQuote(None))),
+                }
+            }
+            Tag::Emphasis if self.figure.as_ref().is_some_and(|f| f.caption) => {
+                if let Some(f) = &mut self.figure {
+                    f.em_depth += 1;
+                    if f.em_depth > 1 {
+                        self.emit(out, Event::Start(Tag::Emphasis));
+                    }
+                }
             }
             Tag::Link {
                 link_type,
@@ -684,6 +806,54 @@ impl<'a, 'p> State<'a, 'p> {
                     self.emit(out, Event::Html("<p class=\"raw-html\">".into()));
                     self.emit(out, Event::Text(text.into()));
                     self.emit(out, Event::Html("</p>\n".into()));
+                }
+            }
+            TagEnd::Paragraph if self.details.as_ref().is_some_and(|d| d.in_paragraph) => {
+                let d = self.details.take().unwrap_or_default();
+                let fallback = if d.has_text { "" } else { "Details" };
+                if self.in_summary {
+                    self.in_summary = false;
+                    self.summary_done = !self.summary.trim().is_empty();
+                }
+                self.block_break();
+                self.emit(out, Event::Html(format!("{fallback}</summary>\n").into()));
+            }
+            TagEnd::Paragraph if self.figure.is_some() => {
+                let caption = self.figure.take().is_some_and(|f| f.caption);
+                if self.in_summary {
+                    self.in_summary = false;
+                    self.summary_done = !self.summary.trim().is_empty();
+                }
+                self.block_break();
+                let close = if caption {
+                    "</figcaption>\n</figure>\n"
+                } else {
+                    "\n</figure>\n"
+                };
+                self.emit(out, Event::Html(close.into()));
+            }
+            TagEnd::BlockQuote(None) => {
+                self.block_break();
+                // A details block whose quote held no paragraph.
+                if self.quotes.last() == Some(&true) && self.details.take().is_some() {
+                    self.emit(out, Event::Html("Details</summary>\n".into()));
+                }
+                match self.quotes.pop() {
+                    Some(true) => self.emit(out, Event::Html("</details>\n".into())),
+                    _ => self.emit(out, Event::End(TagEnd::BlockQuote(None))),
+                }
+            }
+            TagEnd::Emphasis
+                if self
+                    .figure
+                    .as_ref()
+                    .is_some_and(|f| f.caption && f.em_depth > 0) =>
+            {
+                if let Some(f) = &mut self.figure {
+                    f.em_depth -= 1;
+                    if f.em_depth > 0 {
+                        self.emit(out, Event::End(TagEnd::Emphasis));
+                    }
                 }
             }
             TagEnd::Paragraph => {
@@ -893,6 +1063,43 @@ impl<'a, 'p> State<'a, 'p> {
             markdown: None,
         }
     }
+}
+
+/// A quote whose first line is `> [!DETAILS]` (closed) or `> [!DETAILS+]`
+/// (open): whether it is open, and the marker's length in chars.
+fn details_marker(quote: &str) -> Option<(bool, usize)> {
+    let first = quote.lines().next()?;
+    let text = first.trim_start().strip_prefix('>')?.trim_start();
+    let marker = text.get(..10)?;
+    if !marker.eq_ignore_ascii_case("[!DETAILS]") {
+        return match text.get(..11) {
+            Some(m) if m.eq_ignore_ascii_case("[!DETAILS+]") => Some((true, 11)),
+            _ => None,
+        };
+    }
+    Some((false, 10))
+}
+
+/// A paragraph of two lines: an image alone, then a line in italics (its
+/// caption). Lines of a quote keep their `>` in the source.
+fn is_figure(paragraph: &str) -> bool {
+    if !paragraph.trim_start_matches(['>', ' ']).starts_with("![") {
+        return false;
+    }
+    let mut lines = paragraph
+        .trim_end()
+        .lines()
+        .map(|l| l.trim_start_matches(['>', ' ', '\t']).trim_end());
+    let (Some(image), Some(caption), None) = (lines.next(), lines.next(), lines.next()) else {
+        return false;
+    };
+    let italic = |c: char| {
+        caption.len() > 2
+            && caption.starts_with(c)
+            && caption.ends_with(c)
+            && !caption.starts_with(&format!("{c}{c}")[..])
+    };
+    image.starts_with("![") && image.ends_with(')') && (italic('*') || italic('_'))
 }
 
 /// `<!-- tabs -->` -> Some(true), `<!-- /tabs -->` -> Some(false).
@@ -2018,6 +2225,43 @@ mod tests {
         );
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].line, 4);
+    }
+
+    #[test]
+    fn details_blocks_come_from_a_quote_marked_details() {
+        let md = "> [!DETAILS] Why does *sync* stop?\n> Because the token expired.\n>\n> - Sign in again.\n\n> [!details+]\n> Shown open.\n\n> A plain quote.\n";
+        let r = render(md, &page(), &SAFE);
+        insta::assert_snapshot!(r.html);
+        assert!(
+            r.sections[0]
+                .text
+                .starts_with("Why does sync stop? Because"),
+            "{:?}",
+            r.sections
+        );
+    }
+
+    #[test]
+    fn details_summary_may_be_empty_or_alone() {
+        let out = html("> [!DETAILS]\n\n> [!DETAILS] Only a summary\n");
+        assert_eq!(
+            out,
+            "<details class=\"details\">\n<summary>Details</summary>\n</details>\n<details class=\"details\">\n<summary>Only a summary</summary>\n</details>\n"
+        );
+    }
+
+    #[test]
+    fn an_image_with_an_italic_line_below_is_a_figure() {
+        let out = html("![The sync icon](img/sync.png)\n*The icon turns green when in sync.*\n\n![Alone](a.png)\n\n![x](b.png)\n**not a caption**\n");
+        assert!(out.starts_with("<figure>\n<img "), "{out}");
+        assert!(
+            out.contains(
+                "\n<figcaption>The icon turns green when in sync.</figcaption>\n</figure>\n"
+            ),
+            "{out}"
+        );
+        assert_eq!(out.matches("<figure>").count(), 1, "{out}");
+        assert!(out.contains("<strong>not a caption</strong>"), "{out}");
     }
 
     #[test]

@@ -109,3 +109,16 @@ fn tabs_render_as_a_tab_list_and_labelled_panels() {
     let html = prose(&root, "guides/uninstall");
     insta::assert_snapshot!("uninstall_prose", html);
 }
+
+#[test]
+fn details_and_figures_come_from_plain_markdown() {
+    let (_t, root) = site("writing");
+    build(&root);
+    let html = prose(&root, "guides/troubleshooting");
+    insta::assert_snapshot!("troubleshooting_prose", html);
+    assert!(html.contains("<details class=\"details\">\n<summary>Why does sync stop after a password change?</summary>"), "{html}");
+    assert!(
+        html.contains("<figcaption>The icon turns green when your files are in sync.</figcaption>"),
+        "{html}"
+    );
+}
