@@ -201,8 +201,13 @@ impl Rendered {
 
 /// Longest summary, in chars, before it is cut at a word.
 const SUMMARY_CHARS: usize = 300;
-fn parser_options() -> Options {
-    Options::ENABLE_TABLES
+fn parser_options(math: bool) -> Options {
+    let math = if math {
+        Options::ENABLE_MATH
+    } else {
+        Options::empty()
+    };
+    math | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -227,7 +232,11 @@ pub fn render_timed(
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     {
         let events = Adapter {
-            inner: Parser::new_ext(body, parser_options()).into_offset_iter(),
+            inner: Parser::new_ext(
+                body,
+                parser_options(opts.writing.as_ref().is_some_and(|w| w.math)),
+            )
+            .into_offset_iter(),
             state: &mut state,
             queue: VecDeque::new(),
             done: false,
@@ -423,6 +432,28 @@ impl<'a, 'p> State<'a, 'p> {
         }
     }
 
+    /// A formula as MathML; invalid TeX is an error at its place and shows
+    /// as code.
+    fn math(&mut self, tex: &str, display: bool, offset: usize, out: &mut VecDeque<Event<'a>>) {
+        self.plain(tex);
+        let html = match crate::writing::math::to_mathml(tex, display) {
+            Ok(mathml) => mathml,
+            Err(reason) => {
+                self.problem(
+                    offset,
+                    true,
+                    format!("invalid TeX: {reason}"),
+                    Some("fix the formula, or write `\\$` for a dollar sign".into()),
+                );
+                let mut code = String::from("<code class=\"math-error\">");
+                escape_into(&mut code, tex);
+                code.push_str("</code>");
+                code
+            }
+        };
+        self.emit(out, Event::InlineHtml(html.into()));
+    }
+
     /// Text of a details block's first line, without the marker.
     fn summary_text(&mut self, text: CowStr<'a>) -> CowStr<'a> {
         let Some(d) = self.details.as_mut() else {
@@ -601,6 +632,8 @@ impl<'a, 'p> State<'a, 'p> {
                 self.plain(&text);
                 self.emit(out, Event::Code(text));
             }
+            Event::InlineMath(tex) => self.math(&tex, false, range.start, out),
+            Event::DisplayMath(tex) => self.math(&tex, true, range.start, out),
             Event::Html(html) | Event::InlineHtml(html) if !self.opts.unsafe_html => {
                 if let Some(buf) = &mut self.html_block {
                     buf.push_str(&html);
@@ -2262,6 +2295,41 @@ mod tests {
         );
         assert_eq!(out.matches("<figure>").count(), 1, "{out}");
         assert!(out.contains("<strong>not a caption</strong>"), "{out}");
+    }
+
+    fn with_math(md: &str) -> Rendered {
+        let opts = MarkdownOptions {
+            writing: Some(std::sync::Arc::new(crate::writing::Writing {
+                math: true,
+                ..Default::default()
+            })),
+            ..SAFE
+        };
+        render(md, &page(), &opts)
+    }
+
+    #[test]
+    fn math_becomes_mathml_at_build_time() {
+        let r = with_math("The fee is $p \\times 0.02$ per transfer:\n\n$$\ntotal = \\sum_{i=1}^{n} p_i\n$$\n\nCosts $5 and $10 stay text.\n\n`$x$` is code.\n");
+        insta::assert_snapshot!(r.html);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        // Off without the writing options (and with `markdown.math: false`).
+        assert!(html("$x$").contains("$x$"));
+    }
+
+    #[test]
+    fn invalid_tex_is_an_error_at_its_line() {
+        let r = with_math("Fine.\n\nBroken: $\\badcommand{x}$ here.\n");
+        assert_eq!(r.problems.len(), 1, "{:?} {}", r.problems, r.html);
+        let p = &r.problems[0];
+        assert_eq!((p.line, p.col, p.error), (3, 9, true));
+        assert!(p.message.starts_with("invalid TeX: "), "{}", p.message);
+        assert!(
+            r.html
+                .contains("<code class=\"math-error\">\\badcommand{x}</code>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -55,7 +55,10 @@ mod tests {
         let m = to_mathml("a^2 + b^2 = c^2", false).unwrap();
         assert!(m.starts_with("<math"), "{m}");
         assert!(m.contains("<msup>"), "{m}");
-        assert!(m.contains("<annotation encoding=\"application/x-tex\">a^2 + b^2 = c^2</annotation>"), "{m}");
+        assert!(
+            m.contains("<annotation encoding=\"application/x-tex\">a^2 + b^2 = c^2</annotation>"),
+            "{m}"
+        );
         let m = to_mathml("\\sum_{i=1}^n i = \\frac{n(n+1)}{2}", true).unwrap();
         assert!(m.contains("display=\"block\""), "{m}");
         assert!(m.contains("<mfrac>"), "{m}");

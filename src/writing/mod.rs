@@ -18,6 +18,7 @@
 //! `content/` and handed over in a [`Writing`].
 
 pub mod expand;
+pub mod math;
 
 use std::collections::BTreeMap;
 

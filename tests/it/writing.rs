@@ -122,3 +122,27 @@ fn details_and_figures_come_from_plain_markdown() {
         "{html}"
     );
 }
+
+#[test]
+fn math_is_mathml_in_the_page_and_invalid_tex_fails_at_file_line() {
+    let (_t, root) = site("writing");
+    build(&root);
+    let html = prose(&root, "guides/billing");
+    insta::assert_snapshot!("billing_prose", html);
+    assert!(html.contains("<math display=\"block\">"), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+
+    std::fs::write(
+        root.join("content/guides/broken-math.md"),
+        "---\ntitle: Broken\n---\n\nThe rate is $\\frac{1}{2}$ or $\\rate{x}$.\n",
+    )
+    .unwrap();
+    lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "content/guides/broken-math.md:5:30: error: invalid TeX:",
+        ));
+}
