@@ -35,6 +35,18 @@
 //! - Footnotes, tables and task lists use pulldown-cmark's markup
 //!   (`footnote-reference`, `footnote-definition`, `<input type="checkbox"
 //!   disabled>`).
+//! - Images: `<img src alt [title] [width height] [loading="lazy"]
+//!   decoding="async" />`, sizes from the file (see `crate::writing`), lazy
+//!   after the page's first image.
+//! - Tabs (`<!-- tabs -->` … `<!-- /tabs -->` around headings): `<div
+//!   class="tabs" data-tabs>`, a `.tabs-list` `role="tablist"` (hidden;
+//!   `site.js` shows it) of `role="tab"` buttons with `data-tab` keys, then
+//!   per tab a `.tabs-panel` `role="tabpanel"` led by `<p
+//!   class="tabs-label">`.
+//! - `> [!DETAILS] Summary`: `<details class="details"><summary>`; an image
+//!   line and an italic line: `<figure>` with `<figcaption>`.
+//! - Math: MathML `<math>` (display="block" for `$$`); invalid TeX:
+//!   `<code class="math-error">`.
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
@@ -243,20 +255,7 @@ pub fn render_timed(
         };
         pulldown_cmark::html::push_html(&mut html, events);
     }
-    lazy_images(&mut html);
     state.finish(html)
-}
-
-/// Images load when they come near the screen, decoded off the main
-/// thread (pulldown-cmark writes every Markdown image as `<img src="`; raw
-/// HTML images written the same way get the attributes too).
-fn lazy_images(html: &mut String) {
-    if html.contains("<img src=\"") {
-        *html = html.replace(
-            "<img src=\"",
-            "<img loading=\"lazy\" decoding=\"async\" src=\"",
-        );
-    }
 }
 
 /// Rewrites the parser's events on their way to the HTML writer.
@@ -356,6 +355,21 @@ struct State<'a, 'p> {
     details: Option<DetailsSummary>,
     /// A paragraph read as a figure (image, then an italic caption line).
     figure: Option<Figure>,
+    /// The image being read (its alt text is collected).
+    image: Option<ImageBuf>,
+    /// Images written so far: the first loads at once, later ones lazily.
+    images: usize,
+}
+
+/// An image: its `<img>` is written when its alt text has been read.
+#[derive(Debug, Default)]
+struct ImageBuf {
+    src: String,
+    title: String,
+    alt: String,
+    size: Option<(u32, u32)>,
+    /// Images nested in the alt text (their markup is dropped).
+    nested: usize,
 }
 
 /// The first line of `> [!DETAILS] Summary`, which becomes `<summary>`.
@@ -410,6 +424,8 @@ impl<'a, 'p> State<'a, 'p> {
             quotes: Vec::new(),
             details: None,
             figure: None,
+            image: None,
+            images: 0,
         }
     }
 
@@ -430,6 +446,82 @@ impl<'a, 'p> State<'a, 'p> {
             },
             None => out.push_back(ev),
         }
+    }
+
+    /// An event inside an image: alt text is kept, markup dropped; the
+    /// image's end writes the `<img>`.
+    fn image_event(&mut self, ev: Event<'a>, out: &mut VecDeque<Event<'a>>) {
+        let Some(img) = self.image.as_mut() else {
+            return;
+        };
+        match ev {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                img.alt.push_str(&t);
+                self.plain(&t);
+            }
+            Event::SoftBreak | Event::HardBreak => img.alt.push(' '),
+            Event::Start(Tag::Image { .. }) => img.nested += 1,
+            Event::End(TagEnd::Image) if img.nested > 0 => img.nested -= 1,
+            Event::End(TagEnd::Image) => {
+                if let Some(img) = self.image.take() {
+                    let html = self.img_html(&img);
+                    self.emit(out, Event::InlineHtml(html.into()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `<img>` with the file's width and height (no layout shift) and,
+    /// after the page's first image, `loading="lazy"`.
+    fn img_html(&mut self, img: &ImageBuf) -> String {
+        let mut html = String::with_capacity(img.src.len() + img.alt.len() + 96);
+        html.push_str("<img src=\"");
+        let _ = pulldown_cmark_escape::escape_href(&mut html, &img.src);
+        html.push_str("\" alt=\"");
+        escape_into(&mut html, &img.alt);
+        html.push('"');
+        if !img.title.is_empty() {
+            html.push_str(" title=\"");
+            escape_into(&mut html, &img.title);
+            html.push('"');
+        }
+        if let Some((w, h)) = img.size {
+            html.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+        }
+        if self.images > 0 {
+            html.push_str(" loading=\"lazy\"");
+        }
+        html.push_str(" decoding=\"async\" />");
+        self.images += 1;
+        html
+    }
+
+    /// The size of the file the last recorded link points at.
+    fn image_info(&self) -> Option<crate::writing::ImageInfo> {
+        let writing = self.opts.writing.as_deref()?;
+        match &self.links.last()?.target {
+            LinkTarget::Asset { path, .. } => writing.images.get(path).copied(),
+            _ => None,
+        }
+    }
+
+    /// A warning when an image is over `markdown.image_budget_kb`.
+    fn check_budget(&mut self, dest: &str, info: crate::writing::ImageInfo, offset: usize) {
+        let budget = self.opts.writing.as_ref().map_or(0, |w| w.image_budget);
+        if budget == 0 || info.bytes <= budget {
+            return;
+        }
+        self.problem(
+            offset,
+            false,
+            format!(
+                "image `{dest}` is {}, over the {} budget",
+                crate::writing::human_size(info.bytes),
+                crate::writing::human_size(budget)
+            ),
+            Some("compress or resize it, or raise `markdown.image_budget_kb` in lorebook.yaml (0 turns the check off)".into()),
+        );
     }
 
     /// A formula as MathML; invalid TeX is an error at its place and shows
@@ -586,6 +678,10 @@ impl<'a, 'p> State<'a, 'p> {
     fn handle(&mut self, ev: Event<'a>, range: Range<usize>, out: &mut VecDeque<Event<'a>>) {
         if self.skip_html_block {
             self.skip_html_block = !matches!(ev, Event::End(TagEnd::HtmlBlock));
+            return;
+        }
+        if self.image.is_some() {
+            self.image_event(ev, out);
             return;
         }
         let at_start = std::mem::replace(&mut self.at_start, false);
@@ -785,22 +881,19 @@ impl<'a, 'p> State<'a, 'p> {
                 );
             }
             Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
+                dest_url, title, ..
             } => {
                 let href = self.record_link(&dest_url, range.start, true);
-                let dest_url = href.map(CowStr::from).unwrap_or(dest_url);
-                self.emit(
-                    out,
-                    Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }),
-                );
+                let info = self.image_info();
+                if let Some(info) = info {
+                    self.check_budget(&dest_url, info, range.start);
+                }
+                self.image = Some(ImageBuf {
+                    src: href.unwrap_or_else(|| dest_url.to_string()),
+                    title: title.to_string(),
+                    size: info.map(|i| (i.width, i.height)),
+                    ..ImageBuf::default()
+                });
             }
             other => {
                 if matches!(
@@ -2333,11 +2426,70 @@ mod tests {
     }
 
     #[test]
-    fn markdown_images_load_lazily() {
-        let out = html("![Logo](logo.png \"The logo\")\n");
+    fn images_after_the_first_load_lazily() {
+        let out = html("![Logo](logo.png \"The \\\"logo\\\"\")\n\n![A *b* `c`](<shot one.png>)\n");
         assert!(
-            out.contains("<img loading=\"lazy\" decoding=\"async\" src=\"../logo.png\" alt=\"Logo\" title=\"The logo\" />"),
+            out.contains("<img src=\"../logo.png\" alt=\"Logo\" title=\"The &quot;logo&quot;\" decoding=\"async\" />"),
             "{out}"
+        );
+        assert!(
+            out.contains("<img src=\"../shot%20one.png\" alt=\"A b c\" loading=\"lazy\" decoding=\"async\" />"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn images_get_their_size_and_big_ones_a_warning() {
+        let writing = crate::writing::Writing {
+            images: [
+                (
+                    "a/small.png".to_string(),
+                    crate::writing::ImageInfo {
+                        width: 64,
+                        height: 40,
+                        bytes: 900,
+                    },
+                ),
+                (
+                    "a/big.png".to_string(),
+                    crate::writing::ImageInfo {
+                        width: 2000,
+                        height: 1000,
+                        bytes: 3 * 1024 * 1024,
+                    },
+                ),
+            ]
+            .into(),
+            image_budget: 500 * 1024,
+            ..Default::default()
+        };
+        let opts = MarkdownOptions {
+            writing: Some(std::sync::Arc::new(writing)),
+            ..SAFE
+        };
+        let r = render(
+            "![s](small.png)\n\nText.\n\n![b](big.png)\n",
+            &page(),
+            &opts,
+        );
+        assert!(
+            r.html
+                .contains("alt=\"s\" width=\"64\" height=\"40\" decoding"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("width=\"2000\" height=\"1000\" loading=\"lazy\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.problems.len(), 1);
+        let p = &r.problems[0];
+        assert_eq!((p.line, p.col, p.error), (5, 1, false));
+        assert_eq!(
+            p.message,
+            "image `big.png` is 3.0 MB, over the 500 KB budget"
         );
     }
 }

@@ -109,10 +109,11 @@ pub fn load_timed(
         assets.iter().chain(statics).map(|a| a.rel.as_str()),
         &config.links.bases,
     ));
+    let images = timings.time(Stage::Read, || image_sizes(assets.iter().chain(statics)));
     let writing = std::sync::Arc::new(Writing {
         snippets: load_snippets(config, &mut diags),
         variables: config.variables.clone(),
-        images: Default::default(),
+        images,
         image_budget: config.markdown.image_budget,
         math: config.markdown.math,
         keep_markdown: config.llms.keeps_markdown(),
@@ -249,6 +250,38 @@ fn problem_diagnostic(p: &crate::writing::Problem, shown: &Path, body_line: usiz
         Some(h) => d.with_hint(h),
         None => d,
     }
+}
+
+/// Width, height and size of every image among `files` (by published
+/// path), read from their headers in parallel. Files that are not images,
+/// or whose header cannot be read, are left out (the page then gets no
+/// size for them; a missing file is the link checker's to report).
+fn image_sizes<'f>(
+    files: impl Iterator<Item = &'f Asset>,
+) -> BTreeMap<String, crate::writing::ImageInfo> {
+    const IMAGES: &[&str] = &[
+        "png", "jpg", "jpeg", "gif", "webp", "avif", "bmp", "ico", "tif", "tiff",
+    ];
+    let images: Vec<&Asset> = files
+        .filter(|a| {
+            a.rel
+                .rsplit_once('.')
+                .is_some_and(|(_, ext)| IMAGES.iter().any(|i| ext.eq_ignore_ascii_case(i)))
+        })
+        .collect();
+    images
+        .par_iter()
+        .filter_map(|a| {
+            let size = imagesize::size(&a.path).ok()?;
+            let bytes = std::fs::metadata(&a.path).ok()?.len();
+            let info = crate::writing::ImageInfo {
+                width: u32::try_from(size.width).ok()?,
+                height: u32::try_from(size.height).ok()?,
+                bytes,
+            };
+            Some((a.rel.clone(), info))
+        })
+        .collect()
 }
 
 /// Every Markdown file of the site's `snippets/` folder, by path relative

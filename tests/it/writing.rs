@@ -146,3 +146,34 @@ fn math_is_mathml_in_the_page_and_invalid_tex_fails_at_file_line() {
             "content/guides/broken-math.md:5:30: error: invalid TeX:",
         ));
 }
+
+#[test]
+fn images_get_width_height_lazy_loading_after_the_first_and_a_budget() {
+    let (_t, root) = site("writing");
+    build(&root);
+    let html = prose(&root, "guides/troubleshooting");
+    assert!(
+        html.contains("<img src=\"../img/settings.png\" alt=\"The settings window\" width=\"320\" height=\"200\" decoding=\"async\" />"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "alt=\"The sync icon in the menu bar\" width=\"64\" height=\"40\" loading=\"lazy\""
+        ),
+        "{html}"
+    );
+    // Over the configured budget: a warning at the image's line.
+    let config = root.join("lorebook.yaml");
+    let mut text = read(&config);
+    text.push_str("markdown:\n  image_budget_kb: 4\n");
+    std::fs::write(&config, text).unwrap();
+    lorebook()
+        .args(["check", "--deny-warnings", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "content/guides/troubleshooting.md:26:1: warning: image `img/network-map.png` is 5 KB, over the 4 KB budget",
+        ))
+        .stderr(predicate::str::contains("markdown.image_budget_kb"));
+}
