@@ -20,6 +20,7 @@ pub mod init;
 pub mod insights;
 pub mod links;
 pub mod lint;
+pub mod llms;
 pub mod markdown;
 pub mod nav;
 pub mod output;

@@ -168,6 +168,7 @@ fn render_rest(
     files.extend(search);
     let write_start = std::time::Instant::now();
     files.extend(sitemaps(site));
+    files.extend(crate::llms::files(site));
     files.push(OutputFile::bytes(
         crate::feeds::PAGES_PATH,
         crate::feeds::pages(site),
@@ -1436,6 +1437,7 @@ pub fn render_affected(
             crate::feeds::pages(site),
         ));
     }
+    files.extend(crate::llms::affected(site, changed, listings));
     Ok(files)
 }
 

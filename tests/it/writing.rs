@@ -177,3 +177,59 @@ fn images_get_width_height_lazy_loading_after_the_first_and_a_budget() {
         ))
         .stderr(predicate::str::contains("markdown.image_budget_kb"));
 }
+
+#[test]
+fn a_copy_for_machines_sits_next_to_the_site() {
+    let (_t, root) = site("writing");
+    build(&root);
+    let out = root.join("public");
+    let llms = read(&out.join("llms.txt"));
+    insta::assert_snapshot!("llms_txt", llms);
+    // Each page's Markdown: front matter resolved, includes and variables
+    // expanded, the title heading kept.
+    let page = read(&out.join("guides/upgrade/index.md"));
+    insta::assert_snapshot!("upgrade_index_md", page);
+    let full = read(&out.join("llms-full.txt"));
+    assert!(
+        full.contains(
+            "# Upgrade to the latest release\n\nSource: https://help.acme.example/guides/upgrade/"
+        ),
+        "{full}"
+    );
+    assert!(
+        full.contains("Back up your data before you upgrade Acme Relay."),
+        "{full}"
+    );
+    assert!(!full.contains("<!-- include"), "{full}");
+
+    // All optional.
+    let config = root.join("lorebook.yaml");
+    let mut text = read(&config);
+    text.push_str("llms:\n  txt: false\n  full: false\n  pages: false\n");
+    std::fs::write(&config, text).unwrap();
+    build(&root);
+    assert!(!out.join("llms.txt").exists());
+    assert!(!out.join("llms-full.txt").exists());
+    assert!(!out.join("guides/upgrade/index.md").exists());
+}
+
+#[test]
+fn answers_in_the_copy_keep_their_credit_and_licence() {
+    let (_t, root) = site("example-site");
+    build(&root);
+    let out = root.join("public");
+    let llms = read(&out.join("llms.txt"));
+    assert!(llms.contains("## Community answers"), "{llms}");
+    let full = read(&out.join("llms-full.txt"));
+    assert!(full.contains("Credit: answered by "), "{full}");
+    assert!(full.contains("licence CC BY-SA"), "{full}");
+    let answer_md = walkdir::WalkDir::new(out.join("answers"))
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_name() == "index.md")
+        .expect("an answer's Markdown");
+    let text = read(answer_md.path());
+    assert!(text.starts_with("---\ntitle: "), "{text}");
+    assert!(text.contains("\nauthor: "), "{text}");
+    assert!(text.contains("## Accepted answer by "), "{text}");
+}
