@@ -162,6 +162,8 @@ pub struct Rendered {
     /// Problems in the Markdown (invalid TeX, oversized images), at lines
     /// of the page's file.
     pub problems: Vec<crate::writing::Problem>,
+    /// The page has a ```` ```mermaid ```` block (its page loads mermaid).
+    pub mermaid: bool,
     /// The body as rendered (includes and variables expanded), LZ4-packed,
     /// when the site publishes a Markdown copy (see [`Rendered::markdown`]).
     pub markdown: Option<Box<[u8]>>,
@@ -359,6 +361,8 @@ struct State<'a, 'p> {
     image: Option<ImageBuf>,
     /// Images written so far: the first loads at once, later ones lazily.
     images: usize,
+    /// A mermaid block was written.
+    mermaid: bool,
 }
 
 /// An image: its `<img>` is written when its alt text has been read.
@@ -426,6 +430,7 @@ impl<'a, 'p> State<'a, 'p> {
             figure: None,
             image: None,
             images: 0,
+            mermaid: false,
         }
     }
 
@@ -910,6 +915,25 @@ impl<'a, 'p> State<'a, 'p> {
     fn end(&mut self, tag: TagEnd, out: &mut VecDeque<Event<'a>>) {
         match tag {
             TagEnd::Heading(_) => self.end_heading(out),
+            TagEnd::CodeBlock
+                if self
+                    .code
+                    .as_ref()
+                    .and_then(|c| c.lang.as_deref())
+                    .is_some_and(|l| l.eq_ignore_ascii_case("mermaid")) =>
+            {
+                // Drawn in the browser; the source is what readers see
+                // without JavaScript.
+                self.code = None;
+                self.mermaid = true;
+                let mut html = String::from(
+                    "<pre class=\"code mermaid-source\" data-lang=\"mermaid\"><code class=\"language-mermaid\">",
+                );
+                escape_into(&mut html, &self.code_text);
+                html.push_str("</code></pre>\n");
+                self.block_break();
+                self.emit(out, Event::Html(html.into()));
+            }
             TagEnd::CodeBlock => {
                 let lang = self.code.take().and_then(|c| c.lang);
                 let html = code_block_html(
@@ -1186,6 +1210,7 @@ impl<'a, 'p> State<'a, 'p> {
             summary: cut_at_word(self.summary.trim(), SUMMARY_CHARS),
             word_count,
             problems: self.problems,
+            mermaid: self.mermaid,
             markdown: None,
         }
     }
@@ -2423,6 +2448,21 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn mermaid_blocks_stay_readable_code_and_mark_the_page() {
+        let r = render(
+            "```mermaid\nflowchart LR\n  A[Sign in] --> B{Token ok?}\n```\n",
+            &page(),
+            &SAFE,
+        );
+        assert!(r.mermaid);
+        assert_eq!(
+            r.html,
+            "<pre class=\"code mermaid-source\" data-lang=\"mermaid\"><code class=\"language-mermaid\">flowchart LR\n  A[Sign in] --&gt; B{Token ok?}\n</code></pre>\n"
+        );
+        assert!(!render("```rust\nfn main() {}\n```\n", &page(), &SAFE).mermaid);
     }
 
     #[test]

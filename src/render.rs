@@ -188,7 +188,12 @@ fn render_rest(
     ));
     let nav = site.nav_tree();
     files.push(OutputFile::bytes(nav.path.as_str(), nav.script.clone()));
+    // The vendored mermaid (megabytes) is published only for diagrams.
+    let mermaid = site.pages.iter().any(|p| p.rendered.mermaid);
     for (path, bytes) in &theme.assets {
+        if !mermaid && path.starts_with(MERMAID_DIR) {
+            continue;
+        }
         files.push(OutputFile::bytes(path.as_str(), bytes.clone()));
     }
     files.push(OutputFile::bytes(
@@ -217,6 +222,9 @@ fn render_rest(
     check_collisions(&mut written)?;
     Ok(written)
 }
+
+/// Where the theme keeps its vendored mermaid.
+pub const MERMAID_DIR: &str = "assets/vendor/mermaid/";
 
 /// Two producers of one output path is a bug or a content conflict; report it.
 fn check_collisions(files: &mut [Written]) -> Result<(), Vec<Diagnostic>> {
@@ -297,6 +305,9 @@ pub struct PageView<'a> {
     pub description: &'a str,
     /// Rendered Markdown: trusted HTML, printed unescaped.
     pub content_html: &'a str,
+    /// The page has a mermaid diagram: the template loads the vendored
+    /// mermaid and `assets/diagrams.js`.
+    pub mermaid: bool,
     pub toc: Vec<TocView<'a>>,
     pub tags: Vec<LinkView>,
     pub breadcrumbs: Vec<LinkView>,
@@ -644,6 +655,7 @@ fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Di
     let view = PageView {
         title: &page.title,
         title_id: page.rendered.title_id.as_deref(),
+        mermaid: page.rendered.mermaid,
         description: &page.description,
         content_html: &html,
         toc: toc(&page.rendered),

@@ -233,3 +233,26 @@ fn answers_in_the_copy_keep_their_credit_and_licence() {
     assert!(text.contains("\nauthor: "), "{text}");
     assert!(text.contains("## Accepted answer by "), "{text}");
 }
+
+#[test]
+fn mermaid_is_published_and_loaded_only_for_diagrams() {
+    let (_t, root) = site("writing");
+    build(&root);
+    let out = root.join("public");
+    let page = read(&out.join("guides/sync-flow/index.html"));
+    assert!(
+        page.contains("<script src=\"../../assets/vendor/mermaid/mermaid.min.js\" defer></script>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<pre class=\"code mermaid-source\" data-lang=\"mermaid\">"),
+        "{page}"
+    );
+    assert!(!read(&out.join("guides/install/index.html")).contains("mermaid.min.js"));
+    assert!(out.join("assets/vendor/mermaid/LICENSE").exists());
+    // The pinned copy, not a CDN.
+    assert!(!page.contains("cdn"), "{page}");
+    std::fs::remove_file(root.join("content/guides/sync-flow.md")).unwrap();
+    build(&root);
+    assert!(!out.join("assets/vendor/mermaid/mermaid.min.js").exists());
+}
