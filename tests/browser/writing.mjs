@@ -160,6 +160,7 @@ if (diagramPage) {
   await waitFor("a mermaid SVG", "document.querySelector('.mermaid-diagram svg') !== null");
   const svg = await evaluate("document.querySelector('.mermaid-diagram svg').textContent");
   if (!/Signed in\?/.test(svg) || !/Upload the change/.test(svg)) fail(`diagram labels missing: ${svg.slice(-300)}`);
+  if (/Copy/.test(svg)) fail(`the copy button's text was drawn as a node: ${svg.slice(-300)}`);
   const origin = new URL(base).origin;
   const outside = requests.filter((u) => !u.startsWith(origin) && !u.startsWith("data:"));
   if (outside.length) fail(`requests left the site: ${outside.join(", ")}`);

@@ -16,7 +16,10 @@
     fontFamily: "inherit"
   });
   Array.prototype.forEach.call(blocks, function (pre, i) {
-    var source = pre.textContent;
+    // The code element only: the theme adds a language label and a copy
+    // button inside the <pre>.
+    var code = pre.querySelector("code");
+    var source = (code || pre).textContent;
     window.mermaid.render("mermaid-diagram-" + (i + 1), source).then(function (result) {
       var box = document.createElement("div");
       box.className = "mermaid-diagram";
