@@ -19,6 +19,10 @@
 # tool on the same corpus (lorebook / tool).
 #
 # Environment:
+#   WRITING_SHARE=0                 share of generated pages that also use
+#                                   includes, variables, tabs and math
+#                                   (scripts/gen_corpus.py; the cost of those
+#                                   alone: scripts/bench-writing.sh)
 #   BENCH_DIR=/tmp/lorebook-bench   where corpora and outputs go
 #   MDBOOK_MAX=2000                 largest corpus mdBook is run on (it is
 #                                   superlinear: at 10,000 pages it ran >7 min

@@ -8,6 +8,12 @@ paragraphs drawn from a Zipf-like vocabulary, lists, tables, fenced code in
 several languages, GitHub alerts and relative links (with anchors) to other
 generated pages, spread over about N/50 folders in two levels, like a real
 help center. The same N always gives the same bytes.
+
+WRITING_SHARE=0.2 (environment; default 0) gives that share of the pages
+the writing features of issue 21 as well: an include of a snippet that
+uses site variables, a tab group per operating system, and inline and
+display math (appended after the page's own content, from a separate
+random stream, so the rest of every page is the same bytes as without).
 """
 import os
 import random
@@ -94,6 +100,24 @@ def slug(text):
     return "".join(out)
 
 
+def writing_features(rng, vocab):
+    """An include, a tab group and math, as a writer would use them."""
+    os_steps = {
+        "Windows": "Open **Settings** and choose **Apps**.",
+        "macOS": "Open **System Settings** and choose **General**.",
+        "Linux": "Run `relay doctor` in a terminal.",
+    }
+    parts = ["## Before you start\n\n<!-- include: snippets/backup-first.md -->\n\n"]
+    parts.append("## Steps for your system\n\n<!-- tabs -->\n\n")
+    for name, step in os_steps.items():
+        parts.append(f"### {name}\n\n1. {step}\n2. {sentence(rng, vocab, 8)}\n\n")
+    parts.append("<!-- /tabs -->\n\n")
+    a, b = rng.randint(2, 9), rng.randint(10, 99)
+    parts.append(f"## Cost\n\nEach transfer of $p$ GB costs $0.0{a} \\times p$ dollars, at most:\n\n"
+                 f"$$\n\\text{{fee}} = \\min\\left({b}, \\sum_{{i=1}}^{{n}} 0.0{a}\\, p_i\\right)\n$$\n\n")
+    return "".join(parts)
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -119,9 +143,22 @@ def main():
         heads = [title(rng, vocab) for _ in range(rng.randint(3, 6))]
         pages.append({"path": f"{folder}/page-{i:05d}.md", "title": f"{t} {i}", "heads": heads})
 
+    share = float(os.environ.get("WRITING_SHARE", "0") or 0)
+    wrng = random.Random(n * 31 + 5)
+
     os.makedirs(os.path.join(out, "content"), exist_ok=True)
     with open(os.path.join(out, "lorebook.yaml"), "w") as f:
         f.write(f"title: Generated corpus ({n} pages)\nbase_url: https://bench.example/\n")
+        if share > 0:
+            f.write("product:\n  version: \"4.2\"\nvariables:\n  product:\n    name: Acme Relay\n"
+                    "  support:\n    email: support@bench.example\n")
+    if share > 0:
+        os.makedirs(os.path.join(out, "snippets"), exist_ok=True)
+        with open(os.path.join(out, "snippets", "backup-first.md"), "w") as f:
+            f.write("> [!WARNING]\n> Back up your data before you upgrade {{ product.name }} "
+                    "{{ product.version }}.\n\n<!-- include: snippets/contact.md -->\n")
+        with open(os.path.join(out, "snippets", "contact.md"), "w") as f:
+            f.write("Questions? Write to {{ support.email }} with the output of `relay version`.\n")
     with open(os.path.join(out, "content", "_index.md"), "w") as f:
         f.write("---\ntitle: Generated corpus\n---\n\nA generated help center for benchmarks.\n")
     for top in sorted({p.split("/")[0] for p in folders}):
@@ -168,6 +205,8 @@ def main():
                 rel = os.path.relpath(other["path"], os.path.dirname(page["path"]))
                 anchor = slug(rng.choice(other["heads"]))
                 parts.append(f"See also [{other['title']}]({rel}#{anchor}).\n\n")
+        if share > 0 and wrng.random() < share:
+            parts.append(writing_features(wrng, vocab))
         with open(os.path.join(out, "content", page["path"]), "w") as f:
             f.write("".join(parts))
 
