@@ -718,7 +718,15 @@ mod tests {
             .filter(|f| !f.path.starts_with("search"))
             .map(|f| f.path.to_string_lossy().into_owned())
             .collect();
-        assert_eq!(html, ["guide/p00/index.html"]);
+        // The page, its Markdown copy and the full copy for machines (issue 21).
+        assert_eq!(
+            html,
+            [
+                "guide/p00/index.html",
+                "guide/p00/index.md",
+                "llms-full.txt"
+            ]
+        );
         // A new description shows in listings: they are rendered again.
         std::fs::write(
             root.join("content/guide/p00.md"),
