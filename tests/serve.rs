@@ -219,8 +219,9 @@ fn a_body_only_edit_rerenders_the_page_and_its_sections_only() {
     }
     let patched = patched.expect("rebuild reported");
     // The site has 6 pages, 2 sections, tag pages, 404, feeds and assets;
-    // the page, its 2 sections, tags index, sitemap and feed are 6.
-    assert!(patched <= 6, "re-rendered {patched} files");
+    // the page, its 2 sections, tags index, sitemap and feed are 6, and the
+    // copy for machines 3 (the page's index.md, llms.txt, llms-full.txt).
+    assert!(patched <= 9, "re-rendered {patched} files");
 }
 
 /// `lorebook build` of `root` into a fresh folder; the files under `search/`
