@@ -134,17 +134,28 @@ fn assemble(
         std::path::Path::new("answers.yaml"),
         &mut forum,
     ));
-    let (mut site, site_diags) = Site::new(config.clone(), content, static_files, forum);
-    diags.extend(site_diags);
-    site.contributors =
-        crate::contributors::build(history, &people, &site.forum.answers, &config.contributors);
-    site.as_of = crate::insights::as_of(&site, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref());
-    if let Some((shown, path)) = &config.insights.search_log {
-        match crate::insights::search_log::read(path, std::path::Path::new(shown)) {
-            Ok(missed) => site.search_log = missed,
-            Err(d) => diags.push(d),
+    let search_log = match &config.insights.search_log {
+        Some((shown, path)) => {
+            match crate::insights::search_log::read(path, std::path::Path::new(shown)) {
+                Ok(missed) => missed,
+                Err(d) => {
+                    diags.push(d);
+                    Vec::new()
+                }
+            }
         }
-    }
+        None => Vec::new(),
+    };
+    let inputs = crate::site::Inputs {
+        content,
+        static_files,
+        forum,
+        history: Some(history),
+        people,
+        search_log,
+    };
+    let (site, site_diags) = Site::new(config.clone(), inputs);
+    diags.extend(site_diags);
     diags.extend(crate::links::check(&site));
     diags.sort();
     diags.dedup();

@@ -101,7 +101,11 @@ mod tests {
         let loaded =
             parse_page(&text, "a.md", std::path::Path::new("content/a.md"), &opts).unwrap();
         let content = Content::from_loaded(vec![loaded]);
-        Site::new(config, content, Vec::new(), Default::default()).0
+        let inputs = crate::site::Inputs {
+            content,
+            ..Default::default()
+        };
+        Site::new(config, inputs).0
     }
 
     #[test]

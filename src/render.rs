@@ -32,8 +32,34 @@ pub struct Written {
     pub bytes: u64,
 }
 
+/// What a render makes beyond the pages of the site.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    pub search_index: SearchIndex,
+}
+
+/// Whether a render makes the search index files (`search/`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SearchIndex {
+    /// Made from the site, as a build does (when search is enabled).
+    #[default]
+    Build,
+    /// Left out: the caller makes them (`serve` keeps a live index). The
+    /// search page is still rendered when search is enabled.
+    Omit,
+}
+
 /// Render the whole site into memory, sorted by path.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_with_options(site, theme, RenderOptions::default())
+}
+
+/// [`render`] with [`RenderOptions`].
+pub fn render_with_options(
+    site: &Site,
+    theme: &Theme,
+    opts: RenderOptions,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let files = std::sync::Mutex::new(Vec::new());
     let sink = |f: OutputFile| {
         let len = f.len();
@@ -43,7 +69,9 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         }
         Ok(len)
     };
-    render_with(site, theme, &sink)?;
+    let timings = Timings::new();
+    let pages = render_pages(site, theme, &sink, &timings);
+    render_rest(site, theme, &sink, pages, &timings, opts)?;
     let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -60,7 +88,7 @@ pub fn render_with(
 ) -> Result<Vec<Written>, Vec<Diagnostic>> {
     let timings = Timings::new();
     let pages = render_pages(site, theme, sink, &timings);
-    render_rest(site, theme, sink, pages, &timings)
+    render_rest(site, theme, sink, pages, &timings, RenderOptions::default())
 }
 
 /// [`render_with`] for a build that owns its model: once the pages are
@@ -80,7 +108,7 @@ pub fn render_owned(
         page.rendered.headings = Vec::new();
         page.rendered.links = Vec::new();
     }
-    render_rest(site, theme, sink, pages, timings)
+    render_rest(site, theme, sink, pages, timings, RenderOptions::default())
 }
 
 fn emit_to<'s>(sink: &'s Sink) -> impl Fn(OutputFile) -> Result<Written, Diagnostic> + Sync + 's {
@@ -117,6 +145,7 @@ fn render_rest(
     sink: &Sink,
     mut results: Vec<Result<Written, Diagnostic>>,
     timings: &Timings,
+    opts: RenderOptions,
 ) -> Result<Vec<Written>, Vec<Diagnostic>> {
     let emit = emit_to(sink);
     let emit = &emit;
@@ -162,9 +191,14 @@ fn render_rest(
     let mut files = render_aliases(site);
     timings.add(Stage::Render, html_start.elapsed());
     // Search: the index under search/ and the search page.
-    let search = timings.time(Stage::Search, || {
-        crate::search::site::render_files(site, theme).map_err(|d| vec![d])
-    })?;
+    let search = timings.time(Stage::Search, || match opts.search_index {
+        SearchIndex::Build => crate::search::site::render_files(site, theme),
+        SearchIndex::Omit if site.config.search.enabled => {
+            crate::search::site::search_page(site, theme).map(|page| page.into_iter().collect())
+        }
+        SearchIndex::Omit => Ok(Vec::new()),
+    });
+    let search = search.map_err(|d| vec![d])?;
     files.extend(search);
     let write_start = std::time::Instant::now();
     files.extend(sitemaps(site));
@@ -407,7 +441,7 @@ const SUBSECTION_PAGES_SHOWN: usize = 8;
 
 /// How many top-level sections the header navigation lists on every page:
 /// bounded, like the sibling list, so each page's size does not grow with the
-/// number of sections (200 sections made the nav 40% of a page's bytes).
+/// number of sections (docs/content/benchmarks.md, "Site builds").
 const NAV_SHOWN: usize = 8;
 
 /// The top-level sections the header shows on `current`: the first
@@ -1465,13 +1499,11 @@ mod tests {
                 parse_page(&format!("# Page {i}\n"), &source, &shown, &opts).unwrap()
             })
             .collect();
-        Site::new(
-            config,
-            Content::from_loaded(loaded),
-            Vec::new(),
-            Default::default(),
-        )
-        .0
+        let inputs = crate::site::Inputs {
+            content: Content::from_loaded(loaded),
+            ..Default::default()
+        };
+        Site::new(config, inputs).0
     }
 
     fn text(f: &OutputFile) -> String {
@@ -1487,6 +1519,39 @@ mod tests {
             .filter_map(|s| s.split("</loc>").next())
             .map(str::to_string)
             .collect()
+    }
+
+    #[test]
+    fn omitting_the_search_index_keeps_the_search_page_and_all_else() {
+        let site = site_of(3);
+        let theme = Theme::load(&site.config).expect("default theme");
+        let omit = RenderOptions {
+            search_index: SearchIndex::Omit,
+        };
+        let full = render(&site, &theme).expect("renders");
+        let without = render_with_options(&site, &theme, omit).expect("renders");
+        let under_search = |files: &[OutputFile]| -> Vec<String> {
+            files
+                .iter()
+                .map(|f| f.path.to_string_lossy().into_owned())
+                .filter(|p| p.starts_with("search/"))
+                .collect()
+        };
+        assert_eq!(under_search(&without), ["search/index.html"]);
+        assert!(under_search(&full).len() > 1, "{:?}", under_search(&full));
+        let index_files =
+            |f: &&OutputFile| f.path.starts_with("search") && !f.path.ends_with("index.html");
+        let rest: Vec<&OutputFile> = full.iter().filter(|f| !index_files(f)).collect();
+        assert_eq!(rest.len(), without.len());
+        for (a, b) in rest.iter().zip(&without) {
+            assert_eq!(a.path, b.path);
+            assert!(a.contents == b.contents, "{} differs", a.path.display());
+        }
+        // With search off, neither makes anything under search/.
+        let mut off = site;
+        off.config.search.enabled = false;
+        let none = render_with_options(&off, &theme, omit).expect("renders");
+        assert!(under_search(&none).is_empty());
     }
 
     #[test]

@@ -37,6 +37,39 @@ pub struct Page {
     pub rendered: Rendered,
 }
 
+impl Page {
+    /// The page a parsed file makes, with the one set of fallbacks the
+    /// loader and `serve`'s per-page rebuild share: the title is `title:`,
+    /// else the page's `# Title`, else the file name humanized; the
+    /// description is `description:`, else the page's summary; the section
+    /// is the page's folder.
+    pub fn from_loaded(l: Loaded) -> Page {
+        let section = l.source.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let title = l
+            .front
+            .title
+            .clone()
+            .or_else(|| l.rendered.title.clone())
+            .unwrap_or_else(|| humanize(l.source.trim_end_matches(".md")));
+        let description = l
+            .front
+            .description
+            .clone()
+            .unwrap_or_else(|| l.rendered.summary.clone());
+        Page {
+            source: l.source,
+            shown_path: l.shown_path,
+            url: l.url,
+            section,
+            front: l.front,
+            front_matter_lines: l.front_matter_lines,
+            title,
+            description,
+            rendered: l.rendered,
+        }
+    }
+}
+
 /// A folder of content: a section, with its optional `_index.md`.
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -476,34 +509,7 @@ fn assemble(files: Vec<Loaded>, assets: Vec<Asset>, diags: &mut Vec<Diagnostic>)
         })
         .collect();
 
-    let mut pages: Vec<Page> = loaded
-        .into_iter()
-        .map(|l| {
-            let section = l.source.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-            let title = l
-                .front
-                .title
-                .clone()
-                .or_else(|| l.rendered.title.clone())
-                .unwrap_or_else(|| humanize(l.source.trim_end_matches(".md")));
-            let description = l
-                .front
-                .description
-                .clone()
-                .unwrap_or_else(|| l.rendered.summary.clone());
-            Page {
-                source: l.source,
-                shown_path: l.shown_path,
-                url: l.url,
-                section,
-                front: l.front,
-                front_matter_lines: l.front_matter_lines,
-                title,
-                description,
-                rendered: l.rendered,
-            }
-        })
-        .collect();
+    let mut pages: Vec<Page> = loaded.into_iter().map(Page::from_loaded).collect();
     pages.sort_by(|a, b| a.source.cmp(&b.source));
 
     // Two sources with one URL (a/b.md and a/b/_index.md) is an error.

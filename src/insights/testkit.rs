@@ -38,7 +38,12 @@ pub(crate) fn site(config: &str, pages: &[(&str, &str)], forum: ForumData) -> Si
             .unwrap()
         })
         .collect();
-    Site::new(config, Content::from_loaded(loaded), Vec::new(), forum).0
+    let inputs = crate::site::Inputs {
+        content: Content::from_loaded(loaded),
+        forum,
+        ..Default::default()
+    };
+    Site::new(config, inputs).0
 }
 
 pub(crate) fn credit(site: &mut Site, path: &str, updated: &str) {

@@ -1,0 +1,285 @@
+//! `lorebook serve` end to end: the real binary on a free port over a small
+//! site in a temporary folder; edits are observed through the live-reload
+//! event stream and the served pages.
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use crate::serve_support::{get, small_site, start_serve, Events};
+
+// Page bodies are not asserted on: Markdown rendering belongs to another
+// stage; titles come from front matter and show in `<title>` and `<h1>`.
+
+fn token_of(html: &str) -> String {
+    let marker = "data-lorebook-token=\"";
+    let start = html.find(marker).expect("live-reload script") + marker.len();
+    let end = html[start..].find('"').expect("attribute end") + start;
+    html[start..end].to_string()
+}
+
+#[test]
+fn edit_sends_reload_and_serves_the_new_page() {
+    let (_dir, root) = small_site();
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/install/linux/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("version one"));
+    assert!(
+        !root.join("public").exists(),
+        "serve keeps the site in memory"
+    );
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version two\n---\nRun the installer.\n",
+    )
+    .expect("edit");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    let page = get(serve.addr, "/install/linux/");
+    assert!(page.text().contains("version two"), "{}", page.text());
+}
+
+#[test]
+fn broken_front_matter_shows_an_error_keeps_the_old_page_and_recovers() {
+    let (_dir, root) = small_site();
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/install/linux/");
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: [Linux version two\n---\nRun the installer.\n",
+    )
+    .expect("break");
+    let (name, data) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "error");
+    assert!(data.contains("content/install/linux.md:2:"), "{data}");
+    // The overlay script is in the page and the page still has the old text.
+    let page = get(serve.addr, "/install/linux/");
+    assert!(page.text().contains("version one"));
+    assert!(page.text().contains("lorebook-error-overlay"));
+    let status = get(serve.addr, "/__lorebook/status").text();
+    assert!(
+        status.contains("\"ok\":false") && status.contains("linux.md:2:"),
+        "{status}"
+    );
+    // The terminal shows it too.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut saw = false;
+    while let Ok(line) = serve
+        .log
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+    {
+        if line.contains("content/install/linux.md:2:") && line.contains("error") {
+            saw = true;
+            break;
+        }
+    }
+    assert!(saw, "error printed in the terminal");
+
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version three\n---\nRun the installer.\n",
+    )
+    .expect("fix");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    assert!(get(serve.addr, "/install/linux/")
+        .text()
+        .contains("version three"));
+    assert!(get(serve.addr, "/__lorebook/status")
+        .text()
+        .contains("\"ok\":true"));
+}
+
+#[test]
+fn serve_obeys_the_link_policy() {
+    let (_dir, root) = small_site();
+    fs::write(
+        root.join("lorebook.yaml"),
+        "title: Serve Test\nlinks:\n  broken_page: warn\n",
+    )
+    .expect("config");
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/install/linux/");
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    // A broken page link is a warning: the edit is served.
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version two\n---\nSee [gone](gone.md).\n",
+    )
+    .expect("edit");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    assert!(get(serve.addr, "/install/linux/")
+        .text()
+        .contains("version two"));
+    // A broken anchor is still an error: the old page stays.
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version three\n---\nSee [top](#gone).\n",
+    )
+    .expect("edit");
+    let (name, data) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "error");
+    assert!(data.contains("#gone"), "{data}");
+    assert!(get(serve.addr, "/install/linux/")
+        .text()
+        .contains("version two"));
+}
+
+#[test]
+fn template_override_rebuilds_every_page() {
+    let (_dir, root) = small_site();
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/install/linux/");
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    fs::create_dir_all(root.join("templates")).expect("mkdir");
+    fs::write(
+        root.join("templates/404.html"),
+        "<!doctype html><html><body><h1>Custom missing page</h1></body></html>",
+    )
+    .expect("template");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    let missing = get(serve.addr, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("Custom missing page"),
+        "{}",
+        missing.text()
+    );
+}
+
+#[test]
+fn requests_cannot_leave_the_site() {
+    let (_dir, root) = small_site();
+    let serve = start_serve(&root);
+    for bad in [
+        "/../lorebook.yaml",
+        "/%2e%2e/lorebook.yaml",
+        "/%2e%2e%2florebook.yaml",
+        "/..%5clorebook.yaml",
+        "/content/install/linux.md",
+    ] {
+        let r = get(serve.addr, bad);
+        assert_ne!(r.status, 200, "{bad}");
+        assert!(!r.text().contains("title: Serve Test"), "{bad}");
+    }
+}
+
+/// `Built in 3 ms (7 files; ...)` -> 7
+fn built_files(line: &str) -> Option<usize> {
+    let rest = line.strip_prefix("Built in ")?;
+    let open = rest.find('(')?;
+    rest[open + 1..].split(' ').next()?.parse().ok()
+}
+
+#[test]
+fn a_body_only_edit_rerenders_the_page_and_its_sections_only() {
+    let (_dir, root) = small_site();
+    for i in 0..5 {
+        fs::write(
+            root.join(format!("content/install/other-{i}.md")),
+            format!("---\ntitle: Other {i}\n---\nOther.\n"),
+        )
+        .expect("page");
+    }
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/install/linux/");
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version one\ndescription: Freshly described\n---\nRun the installer.\n",
+    )
+    .expect("edit");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    assert!(get(serve.addr, "/install/linux/")
+        .text()
+        .contains("content=\"Freshly described\""));
+    assert!(get(serve.addr, "/install/")
+        .text()
+        .contains("Freshly described"));
+    assert!(get(serve.addr, "/install/other-1/")
+        .text()
+        .contains("Other 1"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut patched = None;
+    while let Ok(line) = serve
+        .log
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+    {
+        if let Some(n) = built_files(&line) {
+            patched = Some(n);
+            break;
+        }
+    }
+    let patched = patched.expect("rebuild reported");
+    // The site has 6 pages, 2 sections, tag pages, 404, feeds and assets;
+    // the page, its 2 sections, tags index, sitemap and feed are 6.
+    assert!(patched <= 6, "re-rendered {patched} files");
+}
+
+/// `lorebook build` of `root` into a fresh folder; the files under `search/`
+/// (index scripts only: the HTML search page gets the reload script when served).
+fn built_search_files(root: &std::path::Path) -> (tempfile::TempDir, Vec<(String, Vec<u8>)>) {
+    let out = tempfile::tempdir().expect("temp dir");
+    let status = crate::common::lorebook_process()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("lorebook build runs");
+    assert!(status.success());
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(out.path().join("public/search"))
+        .expect("search folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            (name, fs::read(&p).expect("read"))
+        })
+        .collect();
+    files.sort();
+    (out, files)
+}
+
+#[test]
+fn after_a_page_edit_the_served_search_index_is_the_one_a_full_build_writes() {
+    let (_dir, root) = small_site();
+    let (_old_out, before) = built_search_files(&root);
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/install/linux/");
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    fs::write(
+        root.join("content/install/linux.md"),
+        "---\ntitle: Linux version one\n---\nRun the installer, then feed the zebrafish.\n",
+    )
+    .expect("edit");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    let (_new_out, after) = built_search_files(&root);
+    assert_ne!(before, after, "the edit changes the index");
+    for (name, bytes) in &after {
+        let served = get(serve.addr, &format!("/search/{name}"));
+        assert_eq!(served.status, 200, "{name} is served");
+        assert!(served.body == *bytes, "{name} differs from the full build");
+    }
+    let stale: Vec<&String> = before
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|n| !after.iter().any(|(m, _)| m == *n))
+        .collect();
+    assert!(!stale.is_empty());
+    for name in stale {
+        assert_eq!(
+            get(serve.addr, &format!("/search/{name}")).status,
+            404,
+            "stale {name} is no longer served"
+        );
+    }
+}
