@@ -147,7 +147,7 @@ impl Rendered {
     /// Compress the HTML (LZ4) while the model waits to be rendered: a
     /// loaded 100,000-page site otherwise holds gigabytes of HTML. LZ4
     /// rather than deflate: every page is packed and unpacked once per
-    /// build, and deflate's fastest level cost a third of the Markdown time.
+    /// build (figures: docs/content/benchmarks.md).
     pub fn pack(&mut self) {
         if self.html.is_empty() || self.packed.is_some() {
             return;
