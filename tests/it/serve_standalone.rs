@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::serve_support::{get, request, Events};
 use lorebook::diagnostics::Diagnostic;
 use lorebook::output::{Contents, OutputFile};
 use lorebook::serve::{self, ChangeSet, Layout, RebuildResult, ServeSettings, Update};
-use crate::serve_support::{get, request, Events};
 
 /// A stand-in for the core: every `content/*.md` becomes `<stem>/index.html`
 /// holding the Markdown text; a file containing `BROKEN` fails the build with
