@@ -38,7 +38,7 @@ pub enum Command {
     Build {
         #[command(flatten)]
         site: SiteArgs,
-        /// Write the site here instead of <root>/public.
+        /// Write the site here instead of `<root>/public`.
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Override base_url, e.g. for a preview deploy.

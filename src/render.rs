@@ -280,7 +280,7 @@ pub struct SiteView<'a> {
     pub description: &'a str,
     pub language: &'a str,
     pub base_url: String,
-    /// Top-level sections for the header navigation: at most [`NAV_SHOWN`],
+    /// Top-level sections for the header navigation: at most `NAV_SHOWN`,
     /// the current page's own section always among them.
     pub nav: Vec<LinkView>,
     /// How many top-level sections there are in all.
