@@ -138,11 +138,7 @@ pub fn load_timed(
         assets.iter().chain(statics).map(|a| a.rel.as_str()),
         &config.links.bases,
     ));
-    let opts = MarkdownOptions {
-        highlight: config.markdown.highlight,
-        unsafe_html: config.markdown.unsafe_html,
-        site: Some(paths.clone()),
-    };
+    let opts = markdown_options(config, &paths);
 
     let loaded: Vec<Result<Loaded, Diagnostic>> = markdown_files
         .par_iter()
@@ -166,6 +162,16 @@ pub fn load_timed(
     content.paths = paths;
     diags.sort();
     (content, diags)
+}
+
+/// How the site's pages are rendered: `markdown:` of the config, links
+/// resolved against `paths` (the loader and `serve`'s per-page rebuild).
+pub fn markdown_options(config: &Config, paths: &std::sync::Arc<SitePaths>) -> MarkdownOptions {
+    MarkdownOptions {
+        highlight: config.markdown.highlight,
+        unsafe_html: config.markdown.unsafe_html,
+        site: Some(paths.clone()),
+    }
 }
 
 /// Parse and render one Markdown text as if it were `content/<rel>`. Used by

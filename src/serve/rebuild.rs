@@ -39,7 +39,6 @@ use crate::config::Config;
 use crate::content::{self, Page};
 use crate::diagnostics::{has_errors, Diagnostic};
 use crate::links::Backlinks;
-use crate::markdown::MarkdownOptions;
 use crate::output::OutputFile;
 use crate::render::{RenderOptions, SearchIndex};
 use crate::search::live::{IndexPatch, LiveIndex};
@@ -195,11 +194,7 @@ impl SiteRebuilder {
         pages: &[&Path],
     ) -> Option<Result<Update, Vec<Diagnostic>>> {
         let site = self.site.as_mut()?;
-        let opts = MarkdownOptions {
-            highlight: self.config.markdown.highlight,
-            unsafe_html: self.config.markdown.unsafe_html,
-            site: Some(site.paths.clone()),
-        };
+        let opts = content::markdown_options(&self.config, &site.paths);
         let mut replaced = Vec::new();
         // Whether a listing (sections, tags, sitemap, feed) shows something new.
         let mut listings = false;
