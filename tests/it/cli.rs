@@ -60,29 +60,25 @@ fn missing_config_exits_2_with_a_hint() {
 #[test]
 fn config_failures_exit_by_kind_for_every_command() {
     let tmp = tempfile::tempdir().unwrap();
+    let every_command_exits = |code: i32, says: &str| {
+        for command in ["build", "check", "insights"] {
+            lorebook()
+                .args([command, "--root"])
+                .arg(tmp.path())
+                .assert()
+                .code(code)
+                .stderr(predicate::str::contains(says));
+        }
+    };
     std::fs::create_dir(tmp.path().join("lorebook.yaml")).unwrap();
-    for command in ["build", "check", "insights"] {
-        lorebook()
-            .args([command, "--root"])
-            .arg(tmp.path())
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains("cannot read"));
-    }
+    every_command_exits(2, "cannot read");
     std::fs::remove_dir(tmp.path().join("lorebook.yaml")).unwrap();
     std::fs::write(
         tmp.path().join("lorebook.yaml"),
         "title: T\nno_such_key: 1\n",
     )
     .unwrap();
-    for command in ["build", "check", "insights"] {
-        lorebook()
-            .args([command, "--root"])
-            .arg(tmp.path())
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("no_such_key"));
-    }
+    every_command_exits(1, "no_such_key");
     lorebook()
         .args(["check", "--format", "json", "--root"])
         .arg(tmp.path())
