@@ -81,31 +81,10 @@ fn front_matter_line(page: &crate::content::Page, key: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, Overrides};
-    use crate::content::{parse_page, Content};
-    use crate::markdown::MarkdownOptions;
 
     fn site_with(front: &str) -> Site {
-        let config = Config::from_str(
-            "title: T\n",
-            std::path::Path::new("/s"),
-            &Overrides::default(),
-        )
-        .unwrap();
-        let opts = MarkdownOptions {
-            highlight: false,
-            unsafe_html: true,
-            site: None,
-        };
-        let text = format!("---\n{front}---\n# Page\n");
-        let loaded =
-            parse_page(&text, "a.md", std::path::Path::new("content/a.md"), &opts).unwrap();
-        let content = Content::from_loaded(vec![loaded]);
-        let inputs = crate::site::Inputs {
-            content,
-            ..Default::default()
-        };
-        Site::new(config, inputs).0
+        let page = ("a.md", format!("---\n{front}---\n# Page\n"));
+        crate::site::test_site("title: T\n", &[page], Default::default())
     }
 
     #[test]

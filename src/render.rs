@@ -1476,34 +1476,15 @@ pub fn render_affected(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, Overrides};
-    use crate::content::{parse_page, Content};
-    use crate::markdown::MarkdownOptions;
 
     fn site_of(pages: usize) -> Site {
-        let config = Config::from_str(
-            "title: T\nbase_url: https://kb.example/\n",
-            std::path::Path::new("/s"),
-            &Overrides::default(),
-        )
-        .unwrap();
-        let opts = MarkdownOptions {
-            highlight: false,
-            unsafe_html: false,
-            site: None,
-        };
-        let loaded = (0..pages)
-            .map(|i| {
-                let source = format!("p{i}.md");
-                let shown = std::path::PathBuf::from(format!("content/{source}"));
-                parse_page(&format!("# Page {i}\n"), &source, &shown, &opts).unwrap()
-            })
+        let pages: Vec<(String, String)> = (0..pages)
+            .map(|i| (format!("p{i}.md"), format!("# Page {i}\n")))
             .collect();
-        let inputs = crate::site::Inputs {
-            content: Content::from_loaded(loaded),
-            ..Default::default()
-        };
-        Site::new(config, inputs).0
+        let pages: Vec<(&str, String)> =
+            pages.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+        let config = "title: T\nbase_url: https://kb.example/\n";
+        crate::site::test_site(config, &pages, Default::default())
     }
 
     fn text(f: &OutputFile) -> String {

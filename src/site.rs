@@ -307,3 +307,34 @@ impl Site {
         diags
     }
 }
+
+/// A site made from texts, for the unit tests of the stages that read the
+/// model: `config` is lorebook.yaml, `pages` are `(path under content/,
+/// whole file)`. Markdown is rendered without highlighting, raw HTML kept.
+#[cfg(test)]
+pub(crate) fn test_site(config: &str, pages: &[(&str, String)], forum: ForumData) -> Site {
+    let config = Config::from_str(
+        config,
+        std::path::Path::new("/s"),
+        &crate::config::Overrides::default(),
+    )
+    .expect("test config");
+    let opts = crate::markdown::MarkdownOptions {
+        highlight: false,
+        unsafe_html: true,
+        site: None,
+    };
+    let loaded = pages
+        .iter()
+        .map(|(path, text)| {
+            let shown = std::path::Path::new("content").join(path);
+            crate::content::parse_page(text, path, &shown, &opts).expect("test page")
+        })
+        .collect();
+    let inputs = Inputs {
+        content: Content::from_loaded(loaded),
+        forum,
+        ..Default::default()
+    };
+    Site::new(config, inputs).0
+}
