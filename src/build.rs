@@ -48,7 +48,7 @@ impl BuildError {
 }
 
 /// Git history as read for one build: the history and its diagnostics.
-pub type GitHistory = std::sync::Arc<(crate::contributors::History, Vec<Diagnostic>)>;
+pub(crate) type GitHistory = std::sync::Arc<(crate::contributors::History, Vec<Diagnostic>)>;
 
 /// A loaded site and its warnings, or the errors (and warnings) found.
 pub type Loaded = Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>;
@@ -62,7 +62,10 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 /// [`load`], reusing `known` git history instead of running git when given
 /// (`lorebook serve` keeps it while HEAD does not move). Returns the history
 /// used beside the result.
-pub fn load_with_history(config: &Config, known: Option<GitHistory>) -> (GitHistory, Loaded) {
+pub(crate) fn load_with_history(
+    config: &Config,
+    known: Option<GitHistory>,
+) -> (GitHistory, Loaded) {
     load_timed(config, known, &Timings::new())
 }
 

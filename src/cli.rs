@@ -208,13 +208,13 @@ pub enum ReportFormat {
 }
 
 /// Exit codes.
-pub const OK: i32 = 0;
-pub const CONTENT_ERRORS: i32 = 1;
-pub const USAGE_OR_IO: i32 = 2;
+pub(crate) const OK: i32 = 0;
+pub(crate) const CONTENT_ERRORS: i32 = 1;
+pub(crate) const USAGE_OR_IO: i32 = 2;
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let mut printer = Printer::new(cli.quiet, cli.verbose);
+    let mut printer = Printer::new(cli.quiet);
     match cli.command {
         Command::Init { dir } => run_init(&printer, dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Build {
@@ -620,20 +620,18 @@ fn run_build(printer: &Printer, root: &Path, ov: &Overrides, timings: bool) -> i
 }
 
 /// Prints to stderr, in colour when it is a terminal and NO_COLOR is unset.
-pub struct Printer {
+pub(crate) struct Printer {
     quiet: bool,
-    pub verbose: bool,
     color: bool,
     /// Entries printed per kind of problem in the human format (0: all).
-    pub max_problems: usize,
+    pub(crate) max_problems: usize,
 }
 
 impl Printer {
-    pub fn new(quiet: bool, verbose: bool) -> Printer {
+    pub(crate) fn new(quiet: bool) -> Printer {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         Printer {
             quiet,
-            verbose,
             color,
             max_problems: crate::report::DEFAULT_MAX_PER_KIND,
         }
@@ -647,17 +645,17 @@ impl Printer {
         }
     }
 
-    pub fn status(&self, msg: &str) {
+    pub(crate) fn status(&self, msg: &str) {
         if !self.quiet {
             eprintln!("{msg}");
         }
     }
 
-    pub fn error(&self, msg: &str) {
+    pub(crate) fn error(&self, msg: &str) {
         eprintln!("{}: {msg}", self.paint("1;31", "error"));
     }
 
-    pub fn diagnostics(&self, diags: &[Diagnostic], format: Format) {
+    pub(crate) fn diagnostics(&self, diags: &[Diagnostic], format: Format) {
         match format {
             Format::Human => {
                 let mut err = std::io::stderr().lock();
@@ -695,7 +693,7 @@ impl Printer {
 }
 
 /// A GitHub Actions workflow command for one diagnostic.
-pub fn github_annotation(d: &Diagnostic) -> String {
+pub(crate) fn github_annotation(d: &Diagnostic) -> String {
     let level = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

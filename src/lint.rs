@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 
 /// Warnings for the site as of `today`.
-pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
     let months = site.config.insights.stale_months;
     let Some(limit) = today.checked_sub_months(chrono::Months::new(months)) else {
         return Vec::new();

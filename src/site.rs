@@ -67,7 +67,7 @@ pub struct Site {
     /// the wall clock: `Config::source_date`, else [`Site::newest_date`].
     pub as_of: Option<NaiveDate>,
     /// The navigation tree script, made once on first use (see `crate::nav`).
-    pub nav: std::sync::OnceLock<crate::nav::NavTree>,
+    pub(crate) nav: std::sync::OnceLock<crate::nav::NavTree>,
     /// Searches that found nothing, from `insights.search_log:`.
     pub search_log: Vec<MissedQuery>,
 }
@@ -231,7 +231,7 @@ impl Site {
     }
 
     /// The navigation tree script (`crate::nav`), made on first use.
-    pub fn nav_tree(&self) -> &crate::nav::NavTree {
+    pub(crate) fn nav_tree(&self) -> &crate::nav::NavTree {
         self.nav.get_or_init(|| crate::nav::NavTree::of(self))
     }
 

@@ -126,7 +126,7 @@ pub fn load(config: &Config, statics: &[Asset]) -> (Content, Vec<Diagnostic>) {
 
 /// [`load`], adding the time spent reading, in Markdown, highlighting and
 /// packing to `timings`.
-pub fn load_timed(
+pub(crate) fn load_timed(
     config: &Config,
     statics: &[Asset],
     timings: &Timings,
@@ -166,7 +166,10 @@ pub fn load_timed(
 
 /// How the site's pages are rendered: `markdown:` of the config, links
 /// resolved against `paths` (the loader and `serve`'s per-page rebuild).
-pub fn markdown_options(config: &Config, paths: &std::sync::Arc<SitePaths>) -> MarkdownOptions {
+pub(crate) fn markdown_options(
+    config: &Config,
+    paths: &std::sync::Arc<SitePaths>,
+) -> MarkdownOptions {
     MarkdownOptions {
         highlight: config.markdown.highlight,
         unsafe_html: config.markdown.unsafe_html,
@@ -289,7 +292,7 @@ pub fn load_static(config: &Config) -> (Vec<Asset>, Vec<Diagnostic>) {
 
 /// Make sure a section `key` and its ancestors exist (for sections that only
 /// forum answers use). Titles come from the folder names.
-pub fn ensure_section(sections: &mut BTreeMap<String, Section>, key: &str) {
+pub(crate) fn ensure_section(sections: &mut BTreeMap<String, Section>, key: &str) {
     let mut cur = Some(key.to_string());
     while let Some(k) = cur {
         let parent = parent_key(&k);
