@@ -307,11 +307,7 @@ pub(crate) fn ensure_section(sections: &mut BTreeMap<String, Section>, key: &str
                         format!("{k}/")
                     },
                     source: None,
-                    title: if k.is_empty() {
-                        "Home".into()
-                    } else {
-                        humanize(&k)
-                    },
+                    title: folder_title(&k),
                     description: String::new(),
                     weight: None,
                     front: FrontMatter::default(),
@@ -351,6 +347,16 @@ fn parent_key(key: &str) -> Option<String> {
             key.rsplit_once('/')
                 .map_or(String::new(), |(p, _)| p.to_string()),
         )
+    }
+}
+
+/// The title of a section without one of its own: `Home` for the root,
+/// else its folder's name humanized.
+fn folder_title(key: &str) -> String {
+    if key.is_empty() {
+        "Home".into()
+    } else {
+        humanize(key)
     }
 }
 
@@ -486,13 +492,7 @@ fn assemble(files: Vec<Loaded>, assets: Vec<Asset>, diags: &mut Vec<Diagnostic>)
                 .title
                 .clone()
                 .or_else(|| rendered.title.clone())
-                .unwrap_or_else(|| {
-                    if key.is_empty() {
-                        "Home".into()
-                    } else {
-                        humanize(key)
-                    }
-                });
+                .unwrap_or_else(|| folder_title(key));
             let description = front
                 .description
                 .clone()
@@ -574,6 +574,8 @@ mod tests {
     fn humanizes_folder_names() {
         assert_eq!(humanize("getting-started"), "Getting started");
         assert_eq!(humanize("a/api_keys"), "Api keys");
+        assert_eq!(folder_title(""), "Home");
+        assert_eq!(folder_title("a/getting-started"), "Getting started");
     }
 
     #[test]
