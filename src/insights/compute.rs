@@ -4,12 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 use crate::content::Page;
 use crate::forum::Answer;
 use crate::site::Site;
+
+use super::dates::{answer_date, page_updated, stale_limit};
 
 /// Days in the "recent" window for top contributors.
 pub const RECENT_DAYS: u64 = 90;
@@ -170,19 +172,6 @@ pub struct OutdatedNote {
     pub reviewed: Option<String>,
 }
 
-/// The last update of a page: its newest commit, else its `date:`.
-pub fn page_updated(site: &Site, page: &Page) -> Option<NaiveDate> {
-    site.contributors
-        .page(&page.source)
-        .map(|c| c.updated.date_naive())
-        .or(page.front.date.map(|d| d.0))
-}
-
-/// The first day that is not stale as of `as_of`.
-pub(crate) fn stale_limit(as_of: NaiveDate, months: u32) -> Option<NaiveDate> {
-    as_of.checked_sub_months(Months::new(months))
-}
-
 /// The newer of the last update and the last review, when the page is
 /// stale as of `as_of`.
 fn stale_since(
@@ -210,13 +199,6 @@ pub fn outdated_note(site: &Site, page: &Page) -> Option<OutdatedNote> {
         updated: updated.map(|d| d.to_string()),
         reviewed: reviewed.map(|d| d.to_string()),
     })
-}
-
-/// The date an accepted answer was added: written, else accepted, else asked.
-pub fn answer_date(a: &Answer) -> Option<DateTime<Utc>> {
-    a.answered
-        .or_else(|| a.accepted.first().and_then(|r| r.accepted_at))
-        .or(a.asked)
 }
 
 /// The median of `values` (mean of the two middle ones, rounded down).

@@ -42,6 +42,7 @@
 
 mod chart;
 mod compute;
+mod dates;
 pub mod search_log;
 mod text;
 pub mod trust;
@@ -52,9 +53,9 @@ pub(crate) mod testkit;
 
 pub use chart::bar_chart_svg;
 pub use compute::{
-    answer_date, median, outdated_note, page_updated, Candidate, Gap, Insights, MonthStats,
-    OutdatedNote, RankedPerson, RecentPerson, SectionStats, StalePage, TagGap, Totals,
-    CANDIDATES_SHOWN, GAP_QUESTIONS_SHOWN, GAP_TAGS_SHOWN, PEOPLE_SHOWN, RECENT_DAYS, STALE_SHOWN,
-    TREND_MONTHS,
+    median, outdated_note, Candidate, Gap, Insights, MonthStats, OutdatedNote, RankedPerson,
+    RecentPerson, SectionStats, StalePage, TagGap, Totals, CANDIDATES_SHOWN, GAP_QUESTIONS_SHOWN,
+    GAP_TAGS_SHOWN, PEOPLE_SHOWN, RECENT_DAYS, STALE_SHOWN, TREND_MONTHS,
 };
+pub use dates::{answer_date, page_updated};
 pub use view::{ChartView, InsightsView, Linked, FEED_PATH, PAGE_URL};
