@@ -281,7 +281,7 @@ impl SiteRebuilder {
             || self
                 .search
                 .as_ref()
-                .is_some_and(|s| s.units() >= self.defer_search_units);
+                .is_some_and(|s| s.sections() >= self.defer_search_units);
         let docs = if defer {
             self.pending_search.extend(docs);
             Vec::new()
@@ -478,7 +478,7 @@ fn render_with_search(
     let mut files = files?;
     if let Some(live) = search.as_ref().filter(|_| search_on) {
         files.extend(live.files().iter().cloned());
-        let page = crate::search::site::search_page(site, theme).map_err(|d| vec![d])?;
+        let page = crate::render::search_page(site, theme).map_err(|d| vec![d])?;
         files.extend(page);
     }
     Ok((files, search.filter(|_| search_on)))
