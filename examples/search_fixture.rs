@@ -178,7 +178,7 @@ fn fixture_docs() -> Vec<SearchDoc> {
             &[(
                 None,
                 "",
-                "Every service writes a log file under the data directory, one line per event, with the time, \
+                "Every service writes a log file under the data directory, with the time, \
                  the level and the message. Old files are compressed every night and removed after thirty days. \
                  The watchdog heartbeat appears there once a minute.",
             )],

@@ -1,9 +1,10 @@
 //! The in-memory search index: one record per page (its sections kept in
 //! it), and one precomputed, quantized weight per term and posting slot.
-//! Slot 0 of a page holds its own fields (title > description > headings),
-//! scored with BM25 over pages, so the title and headings count for every
-//! section of the page when the client adds them up; slot `s + 1` holds
-//! section `s` (heading > body), scored with BM25 over sections and
+//! Slot 0 of a page is its title (BM25 over titles: the client knows which
+//! query words a title covers), slot 1 its other page fields (description >
+//! headings, BM25F over pages), so the title and headings count for every
+//! section of the page when the client adds them up; slot `s + 2` holds
+//! section `s` (heading > body), scored with BM25F over sections and
 //! down-weighted when the section is mostly link text (a "See also" list, a
 //! catalogue of other pages). Every posting is kept (no cap). Also the
 //! exact-title keys that let the client rank an exact title match first.
@@ -27,7 +28,7 @@ pub const BODY_WEIGHT: f64 = 1.0;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Characters of each section's text kept for excerpts.
-pub const TEXT_CHARS: usize = 280;
+pub const TEXT_CHARS: usize = 200;
 /// Weight factor of a section whose text is mostly link text, and of one
 /// whose text is largely link text.
 pub const LINK_LIST_FACTOR: f64 = 0.25;
@@ -75,34 +76,49 @@ pub fn link_factor(text: &str, link_chars: usize) -> f64 {
     }
 }
 
-/// Weighted term frequencies and length of one slot.
+/// Fields of a slot: up to three (title slot: title; page slot:
+/// description, headings; section: heading, body).
+const FIELDS: usize = 3;
+
+/// (weight, length normalization `b`) of each field of a page slot and of a
+/// section slot (BM25F: each field's frequency is normalized by its own
+/// length before the fields are added up and saturated, so a page's long list
+/// of headings does not dilute its title).
+const TITLE_FIELDS: [(f64, f64); FIELDS] = [(TITLE_WEIGHT, 0.5), (0.0, 0.0), (0.0, 0.0)];
+const PAGE_FIELDS: [(f64, f64); FIELDS] = [
+    (DESCRIPTION_WEIGHT, 0.5),
+    (PAGE_HEADING_WEIGHT, 0.75),
+    (0.0, 0.0),
+];
+const SECTION_FIELDS: [(f64, f64); FIELDS] = [(HEADING_WEIGHT, 0.5), (BODY_WEIGHT, B), (0.0, 0.0)];
+
+/// Term frequencies per field and field lengths of one slot.
 #[derive(Debug, Clone)]
 struct Counted {
     /// The slot's terms, sorted, until [`Terms::intern`] turns them into ids.
     names: Vec<String>,
-    /// (term id, weighted frequency); ids are set by [`Terms::intern`].
-    /// f32 is exact here: frequencies are sums of the small integer field
-    /// weights, and half the size of f64 over millions of postings.
-    tf: Vec<(u32, f32)>,
-    len: f64,
+    /// (term id, frequency in each field); ids are set by [`Terms::intern`].
+    tf: Vec<(u32, [u16; FIELDS])>,
+    lens: [u32; FIELDS],
     /// Weight factor (link lists are down-weighted).
     factor: f32,
 }
 
-fn count(fields: &[(&str, f64)], factor: f64) -> Counted {
-    let mut tf: BTreeMap<String, f64> = BTreeMap::new();
-    let mut len = 0.0;
-    for (text, weight) in fields {
+fn count(fields: &[&str], factor: f64) -> Counted {
+    let mut tf: BTreeMap<String, [u16; FIELDS]> = BTreeMap::new();
+    let mut lens = [0u32; FIELDS];
+    for (f, text) in fields.iter().enumerate().take(FIELDS) {
         for t in tokenize(text) {
-            *tf.entry(t.term).or_insert(0.0) += weight;
-            len += weight;
+            let e = tf.entry(t.term).or_insert([0; FIELDS]);
+            e[f] = e[f].saturating_add(1);
+            lens[f] = lens[f].saturating_add(1);
         }
     }
-    let (names, tf) = tf.into_iter().map(|(t, f)| (t, (0, f as f32))).unzip();
+    let (names, tf) = tf.into_iter().map(|(t, f)| (t, (0, f))).unzip();
     Counted {
         names,
         tf,
-        len,
+        lens,
         factor: factor as f32,
     }
 }
@@ -116,7 +132,8 @@ pub struct Analyzed {
     page: PageRecord,
     /// The page as its result block lists it.
     json: String,
-    /// Slot 0 (the page's fields), then one per section.
+    /// Slot 0 (the title), slot 1 (the other page fields), then one per
+    /// section.
     counted: Vec<Counted>,
 }
 
@@ -158,9 +175,26 @@ impl Terms {
     }
 }
 
-/// The order of documents in the index (and so of page ids).
+/// The last segment of a URL path (`a/b/` -> `b`): versions and
+/// translations of a page share it.
+pub fn slug(url: &str) -> &str {
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
+}
+
+/// What documents are ordered by in the index (and so page ids): kind, then
+/// the URL's last segment, so the versions and translations of one page sit
+/// together (their blocks and posting gaps compress well, and a query whose
+/// results are those copies loads one block), then URL and title.
+pub type OrderKey<'a> = (DocKind, String, &'a str, &'a str);
+
+pub fn order_key<'a>(kind: DocKind, url: &'a str, title: &'a str) -> OrderKey<'a> {
+    (kind, slug(url).to_lowercase(), url, title)
+}
+
+/// The order of documents in the index (see [`order_key`]).
 pub fn doc_order(a: &SearchDoc, b: &SearchDoc) -> std::cmp::Ordering {
-    (a.kind, &a.url, &a.title).cmp(&(b.kind, &b.url, &b.title))
+    order_key(a.kind, &a.url, &a.title).cmp(&order_key(b.kind, &b.url, &b.title))
 }
 
 /// Record and count one document (term ids not yet given).
@@ -172,18 +206,14 @@ pub fn analyze(doc: &SearchDoc) -> Analyzed {
         .filter(|h| !h.is_empty())
         .collect();
     let headings = headings.join(" \n ");
-    let mut counted = vec![count(
-        &[
-            (&doc.title, TITLE_WEIGHT),
-            (&doc.description, DESCRIPTION_WEIGHT),
-            (&headings, PAGE_HEADING_WEIGHT),
-        ],
-        1.0,
-    )];
+    let mut counted = vec![
+        count(&[&doc.title], 1.0),
+        count(&[&doc.description, &headings], 1.0),
+    ];
     let mut sections = Vec::with_capacity(doc.sections.len());
     for s in &doc.sections {
         counted.push(count(
-            &[(&s.heading, HEADING_WEIGHT), (&s.text, BODY_WEIGHT)],
+            &[&s.heading, &s.text],
             link_factor(&s.text, s.link_chars),
         ));
         let (text, cut) = text_start(&s.text);
@@ -304,21 +334,27 @@ fn borrow(docs: &[Analyzed], postings: Postings) -> Weighed<'_> {
     }
 }
 
-/// BM25 statistics of one kind of slot (page fields, or sections).
+/// BM25F statistics of one kind of slot (page fields, or sections).
 struct Stats {
-    n: f64,
-    avg_len: f64,
+    fields: [(f64, f64); FIELDS],
+    avg_len: [f64; FIELDS],
     idf: Vec<f64>,
 }
 
 impl Stats {
-    fn of<'a>(slots: impl Iterator<Item = &'a Counted> + Clone, terms: usize) -> Stats {
+    fn of<'a>(
+        slots: impl Iterator<Item = &'a Counted>,
+        terms: usize,
+        fields: [(f64, f64); FIELDS],
+    ) -> Stats {
         let mut df: Vec<u32> = vec![0; terms];
         let mut n = 0usize;
-        let mut total = 0.0;
+        let mut total = [0.0f64; FIELDS];
         for c in slots {
             n += 1;
-            total += c.len;
+            for (t, l) in total.iter_mut().zip(c.lens) {
+                *t += f64::from(l);
+            }
             for (id, _) in &c.tf {
                 if let Some(d) = df.get_mut(*id as usize) {
                     *d += 1;
@@ -326,7 +362,7 @@ impl Stats {
             }
         }
         let nf = n as f64;
-        let avg_len = if n == 0 { 1.0 } else { (total / nf).max(1.0) };
+        let avg_len = total.map(|t| if n == 0 { 1.0 } else { (t / nf).max(1.0) });
         let idf = df
             .iter()
             .map(|&d| {
@@ -335,46 +371,55 @@ impl Stats {
             })
             .collect();
         Stats {
-            n: nf,
+            fields,
             avg_len,
             idf,
         }
     }
 
-    fn score(&self, c: &Counted, id: u32, tf: f32) -> f64 {
-        let _ = self.n;
+    fn score(&self, c: &Counted, id: u32, tf: &[u16; FIELDS]) -> f64 {
         let Some(&idf) = self.idf.get(id as usize) else {
             return 0.0;
         };
-        let norm = K1 * (1.0 - B + B * c.len / self.avg_len);
-        let tf = f64::from(tf);
-        idf * tf * (K1 + 1.0) / (tf + norm) * f64::from(c.factor)
+        let mut t = 0.0;
+        for (((&(weight, b), &tf), &len), &avg) in
+            self.fields.iter().zip(tf).zip(&c.lens).zip(&self.avg_len)
+        {
+            if tf == 0 || weight == 0.0 {
+                continue;
+            }
+            let norm = 1.0 - b + b * f64::from(len) / avg;
+            t += weight * f64::from(tf) / norm;
+        }
+        idf * t * (K1 + 1.0) / (t + K1) * f64::from(c.factor)
     }
 }
 
 /// The postings of analyzed documents: term -> (page, slot, quantized weight).
 fn postings(docs: &[Analyzed], terms: &Terms) -> Postings {
-    let page_slots = docs.iter().filter_map(|d| d.counted.first());
-    let section_slots = docs.iter().flat_map(|d| d.counted.iter().skip(1));
-    let page_stats = Stats::of(page_slots, terms.names.len());
-    let section_stats = Stats::of(section_slots, terms.names.len());
+    let title_slots = docs.iter().filter_map(|d| d.counted.first());
+    let page_slots = docs.iter().filter_map(|d| d.counted.get(1));
+    let section_slots = docs.iter().flat_map(|d| d.counted.iter().skip(2));
+    let title_stats = Stats::of(title_slots, terms.names.len(), TITLE_FIELDS);
+    let page_stats = Stats::of(page_slots, terms.names.len(), PAGE_FIELDS);
+    let section_stats = Stats::of(section_slots, terms.names.len(), SECTION_FIELDS);
 
     let mut raw: Vec<Vec<(u32, u32, f64)>> = vec![Vec::new(); terms.names.len()];
     let mut max_score: f64 = 0.0;
     for (page, doc) in docs.iter().enumerate() {
         for (slot, c) in doc.counted.iter().enumerate() {
-            let stats = if slot == 0 {
-                &page_stats
-            } else {
-                &section_stats
+            let stats = match slot {
+                0 => &title_stats,
+                1 => &page_stats,
+                _ => &section_stats,
             };
-            for &(id, tf) in &c.tf {
-                let score = stats.score(c, id, tf);
+            for (id, tf) in &c.tf {
+                let score = stats.score(c, *id, tf);
                 if score <= 0.0 {
                     continue;
                 }
                 max_score = max_score.max(score);
-                if let Some(list) = raw.get_mut(id as usize) {
+                if let Some(list) = raw.get_mut(*id as usize) {
                     list.push((page as u32, slot as u32, score));
                 }
             }
@@ -509,14 +554,15 @@ mod tests {
         assert_eq!(p.url, "guide/");
         assert_eq!(p.sections[1].anchor, "setup");
         assert_eq!(p.sections[1].heading, "Setup");
-        // Slot 0 is the page's fields, slot s + 1 its section s.
+        // Slot 0 is the title, 1 the other page fields, s + 2 section s.
         assert!(weight(&index, "guid", "guide/", 0).is_some());
-        assert!(weight(&index, "intro", "guide/", 1).is_some());
-        assert!(weight(&index, "step", "guide/", 2).is_some());
+        assert!(weight(&index, "intro", "guide/", 2).is_some());
+        assert!(weight(&index, "step", "guide/", 3).is_some());
         // Headings are page fields too: they count for the whole page.
-        assert!(weight(&index, "setup", "guide/", 0).is_some());
-        assert!(weight(&index, "setup", "guide/", 2).is_some());
+        assert!(weight(&index, "setup", "guide/", 1).is_some());
+        assert!(weight(&index, "setup", "guide/", 3).is_some());
         assert!(weight(&index, "intro", "guide/", 0).is_none());
+        assert!(weight(&index, "intro", "guide/", 1).is_none());
     }
 
     #[test]
@@ -534,8 +580,8 @@ mod tests {
             ),
         ]);
         let t = weight(&index, "network", "t/", 0).unwrap_or(0);
-        let d = weight(&index, "network", "d/", 0).unwrap_or(0);
-        let h = weight(&index, "network", "h/", 0).unwrap_or(0);
+        let d = weight(&index, "network", "d/", 1).unwrap_or(0);
+        let h = weight(&index, "network", "h/", 1).unwrap_or(0);
         assert!(
             t > d && d > h && h > 0,
             "title {t}, description {d}, heading {h}"
@@ -553,8 +599,8 @@ mod tests {
                 &[(Some("m"), "Other", &format!("network {filler}"))],
             ),
         ]);
-        let h = weight(&index, "network", "h/", 1).unwrap_or(0);
-        let b = weight(&index, "network", "b/", 1).unwrap_or(0);
+        let h = weight(&index, "network", "h/", 2).unwrap_or(0);
+        let b = weight(&index, "network", "b/", 2).unwrap_or(0);
         assert!(h > b && b > 0, "heading {h}, body {b}");
     }
 
@@ -564,8 +610,8 @@ mod tests {
         let mut list = doc("l/", "A", &[(Some("see-also"), "See also", text)]);
         list.sections[0].link_chars = text.chars().filter(|c| !c.is_whitespace()).count();
         let index = build(&[list, doc("p/", "B", &[(Some("x"), "See also", text)])]);
-        let l = weight(&index, "network", "l/", 1).unwrap_or(0);
-        let p = weight(&index, "network", "p/", 1).unwrap_or(0);
+        let l = weight(&index, "network", "l/", 2).unwrap_or(0);
+        let p = weight(&index, "network", "p/", 2).unwrap_or(0);
         assert!(l * 2 < p, "link list {l}, prose {p}");
         assert_eq!(link_factor("abc def", 2), 1.0);
         assert_eq!(link_factor("abc def", 3), LINK_HEAVY_FACTOR);
@@ -579,7 +625,7 @@ mod tests {
             doc("b/", "B", &[(None, "", "common")]),
             doc("c/", "C", &[(None, "", "common")]),
         ]);
-        assert!(weight(&index, "rare", "a/", 1) > weight(&index, "common", "a/", 1));
+        assert!(weight(&index, "rare", "a/", 2) > weight(&index, "common", "a/", 2));
     }
 
     #[test]
@@ -612,7 +658,7 @@ mod tests {
             .collect();
         let index = build(&docs);
         let list = &index.postings["word"];
-        assert_eq!(list.len(), 3000);
+        assert_eq!(list.len(), 3000, "one per section");
         assert!(list
             .windows(2)
             .all(|w| (w[0].page, w[0].slot) < (w[1].page, w[1].slot)));

@@ -14,11 +14,13 @@ use super::model::{DocKind, SearchDoc};
 use super::shards::{write_with, Memo};
 use crate::output::OutputFile;
 
-/// What identifies a document: kind, URL, title (the index order).
-type DocKey = (DocKind, String, String);
+/// What identifies a document: kind, slug, URL, title (the index order,
+/// see [`super::index::order_key`]).
+type DocKey = (DocKind, String, String, String);
 
 fn key_of(doc: &SearchDoc) -> DocKey {
-    (doc.kind, doc.url.clone(), doc.title.clone())
+    let (kind, slug, url, title) = super::index::order_key(doc.kind, &doc.url, &doc.title);
+    (kind, slug, url.to_string(), title.to_string())
 }
 
 /// The index files under `search/` and what produced them.

@@ -60,7 +60,8 @@ pub struct PageRecord {
     pub title: String,
     pub breadcrumb: Vec<String>,
     pub kind: DocKind,
-    /// Section `s` is posting slot `s + 1` (slot 0 is the page's own fields).
+    /// Section `s` is posting slot `s + 2` (slot 0 is the title, slot 1 the
+    /// description and headings).
     pub sections: Vec<SectionRecord>,
 }
 
@@ -83,8 +84,8 @@ impl PageRecord {
     }
 }
 
-/// One posting: a page, a slot in it (0: the page's title, description and
-/// headings; `s + 1`: its section `s`), and a quantized weight 1..=255.
+/// One posting: a page, a slot in it (0: its title; 1: its description and
+/// headings; `s + 2`: its section `s`), and a quantized weight 1..=255.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Posting {
     pub page: u32,

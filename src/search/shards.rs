@@ -12,6 +12,7 @@
 //! the rest in piece files of growing size, so a query reads a common word's
 //! best postings first and loads more only when it needs them.
 //!
+//! Slots: 0 the title, 1 the description and headings, s + 2 section s.
 //! Posting list encoding (all integers LEB128): count, page-id gaps (first
 //! gap from 0), slots, then one weight byte per posting; sorted by
 //! (page, slot). Term shard payload (binary): term count, then per term:
@@ -40,7 +41,7 @@ use crate::output::OutputFile;
 /// Target deflated size of a term shard.
 pub const SHARD_TARGET: usize = 10 * 1024;
 /// Target deflated size of a unit block.
-pub const BLOCK_TARGET: usize = 4 * 1024;
+pub const BLOCK_TARGET: usize = 2048;
 /// Most entries in one directory file (and so in the root).
 pub const FANOUT: usize = 128;
 /// Name of the global function each index file calls.

@@ -49,7 +49,7 @@ enum Source<'a> {
 }
 
 impl Source<'_> {
-    /// The fields [`super::index::doc_order`] sorts by.
+    /// The kind, URL and title [`super::index::doc_order`] sorts by.
     fn key(&self) -> (DocKind, Cow<'_, str>, &str) {
         match self {
             Source::Page(p) => (DocKind::Page, Cow::Borrowed(p.url.as_str()), &p.title),
@@ -94,7 +94,11 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 /// order (the same files as `build_index(&site_docs(site))`).
 pub fn site_index(site: &Site) -> Vec<OutputFile> {
     let mut sources = sources(site);
-    sources.sort_by(|a, b| a.key().cmp(&b.key()));
+    sources.sort_by_cached_key(|s| {
+        let (kind, url, title) = s.key();
+        let (kind, slug, url, title) = super::index::order_key(kind, &url, title);
+        (kind, slug, url.to_string(), title.to_string())
+    });
     super::index::build_made(
         &sources,
         |s| Cow::Owned(s.doc(site)),

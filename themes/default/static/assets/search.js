@@ -609,10 +609,10 @@
             var p = list.pages[k];
             if (p < range[0] || p >= range[1] || excluded.has(p)) continue;
             var acc = pages.get(p);
-            if (!acc) { acc = { page: p, field: new Float64Array(nq), secs: new Map() }; pages.set(p, acc); }
+            if (!acc) { acc = { page: p, title: new Float64Array(nq), field: new Float64Array(nq), secs: new Map() }; pages.set(p, acc); }
             var slot = list.slots[k];
-            var arr = acc.field;
-            if (slot > 0) {
+            var arr = slot === 0 ? acc.title : acc.field;
+            if (slot > 1) {
               arr = acc.secs.get(slot);
               if (!arr) { arr = new Float64Array(nq); acc.secs.set(slot, arr); }
             }
@@ -628,9 +628,10 @@
   function sum(arr) { var s = 0; for (var i = 0; i < arr.length; i++) s += arr[i]; return s; }
 
   /**
-   * Score one page: its fields, its best section, half of what other sections
-   * add for words the best one lacks; times the squared share of the query's
-   * weight (idf) the page matches anywhere.
+   * Score one page: its title and other fields, its best section, half of
+   * what other sections add for words the best one lacks; times the squared
+   * share of the query's weight (idf) the page matches anywhere, and times
+   * one plus the share its title covers.
    */
   function scorePage(acc, idf, groups) {
     var nq = idf.length;
@@ -644,18 +645,20 @@
     });
     // A phrase's words must all be in one slot.
     for (var g of groups) {
-      var ok = g.every(function (qi) { return acc.field[qi] > 0; });
+      var ok = g.every(function (qi) { return acc.title[qi] > 0; }) || g.every(function (qi) { return acc.field[qi] > 0; });
       if (!ok) {
         acc.secs.forEach(function (arr) { if (g.every(function (qi) { return arr[qi] > 0; })) ok = true; });
       }
       if (!ok) return null;
     }
     var bestArr = best ? acc.secs.get(best) : null;
-    var score = sum(acc.field) + (bestScore > 0 ? bestScore : 0);
+    var score = sum(acc.title) + sum(acc.field) + (bestScore > 0 ? bestScore : 0);
     var matched = 0;
     var total = 0;
+    var titled = 0;
     for (var qi = 0; qi < nq; qi++) {
-      var any = acc.field[qi] > 0;
+      if (acc.title[qi] > 0) titled += idf[qi];
+      var any = acc.field[qi] > 0 || acc.title[qi] > 0;
       var other = 0;
       acc.secs.forEach(function (arr) { if (arr[qi] > other) other = arr[qi]; });
       if (other > 0) any = true;
@@ -664,6 +667,7 @@
       if (any) matched += idf[qi];
     }
     var coord = total > 0 ? matched / total : 1;
+    if (total > 0) score *= 1 + titled / total;
     secScores.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
     return { page: acc.page, score: score * coord * coord, best: best, sections: secScores, mask: matched, full: matched >= total - 1e-9 };
   }
@@ -777,7 +781,7 @@
             var required = true;
             for (var qi = 0; qi < qterms.length; qi++) {
               if (common[qi] && !common.every(Boolean)) continue;
-              var hit = acc.field[qi] > 0;
+              var hit = acc.field[qi] > 0 || acc.title[qi] > 0;
               acc.secs.forEach(function (arr) { if (arr[qi] > 0) hit = true; });
               if (!hit) required = false;
             }
@@ -836,7 +840,7 @@
     if (hasPhrase(rec[1], keys)) return true;
     var secs = rec[4] || [];
     for (var e of s.sections) {
-      var sec = secs[e[0] - 1];
+      var sec = secs[e[0] - 2];
       if (sec && (hasPhrase(sec[1], keys) || hasPhrase(sec[2], keys) || sec[3])) return true;
     }
     return false;
@@ -847,13 +851,13 @@
   /** One grouped result: the page, an excerpt of its best section, its best matching sections. */
   function result(rec, s, terms) {
     var secs = rec[4] || [];
-    var best = s.best ? secs[s.best - 1] : null;
+    var best = s.best ? secs[s.best - 2] : null;
     var text = best && best[2] ? excerpt(best[2], terms, best[3]) : '';
     for (var k = 0; !text && k < secs.length; k++) if (secs[k][2]) text = excerpt(secs[k][2], terms, secs[k][3]);
     if (!text) text = (best && best[1]) || rec[2] || rec[1];
     var sub = [];
     for (var e of s.sections) {
-      var sec = secs[e[0] - 1];
+      var sec = secs[e[0] - 2];
       if (!sec || !sec[0] || sub.length >= SUBRESULTS) continue;
       sub.push({
         url: href(rec[0], sec[0]),
