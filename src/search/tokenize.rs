@@ -22,12 +22,15 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Words longer than this (hashes, base64) are not indexed.
 pub const MAX_WORD_CHARS: usize = 32;
 
-/// Dropped at index and query time; kept short so titles stay searchable.
+/// Dropped at index and query time: function words and the question words
+/// of natural-language queries ("how do I ..."); kept short so titles stay
+/// searchable.
 /// Must match `STOP` in search.js.
 pub const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "if",
-    "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "then", "there",
-    "these", "they", "this", "to", "was", "were", "will", "with",
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from",
+    "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or",
+    "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "we", "were",
+    "what", "why", "will", "with", "you", "your",
 ];
 
 /// One token of a text.

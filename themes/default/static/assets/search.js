@@ -8,9 +8,10 @@
   'use strict';
 
   // ---------------------------------------------------------------- tokenizer
-  var STOP = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'from',
-    'has', 'have', 'if', 'in', 'into', 'is', 'it', 'its', 'of', 'on', 'or', 'that', 'the',
-    'their', 'then', 'there', 'these', 'they', 'this', 'to', 'was', 'were', 'will', 'with']);
+  var STOP = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'can', 'do',
+    'does', 'for', 'from', 'has', 'have', 'how', 'i', 'if', 'in', 'into', 'is', 'it', 'its',
+    'me', 'my', 'of', 'on', 'or', 'that', 'the', 'their', 'then', 'there', 'these', 'they',
+    'this', 'to', 'was', 'we', 'were', 'what', 'why', 'will', 'with', 'you', 'your']);
   var MAX_WORD_CHARS = 32;
   var APOSTROPHES = new Set(["'", '\u2019', '\u02BC']);
   var MARKS = /\p{M}/gu;
