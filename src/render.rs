@@ -181,9 +181,9 @@ fn render_rest(
     timings.add(Stage::Render, html_start.elapsed());
     // Search: the index under search/ and the search page.
     let search = timings.time(Stage::Search, || match opts.search_index {
-        SearchIndex::Build => crate::search::site::render_files(site, theme),
+        SearchIndex::Build => search_files(site, theme),
         SearchIndex::Omit if site.config.search.enabled => {
-            crate::search::site::search_page(site, theme).map(|page| page.into_iter().collect())
+            search_page(site, theme).map(|page| page.into_iter().collect())
         }
         SearchIndex::Omit => Ok(Vec::new()),
     });
@@ -477,6 +477,30 @@ fn top_nav(
         .collect();
     let all = (tops.len() > nav.len()).then(|| href("#sections"));
     (nav, tops.len(), all)
+}
+
+/// Template of the search page (optional in custom themes).
+pub const SEARCH_TEMPLATE: &str = "search.html";
+
+/// The search index files and the search page, when search is on.
+fn search_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostic> {
+    if !site.config.search.enabled {
+        return Ok(Vec::new());
+    }
+    let mut files = crate::search::site::site_index(site);
+    files.extend(search_page(site, theme)?);
+    Ok(files)
+}
+
+/// The search page `search/index.html`, when the theme has one.
+pub fn search_page(site: &Site, theme: &Theme) -> Result<Option<OutputFile>, Diagnostic> {
+    if !theme.has_template(SEARCH_TEMPLATE) {
+        return Ok(None);
+    }
+    let mut ctx = base_context(site, "search/");
+    ctx.insert("title", "Search");
+    let html = theme.render(SEARCH_TEMPLATE, &ctx)?;
+    Ok(Some(OutputFile::bytes("search/index.html", html)))
 }
 
 /// Context shared by every HTML page: site, root prefix, canonical URL.

@@ -250,7 +250,7 @@ impl SiteRebuilder {
             || self
                 .search
                 .as_ref()
-                .is_some_and(|s| s.units() >= self.defer_search_units);
+                .is_some_and(|s| s.sections() >= self.defer_search_units);
         let docs = if defer {
             self.pending_search.extend(docs);
             Vec::new()
