@@ -361,12 +361,12 @@ pub fn write(index: &Index) -> Vec<OutputFile> {
     write_files(&pages, &json, &index.postings, None)
 }
 
-/// [`write`] of a weighed index (the same files).
+/// [`write()`] of a weighed index (the same files).
 pub fn write_weighed(index: &Weighed<'_>) -> Vec<OutputFile> {
     write_files(&index.pages, &index.json, &index.postings, None)
 }
 
-/// [`write`] of a weighed index, reusing the files of the last write through
+/// [`write()`] of a weighed index, reusing the files of the last write through
 /// `memo` whose payload did not change (same output, fewer deflates).
 pub fn write_with(index: &Weighed<'_>, memo: &mut Memo) -> Vec<OutputFile> {
     let files = write_files(&index.pages, &index.json, &index.postings, Some(&mut *memo));
