@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 include!(concat!(env!("OUT_DIR"), "/starter.rs"));
 
 #[derive(Debug, thiserror::Error)]
-pub enum InitError {
+pub(crate) enum InitError {
     #[error("`{0}` already exists; lorebook init never overwrites files")]
     Exists(PathBuf),
     #[error("cannot write `{path}`: {source}")]
@@ -18,7 +18,7 @@ pub enum InitError {
 }
 
 /// Write the starter site into `dir`. Returns the files written.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
+pub(crate) fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
     // Check everything first so a refused init writes nothing.
     for (rel, _) in STARTER {
         let path = dir.join(rel);

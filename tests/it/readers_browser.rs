@@ -31,6 +31,8 @@ impl Drop for Browser {
     }
 }
 
+/// The DevTools port Chromium started with `--remote-debugging-port=0`
+/// writes into its profile.
 pub(crate) fn devtools_port(profile: &Path) -> u16 {
     let file = profile.join("DevToolsActivePort");
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -1,12 +1,13 @@
 //! A tiny HTTP/1.1 client and server-sent-events reader for the serve tests
-//! (std only, one connection per request).
+//! (std only, one connection per request), and `lorebook serve` started in
+//! the hermetic environment of `common::lorebook_process`.
 #![allow(dead_code)]
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -182,11 +183,10 @@ impl Drop for ServeProcess {
 }
 
 pub fn start_serve(root: &Path) -> ServeProcess {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lorebook"))
+    let mut child = crate::common::lorebook_process()
         .args(["serve", "--root"])
         .arg(root)
         .args(["--port", "0"])
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
