@@ -327,6 +327,7 @@ pub(crate) fn test_site(config: &str, pages: &[(&str, String)], forum: ForumData
         highlight: false,
         unsafe_html: true,
         site: None,
+        writing: None,
     };
     let loaded = pages
         .iter()
