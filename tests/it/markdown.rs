@@ -154,7 +154,10 @@ fn normalize(html: &str) -> String {
         rest = &rest[div_end + "</div>".len()..];
     }
     out.push_str(rest);
-    let mut html = out.replace("<img loading=\"lazy\" decoding=\"async\" ", "<img ");
+    // Images carry `loading="lazy"` (after the first) and `decoding="async"`.
+    let mut html = out
+        .replace(" loading=\"lazy\" decoding=\"async\" />", " />")
+        .replace(" decoding=\"async\" />", " />");
     while let Some(i) = html.find("<pre class=\"code\"") {
         let end = i + html[i..].find('>').expect("pre end");
         html.replace_range(i..=end, "<pre>");
