@@ -285,3 +285,43 @@ fn after_a_page_edit_the_served_search_index_is_the_one_a_full_build_writes() {
         );
     }
 }
+
+/// Issue 25 item 1: serve reports a link out of the site as an error at the
+/// link's path, like build and check, and never serves its target.
+#[cfg(unix)]
+#[test]
+fn serve_reports_symlinks_leaving_the_site() {
+    let (_dir, root) = small_site();
+    let outside = tempfile::tempdir().expect("outside");
+    std::fs::write(outside.path().join("secret.txt"), "TOKEN=hunter2\n").expect("secret");
+    std::fs::create_dir_all(root.join("static")).expect("static");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        root.join("static/passwd.txt"),
+    )
+    .expect("symlink");
+    let serve = start_serve(&root);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    // The first build's errors come before `Serving at`.
+    let mut seen = serve.startup.clone();
+    while !seen
+        .iter()
+        .any(|l| l.contains("static/passwd.txt") && l.contains("outside the site"))
+    {
+        let Ok(line) = serve
+            .log
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        else {
+            break;
+        };
+        seen.push(line);
+    }
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("static/passwd.txt") && l.contains("outside the site")),
+        "{seen:#?}"
+    );
+    let r = get(serve.addr, "/passwd.txt");
+    assert_ne!(r.status, 200);
+    assert!(!r.text().contains("hunter2"));
+}

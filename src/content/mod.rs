@@ -339,12 +339,35 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
         );
         return (md, assets);
     }
-    let walker = walkdir::WalkDir::new(content_dir)
+    // Links are followed, but only to targets inside the site: a link to
+    // `/etc/passwd` or `/proc/self/environ` must never be published.
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
+        if let Ok(e) = &entry {
+            if e.path_is_symlink() {
+                if let Some(target) = link_leaving(e.path(), &real_root) {
+                    diags.push(
+                        Diagnostic::error(
+                            e.path().strip_prefix(root).unwrap_or(e.path()),
+                            format!(
+                                "symbolic link points outside the site (to `{}`); it is not published",
+                                target.display()
+                            ),
+                        )
+                        .with_hint("copy the file into the site, or point the link at a file inside it"),
+                    );
+                    if e.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+        }
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
@@ -398,6 +421,17 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
         }
     }
     (md, assets)
+}
+
+/// Where `link` really leads when that is outside `real_root` (which must be
+/// canonical); `None` when it stays inside.
+fn link_leaving(link: &Path, real_root: &Path) -> Option<PathBuf> {
+    match std::fs::canonicalize(link) {
+        Ok(real) if real.starts_with(real_root) => None,
+        Ok(real) => Some(real),
+        // Dangling links are reported by the walk itself.
+        Err(_) => None,
+    }
 }
 
 fn sort_key(weight: Option<i64>, title: &str, url: &str) -> (i64, String, String) {
