@@ -157,6 +157,8 @@ pub(crate) fn read_str(
 }
 
 fn parse_topic(text: &str, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<Topic> {
+    // Exports saved by some Windows tools start with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match serde_json::from_str(text) {
         Ok(t) => Some(t),
         Err(e) => {
