@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, Overrides};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{terminal_safe, Diagnostic, Severity};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -402,7 +402,7 @@ fn run_forum_pull(printer: &Printer, root: &Path, opts: &crate::forum::pull::Pul
     for e in &errors {
         printer.error(&e.to_string());
         if let Some(h) = &e.hint {
-            eprintln!("  {}: {h}", printer.paint("1;36", "hint"));
+            eprintln!("  {}: {}", printer.paint("1;36", "hint"), terminal_safe(h));
         }
     }
     if errors.is_empty() {
@@ -450,7 +450,8 @@ fn run_insights(printer: &Printer, root: &Path, ov: &Overrides, format: ReportFo
             printer.diagnostics(&warnings, Format::Human);
             let insights = crate::insights::Insights::compute(&site, site.as_of);
             let text = match format {
-                ReportFormat::Text => insights.to_text(),
+                // Names and titles come from git and forums.
+                ReportFormat::Text => terminal_safe(&insights.to_text()).into_owned(),
                 ReportFormat::Json => insights.to_json() + "\n",
             };
             let mut out = std::io::stdout().lock();
@@ -656,12 +657,12 @@ impl Printer {
 
     pub fn status(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{msg}");
+            eprintln!("{}", terminal_safe(msg));
         }
     }
 
     pub fn error(&self, msg: &str) {
-        eprintln!("{}: {msg}", self.paint("1;31", "error"));
+        eprintln!("{}: {}", self.paint("1;31", "error"), terminal_safe(msg));
     }
 
     pub fn diagnostics(&self, diags: &[Diagnostic], format: Format) {
@@ -675,16 +676,31 @@ impl Printer {
                         Severity::Warning => ("warning", "1;33"),
                     };
                     let label = self.paint(code, label);
-                    let _ = writeln!(err, "{}: {label}: {}", line.location, line.message);
+                    let _ = writeln!(
+                        err,
+                        "{}: {label}: {}",
+                        terminal_safe(&line.location),
+                        terminal_safe(&line.message)
+                    );
                     if let Some(h) = &line.hint {
-                        let _ = writeln!(err, "  {}: {h}", self.paint("1;36", "hint"));
+                        let _ = writeln!(
+                            err,
+                            "  {}: {}",
+                            self.paint("1;36", "hint"),
+                            terminal_safe(h)
+                        );
                     }
                     if let Some(n) = &line.note {
-                        let _ = writeln!(err, "  {}: {n}", self.paint("1;36", "note"));
+                        let _ = writeln!(
+                            err,
+                            "  {}: {}",
+                            self.paint("1;36", "note"),
+                            terminal_safe(n)
+                        );
                     }
                 }
                 for line in &report.summary {
-                    let _ = writeln!(err, "{line}");
+                    let _ = writeln!(err, "{}", terminal_safe(line));
                 }
             }
             Format::Github => {
@@ -721,7 +737,7 @@ pub fn github_annotation(d: &Diagnostic) -> String {
     };
     let mut props = format!(
         "file={}",
-        esc_prop(&crate::diagnostics::display_path(&d.path))
+        esc_prop(&terminal_safe(&crate::diagnostics::display_path(&d.path)))
     );
     if d.line > 0 {
         props.push_str(&format!(",line={}", d.line));
@@ -729,9 +745,9 @@ pub fn github_annotation(d: &Diagnostic) -> String {
     if d.col > 0 {
         props.push_str(&format!(",col={}", d.col));
     }
-    let mut msg = d.message.clone();
+    let mut msg = terminal_safe(&d.message).into_owned();
     if let Some(h) = &d.hint {
-        msg.push_str(&format!("\nhint: {h}"));
+        msg.push_str(&format!("\nhint: {}", terminal_safe(h)));
     }
     format!("::{level} {props}::{}", esc_msg(&msg))
 }

@@ -256,12 +256,18 @@ where
             Ok(Some(batch)) => {
                 follow_up_due |= run_build(server, rebuild, &batch, verbose);
                 if let Err(e) = watcher.refresh() {
-                    eprintln!("warning: cannot watch a new folder: {e}");
+                    eprintln!(
+                        "warning: cannot watch a new folder: {}",
+                        crate::diagnostics::terminal_safe(&e.to_string())
+                    );
                 }
             }
             Ok(None) => {}
             Err(watch::WatchError::Notify(message)) => {
-                eprintln!("warning: file watching: {message}");
+                eprintln!(
+                    "warning: file watching: {}",
+                    crate::diagnostics::terminal_safe(&message.to_string())
+                );
             }
             Err(watch::WatchError::Stopped) => {
                 return Err(ServeError::Watch("the file watcher stopped".into()))

@@ -16,5 +16,6 @@ mod package;
 mod readers;
 mod readers_browser;
 mod search_browser;
+mod security;
 mod trust;
 mod xss_browser;
