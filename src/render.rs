@@ -995,8 +995,10 @@ impl StandingView {
 pub struct AuthorView {
     pub name: String,
     pub username: String,
-    /// The author's forum profile (an attribution link: plain, no nofollow).
+    /// The author's forum profile (an attribution link: plain on the
+    /// configured forum's host, `nofollow ugc noopener` anywhere else).
     pub profile_href: Option<String>,
+    pub profile_rel: Option<&'static str>,
     pub avatar_url: Option<String>,
     /// The author's credit page on this site, when there is one.
     pub credit_href: Option<String>,
@@ -1013,6 +1015,7 @@ pub struct ReplyView {
     pub score: i64,
     pub date: Option<String>,
     pub href: Option<String>,
+    pub rel: Option<&'static str>,
     pub licence: Option<String>,
     /// "the asker", "forum staff", "a maintainer"...
     pub accepted_by: Option<&'static str>,
@@ -1031,6 +1034,7 @@ pub struct AnswerView {
     pub asked: Option<String>,
     pub answered: Option<String>,
     pub thread_href: Option<String>,
+    pub thread_rel: Option<&'static str>,
     pub licence: Option<String>,
     pub is_stackexchange: bool,
     /// The forum's tags: linked to the wiki's tag page when one exists.
@@ -1086,6 +1090,7 @@ fn author_view(site: &Site, source: &str, a: &crate::forum::Author, current: &st
         name: site.contributors.shown_name(source, a),
         username: a.username.clone(),
         profile_href: a.profile_url.clone().filter(|_| !a.deleted),
+        profile_rel: forum_rel(site, source, a.profile_url.as_deref()),
         avatar_url: a
             .avatar_url
             .clone()
@@ -1093,6 +1098,25 @@ fn author_view(site: &Site, source: &str, a: &crate::forum::Author, current: &st
         credit_href: credit_url(site, source, a).map(|u| relative(current, &u)),
         standing: StandingView::of(a.standing),
         deleted: a.deleted,
+    }
+}
+
+/// `rel` of a link taken from forum data: none when it points at the
+/// configured forum's own host (thread and member pages), else
+/// `nofollow ugc noopener`, so an export cannot lend the wiki's standing to
+/// other sites.
+fn forum_rel(site: &Site, source: &str, url: Option<&str>) -> Option<&'static str> {
+    let url = url?;
+    let base = site
+        .config
+        .forum
+        .iter()
+        .find(|f| f.name == source)
+        .and_then(|f| f.url.as_deref());
+    if base.is_some_and(|b| crate::forum::same_host(url, b)) {
+        None
+    } else {
+        Some(crate::contributors::credit::FORUM_REL)
     }
 }
 
@@ -1271,6 +1295,7 @@ fn render_answer(
                 score: r.score,
                 date: day(r.date),
                 href: r.url.clone(),
+                rel: forum_rel(site, &a.source, r.url.as_deref()),
                 licence: r.licence.clone(),
                 accepted_by: r.accepted_by.map(crate::forum::AcceptedBy::label),
             })
@@ -1278,6 +1303,7 @@ fn render_answer(
         asked: day(a.asked),
         answered: day(a.answered),
         thread_href: a.thread_url.clone(),
+        thread_rel: forum_rel(site, &a.source, a.thread_url.as_deref()),
         licence: a.licence.clone(),
         is_stackexchange: a.kind == crate::config::ForumKind::Stackexchange,
         tags: answer_tags(site, &a.tags, current),

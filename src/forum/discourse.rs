@@ -537,7 +537,7 @@ mod tests {
         let t = &threads[0];
         assert_eq!(
             t.question_html,
-            r#"<p>Help <img src="https://c.example/uploads/a.png"></p>"#
+            r#"<p>Help <img src="https://c.example/uploads/a.png" referrerpolicy="no-referrer"></p>"#
         );
         assert_eq!(
             t.accepted[0].html,

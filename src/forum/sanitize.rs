@@ -40,6 +40,9 @@ impl Sanitizer {
             .add_clean_content_tags(DROP_WITH_CONTENT.iter().copied())
             .add_url_schemes(["data"])
             .link_rel(Some("nofollow ugc noopener"))
+            // Images load from wherever the forum post points: do not tell
+            // those hosts which wiki page the reader is on.
+            .set_tag_attribute_value("img", "referrerpolicy", "no-referrer")
             .strip_comments(true)
             .attribute_filter(|element, attribute, value| {
                 let lower = value.trim_start().to_ascii_lowercase();
