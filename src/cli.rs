@@ -65,6 +65,11 @@ pub enum Command {
         /// Open the site in a browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name (a LAN name or a proxy);
+        /// IP addresses and localhost always work, other names get 403.
+        /// Repeatable.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Validate the site without writing it; exit 1 on any error.
     Check {
@@ -226,6 +231,7 @@ pub fn run(cli: Cli) -> i32 {
             interface,
             port,
             open,
+            allow_host,
         } => {
             let ov = Overrides {
                 drafts: site.drafts,
@@ -242,6 +248,7 @@ pub fn run(cli: Cli) -> i32 {
                 port,
                 open,
                 quiet: cli.quiet,
+                allowed_hosts: allow_host,
             };
             match crate::serve::run(config, opts) {
                 Ok(()) => OK,

@@ -325,3 +325,43 @@ fn serve_reports_symlinks_leaving_the_site() {
     assert_ne!(r.status, 200);
     assert!(!r.text().contains("hunter2"));
 }
+
+/// Issue 25 item 7: a page elsewhere that rebinds its own name to 127.0.0.1
+/// reaches the preview with its name in `Host`: refused. A non-loopback
+/// interface prints a warning.
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let (_dir, root) = small_site();
+    let serve = serve_support::start_serve_with(&root, &["--allow-host", "docs.lan"]);
+    let port = serve.addr.port();
+    for (host, status) in [
+        (format!("127.0.0.1:{port}"), 200),
+        (format!("localhost:{port}"), 200),
+        (format!("docs.lan:{port}"), 200),
+        (format!("rebind.evil.example:{port}"), 403),
+        ("evil.example".to_string(), 403),
+    ] {
+        let r = serve_support::request(serve.addr, "GET", "/", &[("Host", &host)]);
+        assert_eq!(r.status, status, "Host: {host}");
+    }
+}
+
+#[test]
+fn a_non_loopback_interface_prints_a_warning() {
+    let (_dir, root) = small_site();
+    let serve = serve_support::start_serve_with(&root, &["--interface", "0.0.0.0"]);
+    assert!(
+        serve
+            .startup
+            .iter()
+            .any(|l| l.starts_with("warning:") && l.contains("0.0.0.0")),
+        "{:#?}",
+        serve.startup
+    );
+    let local = serve_support::start_serve(&root);
+    assert!(
+        !local.startup.iter().any(|l| l.starts_with("warning:")),
+        "{:#?}",
+        local.startup
+    );
+}

@@ -40,6 +40,9 @@ pub struct HttpOptions {
     pub io_timeout: Duration,
     /// Folders that `Contents::Copy` sources must lie in (symlinks resolved).
     pub allowed_roots: Vec<PathBuf>,
+    /// Host names accepted in the `Host` header besides IP addresses and
+    /// `localhost` (`--allow-host`); others get 403 (DNS rebinding).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for HttpOptions {
@@ -52,6 +55,7 @@ impl Default for HttpOptions {
             max_event_clients: 64,
             io_timeout: Duration::from_secs(10),
             allowed_roots: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -91,6 +95,7 @@ struct Shared {
     stop: AtomicBool,
     instance: String,
     generation: AtomicU64,
+    allowed_hosts: Vec<String>,
 }
 
 impl Shared {
@@ -146,6 +151,7 @@ impl Server {
             stop: AtomicBool::new(false),
             instance,
             generation: AtomicU64::new(0),
+            allowed_hosts: options.allowed_hosts.clone(),
         });
         let workers = (0..options.workers.max(1))
             .map(|i| {
@@ -405,6 +411,18 @@ fn respond_text(request: Request, status: u16, text: &str) {
 }
 
 fn handle(request: Request, shared: &Arc<Shared>) {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    if !resolve::host_allowed(host.as_deref(), &shared.allowed_hosts) {
+        return respond_text(
+            request,
+            403,
+            "This preview answers only to localhost, IP addresses and the names given with --allow-host.\n",
+        );
+    }
     let url = request.url().to_string();
     if url.len() > MAX_URL_BYTES {
         return respond_text(request, 414, "URI too long\n");

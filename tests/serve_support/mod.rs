@@ -39,7 +39,11 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &st
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
+    head.push_str("Connection: close\r\n");
     for (n, v) in headers {
         head.push_str(&format!("{n}: {v}\r\n"));
     }
@@ -172,6 +176,8 @@ pub struct ServeProcess {
     pub addr: SocketAddr,
     /// Lines the server printed on stderr after start-up.
     pub log: mpsc::Receiver<String>,
+    /// Lines it printed before `Serving at`.
+    pub startup: Vec<String>,
 }
 
 impl Drop for ServeProcess {
@@ -182,10 +188,21 @@ impl Drop for ServeProcess {
 }
 
 pub fn start_serve(root: &Path) -> ServeProcess {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lorebook"))
-        .args(["serve", "--root"])
+    start_serve_with(root, &[])
+}
+
+/// `lorebook serve` with extra arguments.
+pub fn start_serve_with(root: &Path, extra: &[&str]) -> ServeProcess {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("lorebook"));
+    cmd.args(["serve", "--root"])
         .arg(root)
         .args(["--port", "0"])
+        .args(extra);
+    spawn_serve(cmd)
+}
+
+fn spawn_serve(mut cmd: Command) -> ServeProcess {
+    let mut child = cmd
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -202,17 +219,20 @@ pub fn start_serve(root: &Path) -> ServeProcess {
         }
     });
     let deadline = Instant::now() + Duration::from_secs(60);
+    let mut startup = Vec::new();
     let addr = loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let line = rx.recv_timeout(left).expect("serve prints its URL");
         if let Some(url) = line.strip_prefix("Serving at http://") {
             break url.trim_end_matches('/').parse().expect("address");
         }
+        startup.push(line);
     };
     ServeProcess {
         child,
         addr,
         log: rx,
+        startup,
     }
 }
 
