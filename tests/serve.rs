@@ -365,3 +365,47 @@ fn a_non_loopback_interface_prints_a_warning() {
         local.startup
     );
 }
+
+/// Issue 25 item 2: with few file descriptors, many idle connections used
+/// to make tiny_http's accept thread die (EMFILE) and the server refused
+/// every later connection while looking alive. Now it backs off, retries,
+/// says so once, and answers again when descriptors are free.
+#[cfg(unix)]
+#[test]
+fn serve_keeps_accepting_after_running_out_of_file_descriptors() {
+    use std::net::TcpStream;
+    let (_dir, root) = small_site();
+    let serve = serve_support::start_serve_limited(&root, "ulimit -n 64");
+    assert_eq!(get(serve.addr, "/").status, 200);
+    let idle: Vec<TcpStream> = (0..150)
+        .filter_map(|_| {
+            TcpStream::connect_timeout(&serve.addr, std::time::Duration::from_secs(2)).ok()
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    drop(idle);
+    // Answers again within a few seconds (the retry backs off up to 2 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut status = 0;
+    while std::time::Instant::now() < deadline {
+        let addr = serve.addr;
+        let reply = std::thread::spawn(move || {
+            std::panic::catch_unwind(|| get(addr, "/").status).unwrap_or(0)
+        })
+        .join()
+        .unwrap_or(0);
+        status = reply;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(status, 200, "the server stopped answering after EMFILE");
+    let log: Vec<String> = serve.log.try_iter().collect();
+    assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+    let warnings = log
+        .iter()
+        .filter(|l| l.contains("cannot accept connections"))
+        .count();
+    assert!(warnings <= 1, "{log:#?}");
+}

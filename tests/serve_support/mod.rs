@@ -201,6 +201,19 @@ pub fn start_serve_with(root: &Path, extra: &[&str]) -> ServeProcess {
     spawn_serve(cmd)
 }
 
+/// `lorebook serve --port 0` for `root` under `sh -c '<limits>; exec ...'`
+/// (such as `ulimit -n 64`).
+pub fn start_serve_limited(root: &Path, limits: &str) -> ServeProcess {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "{limits}; exec \"$0\" serve --root \"$1\" --port 0"
+        ))
+        .arg(assert_cmd::cargo::cargo_bin("lorebook"))
+        .arg(root);
+    spawn_serve(cmd)
+}
+
 fn spawn_serve(mut cmd: Command) -> ServeProcess {
     let mut child = cmd
         .env("NO_COLOR", "1")
