@@ -179,6 +179,16 @@ fn to_diagnostic(
             return diag;
         }
     }
+    if let Some(key) = duplicate_field(&message) {
+        // serde reports a repeated key with no position: find it.
+        if let Some((first, again)) = repeated_key(text, key) {
+            diag = diag.at(again + first_line - 1, 1).with_hint(format!(
+                "`{key}` is first given at line {}; merge the two into one",
+                first + first_line - 1
+            ));
+        }
+        return diag;
+    }
     if let Some(key) = unknown_field(&message) {
         diag.message = format!("unknown key `{key}`");
         // serde names the keys valid where the unknown one is (nested
@@ -313,6 +323,44 @@ fn unclosed(text: &str) -> Option<Open> {
         }
     }
     quote.or_else(|| flows.last().copied())
+}
+
+fn duplicate_field(message: &str) -> Option<&str> {
+    let rest = message.split("duplicate field `").nth(1)?;
+    rest.split('`').next()
+}
+
+/// The 1-based lines of the first two `key:` of one mapping: at the same
+/// indentation, with no line of a parent mapping or a new list item between.
+fn repeated_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut first: Option<(usize, usize)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let mut indent = line.len() - trimmed.len();
+        let mut rest = trimmed;
+        if let Some(item) = rest.strip_prefix("- ") {
+            // A list item starts a new mapping at the item's indentation.
+            indent += 2;
+            rest = item.trim_start();
+            first = first.filter(|&(_, at)| at < indent);
+        }
+        first = first.filter(|&(_, at)| at <= indent);
+        let is_key = rest
+            .strip_prefix(key)
+            .is_some_and(|after| after.trim_start().starts_with(':'));
+        if !is_key {
+            continue;
+        }
+        match first {
+            Some((line_no, at)) if at == indent => return Some((line_no, i + 1)),
+            Some(_) => {}
+            None => first = Some((i + 1, indent)),
+        }
+    }
+    None
 }
 
 fn unknown_field(message: &str) -> Option<&str> {
@@ -644,6 +692,22 @@ mod tests {
     struct T {
         title: String,
         weight: Option<i64>,
+    }
+
+    #[test]
+    fn a_repeated_key_is_reported_at_its_second_line() {
+        let text = "title: A\nweight: 1\n# note\ntitle: B\n";
+        let err = parse::<T>(text, Path::new("lorebook.yaml"), 1, &[]).unwrap_err();
+        assert_eq!(err.line, 4, "{err:?}");
+        assert!(err.message.contains("duplicate"), "{err:?}");
+        assert!(
+            err.hint.as_deref().unwrap_or("").contains("line 1"),
+            "{err:?}"
+        );
+        // In a list, the same key in two items is not a repeat.
+        let list = "items:\n  - name: a\n    path: x\n  - name: b\n    path: y\n    path: z\n";
+        assert_eq!(repeated_key(list, "path"), Some((5, 6)));
+        assert_eq!(repeated_key(list, "name"), None);
     }
 
     #[test]
