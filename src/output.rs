@@ -112,6 +112,13 @@ pub fn check_output_dir(
     if out.parent().is_none() {
         return refuse("it is the file system root");
     }
+    // Replacing the output swaps a folder in at its path: a link there
+    // would silently become a real folder (and its target be left stale).
+    if std::fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse(
+            "it is a symbolic link; point --output (or `output_dir`) at the real folder instead",
+        );
+    }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
         if canonical_or_normal(&home) == out {
             return refuse("it is the home directory");
@@ -231,7 +238,12 @@ impl Staging {
             Contents::Bytes(b) => std::fs::write(&dest, b)
                 .map(|_| b.len() as u64)
                 .map_err(io(&dest)),
-            Contents::Copy(src) => std::fs::copy(src, &dest).map_err(io(src)),
+            // Name the destination (a full disk is about where we write),
+            // and the source in the message.
+            Contents::Copy(src) => std::fs::copy(src, &dest).map_err(|e| OutputError::Io {
+                path: dest.clone(),
+                source: std::io::Error::new(e.kind(), format!("{e} (copying `{}`)", src.display())),
+            }),
         }
     }
 
@@ -603,5 +615,41 @@ mod tests {
         assert_eq!(staging_pid(".public.lorebook-old-5", "public"), Some(5));
         assert_eq!(staging_pid(".public.lorebook-old-", "public"), None);
         assert_eq!(staging_pid(".publicx.lorebook-old-5", "public"), None);
+    }
+
+    /// Issue 25 item 9: a `public/` that is a link is refused, not replaced.
+    #[cfg(unix)]
+    #[test]
+    fn refuses_an_output_that_is_a_symlink() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        let real = tmp.path().join("real");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::create_dir_all(&real).unwrap();
+        let out = site.join("public");
+        std::os::unix::fs::symlink(&real, &out).unwrap();
+        let err = write_site(&out, &site, &[], &[OutputFile::bytes("a.html", "x")]).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(std::fs::symlink_metadata(&out)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    #[test]
+    fn a_failed_copy_names_the_destination() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let bad = OutputFile {
+            path: "img/x.png".into(),
+            contents: Contents::Copy(tmp.path().join("missing.png")),
+        };
+        let err = write_site(&site.join("public"), &site, &[], &[bad]).unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.contains("img/x.png") && shown.contains("missing.png"),
+            "{shown}"
+        );
     }
 }

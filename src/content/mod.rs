@@ -342,6 +342,7 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
     // Links are followed, but only to targets inside the site: a link to
     // `/etc/passwd` or `/proc/self/environ` must never be published.
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut seen_folded: std::collections::HashMap<String, PathBuf> = Default::default();
     let mut walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -407,6 +408,10 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
             );
             continue;
         };
+        let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        if let Some(d) = risky_name(&rel, shown, &mut seen_folded) {
+            diags.push(d);
+        }
         let found = Found {
             rel,
             path: entry.path().to_path_buf(),
@@ -421,6 +426,53 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
         }
     }
     (md, assets)
+}
+
+/// A warning for a file name that publishes under a misleading URL: control
+/// characters, percent-encoded dots or slashes (`%2e%2e`, `%2f`, `%5c`,
+/// which a server or CDN may decode into a path that climbs), or a name
+/// that differs only in case from one seen before (`seen_folded`; the two
+/// overwrite each other on macOS and Windows and on most CDNs).
+fn risky_name(
+    rel: &str,
+    shown: &Path,
+    seen_folded: &mut std::collections::HashMap<String, PathBuf>,
+) -> Option<Diagnostic> {
+    if rel.chars().any(char::is_control) {
+        return Some(
+            Diagnostic::warning(shown, "file name holds control characters")
+                .with_hint("rename the file"),
+        );
+    }
+    let lower = rel.to_lowercase();
+    if ["%2e", "%2f", "%5c", "%00"]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return Some(
+            Diagnostic::warning(
+                shown,
+                "file name holds a percent-encoded dot, slash or backslash; servers may decode its URL into another path",
+            )
+            .with_hint("rename the file without `%`"),
+        );
+    }
+    match seen_folded.entry(lower) {
+        std::collections::hash_map::Entry::Occupied(other) => Some(
+            Diagnostic::warning(
+                shown,
+                format!(
+                    "file name differs only in case from `{}`; the two overwrite each other on case-insensitive systems",
+                    crate::diagnostics::display_path(other.get())
+                ),
+            )
+            .with_hint("rename one of them"),
+        ),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(shown.to_path_buf());
+            None
+        }
+    }
 }
 
 /// Where `link` really leads when that is outside `real_root` (which must be

@@ -396,3 +396,35 @@ fn symlinks_leaving_the_site_are_errors_and_never_published() {
         .values()
         .all(|b| !String::from_utf8_lossy(b).contains("hunter2")));
 }
+
+/// Issue 25 item 9: file names that publish under misleading URLs warn.
+#[test]
+fn risky_file_names_warn() {
+    let (_t, root) = site("basic");
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    for name in [
+        "a%2e%2e.txt",
+        "b%2Fc.txt",
+        "Logo.png",
+        "logo.png",
+        "tab\tname.txt",
+    ] {
+        std::fs::write(root.join("static").join(name), "x").unwrap();
+    }
+    let out = lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("static/a%2e%2e.txt") && err.contains("percent-encoded"),
+        "{err}"
+    );
+    assert!(err.contains("static/b%2Fc.txt"), "{err}");
+    assert!(err.contains("only in case"), "{err}");
+    assert!(err.contains("control characters"), "{err}");
+}
