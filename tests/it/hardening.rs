@@ -428,3 +428,16 @@ fn risky_file_names_warn() {
     assert!(err.contains("only in case"), "{err}");
     assert!(err.contains("control characters"), "{err}");
 }
+
+/// Issue 25 item 9: a file where the site needs a folder is a diagnostic
+/// naming both sources, not an I/O error on the staging path.
+#[test]
+fn a_file_where_a_folder_is_needed_names_both_sources() {
+    let (_t, root) = site("basic");
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/guide"), "x").unwrap();
+    let err = fails_naming(&root, "static/guide");
+    assert!(err.contains("both a file"), "{err}");
+    assert!(err.contains("content/guide"), "{err}");
+    assert!(!err.contains("lorebook-new"), "{err}");
+}
