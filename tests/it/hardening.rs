@@ -441,3 +441,21 @@ fn a_file_where_a_folder_is_needed_names_both_sources() {
     assert!(err.contains("content/guide"), "{err}");
     assert!(!err.contains("lorebook-new"), "{err}");
 }
+
+/// Issue 25 item 9: forum diagnostics name the export relative to the site,
+/// without `/./`, at its line.
+#[test]
+fn forum_diagnostics_show_clean_relative_paths() {
+    let (_t, root) = site("basic");
+    let config = std::fs::read_to_string(root.join("lorebook.yaml")).unwrap();
+    std::fs::write(
+        root.join("lorebook.yaml"),
+        format!("{config}\nforum:\n  - type: discourse\n    name: d\n    path: ./forum/t.json\n    licence: CC BY 4.0\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("forum")).unwrap();
+    std::fs::write(root.join("forum/t.json"), "{\n  \"id\": 1,\n  oops\n}\n").unwrap();
+    let err = fails_naming(&root, "forum/t.json:3");
+    assert!(!err.contains("/./"), "{err}");
+    assert!(!err.contains(&root.display().to_string()), "{err}");
+}
