@@ -2,7 +2,7 @@
 //! connection to a running `serve::Server` (tiny_http's parser, the Host
 //! check, the path resolver, the handlers): never panics (a panic in a
 //! worker aborts through libFuzzer's hook), answers with an HTTP status
-//! line or closes, never answers 200 for a Host that is not local, and
+//! line (`HTTP/x.y`) or closes, never answers 200 for a Host that is not local, and
 //! keeps answering a normal request afterwards.
 #![no_main]
 
@@ -70,7 +70,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let reply = exchange(addr, data);
     if !reply.is_empty() {
-        assert!(reply.starts_with(b"HTTP/1."), "{:?}", String::from_utf8_lossy(&reply));
+        // tiny_http echoes the request's version (`HTTP/3.0 400`).
+        assert!(reply.starts_with(b"HTTP/"), "{:?}", String::from_utf8_lossy(&reply));
     }
     // A page on another site must not read anything through a foreign Host.
     let foreign = data
