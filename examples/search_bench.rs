@@ -101,11 +101,13 @@ fn generate(pages: usize, sources: &[Vec<String>]) -> Vec<SearchDoc> {
                 anchor,
                 heading,
                 text,
+                link_chars: 0,
             });
         }
         docs.push(SearchDoc {
             url: format!("s{section:04}/p{i:05}/"),
             title,
+            description: String::new(),
             breadcrumb: vec![format!("Section {section}")],
             kind: if i % 10 == 9 {
                 DocKind::Answer

@@ -21,6 +21,7 @@ fn doc(
     SearchDoc {
         url: url.to_string(),
         title: title.to_string(),
+        description: String::new(),
         breadcrumb: url
             .trim_end_matches('/')
             .split('/')
@@ -38,6 +39,7 @@ fn doc(
                 anchor: a.map(str::to_string),
                 heading: h.to_string(),
                 text: t.to_string(),
+                link_chars: 0,
             })
             .collect(),
     }
@@ -157,6 +159,31 @@ fn fixture_docs() -> Vec<SearchDoc> {
                 "A page that mentions <img src=x onerror=alert(1)> must show it as text.",
             )],
         ),
+        doc(
+            "guide/sync/",
+            "Sync guide",
+            Page,
+            &[
+                (None, "", "Keep two folders the same."),
+                (Some("setup"), "Setup", "Turn sync on in the settings."),
+                (Some("conflicts"), "Conflicts", "When sync finds two versions, it keeps both."),
+                (Some("offline"), "Offline", "Changes made offline sync later."),
+                (Some("schedule"), "Schedule", "Sync runs every hour."),
+            ],
+        ),
+        doc(
+            "guide/logs/",
+            "Reading logs",
+            Page,
+            &[(
+                None,
+                "",
+                "Every service writes a log file under the data directory, with the time, \
+                 the level and the message. Old files are compressed every night and removed after thirty days. \
+                 The watchdog heartbeat appears there once a minute.",
+            )],
+        ),
+        doc("guide/checklist/", "Quarterly checklist", Page, &[]),
         doc(
             "forum/1/",
             "How do I reset my password without email?",

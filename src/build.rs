@@ -48,7 +48,7 @@ impl BuildError {
 }
 
 /// Git history as read for one build: the history and its diagnostics.
-pub type GitHistory = std::sync::Arc<(crate::contributors::History, Vec<Diagnostic>)>;
+pub(crate) type GitHistory = std::sync::Arc<(crate::contributors::History, Vec<Diagnostic>)>;
 
 /// A loaded site and its warnings, or the errors (and warnings) found.
 pub type Loaded = Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>;
@@ -62,7 +62,10 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>>
 /// [`load`], reusing `known` git history instead of running git when given
 /// (`lorebook serve` keeps it while HEAD does not move). Returns the history
 /// used beside the result.
-pub fn load_with_history(config: &Config, known: Option<GitHistory>) -> (GitHistory, Loaded) {
+pub(crate) fn load_with_history(
+    config: &Config,
+    known: Option<GitHistory>,
+) -> (GitHistory, Loaded) {
     load_timed(config, known, &Timings::new())
 }
 
@@ -139,17 +142,28 @@ fn assemble(
         std::path::Path::new("answers.yaml"),
         &mut forum,
     ));
-    let (mut site, site_diags) = Site::new(config.clone(), content, static_files, forum);
-    diags.extend(site_diags);
-    site.contributors =
-        crate::contributors::build(history, &people, &site.forum.answers, &config.contributors);
-    site.as_of = crate::insights::as_of(&site, std::env::var("SOURCE_DATE_EPOCH").ok().as_deref());
-    if let Some((shown, path)) = &config.insights.search_log {
-        match crate::insights::search_log::read(path, std::path::Path::new(shown)) {
-            Ok(missed) => site.search_log = missed,
-            Err(d) => diags.push(d),
+    let search_log = match &config.insights.search_log {
+        Some((shown, path)) => {
+            match crate::insights::search_log::read(path, std::path::Path::new(shown)) {
+                Ok(missed) => missed,
+                Err(d) => {
+                    diags.push(d);
+                    Vec::new()
+                }
+            }
         }
-    }
+        None => Vec::new(),
+    };
+    let inputs = crate::site::Inputs {
+        content,
+        static_files,
+        forum,
+        history: Some(history),
+        people,
+        search_log,
+    };
+    let (site, site_diags) = Site::new(config.clone(), inputs);
+    diags.extend(site_diags);
     diags.extend(crate::links::check(&site));
     diags.sort();
     diags.dedup();

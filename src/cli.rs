@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::config::{Config, Overrides};
+use crate::config::{Config, ConfigError, Overrides};
 use crate::diagnostics::{terminal_safe, Diagnostic, Severity};
 
 #[derive(Debug, Parser)]
@@ -38,7 +38,7 @@ pub enum Command {
     Build {
         #[command(flatten)]
         site: SiteArgs,
-        /// Write the site here instead of <root>/public.
+        /// Write the site here instead of `<root>/public`.
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Override base_url, e.g. for a preview deploy.
@@ -186,6 +186,19 @@ pub struct SiteArgs {
     pub keep_going: bool,
 }
 
+impl SiteArgs {
+    /// The config overrides these flags ask for (`quiet`: the global
+    /// `--quiet`, which turns progress lines off).
+    pub fn overrides(&self, quiet: bool) -> Overrides {
+        Overrides {
+            drafts: self.drafts,
+            keep_going: self.keep_going,
+            progress: crate::progress::wanted(quiet),
+            ..Overrides::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
@@ -200,13 +213,13 @@ pub enum ReportFormat {
 }
 
 /// Exit codes.
-pub const OK: i32 = 0;
-pub const CONTENT_ERRORS: i32 = 1;
-pub const USAGE_OR_IO: i32 = 2;
+pub(crate) const OK: i32 = 0;
+pub(crate) const CONTENT_ERRORS: i32 = 1;
+pub(crate) const USAGE_OR_IO: i32 = 2;
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let mut printer = Printer::new(cli.quiet, cli.verbose);
+    let mut printer = Printer::new(cli.quiet);
     match cli.command {
         Command::Init { dir } => run_init(&printer, dir.unwrap_or_else(|| PathBuf::from("."))),
         Command::Build {
@@ -220,9 +233,7 @@ pub fn run(cli: Cli) -> i32 {
             let ov = Overrides {
                 output: output.map(|o| absolute(&o)),
                 base_url,
-                drafts: site.drafts,
-                keep_going: site.keep_going,
-                progress: crate::progress::wanted(cli.quiet),
+                ..site.overrides(cli.quiet)
             };
             run_build(&printer, &site.root, &ov, timings)
         }
@@ -233,13 +244,8 @@ pub fn run(cli: Cli) -> i32 {
             open,
             allow_host,
         } => {
-            let ov = Overrides {
-                drafts: site.drafts,
-                keep_going: site.keep_going,
-                progress: crate::progress::wanted(cli.quiet),
-                ..Default::default()
-            };
-            let config = match load_config(&printer, &site.root, &ov) {
+            let ov = site.overrides(cli.quiet);
+            let config = match load_config(&printer, &site.root, &ov, Format::Human) {
                 Ok(c) => c,
                 Err(code) => return code,
             };
@@ -266,26 +272,10 @@ pub fn run(cli: Cli) -> i32 {
             max_problems,
         } => {
             printer.max_problems = max_problems;
-            let ov = Overrides {
-                drafts: site.drafts,
-                keep_going: site.keep_going,
-                progress: crate::progress::wanted(cli.quiet),
-                ..Default::default()
-            };
-            let root = absolute(&site.root);
-            let config = match Config::load(&root, &ov) {
+            let ov = site.overrides(cli.quiet);
+            let config = match load_config(&printer, &site.root, &ov, format) {
                 Ok(c) => c,
-                Err(diags) => {
-                    printer.diagnostics(&for_format(&diags, &root, format), format);
-                    return if diags
-                        .iter()
-                        .any(|d| d.line == 0 && d.message.contains("no `lorebook.yaml`"))
-                    {
-                        USAGE_OR_IO
-                    } else {
-                        CONTENT_ERRORS
-                    };
-                }
+                Err(code) => return code,
             };
             let mut diags = crate::build::check(&config);
             if external && !crate::diagnostics::has_errors(&diags) {
@@ -313,13 +303,7 @@ pub fn run(cli: Cli) -> i32 {
             output,
         } => run_import(&printer, format, &src, &output),
         Command::Insights { site, format } => {
-            let ov = Overrides {
-                drafts: site.drafts,
-                keep_going: site.keep_going,
-                progress: crate::progress::wanted(cli.quiet),
-                ..Default::default()
-            };
-            run_insights(&printer, &site.root, &ov, format)
+            run_insights(&printer, &site.root, &site.overrides(cli.quiet), format)
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -395,7 +379,7 @@ fn write_stdout(printer: &Printer, bytes: &[u8]) -> i32 {
 }
 
 fn run_forum_pull(printer: &Printer, root: &Path, opts: &crate::forum::pull::PullOptions) -> i32 {
-    let config = match load_config(printer, root, &Overrides::default()) {
+    let config = match load_config(printer, root, &Overrides::default(), Format::Human) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -448,7 +432,7 @@ fn run_import(printer: &Printer, format: crate::import::Format, src: &Path, out:
 }
 
 fn run_insights(printer: &Printer, root: &Path, ov: &Overrides, format: ReportFormat) -> i32 {
-    let config = match load_config(printer, root, ov) {
+    let config = match load_config(printer, root, ov, Format::Human) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -556,19 +540,28 @@ fn site_in_repository(root: &Path) -> Option<PathBuf> {
     root.strip_prefix(&base).ok().map(Path::to_path_buf)
 }
 
-fn load_config(printer: &Printer, root: &Path, ov: &Overrides) -> Result<Config, i32> {
+/// The site's config; when it cannot be loaded, its diagnostics are
+/// printed in `format` and the exit code is returned.
+fn load_config(
+    printer: &Printer,
+    root: &Path,
+    ov: &Overrides,
+    format: Format,
+) -> Result<Config, i32> {
     let root = absolute(root);
-    Config::load(&root, ov).map_err(|diags| {
-        printer.diagnostics(&diags, Format::Human);
-        if diags
-            .iter()
-            .any(|d| d.message.contains("no `lorebook.yaml`"))
-        {
-            USAGE_OR_IO
-        } else {
-            CONTENT_ERRORS
-        }
+    Config::load(&root, ov).map_err(|e| {
+        printer.diagnostics(&for_format(e.diagnostics(), &root, format), format);
+        config_exit_code(&e)
     })
+}
+
+/// A missing or unreadable `lorebook.yaml` is a usage or I/O error; a file
+/// with problems is an error in the site.
+fn config_exit_code(e: &ConfigError) -> i32 {
+    match e {
+        ConfigError::Missing(_) | ConfigError::Unreadable(_) => USAGE_OR_IO,
+        ConfigError::Invalid(_) => CONTENT_ERRORS,
+    }
 }
 
 fn run_init(printer: &Printer, dir: PathBuf) -> i32 {
@@ -590,7 +583,7 @@ fn run_init(printer: &Printer, dir: PathBuf) -> i32 {
 }
 
 fn run_build(printer: &Printer, root: &Path, ov: &Overrides, timings: bool) -> i32 {
-    let config = match load_config(printer, root, ov) {
+    let config = match load_config(printer, root, ov, Format::Human) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -635,20 +628,18 @@ fn run_build(printer: &Printer, root: &Path, ov: &Overrides, timings: bool) -> i
 }
 
 /// Prints to stderr, in colour when it is a terminal and NO_COLOR is unset.
-pub struct Printer {
+pub(crate) struct Printer {
     quiet: bool,
-    pub verbose: bool,
     color: bool,
     /// Entries printed per kind of problem in the human format (0: all).
-    pub max_problems: usize,
+    pub(crate) max_problems: usize,
 }
 
 impl Printer {
-    pub fn new(quiet: bool, verbose: bool) -> Printer {
+    pub(crate) fn new(quiet: bool) -> Printer {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         Printer {
             quiet,
-            verbose,
             color,
             max_problems: crate::report::DEFAULT_MAX_PER_KIND,
         }
@@ -662,17 +653,17 @@ impl Printer {
         }
     }
 
-    pub fn status(&self, msg: &str) {
+    pub(crate) fn status(&self, msg: &str) {
         if !self.quiet {
             eprintln!("{}", terminal_safe(msg));
         }
     }
 
-    pub fn error(&self, msg: &str) {
+    pub(crate) fn error(&self, msg: &str) {
         eprintln!("{}: {}", self.paint("1;31", "error"), terminal_safe(msg));
     }
 
-    pub fn diagnostics(&self, diags: &[Diagnostic], format: Format) {
+    pub(crate) fn diagnostics(&self, diags: &[Diagnostic], format: Format) {
         match format {
             Format::Human => {
                 let mut err = std::io::stderr().lock();
@@ -725,7 +716,7 @@ impl Printer {
 }
 
 /// A GitHub Actions workflow command for one diagnostic.
-pub fn github_annotation(d: &Diagnostic) -> String {
+pub(crate) fn github_annotation(d: &Diagnostic) -> String {
     let level = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -364,6 +364,54 @@ pub struct Config {
     pub drafts: bool,
     /// Skip broken forum exports with a warning instead of failing.
     pub keep_going: bool,
+    /// The day `SOURCE_DATE_EPOCH` names, when it is set and valid (read by
+    /// [`Config::load`]): the as-of date of insights and "may be outdated"
+    /// notes (see `Site::as_of`), so output never depends on the wall clock.
+    pub source_date: Option<chrono::NaiveDate>,
+    /// The overrides this config was resolved with ([`Config::reload`]).
+    overrides: Overrides,
+}
+
+/// Why [`Config::load`] failed. The variant decides the exit code of the
+/// command line: a missing or unreadable file is a usage or I/O error, a
+/// file with problems is an error in the site.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ConfigError {
+    /// No `lorebook.yaml` in the given root (a wrong `--root`, or no site yet).
+    #[error("{0}")]
+    Missing(Diagnostic),
+    /// `lorebook.yaml` exists but cannot be read.
+    #[error("{0}")]
+    Unreadable(Diagnostic),
+    /// The file was read and has problems, all of them listed.
+    #[error("{} problem(s) in `lorebook.yaml`", .0.len())]
+    Invalid(Vec<Diagnostic>),
+}
+
+impl ConfigError {
+    /// The diagnostics to show.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            ConfigError::Missing(d) | ConfigError::Unreadable(d) => std::slice::from_ref(d),
+            ConfigError::Invalid(d) => d,
+        }
+    }
+}
+
+impl From<ConfigError> for Vec<Diagnostic> {
+    fn from(e: ConfigError) -> Vec<Diagnostic> {
+        match e {
+            ConfigError::Missing(d) | ConfigError::Unreadable(d) => vec![d],
+            ConfigError::Invalid(d) => d,
+        }
+    }
+}
+
+/// The day a `SOURCE_DATE_EPOCH` value (seconds since 1970, UTC) names;
+/// `None` when it is unset or not a number.
+pub fn source_date(epoch: Option<&str>) -> Option<chrono::NaiveDate> {
+    let secs = epoch?.trim().parse::<i64>().ok()?;
+    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.date_naive())
 }
 
 /// Options from the command line that override or complete the file.
@@ -379,25 +427,39 @@ pub struct Overrides {
 }
 
 impl Config {
-    /// Read and resolve `<root>/lorebook.yaml`. All problems are returned at once.
-    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    /// Read and resolve `<root>/lorebook.yaml`, and read `SOURCE_DATE_EPOCH`
+    /// into [`Config::source_date`]. All problems are returned at once.
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         let config_path = root.join(CONFIG_FILE);
         let shown = PathBuf::from(CONFIG_FILE);
         let text = match std::fs::read_to_string(&config_path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(vec![Diagnostic::error(
-                    &shown,
-                    "no `lorebook.yaml` in the site root",
-                )
-                .with_hint(format!(
-                    "run `lorebook init {}` to create a site, or pass --root",
-                    crate::diagnostics::display_path(root)
-                ))])
+                return Err(ConfigError::Missing(
+                    Diagnostic::error(&shown, "no `lorebook.yaml` in the site root").with_hint(
+                        format!(
+                            "run `lorebook init {}` to create a site, or pass --root",
+                            crate::diagnostics::display_path(root)
+                        ),
+                    ),
+                ))
             }
-            Err(e) => return Err(vec![Diagnostic::error(&shown, format!("cannot read: {e}"))]),
+            Err(e) => {
+                return Err(ConfigError::Unreadable(Diagnostic::error(
+                    &shown,
+                    format!("cannot read: {e}"),
+                )))
+            }
         };
-        Config::from_str(&text, root, overrides)
+        let mut config = Config::from_str(&text, root, overrides).map_err(ConfigError::Invalid)?;
+        config.source_date = source_date(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref());
+        Ok(config)
+    }
+
+    /// [`Config::load`] again from the same root with the same overrides
+    /// (`lorebook serve` after `lorebook.yaml` changed).
+    pub fn reload(&self) -> Result<Config, ConfigError> {
+        Config::load(&self.root, &self.overrides)
     }
 
     /// Resolve configuration text as if it were `<root>/lorebook.yaml`.
@@ -657,6 +719,8 @@ fn resolve(
         support,
         drafts: ov.drafts,
         keep_going: ov.keep_going,
+        source_date: None,
+        overrides: ov.clone(),
     })
 }
 
@@ -666,6 +730,60 @@ mod tests {
 
     fn load(text: &str) -> Result<Config, Vec<Diagnostic>> {
         Config::from_str(text, Path::new("/site"), &Overrides::default())
+    }
+
+    #[test]
+    fn source_date_epoch_names_a_day_or_nothing() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        // 2024-01-01T00:00:00Z, and one second before.
+        assert_eq!(source_date(Some("1704067200")), day(2024, 1, 1));
+        assert_eq!(source_date(Some(" 1704067199\n")), day(2023, 12, 31));
+        assert_eq!(source_date(Some("not a number")), None);
+        assert_eq!(source_date(Some("")), None);
+        assert_eq!(source_date(None), None);
+        assert_eq!(source_date(Some(&i64::MAX.to_string())), None);
+    }
+
+    #[test]
+    fn load_errors_say_what_kind_of_failure_they_are() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let err = Config::load(dir.path(), &Overrides::default()).expect_err("no file");
+        assert!(matches!(err, ConfigError::Missing(_)), "{err:?}");
+        assert!(err.diagnostics()[0].message.contains("no `lorebook.yaml`"));
+        std::fs::create_dir(dir.path().join(CONFIG_FILE)).expect("a folder in its place");
+        let err = Config::load(dir.path(), &Overrides::default()).expect_err("unreadable");
+        assert!(matches!(err, ConfigError::Unreadable(_)), "{err:?}");
+        std::fs::remove_dir(dir.path().join(CONFIG_FILE)).expect("rmdir");
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "title: T\nbogus: 1\nalso: 2\n",
+        )
+        .expect("config");
+        let err = Config::load(dir.path(), &Overrides::default()).expect_err("invalid");
+        let ConfigError::Invalid(diags) = &err else {
+            panic!("{err:?}");
+        };
+        assert!(!diags.is_empty());
+        assert_eq!(Vec::<Diagnostic>::from(err.clone()), *diags);
+    }
+
+    #[test]
+    fn reload_keeps_the_overrides() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(CONFIG_FILE), "title: One\n").expect("config");
+        let ov = Overrides {
+            drafts: true,
+            keep_going: true,
+            base_url: Some("https://preview.example/docs/".into()),
+            ..Overrides::default()
+        };
+        let first = Config::load(dir.path(), &ov).expect("loads");
+        std::fs::write(dir.path().join(CONFIG_FILE), "title: Two\n").expect("edit");
+        let again = first.reload().expect("reloads");
+        assert_eq!(again.title, "Two");
+        assert!(again.drafts && again.keep_going);
+        assert_eq!(again.base_url.path, first.base_url.path);
+        assert_eq!(again.base_url.path, "/docs/");
     }
 
     #[test]

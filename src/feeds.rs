@@ -12,7 +12,7 @@ use crate::site::Site;
 use crate::urls::escape_html;
 
 /// Where the pages feed is published.
-pub const PAGES_PATH: &str = "atom.xml";
+pub(crate) const PAGES_PATH: &str = "atom.xml";
 
 /// Characters of an answer's text its feed entry shows.
 const ANSWER_EXCERPT: usize = 280;
@@ -80,7 +80,7 @@ const NO_DATE: &str = "1970-01-01T00:00:00Z";
 
 /// The date shown for a page in feeds and sitemaps, if it has one: the
 /// newest of its `date:`, its `reviewed:` and its last commit.
-pub fn page_date(site: &Site, page: &Page) -> Option<NaiveDate> {
+pub(crate) fn page_date(site: &Site, page: &Page) -> Option<NaiveDate> {
     let git = site
         .contributors
         .page(&page.source)
@@ -94,7 +94,7 @@ pub fn page_date(site: &Site, page: &Page) -> Option<NaiveDate> {
 
 /// `atom.xml`: the newest pages (by [`page_date`]; undated pages are left
 /// out), newest first, ties by URL.
-pub fn pages(site: &Site) -> String {
+pub(crate) fn pages(site: &Site) -> String {
     let c = &site.config;
     let mut dated: Vec<(&Page, NaiveDate)> = site
         .pages
@@ -132,7 +132,7 @@ pub fn pages(site: &Site) -> String {
 /// [`crate::insights::answer_date`]; undated answers are left out), newest
 /// first, ties by id. Public data only: titles, the author's shown name,
 /// plain-text excerpts, links to the answer pages.
-pub fn answers(site: &Site) -> String {
+pub(crate) fn answers(site: &Site) -> String {
     let c = &site.config;
     let mut dated: Vec<(&Answer, DateTime<Utc>)> = site
         .forum

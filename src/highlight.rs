@@ -8,8 +8,9 @@
 //! number, operator, punctuation, property, attribute, tag, macro, label,
 //! namespace, constructor, title, strong, emphasis, link, literal,
 //! strikethrough, diff-add, diff-delete, embedded, error). It replaced
-//! syntect's regex grammars, which were 20 times slower on the real code
-//! of a large docs site (see the benchmarks page in the README).
+//! syntect's regex grammars, which were much slower on the real code of a
+//! large docs site (figures: docs/content/benchmarks.md, "Highlighters on
+//! the corpus's code").
 //!
 //! `console` blocks mark prompts `<span class="hl-prompt">$ </span>`,
 //! highlight the command as shell and output lines as
@@ -30,9 +31,8 @@ pub const MAX_LINE: usize = 4096;
 
 /// Most bytes (code and HTML) the cache keeps; past this it is emptied and
 /// refilled, so a long `serve` session cannot grow it without bound. Bytes,
-/// not entries: a real 10,000-page docs site has about 8,000 distinct
-/// blocks, many repeated across versions of a page, and a bound of 4,096
-/// entries emptied the cache in the middle of the build.
+/// not entries: a bound on entries emptied the cache in the middle of a
+/// real docs site's build (docs/content/benchmarks.md).
 const CACHE_BYTES: usize = 64 << 20;
 
 /// How a fence language is highlighted.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 include!(concat!(env!("OUT_DIR"), "/starter.rs"));
 
 #[derive(Debug, thiserror::Error)]
-pub enum InitError {
+pub(crate) enum InitError {
     #[error("`{0}` already exists; lorebook init never overwrites files")]
     Exists(PathBuf),
     #[error("`{0}` is a symbolic link; lorebook init never writes through links")]
@@ -20,7 +20,7 @@ pub enum InitError {
 }
 
 /// Write the starter site into `dir`. Returns the files written.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
+pub(crate) fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
     // Check everything first so a refused init writes nothing.
     // A dangling link does not "exist" but would be written through: any
     // entry at the path counts, and no folder on the way may be a link.

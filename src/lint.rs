@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 
 /// Warnings for the site as of `today`.
-pub fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
     let months = site.config.insights.stale_months;
     let Some(limit) = today.checked_sub_months(chrono::Months::new(months)) else {
         return Vec::new();
@@ -81,27 +81,10 @@ fn front_matter_line(page: &crate::content::Page, key: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, Overrides};
-    use crate::content::{parse_page, Content};
-    use crate::markdown::MarkdownOptions;
 
     fn site_with(front: &str) -> Site {
-        let config = Config::from_str(
-            "title: T\n",
-            std::path::Path::new("/s"),
-            &Overrides::default(),
-        )
-        .unwrap();
-        let opts = MarkdownOptions {
-            highlight: false,
-            unsafe_html: true,
-            site: None,
-        };
-        let text = format!("---\n{front}---\n# Page\n");
-        let loaded =
-            parse_page(&text, "a.md", std::path::Path::new("content/a.md"), &opts).unwrap();
-        let content = Content::from_loaded(vec![loaded]);
-        Site::new(config, content, Vec::new(), Default::default()).0
+        let page = ("a.md", format!("---\n{front}---\n# Page\n"));
+        crate::site::test_site("title: T\n", &[page], Default::default())
     }
 
     #[test]

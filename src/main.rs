@@ -3,8 +3,8 @@
 use clap::Parser;
 
 /// mimalloc instead of the system allocator: a build allocates many small
-/// strings on every thread, and glibc's malloc bookkeeping grew to 42% of the
-/// CPU of a 100,000-page build (against 24% at 10,000 pages).
+/// strings on every thread, and glibc's malloc bookkeeping grew with the
+/// site (figures: docs/content/benchmarks.md, "Site builds").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -121,6 +121,9 @@ pub struct TextSection {
     pub anchor: Option<String>,
     pub heading: String,
     pub text: String,
+    /// Characters of `text` (whitespace not counted) inside links: search
+    /// down-weights sections that are mostly links ("See also" lists).
+    pub link_chars: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -147,7 +150,7 @@ impl Rendered {
     /// Compress the HTML (LZ4) while the model waits to be rendered: a
     /// loaded 100,000-page site otherwise holds gigabytes of HTML. LZ4
     /// rather than deflate: every page is packed and unpacked once per
-    /// build, and deflate's fastest level cost a third of the Markdown time.
+    /// build (figures: docs/content/benchmarks.md).
     pub fn pack(&mut self) {
         if self.html.is_empty() || self.packed.is_some() {
             return;
@@ -279,6 +282,9 @@ struct State<'a, 'p> {
     cur_anchor: Option<String>,
     cur_heading: String,
     cur_text: String,
+    /// Link text characters in `cur_text`, and how deep in links we are.
+    cur_link_chars: usize,
+    link_depth: usize,
     in_summary: bool,
     summary_done: bool,
     summary: String,
@@ -306,6 +312,8 @@ impl<'a, 'p> State<'a, 'p> {
             cur_anchor: None,
             cur_heading: String::new(),
             cur_text: String::with_capacity(body.len() / 2),
+            cur_link_chars: 0,
+            link_depth: 0,
             in_summary: false,
             summary_done: false,
             summary: String::new(),
@@ -328,6 +336,9 @@ impl<'a, 'p> State<'a, 'p> {
             return;
         }
         push_collapsed(&mut self.cur_text, text);
+        if self.link_depth > 0 {
+            self.cur_link_chars += text.chars().filter(|c| !c.is_whitespace()).count();
+        }
         if self.in_summary && self.summary.len() < SUMMARY_CHARS * 8 {
             push_collapsed(&mut self.summary, text);
         }
@@ -451,6 +462,7 @@ impl<'a, 'p> State<'a, 'p> {
                     self.record_link(&dest_url, range.start, false)
                 };
                 let dest_url = href.map(CowStr::from).unwrap_or(dest_url);
+                self.link_depth += 1;
                 self.emit(
                     out,
                     Event::Start(Tag::Link {
@@ -518,6 +530,10 @@ impl<'a, 'p> State<'a, 'p> {
                     self.emit(out, Event::Html("</p>\n".into()));
                 }
             }
+            TagEnd::Link => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.emit(out, Event::End(tag));
+            }
             TagEnd::Paragraph => {
                 if self.in_summary {
                     self.in_summary = false;
@@ -567,6 +583,7 @@ impl<'a, 'p> State<'a, 'p> {
                 anchor: self.cur_anchor.take(),
                 heading: std::mem::take(&mut self.cur_heading),
                 text: prev_text.to_string(),
+                link_chars: std::mem::take(&mut self.cur_link_chars),
             });
         }
         self.cur_anchor = Some(id.clone());
@@ -682,6 +699,7 @@ impl<'a, 'p> State<'a, 'p> {
                 anchor: self.cur_anchor.take(),
                 heading: std::mem::take(&mut self.cur_heading),
                 text: last_text.to_string(),
+                link_chars: std::mem::take(&mut self.cur_link_chars),
             });
         }
         let word_count = self
@@ -1586,6 +1604,21 @@ mod tests {
         assert_eq!(r.links[0].dest, "guide.md");
     }
 
+    /// Search text keeps a word whole when inline markup is inside it, and
+    /// counts the link text of each section.
+    #[test]
+    fn inline_markup_inside_a_word_keeps_it_whole_in_search_text() {
+        let r = render(
+            "**b**old and *it*alic, see [the guide](other.md) now\n\n## Links\n\n- [One](a.md)\n- [Two](b.md)\n",
+            &page(),
+            &SAFE,
+        );
+        assert_eq!(r.sections[0].text, "bold and italic, see the guide now");
+        assert_eq!(r.sections[0].link_chars, "theguide".len());
+        assert_eq!(r.sections[1].text, "One Two");
+        assert_eq!(r.sections[1].link_chars, "OneTwo".len());
+    }
+
     #[test]
     fn sections_split_at_headings_as_collapsed_plain_text() {
         let r = render(
@@ -1599,17 +1632,20 @@ mod tests {
                 TextSection {
                     anchor: None,
                     heading: String::new(),
-                    text: "Intro text here.".into()
+                    text: "Intro text here.".into(),
+                    link_chars: 0,
                 },
                 TextSection {
                     anchor: Some("setup".into()),
                     heading: "Setup".into(),
-                    text: "Run: make install".into()
+                    text: "Run: make install".into(),
+                    link_chars: 0,
                 },
                 TextSection {
                     anchor: Some("notes".into()),
                     heading: "Notes".into(),
-                    text: "a b".into()
+                    text: "a b".into(),
+                    link_chars: 0,
                 },
             ]
         );

@@ -22,22 +22,22 @@ use crate::urls::escape_html;
 
 /// Pages of the current section a page lists in its own HTML (a window
 /// around the current page); the tree script has them all.
-pub const PAGES_SHOWN: usize = 20;
+pub(crate) const PAGES_SHOWN: usize = 20;
 /// Subsections of the current section a page lists in its own HTML.
-pub const SUBSECTIONS_SHOWN: usize = 30;
+pub(crate) const SUBSECTIONS_SHOWN: usize = 30;
 
 /// The tree script: its path in the output and its bytes.
 #[derive(Debug, Clone)]
-pub struct NavTree {
+pub(crate) struct NavTree {
     /// `assets/nav-<10 hex digits of SHA-256>.js`.
-    pub path: String,
-    pub script: Vec<u8>,
+    pub(crate) path: String,
+    pub(crate) script: Vec<u8>,
 }
 
 impl NavTree {
     /// The tree of `site`: `lorebookNav([title, url, pages, subsections])`,
     /// pages as `[title, url]`, subsections as nodes, URLs site-relative.
-    pub fn of(site: &Site) -> NavTree {
+    pub(crate) fn of(site: &Site) -> NavTree {
         let mut json = String::from("lorebookNav(");
         if site.sections.contains_key("") {
             node(site, "", &mut json);
@@ -108,7 +108,7 @@ fn section_title(site: &Site, key: &str) -> String {
 /// then that section's subsections (closed) and pages (a window of
 /// [`PAGES_SHOWN`] around `current`, marked `aria-current="page"`).
 /// `href` turns a site URL into the link written in the page.
-pub fn sidebar_html(
+pub(crate) fn sidebar_html(
     site: &Site,
     section_key: &str,
     current: &str,
@@ -188,7 +188,7 @@ pub fn sidebar_html(
 
 /// The sidebar of pages outside the content tree (tags, contributors,
 /// search, 404, ...): the top-level sections, closed.
-pub fn sections_html(site: &Site, href: &dyn Fn(&str) -> String) -> String {
+pub(crate) fn sections_html(site: &Site, href: &dyn Fn(&str) -> String) -> String {
     let mut out = String::from("<ul class=\"nav-tree\">");
     if let Some(root) = site.sections.get("") {
         for k in root.subsections.iter().take(SUBSECTIONS_SHOWN) {

@@ -251,7 +251,7 @@ impl Staging {
     /// parents, each with one `mkdir`, parents first, so no call fails
     /// (create_dir_all on a deep new path first fails on the missing parent,
     /// then retries). The lock is not held while creating (threads waited
-    /// on it: 16,000 futex calls on the real corpus); a directory is recorded
+    /// on it; see "System calls" in docs/content/benchmarks.md); a directory is recorded
     /// only once it exists, and one made by another thread meanwhile is
     /// accepted.
     fn make_dirs(&self, rel: &Path) -> Result<(), OutputError> {

@@ -20,20 +20,46 @@ use crate::theme::Theme;
 use crate::timings::{Stage, Timings};
 use crate::urls::{self, escape_html, relative};
 
-/// Where [`render_with`] hands each finished file: the build writes it to the
+/// Where [`render_owned`] hands each finished file: the build writes it to the
 /// staging directory at once, `serve` keeps it in memory. Returns the bytes
 /// the file takes; an error is reported as a diagnostic for the file.
-pub type Sink<'a> = dyn Fn(OutputFile) -> Result<u64, Diagnostic> + Sync + 'a;
+pub(crate) type Sink<'a> = dyn Fn(OutputFile) -> Result<u64, Diagnostic> + Sync + 'a;
 
-/// One file [`render_with`] produced: its path and size, not its bytes.
+/// One file [`render_owned`] produced: its path and size, not its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
-    pub path: std::path::PathBuf,
-    pub bytes: u64,
+pub(crate) struct Written {
+    pub(crate) path: std::path::PathBuf,
+    pub(crate) bytes: u64,
+}
+
+/// What a render makes beyond the pages of the site.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RenderOptions {
+    pub(crate) search_index: SearchIndex,
+}
+
+/// Whether a render makes the search index files (`search/`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum SearchIndex {
+    /// Made from the site, as a build does (when search is enabled).
+    #[default]
+    Build,
+    /// Left out: the caller makes them (`serve` keeps a live index). The
+    /// search page is still rendered when search is enabled.
+    Omit,
 }
 
 /// Render the whole site into memory, sorted by path.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub(crate) fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_with_options(site, theme, RenderOptions::default())
+}
+
+/// [`render`] with [`RenderOptions`].
+pub(crate) fn render_with_options(
+    site: &Site,
+    theme: &Theme,
+    opts: RenderOptions,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let files = std::sync::Mutex::new(Vec::new());
     let sink = |f: OutputFile| {
         let len = f.len();
@@ -43,31 +69,22 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         }
         Ok(len)
     };
-    render_with(site, theme, &sink)?;
+    let timings = Timings::new();
+    let pages = render_pages(site, theme, &sink, &timings);
+    render_rest(site, theme, &sink, pages, &timings, opts)?;
     let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// Render the whole site, handing every file to `sink` as soon as it is made
-/// (its bytes are dropped after), so memory does not grow with the output.
+/// Render the whole site of a build, handing every file to `sink` as soon as
+/// it is made (its bytes are dropped after), so memory does not grow with
+/// the output. Once the pages are written, their HTML, headings and links
+/// are freed (nothing rendered later reads them; links were checked when the
+/// site was loaded): at 100,000 pages the pages' HTML is most of the model.
 /// Returns what was written, sorted by path; two files with one path fail
 /// the render (the sink has then seen both: the caller discards its output).
-pub fn render_with(
-    site: &Site,
-    theme: &Theme,
-    sink: &Sink,
-) -> Result<Vec<Written>, Vec<Diagnostic>> {
-    let timings = Timings::new();
-    let pages = render_pages(site, theme, sink, &timings);
-    render_rest(site, theme, sink, pages, &timings)
-}
-
-/// [`render_with`] for a build that owns its model: once the pages are
-/// written, their HTML, headings and links are freed (nothing rendered later
-/// reads them; links were checked when the site was loaded). At 100,000
-/// pages the pages' HTML is most of the model.
-pub fn render_owned(
+pub(crate) fn render_owned(
     site: &mut Site,
     theme: &Theme,
     sink: &Sink,
@@ -80,7 +97,7 @@ pub fn render_owned(
         page.rendered.headings = Vec::new();
         page.rendered.links = Vec::new();
     }
-    render_rest(site, theme, sink, pages, timings)
+    render_rest(site, theme, sink, pages, timings, RenderOptions::default())
 }
 
 fn emit_to<'s>(sink: &'s Sink) -> impl Fn(OutputFile) -> Result<Written, Diagnostic> + Sync + 's {
@@ -117,6 +134,7 @@ fn render_rest(
     sink: &Sink,
     mut results: Vec<Result<Written, Diagnostic>>,
     timings: &Timings,
+    opts: RenderOptions,
 ) -> Result<Vec<Written>, Vec<Diagnostic>> {
     let emit = emit_to(sink);
     let emit = &emit;
@@ -162,9 +180,14 @@ fn render_rest(
     let mut files = render_aliases(site);
     timings.add(Stage::Render, html_start.elapsed());
     // Search: the index under search/ and the search page.
-    let search = timings.time(Stage::Search, || {
-        crate::search::site::render_files(site, theme).map_err(|d| vec![d])
-    })?;
+    let search = timings.time(Stage::Search, || match opts.search_index {
+        SearchIndex::Build => search_files(site, theme),
+        SearchIndex::Omit if site.config.search.enabled => {
+            search_page(site, theme).map(|page| page.into_iter().collect())
+        }
+        SearchIndex::Omit => Ok(Vec::new()),
+    });
+    let search = search.map_err(|d| vec![d])?;
     files.extend(search);
     let write_start = std::time::Instant::now();
     files.extend(sitemaps(site));
@@ -241,154 +264,154 @@ fn check_collisions(files: &mut [Written]) -> Result<(), Vec<Diagnostic>> {
 // Views
 
 #[derive(Serialize)]
-pub struct SiteView<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub language: &'a str,
-    pub base_url: String,
-    /// Top-level sections for the header navigation: at most [`NAV_SHOWN`],
+pub(crate) struct SiteView<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) language: &'a str,
+    pub(crate) base_url: String,
+    /// Top-level sections for the header navigation: at most `NAV_SHOWN`,
     /// the current page's own section always among them.
-    pub nav: Vec<LinkView>,
+    pub(crate) nav: Vec<LinkView>,
     /// How many top-level sections there are in all.
-    pub nav_total: usize,
+    pub(crate) nav_total: usize,
     /// The home page's list of every section, when `nav` leaves some out.
-    pub nav_all_href: Option<String>,
-    pub feed_href: String,
-    pub search_href: String,
-    pub tags_href: String,
-    pub home_href: String,
+    pub(crate) nav_all_href: Option<String>,
+    pub(crate) feed_href: String,
+    pub(crate) search_href: String,
+    pub(crate) tags_href: String,
+    pub(crate) home_href: String,
     /// The contributors page, when the site credits anyone.
-    pub contributors_href: Option<String>,
+    pub(crate) contributors_href: Option<String>,
     /// The insights page.
-    pub insights_href: String,
+    pub(crate) insights_href: String,
     /// The Atom feed of community answers, when the site has answers.
-    pub answers_feed_href: Option<String>,
+    pub(crate) answers_feed_href: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
-pub struct LinkView {
-    pub title: String,
-    pub href: String,
-    pub active: bool,
+pub(crate) struct LinkView {
+    pub(crate) title: String,
+    pub(crate) href: String,
+    pub(crate) active: bool,
 }
 
 #[derive(Serialize)]
-pub struct TocView<'a> {
-    pub level: u8,
-    pub id: &'a str,
-    pub text: &'a str,
+pub(crate) struct TocView<'a> {
+    pub(crate) level: u8,
+    pub(crate) id: &'a str,
+    pub(crate) text: &'a str,
 }
 
 #[derive(Serialize)]
-pub struct ListItemView {
-    pub title: String,
-    pub href: String,
-    pub description: String,
-    pub tags: Vec<LinkView>,
+pub(crate) struct ListItemView {
+    pub(crate) title: String,
+    pub(crate) href: String,
+    pub(crate) description: String,
+    pub(crate) tags: Vec<LinkView>,
 }
 
 #[derive(Serialize)]
-pub struct PageView<'a> {
-    pub title: &'a str,
+pub(crate) struct PageView<'a> {
+    pub(crate) title: &'a str,
     /// Id of the `# Title` heading the page started with (dropped from
     /// the content in favour of the title): links to it keep working.
-    pub title_id: Option<&'a str>,
-    pub description: &'a str,
+    pub(crate) title_id: Option<&'a str>,
+    pub(crate) description: &'a str,
     /// Rendered Markdown: trusted HTML, printed unescaped.
-    pub content_html: &'a str,
-    pub toc: Vec<TocView<'a>>,
-    pub tags: Vec<LinkView>,
-    pub breadcrumbs: Vec<LinkView>,
-    pub source: &'a str,
-    pub edit_href: Option<String>,
-    pub reviewed: Option<String>,
-    pub date: Option<String>,
-    pub word_count: usize,
-    pub reading_minutes: usize,
-    pub prev: Option<LinkView>,
-    pub next: Option<LinkView>,
+    pub(crate) content_html: &'a str,
+    pub(crate) toc: Vec<TocView<'a>>,
+    pub(crate) tags: Vec<LinkView>,
+    pub(crate) breadcrumbs: Vec<LinkView>,
+    pub(crate) source: &'a str,
+    pub(crate) edit_href: Option<String>,
+    pub(crate) reviewed: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) word_count: usize,
+    pub(crate) reading_minutes: usize,
+    pub(crate) prev: Option<LinkView>,
+    pub(crate) next: Option<LinkView>,
     /// Pages of the same section, for a local navigation list (bounded).
-    pub siblings: Vec<LinkView>,
+    pub(crate) siblings: Vec<LinkView>,
     /// Forum answers this page promotes (`answers:` in front matter).
-    pub related_answers: Vec<AnswerListItem>,
+    pub(crate) related_answers: Vec<AnswerListItem>,
     /// Authors from git, main author first (at most three shown).
-    pub authors: Vec<LinkView>,
+    pub(crate) authors: Vec<LinkView>,
     /// How many more authors there are beyond `authors`.
-    pub more_authors: usize,
+    pub(crate) more_authors: usize,
     /// Last-updated date from git.
-    pub updated: Option<String>,
+    pub(crate) updated: Option<String>,
     /// The "may be outdated" note, when the page is stale.
-    pub outdated: Option<crate::insights::OutdatedNote>,
+    pub(crate) outdated: Option<crate::insights::OutdatedNote>,
 }
 
 #[derive(Serialize)]
-pub struct SectionView<'a> {
-    pub title: &'a str,
+pub(crate) struct SectionView<'a> {
+    pub(crate) title: &'a str,
     /// As [`PageView::title_id`].
-    pub title_id: Option<&'a str>,
-    pub description: &'a str,
-    pub content_html: &'a str,
-    pub toc: Vec<TocView<'a>>,
-    pub breadcrumbs: Vec<LinkView>,
-    pub pages: Vec<ListItemView>,
-    pub subsections: Vec<SubsectionView>,
-    pub edit_href: Option<String>,
+    pub(crate) title_id: Option<&'a str>,
+    pub(crate) description: &'a str,
+    pub(crate) content_html: &'a str,
+    pub(crate) toc: Vec<TocView<'a>>,
+    pub(crate) breadcrumbs: Vec<LinkView>,
+    pub(crate) pages: Vec<ListItemView>,
+    pub(crate) subsections: Vec<SubsectionView>,
+    pub(crate) edit_href: Option<String>,
     /// Forum answers that land in this section ("Community answers").
-    pub answers: Vec<AnswerListItem>,
+    pub(crate) answers: Vec<AnswerListItem>,
 }
 
 #[derive(Serialize)]
-pub struct AnswerListItem {
-    pub title: String,
-    pub href: String,
-    pub score: i64,
-    pub author: String,
-    pub source: String,
+pub(crate) struct AnswerListItem {
+    pub(crate) title: String,
+    pub(crate) href: String,
+    pub(crate) score: i64,
+    pub(crate) author: String,
+    pub(crate) source: String,
     /// The author's role on the forum ("Staff", "Maintainer"...).
-    pub role: Option<&'static str>,
+    pub(crate) role: Option<&'static str>,
     /// Reputation, formatted (`1,067`), where the forum has one.
-    pub reputation: Option<String>,
+    pub(crate) reputation: Option<String>,
     /// Trust level, where the forum has one.
-    pub trust_level: Option<u8>,
+    pub(crate) trust_level: Option<u8>,
     /// The day the docs team verified it.
-    pub verified: Option<String>,
+    pub(crate) verified: Option<String>,
     /// It may be outdated (see `insights::trust`).
-    pub outdated: bool,
+    pub(crate) outdated: bool,
 }
 
 #[derive(Serialize)]
-pub struct SubsectionView {
-    pub title: String,
-    pub href: String,
-    pub description: String,
-    pub page_count: usize,
-    pub pages: Vec<LinkView>,
+pub(crate) struct SubsectionView {
+    pub(crate) title: String,
+    pub(crate) href: String,
+    pub(crate) description: String,
+    pub(crate) page_count: usize,
+    pub(crate) pages: Vec<LinkView>,
 }
 
 #[derive(Serialize)]
-pub struct TagView<'a> {
-    pub name: &'a str,
+pub(crate) struct TagView<'a> {
+    pub(crate) name: &'a str,
     /// The pages listed on this page of the tag (at most [`TAG_PAGE_SIZE`]).
-    pub pages: Vec<ListItemView>,
+    pub(crate) pages: Vec<ListItemView>,
     /// Pages with the tag in all.
-    pub total: usize,
+    pub(crate) total: usize,
     /// Present when the tag's list spans more than one page.
-    pub pagination: Option<PaginationView>,
+    pub(crate) pagination: Option<PaginationView>,
 }
 
 /// Links between the pages of a long list.
 #[derive(Serialize)]
-pub struct PaginationView {
+pub(crate) struct PaginationView {
     /// 1-based number of this page.
-    pub page: usize,
-    pub pages: usize,
-    pub prev_href: Option<String>,
-    pub next_href: Option<String>,
+    pub(crate) page: usize,
+    pub(crate) pages: usize,
+    pub(crate) prev_href: Option<String>,
+    pub(crate) next_href: Option<String>,
 }
 
 /// Pages listed per tag page: a tag on 10,000 pages gets 100 list pages of
 /// a readable size instead of one page of several megabytes.
-pub const TAG_PAGE_SIZE: usize = 100;
+pub(crate) const TAG_PAGE_SIZE: usize = 100;
 
 /// URL of page `n` (1-based) of a list at `url`: `url` itself, then
 /// `url/page/2/`, ...
@@ -407,7 +430,7 @@ const SUBSECTION_PAGES_SHOWN: usize = 8;
 
 /// How many top-level sections the header navigation lists on every page:
 /// bounded, like the sibling list, so each page's size does not grow with the
-/// number of sections (200 sections made the nav 40% of a page's bytes).
+/// number of sections (docs/content/benchmarks.md, "Site builds").
 const NAV_SHOWN: usize = 8;
 
 /// The top-level sections the header shows on `current`: the first
@@ -456,8 +479,32 @@ fn top_nav(
     (nav, tops.len(), all)
 }
 
+/// Template of the search page (optional in custom themes).
+pub const SEARCH_TEMPLATE: &str = "search.html";
+
+/// The search index files and the search page, when search is on.
+fn search_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostic> {
+    if !site.config.search.enabled {
+        return Ok(Vec::new());
+    }
+    let mut files = crate::search::site::site_index(site);
+    files.extend(search_page(site, theme)?);
+    Ok(files)
+}
+
+/// The search page `search/index.html`, when the theme has one.
+pub fn search_page(site: &Site, theme: &Theme) -> Result<Option<OutputFile>, Diagnostic> {
+    if !theme.has_template(SEARCH_TEMPLATE) {
+        return Ok(None);
+    }
+    let mut ctx = base_context(site, "search/");
+    ctx.insert("title", "Search");
+    let html = theme.render(SEARCH_TEMPLATE, &ctx)?;
+    Ok(Some(OutputFile::bytes("search/index.html", html)))
+}
+
 /// Context shared by every HTML page: site, root prefix, canonical URL.
-pub fn base_context(site: &Site, current: &str) -> tera::Context {
+pub(crate) fn base_context(site: &Site, current: &str) -> tera::Context {
     let mut ctx = tera::Context::new();
     let root = urls::root_prefix(current);
     let (nav, nav_total, nav_all_href) = top_nav(site, current, &|url| relative(current, url));
@@ -498,17 +545,17 @@ pub fn base_context(site: &Site, current: &str) -> tera::Context {
 
 /// What templates see of `support:`, `feedback:` and `analytics:`.
 #[derive(Serialize)]
-pub struct SupportView<'a> {
+pub(crate) struct SupportView<'a> {
     /// The new-question URL with `{title}` for the query (site.js fills it).
-    pub ask_template: Option<&'a str>,
+    pub(crate) ask_template: Option<&'a str>,
     /// The same, prefilled with the title of the page (`ask_href`).
-    pub ask_href: Option<String>,
-    pub label: &'a str,
-    pub feedback_beacon: Option<&'a str>,
+    pub(crate) ask_href: Option<String>,
+    pub(crate) label: &'a str,
+    pub(crate) feedback_beacon: Option<&'a str>,
     /// Where "No" leads, prefilled with the page title.
-    pub feedback_no_href: Option<String>,
+    pub(crate) feedback_no_href: Option<String>,
     /// The `analytics:` snippet, as the site's owner wrote it.
-    pub analytics_html: Option<&'a str>,
+    pub(crate) analytics_html: Option<&'a str>,
 }
 
 /// `support` in the context, its links prefilled with `title`.
@@ -965,17 +1012,17 @@ fn day_of(d: Option<chrono::NaiveDate>) -> Option<String> {
 
 /// What the forum shows about a member, for templates.
 #[derive(Serialize)]
-pub struct StandingView {
+pub(crate) struct StandingView {
     /// "Staff", "Moderator", "Maintainer"...
-    pub role: Option<&'static str>,
+    pub(crate) role: Option<&'static str>,
     /// What the role means, for a tooltip.
-    pub role_title: Option<&'static str>,
+    pub(crate) role_title: Option<&'static str>,
     /// Speaks for the product (staff, moderators, maintainers).
-    pub official: bool,
-    pub reputation: Option<String>,
-    pub trust_level: Option<u8>,
+    pub(crate) official: bool,
+    pub(crate) reputation: Option<String>,
+    pub(crate) trust_level: Option<u8>,
     /// Gold, silver, bronze.
-    pub badges: Option<[u32; 3]>,
+    pub(crate) badges: Option<[u32; 3]>,
 }
 
 impl StandingView {
@@ -992,69 +1039,69 @@ impl StandingView {
 }
 
 #[derive(Serialize)]
-pub struct AuthorView {
-    pub name: String,
-    pub username: String,
+pub(crate) struct AuthorView {
+    pub(crate) name: String,
+    pub(crate) username: String,
     /// The author's forum profile (an attribution link: plain on the
     /// configured forum's host, `nofollow ugc noopener` anywhere else).
-    pub profile_href: Option<String>,
-    pub profile_rel: Option<&'static str>,
-    pub avatar_url: Option<String>,
+    pub(crate) profile_href: Option<String>,
+    pub(crate) profile_rel: Option<&'static str>,
+    pub(crate) avatar_url: Option<String>,
     /// The author's credit page on this site, when there is one.
-    pub credit_href: Option<String>,
-    pub standing: StandingView,
+    pub(crate) credit_href: Option<String>,
+    pub(crate) standing: StandingView,
     /// The account was deleted upstream.
-    pub deleted: bool,
+    pub(crate) deleted: bool,
 }
 
 #[derive(Serialize)]
-pub struct ReplyView {
+pub(crate) struct ReplyView {
     /// Sanitized forum HTML.
-    pub content_html: String,
-    pub author: AuthorView,
-    pub score: i64,
-    pub date: Option<String>,
-    pub href: Option<String>,
-    pub rel: Option<&'static str>,
-    pub licence: Option<String>,
+    pub(crate) content_html: String,
+    pub(crate) author: AuthorView,
+    pub(crate) score: i64,
+    pub(crate) date: Option<String>,
+    pub(crate) href: Option<String>,
+    pub(crate) rel: Option<&'static str>,
+    pub(crate) licence: Option<String>,
     /// "the asker", "forum staff", "a maintainer"...
-    pub accepted_by: Option<&'static str>,
+    pub(crate) accepted_by: Option<&'static str>,
 }
 
 #[derive(Serialize)]
-pub struct AnswerView {
-    pub title: String,
-    pub source: String,
-    pub kind: &'static str,
+pub(crate) struct AnswerView {
+    pub(crate) title: String,
+    pub(crate) source: String,
+    pub(crate) kind: &'static str,
     /// Sanitized forum HTML of the question.
-    pub question_html: String,
-    pub question_author: Option<AuthorView>,
-    pub question_score: i64,
-    pub accepted: Vec<ReplyView>,
-    pub asked: Option<String>,
-    pub answered: Option<String>,
-    pub thread_href: Option<String>,
-    pub thread_rel: Option<&'static str>,
-    pub licence: Option<String>,
-    pub is_stackexchange: bool,
+    pub(crate) question_html: String,
+    pub(crate) question_author: Option<AuthorView>,
+    pub(crate) question_score: i64,
+    pub(crate) accepted: Vec<ReplyView>,
+    pub(crate) asked: Option<String>,
+    pub(crate) answered: Option<String>,
+    pub(crate) thread_href: Option<String>,
+    pub(crate) thread_rel: Option<&'static str>,
+    pub(crate) licence: Option<String>,
+    pub(crate) is_stackexchange: bool,
     /// The forum's tags: linked to the wiki's tag page when one exists.
-    pub tags: Vec<AnswerTagView>,
+    pub(crate) tags: Vec<AnswerTagView>,
     /// Where the content comes from, for the licence line: the forum's
     /// host (`community.example.com`), else the source's name.
-    pub forum_label: String,
-    pub breadcrumbs: Vec<LinkView>,
-    pub promoted_by: Option<LinkView>,
+    pub(crate) forum_label: String,
+    pub(crate) breadcrumbs: Vec<LinkView>,
+    pub(crate) promoted_by: Option<LinkView>,
     /// The day the docs team verified it (`reviewed:`, or the promoting
     /// page's last review or update).
-    pub verified: Option<String>,
+    pub(crate) verified: Option<String>,
     /// Why it may be outdated.
-    pub outdated: Option<crate::insights::trust::AnswerOutdated>,
+    pub(crate) outdated: Option<crate::insights::trust::AnswerOutdated>,
 }
 
 #[derive(Serialize)]
-pub struct AnswerTagView {
-    pub title: String,
-    pub href: Option<String>,
+pub(crate) struct AnswerTagView {
+    pub(crate) title: String,
+    pub(crate) href: Option<String>,
 }
 
 /// An answer's forum tags; those the wiki also uses link to its tag page.
@@ -1405,7 +1452,7 @@ fn urlset(site: &Site, urls: &[(String, Option<chrono::NaiveDate>)]) -> String {
 /// With `listings` false (the pages' descriptions and dates are unchanged
 /// too, so no listing, sitemap or feed shows anything new), only the pages
 /// themselves are rendered.
-pub fn render_affected(
+pub(crate) fn render_affected(
     site: &Site,
     theme: &Theme,
     changed: &[usize],
@@ -1468,36 +1515,15 @@ pub fn render_affected(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, Overrides};
-    use crate::content::{parse_page, Content};
-    use crate::markdown::MarkdownOptions;
 
     fn site_of(pages: usize) -> Site {
-        let config = Config::from_str(
-            "title: T\nbase_url: https://kb.example/\n",
-            std::path::Path::new("/s"),
-            &Overrides::default(),
-        )
-        .unwrap();
-        let opts = MarkdownOptions {
-            highlight: false,
-            unsafe_html: false,
-            site: None,
-        };
-        let loaded = (0..pages)
-            .map(|i| {
-                let source = format!("p{i}.md");
-                let shown = std::path::PathBuf::from(format!("content/{source}"));
-                parse_page(&format!("# Page {i}\n"), &source, &shown, &opts).unwrap()
-            })
+        let pages: Vec<(String, String)> = (0..pages)
+            .map(|i| (format!("p{i}.md"), format!("# Page {i}\n")))
             .collect();
-        Site::new(
-            config,
-            Content::from_loaded(loaded),
-            Vec::new(),
-            Default::default(),
-        )
-        .0
+        let pages: Vec<(&str, String)> =
+            pages.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+        let config = "title: T\nbase_url: https://kb.example/\n";
+        crate::site::test_site(config, &pages, Default::default())
     }
 
     fn text(f: &OutputFile) -> String {
@@ -1513,6 +1539,39 @@ mod tests {
             .filter_map(|s| s.split("</loc>").next())
             .map(str::to_string)
             .collect()
+    }
+
+    #[test]
+    fn omitting_the_search_index_keeps_the_search_page_and_all_else() {
+        let site = site_of(3);
+        let theme = Theme::load(&site.config).expect("default theme");
+        let omit = RenderOptions {
+            search_index: SearchIndex::Omit,
+        };
+        let full = render(&site, &theme).expect("renders");
+        let without = render_with_options(&site, &theme, omit).expect("renders");
+        let under_search = |files: &[OutputFile]| -> Vec<String> {
+            files
+                .iter()
+                .map(|f| f.path.to_string_lossy().into_owned())
+                .filter(|p| p.starts_with("search/"))
+                .collect()
+        };
+        assert_eq!(under_search(&without), ["search/index.html"]);
+        assert!(under_search(&full).len() > 1, "{:?}", under_search(&full));
+        let index_files =
+            |f: &&OutputFile| f.path.starts_with("search") && !f.path.ends_with("index.html");
+        let rest: Vec<&OutputFile> = full.iter().filter(|f| !index_files(f)).collect();
+        assert_eq!(rest.len(), without.len());
+        for (a, b) in rest.iter().zip(&without) {
+            assert_eq!(a.path, b.path);
+            assert!(a.contents == b.contents, "{} differs", a.path.display());
+        }
+        // With search off, neither makes anything under search/.
+        let mut off = site;
+        off.config.search.enabled = false;
+        let none = render_with_options(&off, &theme, omit).expect("renders");
+        assert!(under_search(&none).is_empty());
     }
 
     #[test]

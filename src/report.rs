@@ -10,34 +10,34 @@ use std::collections::{BTreeMap, HashMap};
 use crate::diagnostics::{display_path, Diagnostic, Severity};
 
 /// Entries printed per kind and severity in the human format by default.
-pub const DEFAULT_MAX_PER_KIND: usize = 50;
+pub(crate) const DEFAULT_MAX_PER_KIND: usize = 50;
 /// Locations named in a folded entry.
 const EXAMPLES: usize = 3;
 
 /// One thing to print: a diagnostic, and for a folded one, where else
 /// its target is linked from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
+pub(crate) struct Line {
     /// `path:line:col`.
-    pub location: String,
-    pub severity: Severity,
-    pub message: String,
-    pub hint: Option<String>,
+    pub(crate) location: String,
+    pub(crate) severity: Severity,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
     /// "`/x/y` is linked from 200 pages, e.g. …" for a folded entry.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// What to print for a list of diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Report {
-    pub lines: Vec<Line>,
+pub(crate) struct Report {
+    pub(crate) lines: Vec<Line>,
     /// Closing lines (counts), when something was folded or left out.
-    pub summary: Vec<String>,
+    pub(crate) summary: Vec<String>,
 }
 
 /// Fold and cap `diags` (in the order given) for people. `max_per_kind` 0
 /// means no cap.
-pub fn human(diags: &[Diagnostic], max_per_kind: usize) -> Report {
+pub(crate) fn human(diags: &[Diagnostic], max_per_kind: usize) -> Report {
     // (severity, kind, target) -> indexes of its diagnostics.
     let mut groups: HashMap<(Severity, &str, &str), Vec<usize>> = HashMap::new();
     for (i, d) in diags.iter().enumerate() {

@@ -1,15 +1,36 @@
 //! The site model: an immutable value holding everything the render stage
-//! needs (config, pages, sections, tags, forum answers). Built once per build
-//! from what the load stages read; nothing in it touches the disk.
+//! needs (config, pages, sections, tags, forum answers, contributors, the
+//! as-of date). Built whole by [`Site::new`] from what the load stages read
+//! ([`Inputs`]); nothing in it touches the disk.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use chrono::NaiveDate;
+
 use crate::config::Config;
 use crate::content::{Asset, Content, Page, Section};
+use crate::contributors::{History, PersonEntry};
 use crate::diagnostics::Diagnostic;
 use crate::forum::ForumData;
+use crate::insights::search_log::MissedQuery;
 use crate::urls;
+
+/// What the load stages read, which [`Site::new`] assembles into the model.
+#[derive(Debug, Default)]
+pub struct Inputs<'a> {
+    pub content: Content,
+    /// Files under `static/`.
+    pub static_files: Vec<Asset>,
+    pub forum: ForumData,
+    /// Git history of `content/`; `None` outside git (pages are then
+    /// credited to nobody, forum authors still are).
+    pub history: Option<&'a History>,
+    /// The people of `contributors.yaml`.
+    pub people: Vec<PersonEntry>,
+    /// Searches that found nothing, from `insights.search_log:`.
+    pub search_log: Vec<MissedQuery>,
+}
 
 /// A tag and the pages that carry it.
 #[derive(Debug, Clone)]
@@ -40,29 +61,32 @@ pub struct Site {
     pub answers_by_section: BTreeMap<String, Vec<usize>>,
     /// Answer id -> the page that promotes it (`answers:` in front matter).
     pub promoted_by: BTreeMap<String, usize>,
-    /// People credited for pages and answers (set by the build after git
-    /// history is read; empty outside git).
+    /// People credited for pages and answers (git history, declared
+    /// people and forum authors; see `crate::contributors`).
     pub contributors: crate::contributors::Contributors,
-    /// The date insights and "may be outdated" notes are computed for (see
-    /// `crate::insights::as_of`; set by the build, never the wall clock).
-    pub as_of: Option<chrono::NaiveDate>,
+    /// The date insights and "may be outdated" notes are computed for, never
+    /// the wall clock: `Config::source_date`, else [`Site::newest_date`].
+    pub as_of: Option<NaiveDate>,
     /// The navigation tree script, made once on first use (see `crate::nav`).
-    pub nav: std::sync::OnceLock<crate::nav::NavTree>,
-    /// Searches that found nothing, from `insights.search_log:` (set by
-    /// the build).
-    pub search_log: Vec<crate::insights::search_log::MissedQuery>,
+    pub(crate) nav: std::sync::OnceLock<crate::nav::NavTree>,
+    /// Searches that found nothing, from `insights.search_log:`.
+    pub search_log: Vec<MissedQuery>,
 }
 
 impl Site {
-    /// Assemble the model and report problems that need the whole site
-    /// (alias collisions).
-    pub fn new(
-        config: Config,
-        content: Content,
-        static_files: Vec<Asset>,
-        forum: ForumData,
-    ) -> (Site, Vec<Diagnostic>) {
+    /// Assemble the whole model (answers placed in sections, promotions,
+    /// tags, contributors, the as-of date) and report problems that need the
+    /// whole site (unknown `answers:` ids, alias collisions).
+    pub fn new(config: Config, inputs: Inputs<'_>) -> (Site, Vec<Diagnostic>) {
         let mut diags = Vec::new();
+        let Inputs {
+            content,
+            static_files,
+            forum,
+            history,
+            people,
+            search_log,
+        } = inputs;
         let Content {
             pages,
             mut sections,
@@ -140,7 +164,16 @@ impl Site {
                 .sort_by_key(|&i| (pages[i].title.to_lowercase(), pages[i].url.clone()));
         }
 
-        let site = Site {
+        // Forum authors are credited after `folded` is set: a folded answer
+        // earns its author more.
+        let no_history = History::default();
+        let contributors = crate::contributors::build(
+            history.unwrap_or(&no_history),
+            &people,
+            &forum.answers,
+            &config.contributors,
+        );
+        let mut site = Site {
             config,
             pages,
             sections,
@@ -151,18 +184,56 @@ impl Site {
             forum,
             answers_by_section,
             promoted_by,
-            contributors: Default::default(),
+            contributors,
             as_of: None,
             nav: std::sync::OnceLock::new(),
-            search_log: Vec::new(),
+            search_log,
         };
+        site.as_of = site.config.source_date.or_else(|| site.newest_date());
         diags.extend(site.check_aliases());
         diags.extend(site.check_file_folder_collisions());
         (site, diags)
     }
 
+    /// The newest date the site's data holds: its newest commit to
+    /// `content/`, else the newest `date:`/`reviewed:` of pages and dates of
+    /// forum questions and answers (asked, answered, accepted). `None` when
+    /// there is none. The as-of date when `SOURCE_DATE_EPOCH` is unset.
+    pub fn newest_date(&self) -> Option<NaiveDate> {
+        let git = self
+            .contributors
+            .activity
+            .iter()
+            .map(|c| c.time)
+            .chain(self.contributors.pages.values().map(|p| p.updated))
+            .max();
+        if let Some(t) = git {
+            return Some(t.date_naive());
+        }
+        let pages = self.pages.iter().flat_map(|p| {
+            [p.front.date, p.front.reviewed]
+                .into_iter()
+                .flatten()
+                .map(|d| d.0)
+        });
+        let answers = self.forum.answers.iter().flat_map(|a| {
+            let replies = a.accepted.iter().flat_map(|r| [r.date, r.accepted_at]);
+            [a.asked, a.answered]
+                .into_iter()
+                .chain(replies)
+                .flatten()
+                .map(|t| t.date_naive())
+        });
+        let questions = self
+            .forum
+            .unanswered
+            .iter()
+            .filter_map(|q| q.asked.map(|t| t.date_naive()));
+        pages.chain(answers).chain(questions).max()
+    }
+
     /// The navigation tree script (`crate::nav`), made on first use.
-    pub fn nav_tree(&self) -> &crate::nav::NavTree {
+    pub(crate) fn nav_tree(&self) -> &crate::nav::NavTree {
         self.nav.get_or_init(|| crate::nav::NavTree::of(self))
     }
 
@@ -318,4 +389,35 @@ impl Site {
         }
         diags
     }
+}
+
+/// A site made from texts, for the unit tests of the stages that read the
+/// model: `config` is lorebook.yaml, `pages` are `(path under content/,
+/// whole file)`. Markdown is rendered without highlighting, raw HTML kept.
+#[cfg(test)]
+pub(crate) fn test_site(config: &str, pages: &[(&str, String)], forum: ForumData) -> Site {
+    let config = Config::from_str(
+        config,
+        std::path::Path::new("/s"),
+        &crate::config::Overrides::default(),
+    )
+    .expect("test config");
+    let opts = crate::markdown::MarkdownOptions {
+        highlight: false,
+        unsafe_html: true,
+        site: None,
+    };
+    let loaded = pages
+        .iter()
+        .map(|(path, text)| {
+            let shown = std::path::Path::new("content").join(path);
+            crate::content::parse_page(text, path, &shown, &opts).expect("test page")
+        })
+        .collect();
+    let inputs = Inputs {
+        content: Content::from_loaded(loaded),
+        forum,
+        ..Default::default()
+    };
+    Site::new(config, inputs).0
 }

@@ -21,15 +21,15 @@ use std::collections::HashMap;
 
 /// Postings read per question, at most (plus the whole list of the rarest
 /// trigram): the cost of gathering candidates, whatever the word.
-pub const POSTINGS_BUDGET: usize = 8_192;
+pub(crate) const POSTINGS_BUDGET: usize = 8_192;
 /// Candidates compared by edit distance per question, at most.
-pub const VERIFY: usize = 24;
+pub(crate) const VERIFY: usize = 24;
 /// Below this many candidates every one is compared (no index).
 const SMALL: usize = 64;
 
 /// An index of candidate strings for "did you mean" questions.
 #[derive(Debug, Clone)]
-pub struct Suggester<'a> {
+pub(crate) struct Suggester<'a> {
     candidates: Vec<&'a str>,
     /// Trigram -> indexes of the candidates holding it (ascending, once each).
     grams: HashMap<[u8; 3], Vec<u32>>,
@@ -66,7 +66,7 @@ fn trigrams(s: &str) -> impl Iterator<Item = [u8; 3]> + '_ {
 
 impl<'a> Suggester<'a> {
     /// Index `candidates` (kept in the order given; duplicates are fine).
-    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Suggester<'a> {
+    pub(crate) fn new(candidates: impl IntoIterator<Item = &'a str>) -> Suggester<'a> {
         let candidates: Vec<&'a str> = candidates.into_iter().collect();
         let mut grams: HashMap<[u8; 3], Vec<u32>> = HashMap::new();
         let mut by_name: HashMap<&'a str, Vec<u32>> = HashMap::new();
@@ -94,17 +94,9 @@ impl<'a> Suggester<'a> {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.candidates.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.candidates.is_empty()
-    }
-
     /// The candidate `word` is most plausibly a typo of, or a page that
     /// moved: same file name in one other folder.
-    pub fn closest(&self, word: &str) -> Option<&'a str> {
+    pub(crate) fn closest(&self, word: &str) -> Option<&'a str> {
         let pool: Vec<u32> = if self.candidates.len() < SMALL {
             (0..self.candidates.len() as u32).collect()
         } else {

@@ -12,7 +12,7 @@ use crate::diagnostics::{closest, Diagnostic};
 /// Parse `text` as YAML into `T`. `first_line` is the 1-based line in the file
 /// at which `text` starts (1 for a whole file, 2 for front matter after `---`).
 /// `known_keys` feeds the "did you mean" hint for unknown keys.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
     path: &Path,
     first_line: usize,
@@ -40,7 +40,7 @@ pub fn parse<T: DeserializeOwned>(
 /// typo in a page's front matter does not hide the page: each top-level key
 /// is read on its own, every key that fails is reported (all of them, each at
 /// its own line) and left out, and the value is read from the others.
-pub fn parse_lenient<T: DeserializeOwned + Default>(
+pub(crate) fn parse_lenient<T: DeserializeOwned + Default>(
     text: &str,
     path: &Path,
     first_line: usize,
@@ -121,7 +121,7 @@ fn top_level_blocks(text: &str) -> Vec<Block<'_>> {
 }
 
 /// Parse an arbitrary YAML value (for callers that walk it themselves).
-pub fn parse_value(
+pub(crate) fn parse_value(
     text: &str,
     path: &Path,
     first_line: usize,
@@ -130,7 +130,7 @@ pub fn parse_value(
 }
 
 /// A YAML value as text (for files lorebook writes: `lorebook import`).
-pub fn to_string(value: &serde_yaml::Value) -> String {
+pub(crate) fn to_string(value: &serde_yaml::Value) -> String {
     // Serializing a Value cannot fail (its keys are YAML values already).
     serde_yaml::to_string(value).unwrap_or_default()
 }

@@ -37,6 +37,39 @@ pub struct Page {
     pub rendered: Rendered,
 }
 
+impl Page {
+    /// The page a parsed file makes, with the one set of fallbacks the
+    /// loader and `serve`'s per-page rebuild share: the title is `title:`,
+    /// else the page's `# Title`, else the file name humanized; the
+    /// description is `description:`, else the page's summary; the section
+    /// is the page's folder.
+    pub fn from_loaded(l: Loaded) -> Page {
+        let section = l.source.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let title = l
+            .front
+            .title
+            .clone()
+            .or_else(|| l.rendered.title.clone())
+            .unwrap_or_else(|| humanize(l.source.trim_end_matches(".md")));
+        let description = l
+            .front
+            .description
+            .clone()
+            .unwrap_or_else(|| l.rendered.summary.clone());
+        Page {
+            source: l.source,
+            shown_path: l.shown_path,
+            url: l.url,
+            section,
+            front: l.front,
+            front_matter_lines: l.front_matter_lines,
+            title,
+            description,
+            rendered: l.rendered,
+        }
+    }
+}
+
 /// A folder of content: a section, with its optional `_index.md`.
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -93,7 +126,7 @@ pub fn load(config: &Config, statics: &[Asset]) -> (Content, Vec<Diagnostic>) {
 
 /// [`load`], adding the time spent reading, in Markdown, highlighting and
 /// packing to `timings`.
-pub fn load_timed(
+pub(crate) fn load_timed(
     config: &Config,
     statics: &[Asset],
     timings: &Timings,
@@ -105,11 +138,7 @@ pub fn load_timed(
         assets.iter().chain(statics).map(|a| a.rel.as_str()),
         &config.links.bases,
     ));
-    let opts = MarkdownOptions {
-        highlight: config.markdown.highlight,
-        unsafe_html: config.markdown.unsafe_html,
-        site: Some(paths.clone()),
-    };
+    let opts = markdown_options(config, &paths);
 
     let loaded: Vec<Result<Loaded, Diagnostic>> = markdown_files
         .par_iter()
@@ -133,6 +162,19 @@ pub fn load_timed(
     content.paths = paths;
     diags.sort();
     (content, diags)
+}
+
+/// How the site's pages are rendered: `markdown:` of the config, links
+/// resolved against `paths` (the loader and `serve`'s per-page rebuild).
+pub(crate) fn markdown_options(
+    config: &Config,
+    paths: &std::sync::Arc<SitePaths>,
+) -> MarkdownOptions {
+    MarkdownOptions {
+        highlight: config.markdown.highlight,
+        unsafe_html: config.markdown.unsafe_html,
+        site: Some(paths.clone()),
+    }
 }
 
 /// Parse and render one Markdown text as if it were `content/<rel>`. Used by
@@ -250,7 +292,7 @@ pub fn load_static(config: &Config) -> (Vec<Asset>, Vec<Diagnostic>) {
 
 /// Make sure a section `key` and its ancestors exist (for sections that only
 /// forum answers use). Titles come from the folder names.
-pub fn ensure_section(sections: &mut BTreeMap<String, Section>, key: &str) {
+pub(crate) fn ensure_section(sections: &mut BTreeMap<String, Section>, key: &str) {
     let mut cur = Some(key.to_string());
     while let Some(k) = cur {
         let parent = parent_key(&k);
@@ -265,11 +307,7 @@ pub fn ensure_section(sections: &mut BTreeMap<String, Section>, key: &str) {
                         format!("{k}/")
                     },
                     source: None,
-                    title: if k.is_empty() {
-                        "Home".into()
-                    } else {
-                        humanize(&k)
-                    },
+                    title: folder_title(&k),
                     description: String::new(),
                     weight: None,
                     front: FrontMatter::default(),
@@ -309,6 +347,16 @@ fn parent_key(key: &str) -> Option<String> {
             key.rsplit_once('/')
                 .map_or(String::new(), |(p, _)| p.to_string()),
         )
+    }
+}
+
+/// The title of a section without one of its own: `Home` for the root,
+/// else its folder's name humanized.
+fn folder_title(key: &str) -> String {
+    if key.is_empty() {
+        "Home".into()
+    } else {
+        humanize(key)
     }
 }
 
@@ -530,13 +578,7 @@ fn assemble(files: Vec<Loaded>, assets: Vec<Asset>, diags: &mut Vec<Diagnostic>)
                 .title
                 .clone()
                 .or_else(|| rendered.title.clone())
-                .unwrap_or_else(|| {
-                    if key.is_empty() {
-                        "Home".into()
-                    } else {
-                        humanize(key)
-                    }
-                });
+                .unwrap_or_else(|| folder_title(key));
             let description = front
                 .description
                 .clone()
@@ -562,34 +604,7 @@ fn assemble(files: Vec<Loaded>, assets: Vec<Asset>, diags: &mut Vec<Diagnostic>)
         })
         .collect();
 
-    let mut pages: Vec<Page> = loaded
-        .into_iter()
-        .map(|l| {
-            let section = l.source.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-            let title = l
-                .front
-                .title
-                .clone()
-                .or_else(|| l.rendered.title.clone())
-                .unwrap_or_else(|| humanize(l.source.trim_end_matches(".md")));
-            let description = l
-                .front
-                .description
-                .clone()
-                .unwrap_or_else(|| l.rendered.summary.clone());
-            Page {
-                source: l.source,
-                shown_path: l.shown_path,
-                url: l.url,
-                section,
-                front: l.front,
-                front_matter_lines: l.front_matter_lines,
-                title,
-                description,
-                rendered: l.rendered,
-            }
-        })
-        .collect();
+    let mut pages: Vec<Page> = loaded.into_iter().map(Page::from_loaded).collect();
     pages.sort_by(|a, b| a.source.cmp(&b.source));
 
     // Two sources with one URL (a/b.md and a/b/_index.md) is an error.
@@ -645,6 +660,8 @@ mod tests {
     fn humanizes_folder_names() {
         assert_eq!(humanize("getting-started"), "Getting started");
         assert_eq!(humanize("a/api_keys"), "Api keys");
+        assert_eq!(folder_title(""), "Home");
+        assert_eq!(folder_title("a/getting-started"), "Getting started");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! files), admonitions made GitHub alerts. Whatever it cannot map is a
 //! warning at the source file and line.
 //!
-//! Reading the source ([`import`]) and writing the new site ([`write`]) are
+//! Reading the source ([`import`]) and writing the new site ([`write()`]) are
 //! the only I/O; each format's module and [`convert`] are pure functions of
 //! the files read.
 

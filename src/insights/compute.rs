@@ -4,12 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 use crate::content::Page;
 use crate::forum::Answer;
 use crate::site::Site;
+
+use super::dates::{answer_date, page_updated, stale_limit};
 
 /// Days in the "recent" window for top contributors.
 pub const RECENT_DAYS: u64 = 90;
@@ -170,60 +172,6 @@ pub struct OutdatedNote {
     pub reviewed: Option<String>,
 }
 
-/// The as-of date for `site` (see the module docs). `source_date_epoch` is
-/// the value of `SOURCE_DATE_EPOCH`, if set.
-pub fn as_of(site: &Site, source_date_epoch: Option<&str>) -> Option<NaiveDate> {
-    if let Some(day) = source_date_epoch
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| Utc.timestamp_opt(secs, 0).single())
-    {
-        return Some(day.date_naive());
-    }
-    let git = site
-        .contributors
-        .activity
-        .iter()
-        .map(|c| c.time)
-        .chain(site.contributors.pages.values().map(|p| p.updated))
-        .max();
-    if let Some(t) = git {
-        return Some(t.date_naive());
-    }
-    let pages = site.pages.iter().flat_map(|p| {
-        [p.front.date, p.front.reviewed]
-            .into_iter()
-            .flatten()
-            .map(|d| d.0)
-    });
-    let answers = site.forum.answers.iter().flat_map(|a| {
-        let replies = a.accepted.iter().flat_map(|r| [r.date, r.accepted_at]);
-        [a.asked, a.answered]
-            .into_iter()
-            .chain(replies)
-            .flatten()
-            .map(|t| t.date_naive())
-    });
-    let questions = site
-        .forum
-        .unanswered
-        .iter()
-        .filter_map(|q| q.asked.map(|t| t.date_naive()));
-    pages.chain(answers).chain(questions).max()
-}
-
-/// The last update of a page: its newest commit, else its `date:`.
-pub fn page_updated(site: &Site, page: &Page) -> Option<NaiveDate> {
-    site.contributors
-        .page(&page.source)
-        .map(|c| c.updated.date_naive())
-        .or(page.front.date.map(|d| d.0))
-}
-
-/// The first day that is not stale as of `as_of`.
-pub(crate) fn stale_limit(as_of: NaiveDate, months: u32) -> Option<NaiveDate> {
-    as_of.checked_sub_months(Months::new(months))
-}
-
 /// The newer of the last update and the last review, when the page is
 /// stale as of `as_of`.
 fn stale_since(
@@ -251,13 +199,6 @@ pub fn outdated_note(site: &Site, page: &Page) -> Option<OutdatedNote> {
         updated: updated.map(|d| d.to_string()),
         reviewed: reviewed.map(|d| d.to_string()),
     })
-}
-
-/// The date an accepted answer was added: written, else accepted, else asked.
-pub fn answer_date(a: &Answer) -> Option<DateTime<Utc>> {
-    a.answered
-        .or_else(|| a.accepted.first().and_then(|r| r.accepted_at))
-        .or(a.asked)
 }
 
 /// The median of `values` (mean of the two middle ones, rounded down).
@@ -863,9 +804,11 @@ mod tests {
             top,
             vec![
                 // 2 commits + 2 pages x 2.
+                // Forum authors are people of the site (Site::new credits
+                // them), by their own slugs.
                 ("eve", 6, 2, 2, 0),
-                ("f:ana", 5, 0, 0, 1),
-                ("f:cy", 5, 0, 0, 1),
+                ("ana", 5, 0, 0, 1),
+                ("cy", 5, 0, 0, 1),
             ]
         );
     }
@@ -923,13 +866,21 @@ mod tests {
             &[("p.md", "title: P\nreviewed: 2026-03-05\n")],
             forum,
         );
-        assert_eq!(as_of(&s, None), Some(date("2026-03-05")));
-        assert_eq!(as_of(&s, Some("not a number")), Some(date("2026-03-05")));
+        assert_eq!(s.as_of, Some(date("2026-03-05")));
+        assert_eq!(s.newest_date(), Some(date("2026-03-05")));
         credit(&mut s, "p.md", "2025-01-02");
-        assert_eq!(as_of(&s, None), Some(date("2025-01-02")));
-        // 2024-01-01T00:00:00Z
-        assert_eq!(as_of(&s, Some("1704067200")), Some(date("2024-01-01")));
+        assert_eq!(s.newest_date(), Some(date("2025-01-02")));
         let empty = site("title: T\n", &[], ForumData::default());
-        assert_eq!(as_of(&empty, None), None);
+        assert_eq!(empty.newest_date(), None);
+        assert_eq!(empty.as_of, None);
+        // SOURCE_DATE_EPOCH (read into the config) comes first.
+        let mut config = empty.config.clone();
+        config.source_date = Some(date("2024-01-01"));
+        let inputs = crate::site::Inputs {
+            content: crate::content::Content::from_loaded(Vec::new()),
+            ..Default::default()
+        };
+        let (dated, _) = Site::new(config, inputs);
+        assert_eq!(dated.as_of, Some(date("2024-01-01")));
     }
 }

@@ -7,7 +7,7 @@
 //! ## The "as of" date
 //!
 //! Built output must not depend on the day it was built, so insights never
-//! read the wall clock. [`as_of`] takes, in order:
+//! read the wall clock. [`Site::as_of`](crate::site::Site::as_of) is, in order:
 //! 1. `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) when it is set and valid;
 //! 2. the date of the newest commit that changed `content/`;
 //! 3. the newest date in the content and forum data (`date:`/`reviewed:` of
@@ -42,6 +42,7 @@
 
 mod chart;
 mod compute;
+mod dates;
 pub mod search_log;
 mod text;
 pub mod trust;
@@ -52,9 +53,9 @@ pub(crate) mod testkit;
 
 pub use chart::bar_chart_svg;
 pub use compute::{
-    answer_date, as_of, median, outdated_note, page_updated, Candidate, Gap, Insights, MonthStats,
-    OutdatedNote, RankedPerson, RecentPerson, SectionStats, StalePage, TagGap, Totals,
-    CANDIDATES_SHOWN, GAP_QUESTIONS_SHOWN, GAP_TAGS_SHOWN, PEOPLE_SHOWN, RECENT_DAYS, STALE_SHOWN,
-    TREND_MONTHS,
+    median, outdated_note, Candidate, Gap, Insights, MonthStats, OutdatedNote, RankedPerson,
+    RecentPerson, SectionStats, StalePage, TagGap, Totals, CANDIDATES_SHOWN, GAP_QUESTIONS_SHOWN,
+    GAP_TAGS_SHOWN, PEOPLE_SHOWN, RECENT_DAYS, STALE_SHOWN, TREND_MONTHS,
 };
+pub use dates::{answer_date, page_updated};
 pub use view::{ChartView, InsightsView, Linked, FEED_PATH, PAGE_URL};

@@ -2,11 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::config::{Config, Overrides};
-use crate::content::{parse_page, Content};
 use crate::contributors::PageCredit;
 use crate::forum::{Answer, Author, ForumData, Question, Reply};
-use crate::markdown::MarkdownOptions;
 use crate::site::Site;
 
 pub(crate) fn date(s: &str) -> NaiveDate {
@@ -18,27 +15,11 @@ pub(crate) fn time(s: &str) -> DateTime<Utc> {
 }
 
 pub(crate) fn site(config: &str, pages: &[(&str, &str)], forum: ForumData) -> Site {
-    let config =
-        Config::from_str(config, std::path::Path::new("/s"), &Overrides::default()).unwrap();
-    let opts = MarkdownOptions {
-        highlight: false,
-        unsafe_html: true,
-        site: None,
-    };
-    let loaded = pages
+    let pages: Vec<(&str, String)> = pages
         .iter()
-        .map(|(path, front)| {
-            let text = format!("---\n{front}---\n# {path}\n");
-            parse_page(
-                &text,
-                path,
-                &std::path::Path::new("content").join(path),
-                &opts,
-            )
-            .unwrap()
-        })
+        .map(|(path, front)| (*path, format!("---\n{front}---\n# {path}\n")))
         .collect();
-    Site::new(config, Content::from_loaded(loaded), Vec::new(), forum).0
+    crate::site::test_site(config, &pages, forum)
 }
 
 pub(crate) fn credit(site: &mut Site, path: &str, updated: &str) {

@@ -197,7 +197,7 @@ mod tests {
         let text = Insights::compute(&s, Some(date("2026-06-01"))).to_text();
         for want in [
             "Insights as of 2026-06-01",
-            "1 page, 1 community answer, 1 unanswered question, 0 contributors",
+            "1 page, 1 community answer, 1 unanswered question, 1 contributor",
             "export (1)",
             "[3] How to export?  (f:2)",
             "[9] Question 1  (f:1)",

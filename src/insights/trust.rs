@@ -25,7 +25,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::compute::{answer_date, page_updated, stale_limit};
+use super::dates::{answer_date, page_updated, stale_limit};
 use crate::forum::Answer;
 use crate::site::Site;
 

@@ -5,7 +5,7 @@
 //! `http://` links. How bad each problem is comes from the link policy in
 //! lorebook.yaml ([`policy`]): `error`, `warn` or `ignore`, per kind and per
 //! page path, so `build`, `serve` and `check` agree. "Did you mean" hints
-//! come from [`crate::suggest`], asked once per missing target and at most
+//! come from `crate::suggest`, asked once per missing target and at most
 //! [`HINT_LIMIT`] times per check. Pure: works on the `Site` and the link
 //! positions the Markdown stage recorded.
 

@@ -3,7 +3,7 @@
 //! and which destinations are not checked at all (`skip_prefixes`) or not
 //! for their anchor (`skip_anchor_prefixes`).
 //!
-//! `links:` in lorebook.yaml is parsed into [`RawLinks`] (unknown keys and
+//! `links:` in lorebook.yaml is parsed into `RawLinks` (unknown keys and
 //! values are errors at their line, like every other key) and resolved into
 //! a [`LinkPolicy`] (globs compiled). The link checker asks
 //! [`LinkPolicy::level`] for every problem it finds, so `build`, `serve` and

@@ -10,15 +10,17 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::index::{analyze, analyze_all, weigh, Analyzed, Terms};
+use super::model::{DocKind, SearchDoc};
 use super::shards::{write_with, Memo};
-use super::{DocKind, SearchDoc};
 use crate::output::OutputFile;
 
-/// What identifies a document: kind, URL, title (the index order).
-type DocKey = (DocKind, String, String);
+/// What identifies a document: kind, slug, URL, title (the index order,
+/// see [`super::index::order_key`]).
+type DocKey = (DocKind, String, String, String);
 
 fn key_of(doc: &SearchDoc) -> DocKey {
-    (doc.kind, doc.url.clone(), doc.title.clone())
+    let (kind, slug, url, title) = super::index::order_key(doc.kind, &doc.url, &doc.title);
+    (kind, slug, url.to_string(), title.to_string())
 }
 
 /// The index files under `search/` and what produced them.
@@ -57,9 +59,9 @@ impl LiveIndex {
         }
     }
 
-    /// How many units (page sections) the index holds.
-    pub fn units(&self) -> usize {
-        self.analyzed.iter().map(Analyzed::unit_count).sum()
+    /// How many page sections the index holds.
+    pub fn sections(&self) -> usize {
+        self.analyzed.iter().map(Analyzed::section_count).sum()
     }
 
     /// The current index files, sorted by path.
@@ -122,6 +124,7 @@ mod tests {
         SearchDoc {
             url: url.to_string(),
             title: title.to_string(),
+            description: String::new(),
             breadcrumb: vec!["Docs".to_string()],
             kind: DocKind::Page,
             sections: vec![
@@ -129,11 +132,13 @@ mod tests {
                     anchor: None,
                     heading: String::new(),
                     text: text.to_string(),
+                    link_chars: 0,
                 },
                 TextSection {
                     anchor: Some("more".to_string()),
                     heading: "More".to_string(),
                     text: format!("{text} and more"),
+                    link_chars: 0,
                 },
             ],
         }
@@ -168,7 +173,7 @@ mod tests {
         let docs = corpus("first version");
         assert_eq!(
             bytes(LiveIndex::new(&docs).files()),
-            bytes(&super::super::build_index(&docs))
+            bytes(&crate::search::build_index(&docs))
         );
     }
 
@@ -181,7 +186,7 @@ mod tests {
         let patch = live
             .replace(&[doc("edited/", "Edited", "second edition")])
             .expect("the document is indexed");
-        let full = super::super::build_index(&edited);
+        let full = crate::search::build_index(&edited);
         assert_eq!(bytes(live.files()), bytes(&full));
         // The patch applied to the old file set gives the new one.
         let mut after = before.clone();
@@ -211,7 +216,7 @@ mod tests {
         assert!(live.replace(&[doc("edited/", "Renamed", "x")]).is_none());
         assert_eq!(
             bytes(live.files()),
-            bytes(&super::super::build_index(&docs))
+            bytes(&crate::search::build_index(&docs))
         );
     }
 }

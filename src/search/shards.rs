@@ -1,21 +1,32 @@
-//! Index files: the `Index` cut into sorted term shards (~10 KB deflated, no
-//! positions), unit blocks (titles, URLs, excerpts; fetched only for shown
-//! results), and a tree of small directory files whose root, `index.js`, has at
-//! most `FANOUT` entries whatever the size of the site.
+//! Index files: the postings cut into sorted term shards (~10 KB deflated,
+//! no positions), page blocks (titles, URLs, section starts; fetched only
+//! for shown results), and a tree of small directory files whose root,
+//! `index.js`, has at most `FANOUT` entries whatever the size of the site.
 //!
 //! Every file is a script `lorebookSearchData("<name>","<base64 zlib>");` so the
 //! same file loads from http(s) and from file:// (where fetch() cannot read).
 //! Names are `<kind><content hash>.js` except the root `index.js`.
 //!
-//! Term shard payload (binary, all integers LEB128): term count, then per term:
-//! bytes shared with the previous term, suffix length, suffix (UTF-8), posting
-//! count, unit-id gaps (first gap from 0), then one weight byte per posting.
-//! Directory payload (JSON): `{"depth":d,"entries":[[first key or unit, file]]}`
+//! A term's postings are kept whole, ordered by weight and cut into pieces
+//! (impact order): the first [`FIRST_PIECE`] postings in the term's shard,
+//! the rest in piece files of growing size, so a query reads a common word's
+//! best postings first and loads more only when it needs them.
+//!
+//! Slots: 0 the title, 1 the description and headings, s + 2 section s.
+//! Posting list encoding (all integers LEB128): count, page-id gaps (first
+//! gap from 0), slots, then one weight byte per posting; sorted by
+//! (page, slot). Term shard payload (binary): term count, then per term:
+//! bytes shared with the previous term, suffix length, suffix (UTF-8), total
+//! posting count, piece count, the first piece's posting list, then per
+//! further piece: its highest weight, its posting count, its file name
+//! (length, ASCII). Piece file payload: one posting list.
+//! Directory payload (JSON): `{"depth":d,"entries":[[first key or page, file]]}`
 //! (depth 0 entries point at shards/blocks). Root payload (JSON):
-//! `{"v":1,"units":n,"kinds":{"page":[from,to]},"terms":{..directory..},"docs":{..directory..}}`.
-//! Unit block payload (JSON): `{"first":id,"units":[[url,title,breadcrumb,heading,kind,excerpt]]}`.
+//! `{"v":2,"pages":n,"slots":pages+sections,"kinds":{"page":[from,to]},"terms":{..directory..},"docs":{..directory..}}`.
+//! Page block payload (JSON): `{"first":id,"pages":[page, ...]}`, each page as
+//! [`PageRecord::json`] writes it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 
 use flate2::write::ZlibEncoder;
@@ -23,18 +34,22 @@ use flate2::Compression;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::index::{Index, Unit, Weighed};
-use super::DocKind;
+use super::index::kind_ranges;
+use super::model::{Index, PageRecord, Posting, Postings, Weighed};
 use crate::output::OutputFile;
 
 /// Target deflated size of a term shard.
 pub const SHARD_TARGET: usize = 10 * 1024;
 /// Target deflated size of a unit block.
-pub const BLOCK_TARGET: usize = 4 * 1024;
+pub const BLOCK_TARGET: usize = 2048;
 /// Most entries in one directory file (and so in the root).
 pub const FANOUT: usize = 128;
 /// Name of the global function each index file calls.
 pub const CALLBACK: &str = "lorebookSearchData";
+/// Postings of a term kept in its shard (its best ones).
+pub const FIRST_PIECE: usize = 512;
+/// Size of the second piece; each further piece is four times the last.
+pub const SECOND_PIECE: usize = 4096;
 
 fn deflate(bytes: &[u8]) -> Vec<u8> {
     let mut enc = ZlibEncoder::new(Vec::new(), Compression::best());
@@ -55,7 +70,52 @@ fn push_varint(out: &mut Vec<u8>, mut v: u64) {
     }
 }
 
-fn encode_term(out: &mut Vec<u8>, prev: &str, term: &str, postings: &[(u32, u8)]) {
+/// A posting list sorted by (page, slot), encoded.
+fn encode_list(out: &mut Vec<u8>, list: &[Posting]) {
+    push_varint(out, list.len() as u64);
+    let mut last = 0u32;
+    for p in list {
+        push_varint(out, u64::from(p.page - last));
+        last = p.page;
+    }
+    for p in list {
+        push_varint(out, u64::from(p.slot));
+    }
+    out.extend(list.iter().map(|p| p.weight));
+}
+
+/// A term's postings cut into pieces by weight (best first), each piece
+/// sorted by (page, slot).
+pub fn pieces(list: &[Posting]) -> Vec<Vec<Posting>> {
+    if list.len() <= FIRST_PIECE {
+        return vec![list.to_vec()];
+    }
+    let mut by_weight = list.to_vec();
+    by_weight.sort_by(|a, b| {
+        b.weight
+            .cmp(&a.weight)
+            .then(a.page.cmp(&b.page))
+            .then(a.slot.cmp(&b.slot))
+    });
+    let mut out = Vec::new();
+    let mut size = FIRST_PIECE;
+    let mut rest = by_weight.as_slice();
+    while !rest.is_empty() {
+        let take = size.min(rest.len());
+        let mut piece = rest[..take].to_vec();
+        piece.sort_unstable_by_key(|p| (p.page, p.slot));
+        out.push(piece);
+        rest = &rest[take..];
+        size = if size == FIRST_PIECE {
+            SECOND_PIECE
+        } else {
+            size * 4
+        };
+    }
+    out
+}
+
+fn encode_term(out: &mut Vec<u8>, prev: &str, term: &str, list: &[Posting], files: &mut Files) {
     let shared = prev
         .bytes()
         .zip(term.bytes())
@@ -70,13 +130,22 @@ fn encode_term(out: &mut Vec<u8>, prev: &str, term: &str, postings: &[(u32, u8)]
     push_varint(out, shared as u64);
     push_varint(out, suffix.len() as u64);
     out.extend_from_slice(suffix);
-    push_varint(out, postings.len() as u64);
-    let mut last = 0u32;
-    for (unit, _) in postings {
-        push_varint(out, u64::from(unit - last));
-        last = *unit;
+    push_varint(out, list.len() as u64);
+    let pieces = pieces(list);
+    push_varint(out, pieces.len() as u64);
+    let mut pieces = pieces.iter();
+    if let Some(first) = pieces.next() {
+        encode_list(out, first);
     }
-    out.extend(postings.iter().map(|p| p.1));
+    for piece in pieces {
+        let mut raw = Vec::new();
+        encode_list(&mut raw, piece);
+        let name = files.add('p', &raw);
+        out.push(piece.iter().map(|p| p.weight).max().unwrap_or(0));
+        push_varint(out, piece.len() as u64);
+        push_varint(out, name.len() as u64);
+        out.extend_from_slice(name.as_bytes());
+    }
 }
 
 /// Standard base64 with padding (decoded by the browser's `atob`).
@@ -199,10 +268,7 @@ impl Ratio {
     }
 }
 
-fn term_shards(
-    postings: &BTreeMap<String, Vec<(u32, u8)>>,
-    files: &mut Files,
-) -> Vec<(Value, String)> {
+fn term_shards(postings: &Postings, files: &mut Files) -> Vec<(Value, String)> {
     let mut entries = Vec::new();
     let mut ratio = Ratio(0.8);
     let mut buf = Vec::new();
@@ -230,7 +296,7 @@ fn term_shards(
             first = Some(term);
             prev = "";
         }
-        encode_term(&mut buf, prev, term, postings);
+        encode_term(&mut buf, prev, term, postings, files);
         count += 1;
         prev = term;
         if ratio.estimate(buf.len()) >= SHARD_TARGET as f64 {
@@ -241,46 +307,30 @@ fn term_shards(
     entries
 }
 
-/// One unit as a result block lists it.
-pub(crate) fn unit_json(u: &Unit) -> Value {
-    json!([
-        u.url,
-        u.title,
-        u.breadcrumb.join(" › "),
-        u.heading,
-        u.kind,
-        u.excerpt
-    ])
-}
-
-/// Result blocks from each unit's JSON (`unit_json`, serialized) and whether
-/// it starts a page.
-fn unit_blocks(units: &[&Unit], json: &[&str], files: &mut Files) -> Vec<(Value, String)> {
+/// Page blocks from each page's JSON ([`PageRecord::json`], serialized).
+fn page_blocks(json: &[&str], files: &mut Files) -> Vec<(Value, String)> {
     let mut entries = Vec::new();
     let mut ratio = Ratio(0.4);
     let mut start = 0usize;
     let mut raw_size = 0usize;
     let mut emit = |from: usize, to: usize, files: &mut Files, ratio: &mut Ratio| {
         let list = json.get(from..to).unwrap_or_default().join(",");
-        // The serialization of {"first": from, "units": [..]}.
-        let raw = format!("{{\"first\":{from},\"units\":[{list}]}}");
+        // The serialization of {"first": from, "pages": [..]}.
+        let raw = format!("{{\"first\":{from},\"pages\":[{list}]}}");
         let (name, size) = files.add_sized('d', raw.as_bytes());
         ratio.learn(raw.len(), size);
         entries.push((json!(from), name));
     };
-    for (i, (u, j)) in units.iter().zip(json).enumerate() {
-        // Cut only between pages (a page's top unit has no anchor), so a
-        // page's sections share a block.
-        let page_start = i > start && !u.url.contains('#');
-        if page_start && ratio.estimate(raw_size) >= BLOCK_TARGET as f64 {
+    for (i, j) in json.iter().enumerate() {
+        if i > start && ratio.estimate(raw_size) >= BLOCK_TARGET as f64 {
             emit(start, i, files, &mut ratio);
             start = i;
             raw_size = 0;
         }
         raw_size += j.len() + 1;
     }
-    if start < units.len() {
-        emit(start, units.len(), files, &mut ratio);
+    if start < json.len() {
+        emit(start, json.len(), files, &mut ratio);
     }
     entries
 }
@@ -305,36 +355,29 @@ fn directory(mut entries: Vec<(Value, String)>, kind: char, files: &mut Files) -
 
 /// Serialize an index into files under `search/`, sorted by path.
 pub fn write(index: &Index) -> Vec<OutputFile> {
-    let units: Vec<&Unit> = index.units.iter().collect();
-    let json: Vec<String> = units.iter().map(|u| unit_json(u).to_string()).collect();
+    let pages: Vec<&PageRecord> = index.pages.iter().collect();
+    let json: Vec<String> = pages.iter().map(|p| p.json().to_string()).collect();
     let json: Vec<&str> = json.iter().map(String::as_str).collect();
-    write_files(&units, &json, &index.postings, None)
+    write_files(&pages, &json, &index.postings, None)
 }
 
-/// [`write`] of a weighed index (the same files).
+/// [`write()`] of a weighed index (the same files).
 pub fn write_weighed(index: &Weighed<'_>) -> Vec<OutputFile> {
-    write_files(&index.units, &index.json, &index.postings, None)
+    write_files(&index.pages, &index.json, &index.postings, None)
 }
 
-/// [`write`] of a weighed index, reusing the files of the last write through
+/// [`write()`] of a weighed index, reusing the files of the last write through
 /// `memo` whose payload did not change (same output, fewer deflates).
 pub fn write_with(index: &Weighed<'_>, memo: &mut Memo) -> Vec<OutputFile> {
-    let files = write_files(&index.units, &index.json, &index.postings, Some(&mut *memo));
+    let files = write_files(&index.pages, &index.json, &index.postings, Some(&mut *memo));
     memo.last = std::mem::take(&mut memo.next);
     files
 }
 
-fn kind_name(kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Page => "page",
-        DocKind::Answer => "answer",
-    }
-}
-
 fn write_files(
-    units: &[&Unit],
+    pages: &[&PageRecord],
     json: &[&str],
-    postings: &BTreeMap<String, Vec<(u32, u8)>>,
+    postings: &Postings,
     memo: Option<&mut Memo>,
 ) -> Vec<OutputFile> {
     let mut files = Files {
@@ -342,33 +385,21 @@ fn write_files(
         memo,
     };
     let shards = term_shards(postings, &mut files);
-    let blocks = unit_blocks(units, json, &mut files);
+    let blocks = page_blocks(json, &mut files);
     let terms = directory(shards, 'n', &mut files);
     let docs = directory(blocks, 'm', &mut files);
-    // Units are ordered by kind, so each kind is one range of unit ids.
+    // Pages are ordered by kind, so each kind is one range of page ids.
     let mut kinds = serde_json::Map::new();
-    let mut run: Option<(DocKind, usize, usize)> = None;
-    let mut close = |run: Option<(DocKind, usize, usize)>| {
-        if let Some((kind, from, to)) = run {
-            let range = kinds
-                .entry(kind_name(kind).to_string())
-                .or_insert_with(|| json!([from, to]));
-            range[1] = json!(to);
-        }
-    };
-    for (i, u) in units.iter().enumerate() {
-        match &mut run {
-            Some((kind, _, to)) if *kind == u.kind => *to = i + 1,
-            _ => {
-                close(run.take());
-                run = Some((u.kind, i, i + 1));
-            }
-        }
+    for (kind, from, to) in kind_ranges(pages) {
+        let range = kinds
+            .entry(kind.name().to_string())
+            .or_insert_with(|| json!([from, to]));
+        range[1] = json!(to);
     }
-    close(run);
     let root = json!({
-        "v": 1,
-        "units": units.len(),
+        "v": 2,
+        "pages": pages.len(),
+        "slots": pages.len() + pages.iter().map(|p| p.sections.len()).sum::<usize>(),
         "kinds": kinds,
         "terms": terms,
         "docs": docs,
@@ -397,16 +428,62 @@ mod tests {
         assert_eq!(out, vec![0, 127, 0xac, 0x02]);
     }
 
+    fn files() -> Files<'static> {
+        Files {
+            out: Vec::new(),
+            memo: None,
+        }
+    }
+
+    fn p(page: u32, slot: u32, weight: u8) -> Posting {
+        Posting { page, slot, weight }
+    }
+
     #[test]
     fn front_codes_terms_on_char_boundaries() {
         let mut out = Vec::new();
-        encode_term(&mut out, "passwort", "password", &[(3, 9), (10, 200)]);
-        // shared 7 bytes, suffix "d", 2 postings, gaps 3 and 7, weights.
-        assert_eq!(out, vec![7, 1, b'd', 2, 3, 7, 9, 200]);
+        let list = [p(3, 0, 9), p(10, 2, 200)];
+        encode_term(&mut out, "passwort", "password", &list, &mut files());
+        // shared 7 bytes, suffix "d", 2 postings in 1 piece: count 2, page
+        // gaps 3 and 7, slots 0 and 2, weights.
+        assert_eq!(out, vec![7, 1, b'd', 2, 1, 2, 3, 7, 0, 2, 9, 200]);
         let mut out = Vec::new();
         // "é" and "è" share their first UTF-8 byte, which must not be split.
-        encode_term(&mut out, "é", "è", &[(0, 1)]);
+        encode_term(&mut out, "é", "è", &[p(0, 0, 1)], &mut files());
         assert_eq!(&out[..2], &[0, 2]);
+    }
+
+    #[test]
+    fn long_lists_are_kept_whole_in_pieces_of_falling_weight() {
+        let n = FIRST_PIECE + SECOND_PIECE + 10;
+        let list: Vec<Posting> = (0..n as u32)
+            .map(|i| p(i, 1, (i % 250) as u8 + 1))
+            .collect();
+        let cut = pieces(&list);
+        assert_eq!(
+            cut.iter().map(Vec::len).collect::<Vec<_>>(),
+            vec![FIRST_PIECE, SECOND_PIECE, 10]
+        );
+        let mut all: Vec<Posting> = cut.concat();
+        all.sort();
+        assert_eq!(all, list, "every posting kept once");
+        for w in cut.windows(2) {
+            let low = w[0].iter().map(|p| p.weight).min();
+            let high = w[1].iter().map(|p| p.weight).max();
+            assert!(low >= high, "{low:?} < {high:?}");
+        }
+        assert!(cut.iter().all(|c| c
+            .windows(2)
+            .all(|w| (w[0].page, w[0].slot) < (w[1].page, w[1].slot))));
+        // The shard holds the first piece; the others are piece files.
+        let mut f = files();
+        let mut out = Vec::new();
+        encode_term(&mut out, "", "word", &list, &mut f);
+        assert_eq!(f.out.len(), 2);
+        assert!(f
+            .out
+            .iter()
+            .all(|o| o.path.to_string_lossy().starts_with("search/p")));
     }
 
     #[test]

@@ -1,20 +1,15 @@
 //! From the `Site` model to search documents and files: every page (and
 //! section index with its own `_index.md`) becomes a `SearchDoc` of kind
-//! `Page`, every forum answer one of kind `Answer`; `render_files` adds the
-//! index under `search/` and the search page `search/index.html`.
+//! `Page`, every forum answer one of kind `Answer`; `site_index` writes the
+//! index under `search/` (the search page is rendered by `render.rs`).
 
-use crate::diagnostics::Diagnostic;
 use crate::markdown::TextSection;
 use crate::output::OutputFile;
 use crate::site::Site;
-use crate::theme::Theme;
 
 use std::borrow::Cow;
 
-use super::{DocKind, SearchDoc};
-
-/// Template of the search page (optional in custom themes).
-pub const SEARCH_TEMPLATE: &str = "search.html";
+use super::model::{DocKind, SearchDoc};
 
 /// Titles of the sections above `section_key`, outermost first (the home
 /// section is left out: every page is under it).
@@ -33,6 +28,7 @@ fn sections_or(sections: &[TextSection], description: &str) -> Vec<TextSection> 
             anchor: None,
             heading: String::new(),
             text: description.to_string(),
+            link_chars: 0,
         }]
     } else {
         sections.to_vec()
@@ -53,7 +49,7 @@ enum Source<'a> {
 }
 
 impl Source<'_> {
-    /// The fields [`super::index::doc_order`] sorts by.
+    /// The kind, URL and title [`super::index::doc_order`] sorts by.
     fn key(&self) -> (DocKind, Cow<'_, str>, &str) {
         match self {
             Source::Page(p) => (DocKind::Page, Cow::Borrowed(p.url.as_str()), &p.title),
@@ -70,6 +66,7 @@ impl Source<'_> {
                 SearchDoc {
                     url: section.url.clone(),
                     title: section.title.clone(),
+                    description: section.description.clone(),
                     breadcrumb: breadcrumb(site, parent),
                     kind: DocKind::Page,
                     sections: sections_or(&section.rendered.sections, &section.description),
@@ -97,8 +94,16 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 /// order (the same files as `build_index(&site_docs(site))`).
 pub fn site_index(site: &Site) -> Vec<OutputFile> {
     let mut sources = sources(site);
-    sources.sort_by(|a, b| a.key().cmp(&b.key()));
-    super::index::build_made(&sources, |s| Cow::Owned(s.doc(site)))
+    sources.sort_by_cached_key(|s| {
+        let (kind, url, title) = s.key();
+        let (kind, slug, url, title) = super::index::order_key(kind, &url, title);
+        (kind, slug, url.to_string(), title.to_string())
+    });
+    super::index::build_made(
+        &sources,
+        |s| Cow::Owned(s.doc(site)),
+        super::shards::write_weighed,
+    )
 }
 
 /// The search document of one page.
@@ -106,6 +111,7 @@ pub fn page_doc(site: &Site, page: &crate::content::Page) -> SearchDoc {
     SearchDoc {
         url: page.url.clone(),
         title: page.title.clone(),
+        description: page.description.clone(),
         breadcrumb: breadcrumb(site, &page.section),
         kind: DocKind::Page,
         sections: sections_or(&page.rendered.sections, &page.description),
@@ -122,36 +128,16 @@ fn answer_doc(site: &Site, answer: &crate::forum::Answer) -> SearchDoc {
     SearchDoc {
         url: answer_url(answer),
         title: answer.title.clone(),
+        description: String::new(),
         breadcrumb: breadcrumb(site, answer.section.trim_matches('/')),
         kind: DocKind::Answer,
         sections: vec![TextSection {
             anchor: None,
             heading: String::new(),
             text: answer.text.clone(),
+            link_chars: 0,
         }],
     }
-}
-
-/// The search index files and the search page.
-pub fn render_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostic> {
-    if !site.config.search.enabled {
-        return Ok(Vec::new());
-    }
-    let mut files = site_index(site);
-    files.extend(search_page(site, theme)?);
-    Ok(files)
-}
-
-/// The search page `search/index.html`, when the theme has one.
-pub fn search_page(site: &Site, theme: &Theme) -> Result<Option<OutputFile>, Diagnostic> {
-    if !theme.has_template(SEARCH_TEMPLATE) {
-        return Ok(None);
-    }
-    let current = "search/";
-    let mut ctx = crate::render::base_context(site, current);
-    ctx.insert("title", "Search");
-    let html = theme.render(SEARCH_TEMPLATE, &ctx)?;
-    Ok(Some(OutputFile::bytes("search/index.html", html)))
 }
 
 #[cfg(test)]
@@ -185,6 +171,6 @@ mod tests {
         assert!(docs.len() > super::super::index::ANALYZE_CHUNK / 64);
         let chunked = site_index(&site);
         assert!(chunked.len() > 3);
-        assert_eq!(bytes(&chunked), bytes(&super::super::build_index(&docs)));
+        assert_eq!(bytes(&chunked), bytes(&crate::search::build_index(&docs)));
     }
 }

@@ -4,7 +4,10 @@
 //! Steps: lowercase, NFKC, lowercase; outside CJK runs NFD with combining marks dropped
 //! (diacritic folding); apostrophes dropped (`don't` -> `dont`); CJK runs
 //! (Han, kana, Hangul) become overlapping character bigrams (a lone CJK
-//! character stays a unigram); other text is split with Unicode word
+//! character stays a unigram); brackets around one to three letters or
+//! digits that touch a letter or digit are markup inside a word and dropped
+//! (`E[x]tract` is `extract`, as keyboard-shortcut docs write it); other
+//! text is split with Unicode word
 //! segmentation and then at every character that is not alphanumeric; English
 //! stop words are dropped and the rest are stemmed with Snowball English.
 
@@ -19,12 +22,15 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Words longer than this (hashes, base64) are not indexed.
 pub const MAX_WORD_CHARS: usize = 32;
 
-/// Dropped at index and query time; kept short so titles stay searchable.
+/// Dropped at index and query time: function words and the question words
+/// of natural-language queries ("how do I ..."); kept short so titles stay
+/// searchable.
 /// Must match `STOP` in search.js.
 pub const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "if",
-    "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "then", "there",
-    "these", "they", "this", "to", "was", "were", "will", "with",
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for", "from",
+    "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or",
+    "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "we", "were",
+    "what", "why", "will", "with", "you", "your",
 ];
 
 /// One token of a text.
@@ -134,10 +140,44 @@ fn runs(folded: &str) -> Vec<(bool, &str)> {
     out
 }
 
+/// Drop the brackets of `[x]` (one to three letters or digits) when a
+/// letter or digit touches it on either side: markup inside a word
+/// (`E[x]tract`, `[d]ry-[r]un`). Must match `joinBracketed` in search.js.
+pub fn join_bracketed(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('[') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c == '[' {
+            let mut j = i + 1;
+            while j - i <= 4 && chars.get(j).is_some_and(|c| c.is_alphanumeric()) {
+                j += 1;
+            }
+            let inner = j - i - 1;
+            if (1..=3).contains(&inner) && chars.get(j) == Some(&']') {
+                let before = i > 0 && chars.get(i - 1).is_some_and(|c| c.is_alphanumeric());
+                let after = chars.get(j + 1).is_some_and(|c| c.is_alphanumeric());
+                if before || after {
+                    out.extend(chars.get(i + 1..j).unwrap_or_default());
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The folded words of a text, in order, before stop words and stemming.
 /// CJK runs come out whole (flagged `true`).
 pub fn words(text: &str) -> Vec<(bool, String)> {
     let folded = fold(text);
+    let folded = join_bracketed(&folded);
     let mut out = Vec::new();
     for (cjk, run) in runs(&folded) {
         if cjk {
@@ -254,6 +294,16 @@ mod tests {
         assert_eq!(terms("见 mysql"), vec!["见", "mysql"]);
         // Kana keep their voicing marks (no folding inside CJK runs).
         assert_eq!(terms("ガイド"), vec!["ガイ", "イド"]);
+    }
+
+    #[test]
+    fn brackets_inside_a_word_do_not_split_it() {
+        assert_eq!(terms("E[x]tract the archive"), vec!["extract", "archiv"]);
+        assert_eq!(terms("[d]ry-[r]un"), vec!["dri", "run"]);
+        assert_eq!(terms("Lis[t] files"), vec!["list", "file"]);
+        // Not markup: no letter touches the brackets, or too long inside.
+        assert_eq!(terms("see [1] and [abcd]x"), vec!["see", "1", "abcd", "x"]);
+        assert_eq!(join_bracketed("a[b][c]"), "ab[c]");
     }
 
     #[test]

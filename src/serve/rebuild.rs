@@ -35,12 +35,12 @@ use super::site_files::Update;
 use super::watch::{ChangeKind, ChangeSet};
 use super::{Rebuild, RebuildResult};
 use crate::build::GitHistory;
-use crate::config::{Config, Overrides};
+use crate::config::Config;
 use crate::content::{self, Page};
 use crate::diagnostics::{has_errors, Diagnostic};
 use crate::links::Backlinks;
-use crate::markdown::MarkdownOptions;
 use crate::output::OutputFile;
+use crate::render::{RenderOptions, SearchIndex};
 use crate::search::live::{IndexPatch, LiveIndex};
 use crate::search::SearchDoc;
 use crate::site::Site;
@@ -48,7 +48,8 @@ use crate::theme::Theme;
 
 /// Index size (units, about five per page) from which a per-page edit updates
 /// the search index after the reload instead of before it: re-weighing the
-/// collection is linear in its postings (about 0.3 s at 10,000 pages).
+/// collection is linear in its postings (docs/content/benchmarks.md,
+/// "Preview server").
 pub const DEFER_SEARCH_UNITS: usize = 20_000;
 
 /// What a search update thread gives back: the index, and the patch (`None`
@@ -104,13 +105,9 @@ impl SiteRebuilder {
     pub fn rebuild(&mut self, changes: &ChangeSet) -> Result<Update, Vec<Diagnostic>> {
         self.last_was_incremental = false;
         if changes.kinds.contains(&ChangeKind::Config) {
-            let overrides = Overrides {
-                drafts: self.config.drafts,
-                ..Overrides::default()
-            };
             self.site = None;
             self.history = None;
-            self.config = Config::load(&self.config.root, &overrides)?;
+            self.config = self.config.reload()?;
             self.theme = None;
         }
         if changes.kinds.contains(&ChangeKind::Template) {
@@ -166,8 +163,8 @@ impl SiteRebuilder {
         }
         let (history, loaded) = crate::build::load_with_history(&self.config, known);
         self.history = head.map(|h| (h, history));
-        let (mut site, warnings) = loaded?;
-        let (files, search) = render_with_search(&mut site, theme, None)?;
+        let (site, warnings) = loaded?;
+        let (files, search) = render_with_search(&site, theme, None)?;
         self.show_warnings(warnings);
         self.backlinks = Backlinks::new(&site);
         self.search = search;
@@ -182,7 +179,7 @@ impl SiteRebuilder {
         if !self.settle_search_job() {
             return self.full(theme);
         }
-        let Some(site) = self.site.as_mut() else {
+        let Some(site) = self.site.as_ref() else {
             return self.full(theme);
         };
         let (files, search) = render_with_search(site, theme, self.search.take())?;
@@ -197,11 +194,7 @@ impl SiteRebuilder {
         pages: &[&Path],
     ) -> Option<Result<Update, Vec<Diagnostic>>> {
         let site = self.site.as_mut()?;
-        let opts = MarkdownOptions {
-            highlight: self.config.markdown.highlight,
-            unsafe_html: self.config.markdown.unsafe_html,
-            site: Some(site.paths.clone()),
-        };
+        let opts = content::markdown_options(&self.config, &site.paths);
         let mut replaced = Vec::new();
         // Whether a listing (sections, tags, sitemap, feed) shows something new.
         let mut listings = false;
@@ -217,43 +210,19 @@ impl SiteRebuilder {
                 Ok(loaded) => return Some(Err(loaded.diagnostics)),
                 Err(d) => return Some(Err(vec![d])),
             };
-            let title = loaded
-                .front
-                .title
-                .clone()
-                .or_else(|| loaded.rendered.title.clone());
-            let same_title = match &title {
-                Some(t) => *t == old.title,
-                None => old.front.title.is_none() && old.rendered.title.is_none(),
-            };
-            let same_shape = same_title
-                && loaded.front.weight == old.front.weight
-                && loaded.front.tags == old.front.tags
-                && loaded.front.aliases == old.front.aliases
-                && loaded.front.draft == old.front.draft
-                && loaded.url == old.url;
+            let page = Page::from_loaded(loaded);
+            let same_shape = page.title == old.title
+                && page.front.weight == old.front.weight
+                && page.front.tags == old.front.tags
+                && page.front.aliases == old.front.aliases
+                && page.front.draft == old.front.draft
+                && page.url == old.url;
             if !same_shape {
                 return None;
             }
-            let description = loaded
-                .front
-                .description
-                .clone()
-                .unwrap_or_else(|| loaded.rendered.summary.clone());
-            listings |= description != old.description
-                || loaded.front.date != old.front.date
-                || loaded.front.reviewed != old.front.reviewed;
-            let page = Page {
-                source: loaded.source,
-                shown_path: loaded.shown_path,
-                url: loaded.url,
-                section: old.section.clone(),
-                title: title.unwrap_or_else(|| old.title.clone()),
-                description,
-                front: loaded.front,
-                front_matter_lines: loaded.front_matter_lines,
-                rendered: loaded.rendered,
-            };
+            listings |= page.description != old.description
+                || page.front.date != old.front.date
+                || page.front.reviewed != old.front.reviewed;
             replaced.push((index, page));
         }
         let mut indexes = Vec::new();
@@ -281,7 +250,7 @@ impl SiteRebuilder {
             || self
                 .search
                 .as_ref()
-                .is_some_and(|s| s.units() >= self.defer_search_units);
+                .is_some_and(|s| s.sections() >= self.defer_search_units);
         let docs = if defer {
             self.pending_search.extend(docs);
             Vec::new()
@@ -456,37 +425,35 @@ impl Rebuild for SiteRebuilder {
 /// `render::render` with the search index built (or reused from `kept`) as a
 /// [`LiveIndex`] beside it, in parallel; the files are those of a full build.
 fn render_with_search(
-    site: &mut Site,
+    site: &Site,
     theme: &Theme,
     kept: Option<LiveIndex>,
 ) -> Result<(Vec<OutputFile>, Option<LiveIndex>), Vec<Diagnostic>> {
     let search_on = site.config.search.enabled;
-    // Rendered without search: the index comes from the live index instead.
-    site.config.search.enabled = false;
-    let (files, search) = {
-        let site: &Site = site;
-        rayon::join(
-            || crate::render::render(site, theme),
-            || match kept {
-                Some(live) => Some(live),
-                None if search_on => Some(LiveIndex::new(&crate::search::site::site_docs(site))),
-                None => None,
-            },
-        )
+    // The index files come from the live index instead of the render.
+    let opts = RenderOptions {
+        search_index: SearchIndex::Omit,
     };
-    site.config.search.enabled = search_on;
+    let (files, search) = rayon::join(
+        || crate::render::render_with_options(site, theme, opts),
+        || match kept {
+            Some(live) => Some(live),
+            None if search_on => Some(LiveIndex::new(&crate::search::site::site_docs(site))),
+            None => None,
+        },
+    );
     let mut files = files?;
-    if let Some(live) = search.as_ref().filter(|_| search_on) {
+    let search = search.filter(|_| search_on);
+    if let Some(live) = &search {
         files.extend(live.files().iter().cloned());
-        let page = crate::search::site::search_page(site, theme).map_err(|d| vec![d])?;
-        files.extend(page);
     }
-    Ok((files, search.filter(|_| search_on)))
+    Ok((files, search))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Overrides;
     use crate::output::Contents;
     use std::collections::BTreeMap;
     use std::path::PathBuf;

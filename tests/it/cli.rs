@@ -54,6 +54,39 @@ fn missing_config_exits_2_with_a_hint() {
         .stderr(predicate::str::contains("lorebook init"));
 }
 
+/// The exit code comes from the kind of failure, whatever the message says:
+/// an unreadable `lorebook.yaml` is an I/O error (2) for every command, a
+/// file with problems an error in the site (1).
+#[test]
+fn config_failures_exit_by_kind_for_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let every_command_exits = |code: i32, says: &str| {
+        for command in ["build", "check", "insights"] {
+            lorebook()
+                .args([command, "--root"])
+                .arg(tmp.path())
+                .assert()
+                .code(code)
+                .stderr(predicate::str::contains(says));
+        }
+    };
+    std::fs::create_dir(tmp.path().join("lorebook.yaml")).unwrap();
+    every_command_exits(2, "cannot read");
+    std::fs::remove_dir(tmp.path().join("lorebook.yaml")).unwrap();
+    std::fs::write(
+        tmp.path().join("lorebook.yaml"),
+        "title: T\nno_such_key: 1\n",
+    )
+    .unwrap();
+    every_command_exits(1, "no_such_key");
+    lorebook()
+        .args(["check", "--format", "json", "--root"])
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no_such_key"));
+}
+
 #[test]
 fn unknown_config_key_names_file_line_and_closest_key() {
     let (_tmp, root) = site("basic");

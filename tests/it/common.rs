@@ -11,13 +11,26 @@ pub fn manifest_dir() -> PathBuf {
 
 /// `lorebook` with a clean environment: no colour, no user config, only PATH.
 pub fn lorebook() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("lorebook").expect("binary built");
+    assert_cmd::Command::from_std(lorebook_process())
+}
+
+/// The `lorebook` binary as a plain process (for tests that keep it
+/// running, like `serve`), with the environment [`hermetic`] leaves.
+pub fn lorebook_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("lorebook"));
+    hermetic(&mut cmd);
+    cmd
+}
+
+/// Clear the environment a child process gets, but for PATH, a temporary
+/// HOME, NO_COLOR and no system git config: what the developer's shell
+/// sets (SOURCE_DATE_EPOCH, GIT_DIR, CI, ...) cannot change a test's result.
+pub fn hermetic(cmd: &mut std::process::Command) -> &mut std::process::Command {
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("NO_COLOR", "1")
         .env("HOME", std::env::temp_dir())
-        .env("GIT_CONFIG_NOSYSTEM", "1");
-    cmd
+        .env("GIT_CONFIG_NOSYSTEM", "1")
 }
 
 /// Copy a folder recursively.

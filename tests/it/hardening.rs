@@ -236,12 +236,12 @@ fn failed_output_write_keeps_the_previous_output_even_as_root() {
     let before = tree(&root.join("public"));
     std::fs::write(root.join("content/guide/a-first.md"), "# Changed\n").unwrap();
     let bin = assert_cmd::cargo::cargo_bin("lorebook");
-    let out = std::process::Command::new("sh")
+    let mut sh = std::process::Command::new("sh");
+    let out = crate::common::hermetic(&mut sh)
         .arg("-c")
         .arg(r#"trap "" XFSZ; ulimit -f 1; exec "$0" build --root "$1""#)
         .arg(&bin)
         .arg(&root)
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -311,9 +311,8 @@ fn killing_a_build_midway_keeps_the_previous_output() {
         .success();
     let before = tree(&root.join("public"));
     std::fs::write(root.join("content/guide/a-first.md"), "# Changed\n").unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("lorebook");
     for delay_ms in [50u64, 150, 300, 600] {
-        let mut child = std::process::Command::new(&bin)
+        let mut child = crate::common::lorebook_process()
             .args(["-q", "build", "--root"])
             .arg(&root)
             .spawn()

@@ -22,7 +22,7 @@ use crate::common::{lorebook, site};
 use crate::search_browser::browser_or_skip;
 
 /// Kills the browser on drop, pass or fail.
-struct Browser(std::process::Child);
+pub(crate) struct Browser(pub(crate) std::process::Child);
 
 impl Drop for Browser {
     fn drop(&mut self) {
@@ -31,7 +31,9 @@ impl Drop for Browser {
     }
 }
 
-fn devtools_port(profile: &Path) -> u16 {
+/// The DevTools port Chromium started with `--remote-debugging-port=0`
+/// writes into its profile.
+pub(crate) fn devtools_port(profile: &Path) -> u16 {
     let file = profile.join("DevToolsActivePort");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {

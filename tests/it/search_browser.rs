@@ -1,6 +1,7 @@
 //! Search in a real headless Chromium: the search page opened with `?q=` from
 //! a local server at the root, under a sub-path, and from `file://`; first
-//! results, `<mark>` highlighting, HTML-looking text shown as text.
+//! results, `<mark>` highlighting, HTML-looking text shown as text; results
+//! grouped by page with sections under them, excerpts, phrases, exclusions.
 //!
 //! Skips (with a message) when Chromium is missing, unless `CI` is set: then
 //! a missing browser fails the test. `browser_or_skip`, `dump_dom` and
@@ -272,4 +273,81 @@ fn html_in_page_text_is_shown_as_text_in_results() {
         "markup was parsed: {results}"
     );
     assert!(!dom.contains("<title>pwned"), "the onerror handler ran");
+}
+
+/// `href`s of the sub-results (sections under a page result), in order.
+fn sub_hrefs(results: &str) -> Vec<String> {
+    results
+        .split("class=\"search-sub\" href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn results_are_grouped_by_page_with_excerpts_phrases_and_exclusions() {
+    let Some(browser) =
+        browser_or_skip("results_are_grouped_by_page_with_excerpts_phrases_and_exclusions")
+    else {
+        return;
+    };
+    let (_tmp, out) = built_fixture();
+    let base = serve(out, "/");
+    let page = |q: &str| {
+        let dom = dump_dom(&browser, &format!("{base}search/?q={q}"));
+        results_of(&dom).to_string()
+    };
+
+    // One result for the page, three of its sections under it.
+    let results = page("sync");
+    let hrefs = result_hrefs(&results);
+    assert_eq!(
+        hrefs.first(),
+        Some(&format!("{base}guide/sync/")),
+        "{results}"
+    );
+    assert_eq!(
+        hrefs.iter().filter(|h| h.contains("guide/sync/")).count(),
+        1,
+        "{results}"
+    );
+    let subs = sub_hrefs(&results);
+    assert_eq!(subs.len(), 3, "{results}");
+    assert!(subs
+        .iter()
+        .all(|h| h.starts_with(&format!("{base}guide/sync/#"))));
+
+    // The excerpt is the text around the match, the words marked.
+    let results = page("watchdog%20heartbeat");
+    assert!(
+        results.contains("<mark>watchdog</mark> <mark>heartbeat</mark>"),
+        "{results}"
+    );
+    assert_eq!(
+        sub_hrefs(&results).first(),
+        Some(&format!("{base}guide/sync/#schedule"))
+    );
+
+    // A phrase needs its words together; -word leaves pages out.
+    let results = page("%22reset%20links%22");
+    assert_eq!(
+        result_hrefs(&results),
+        vec![format!("{base}account/reset-password/")],
+        "{results}"
+    );
+    let results = page("%22links%20reset%22");
+    assert!(result_hrefs(&results).is_empty(), "{results}");
+    let results = page("password%20-reset");
+    let hrefs = result_hrefs(&results);
+    assert!(
+        hrefs
+            .iter()
+            .any(|h| h.ends_with("account/password-policy/")),
+        "{results}"
+    );
+    assert!(
+        !hrefs.iter().any(|h| h.ends_with("account/reset-password/")),
+        "{results}"
+    );
 }

@@ -32,9 +32,12 @@ function loader(dir) {
 }
 
 async function urls(query, opts) {
+  return (await results(query, opts)).map((r) => r.url);
+}
+
+async function results(query, opts) {
   const { index } = loader(out);
-  const res = await index.search(query, opts);
-  return res.results.map((r) => r.url);
+  return (await index.search(query, opts)).results;
 }
 
 test('tokenizer and stemmer agree with the Rust side on real text', () => {
@@ -60,9 +63,24 @@ test('an exact title match ranks first', async () => {
   assert.strictEqual((await urls('Password policy'))[0], 'account/password-policy/');
 });
 
-test('finds a section and deep-links to its heading', async () => {
-  assert.strictEqual((await urls('expired links'))[0], 'account/reset-password/#expired-links');
-  assert.strictEqual((await urls('unpack archive'))[0], 'install/#linux');
+test('finds a section: its page first, deep-linked to the heading below it', async () => {
+  const [first] = await results('expired links');
+  assert.strictEqual(first.url, 'account/reset-password/');
+  assert.strictEqual(first.sub[0].url, 'account/reset-password/#expired-links');
+  const [inst] = await results('unpack archive');
+  assert.strictEqual(inst.url, 'install/');
+  assert.strictEqual(inst.sub[0].url, 'install/#linux');
+});
+
+test('groups results by page: one result, at most three sections under it', async () => {
+  const rs = await results('sync', { prefix: false });
+  const sync = rs.filter((r) => r.url === 'guide/sync/');
+  assert.strictEqual(sync.length, 1, rs.map((r) => r.url).join());
+  assert.strictEqual(sync[0].sub.length, 3);
+  const anchors = sync[0].sub.map((s) => s.url.split('#')[1]);
+  assert.strictEqual(new Set(anchors).size, 3);
+  assert.ok(anchors.every((a) => ['setup', 'conflicts', 'offline', 'schedule'].includes(a)), anchors.join());
+  assert.strictEqual(new Set(rs.map((r) => r.url)).size, rs.length, 'no page twice');
 });
 
 test('matches the last word as a prefix while typing', async () => {
@@ -73,7 +91,57 @@ test('matches the last word as a prefix while typing', async () => {
   assert.ok(inst.includes('install/'), inst.join());
 });
 
+test('matches every word of four letters or more as a prefix, not only the last', async () => {
+  assert.strictEqual((await urls('passw polic'))[0], 'account/password-policy/');
+  const [proxy] = await results('authent prox');
+  assert.strictEqual(proxy.url, 'network/proxy/');
+  assert.strictEqual(proxy.sub[0].url, 'network/proxy/#authentication');
+  // Three letters are not enough for a word that is not being typed.
+  assert.deepStrictEqual(await urls('pas policy '), (await urls('policy ')));
+});
+
+test('excerpts show the text around the match, every matched word marked, never empty', async () => {
+  const { index } = loader(out);
+  const res = await index.search('watchdog heartbeat', {});
+  const logs = res.results[0];
+  assert.strictEqual(logs.url, 'guide/logs/');
+  assert.ok(logs.excerpt.startsWith('…') && logs.excerpt.includes('watchdog heartbeat'), logs.excerpt);
+  const marked = client.highlight(logs.excerpt, res.terms).filter(([, on]) => on).map(([s]) => s);
+  assert.deepStrictEqual(marked, ['watchdog', 'heartbeat']);
+  // A page with no text still shows something.
+  const [check] = await results('quarterly');
+  assert.strictEqual(check.url, 'guide/checklist/');
+  assert.ok(check.excerpt.length > 0);
+  for (const q of ['password', 'sync', 'proxy', 'install', '数据库']) {
+    for (const r of await results(q)) assert.ok(r.excerpt.trim(), `${q}: empty excerpt for ${r.url}`);
+  }
+  assert.strictEqual(client.excerpt('short text', { keys: [], words: [] }), 'short text');
+});
+
+test('phrase queries in quotes need the words together, in order', async () => {
+  assert.deepStrictEqual(await urls('"reset links"'), ['account/reset-password/']);
+  assert.deepStrictEqual(await urls('"links reset"'), []);
+  // Unquoted, the same words in any order match.
+  assert.ok((await urls('links reset')).includes('account/reset-password/'));
+});
+
+test('-word excludes the pages that contain it', async () => {
+  const all = await urls('password');
+  assert.ok(all.includes('account/reset-password/') && all.includes('account/password-policy/'), all.join());
+  const without = await urls('password -reset');
+  assert.ok(!without.includes('account/reset-password/') && !without.includes('forum/1/'), without.join());
+  assert.ok(without.includes('account/password-policy/'), without.join());
+  // A word joined by a hyphen is not an exclusion.
+  assert.strictEqual(client.parseQuery('sign-in', true).neg.length, 0);
+});
+
+test('inline markup inside a word does not split it, on both sides', () => {
+  assert.deepStrictEqual(client.tokenize('E[x]tract').map((t) => t.term), ['extract']);
+  assert.strictEqual(client.joinBracketed('a[b][c]'), 'ab[c]');
+});
+
 test('tolerates one typo in words of five letters or more', async () => {
+  assert.ok((await urls('pasword')).includes('account/password-policy/'));
   assert.ok((await urls('pasword', { prefix: false })).includes('account/password-policy/'));
   assert.ok((await urls('polcy', { prefix: false })).includes('account/password-policy/'));
   // Four letters: no typo tolerance.
@@ -82,7 +150,9 @@ test('tolerates one typo in words of five letters or more', async () => {
 
 test('finds CJK substrings through bigrams', async () => {
   assert.strictEqual((await urls('据库'))[0], 'zh/database/');
-  assert.ok((await urls('备份')).includes('zh/database/#backup'));
+  const [backup] = await results('备份');
+  assert.strictEqual(backup.url, 'zh/database/');
+  assert.ok(backup.sub.some((s) => s.url === 'zh/database/#backup'), JSON.stringify(backup.sub));
   assert.strictEqual((await urls('パスワード'))[0], 'ja/guide/');
   // Bigrams that do not all occur do not match.
   assert.deepStrictEqual(await urls('数据表'), []);

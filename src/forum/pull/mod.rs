@@ -4,8 +4,8 @@
 //! never touch the network.
 //!
 //! One module per API (`discourse`, `stackexchange`, `github`), each a
-//! [`Forum`] that lists what changed since the snapshot's cursor and hands
-//! every thread to a [`Run`]; `http` is the client they share (timeouts,
+//! `Forum` that lists what changed since the snapshot's cursor and hands
+//! every thread to a `Run`; `http` is the client they share (timeouts,
 //! retries, pacing) and `snapshot` the on-disk side (staging, journal,
 //! atomic swap). A pull is a stage of its own: the build never calls it.
 

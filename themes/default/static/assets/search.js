@@ -8,9 +8,10 @@
   'use strict';
 
   // ---------------------------------------------------------------- tokenizer
-  var STOP = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'from',
-    'has', 'have', 'if', 'in', 'into', 'is', 'it', 'its', 'of', 'on', 'or', 'that', 'the',
-    'their', 'then', 'there', 'these', 'they', 'this', 'to', 'was', 'were', 'will', 'with']);
+  var STOP = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'can', 'do',
+    'does', 'for', 'from', 'has', 'have', 'how', 'i', 'if', 'in', 'into', 'is', 'it', 'its',
+    'me', 'my', 'of', 'on', 'or', 'that', 'the', 'their', 'then', 'there', 'these', 'they',
+    'this', 'to', 'was', 'we', 'were', 'what', 'why', 'will', 'with', 'you', 'your']);
   var MAX_WORD_CHARS = 32;
   var APOSTROPHES = new Set(["'", '\u2019', '\u02BC']);
   var MARKS = /\p{M}/gu;
@@ -43,9 +44,18 @@
     return out;
   }
 
+  // Brackets around one to three letters or digits touched by a letter or
+  // digit are markup inside a word (E[x]tract): dropped. Mirrors
+  // join_bracketed in tokenize.rs.
+  var BRACKETED = /(?<=[\p{Alphabetic}\p{N}])\[([\p{Alphabetic}\p{N}]{1,3})\]|\[([\p{Alphabetic}\p{N}]{1,3})\](?=[\p{Alphabetic}\p{N}])/gu;
+  function joinBracketed(text) {
+    if (text.indexOf('[') < 0) return text;
+    return text.replace(BRACKETED, function (m, a, b) { return a || b; });
+  }
+
   /** Folded words: [isCjkRun, word] pairs in order. */
   function words(text) {
-    var folded = fold(text);
+    var folded = joinBracketed(fold(text));
     var out = [];
     var run = '';
     var cjk = null;
@@ -283,41 +293,63 @@
 
   var UTF8 = new TextDecoder();
 
-  function parseShard(bytes) {
-    var pos = 0;
-    function varint() {
-      var v = 0;
-      var mul = 1;
-      for (;;) {
-        var b = bytes[pos++];
-        if (b === undefined) throw new Error('truncated search shard');
-        v += (b & 0x7f) * mul;
-        if (b < 0x80) return v;
-        mul *= 128;
-      }
+  /** A reader of LEB128 integers and posting lists over bytes. */
+  function Reader(bytes) { this.bytes = bytes; this.pos = 0; }
+  Reader.prototype.varint = function () {
+    var v = 0;
+    var mul = 1;
+    for (;;) {
+      var b = this.bytes[this.pos++];
+      if (b === undefined) throw new Error('truncated search index file');
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 128;
     }
-    var count = varint();
+  };
+  /** One posting list: {pages, slots, weights}, sorted by (page, slot). */
+  Reader.prototype.list = function () {
+    var n = this.varint();
+    var pages = new Uint32Array(n);
+    var slots = new Uint32Array(n);
+    var page = 0;
+    for (var k = 0; k < n; k++) { page += this.varint(); pages[k] = page; }
+    for (var k2 = 0; k2 < n; k2++) slots[k2] = this.varint();
+    var weights = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return { pages: pages, slots: slots, weights: weights };
+  };
+
+  /** A term shard: sorted terms and, per term, {total, first, more: [{max, count, name}]}. */
+  function parseShard(bytes) {
+    var r = new Reader(bytes);
+    var count = r.varint();
     var terms = [];
-    var lists = [];
+    var entries = [];
     var prev = new Uint8Array(0);
     for (var t = 0; t < count; t++) {
-      var shared = varint();
-      var len = varint();
+      var shared = r.varint();
+      var len = r.varint();
       var key = new Uint8Array(shared + len);
       key.set(prev.subarray(0, shared), 0);
-      key.set(bytes.subarray(pos, pos + len), shared);
-      pos += len;
+      key.set(bytes.subarray(r.pos, r.pos + len), shared);
+      r.pos += len;
       prev = key;
-      var n = varint();
-      var units = new Uint32Array(n);
-      var unit = 0;
-      for (var k = 0; k < n; k++) { unit += varint(); units[k] = unit; }
-      var weights = bytes.subarray(pos, pos + n);
-      pos += n;
+      var total = r.varint();
+      var pieces = r.varint();
+      var first = r.list();
+      var more = [];
+      for (var p = 1; p < pieces; p++) {
+        var max = bytes[r.pos++];
+        var n = r.varint();
+        var nameLen = r.varint();
+        var name = UTF8.decode(bytes.subarray(r.pos, r.pos + nameLen));
+        r.pos += nameLen;
+        more.push({ max: max, count: n, name: name });
+      }
       terms.push(UTF8.decode(key));
-      lists.push({ units: units, weights: weights });
+      entries.push({ total: total, first: first, more: more });
     }
-    return { terms: terms, lists: lists };
+    return { terms: terms, entries: entries };
   }
 
   /** Lowest index i with cmp(arr[i], key) >= 0. */
@@ -351,7 +383,18 @@
   var PREFIX_FACTOR = 0.8;
   var TYPO_FACTOR = 0.6;
   var MAX_EXPANSIONS = 40;
+  /** Prefix expansions whose further pieces may be loaded. */
+  var TAIL_EXPANSIONS = 3;
   var TYPO_MIN_CHARS = 5;
+  /** Words at least this long are also matched as prefixes. */
+  var PREFIX_MIN_CHARS = 4;
+  /** Postings a query may load beyond the first pieces. */
+  var TAIL_BUDGET = 60000;
+  /** A term in more than this share of all slots is not required to stop loading. */
+  var COMMON_SHARE = 0.05;
+  /** Sections shown under a page result. */
+  var SUBRESULTS = 3;
+  var EXCERPT_CHARS = 160;
 
   /**
    * A searchable index. `fetchPayload(name)` resolves to the base64 payload of
@@ -378,14 +421,18 @@
     return this.bytes(name).then(function (b) { return JSON.parse(UTF8.decode(b)); });
   };
   Index.prototype.root = function () { return this.json('index.js'); };
-  Index.prototype.shard = function (name) {
-    var key = 'shard:' + name;
+  Index.prototype.parsed = function (name, parse) {
+    var key = 'parsed:' + name;
     var hit = this.cache.get(key);
     if (!hit) {
-      hit = this.bytes(name).then(parseShard);
+      hit = this.bytes(name).then(parse);
       this.cache.set(key, hit);
     }
     return hit;
+  };
+  Index.prototype.shard = function (name) { return this.parsed(name, parseShard); };
+  Index.prototype.piece = function (name) {
+    return this.parsed(name, function (b) { return new Reader(b).list(); });
   };
 
   /** Walk a directory tree to the file whose range holds `key`. */
@@ -427,168 +474,424 @@
     });
   };
 
-  /** Postings of one exact key in the given shards. */
+  /** The entry of one exact key in the given shards. */
   function exact(shards, key) {
     for (var sh of shards) {
       var i = lowerBound(sh.terms, key);
-      if (i < sh.terms.length && sh.terms[i] === key) return sh.lists[i];
+      if (i < sh.terms.length && sh.terms[i] === key) return sh.entries[i];
     }
     return null;
   }
 
-  /** Query terms: {key, word, prefix, typo, required}. */
-  function queryTerms(query, prefix) {
-    var out = [];
-    var ws = words(query);
+  /**
+   * A query: `"quoted words"` must occur together (a phrase), `-word` must not
+   * occur in the page, the rest are ranked. Returns {terms, groups, neg}:
+   * terms {key, word, prefix, typo, cjk, group}, groups the term indexes of
+   * each phrase, neg the excluded keys.
+   */
+  function parseQuery(query, prefix) {
+    var out = { terms: [], groups: [], neg: [], cjk: [] };
     var trailingSpace = /\s$/.test(query);
-    ws.forEach(function (pair, idx) {
-      var word = pair[1];
-      var isLast = idx === ws.length - 1 && prefix && !trailingSpace;
-      if (pair[0]) {
-        var chars = Array.from(word);
-        if (chars.length === 1) {
-          out.push({ key: word, word: word, prefix: true, typo: false, cjk: true });
-        } else {
-          for (var t of cjkTerms(word)) out.push({ key: t, word: word, prefix: false, typo: false, cjk: true });
-        }
+    var re = /(-?)"([^"]*)"?|(\S+)/g;
+    var parts = [];
+    var m;
+    while ((m = re.exec(query)) !== null) {
+      if (m[2] !== undefined) parts.push({ text: m[2], neg: m[1] === '-', phrase: true, end: re.lastIndex });
+      else if (m[3].length > 1 && m[3][0] === '-') parts.push({ text: m[3].slice(1), neg: true, phrase: false, end: re.lastIndex });
+      else parts.push({ text: m[3], neg: false, phrase: false, end: re.lastIndex });
+    }
+    parts.forEach(function (part, pi) {
+      var ws = words(part.text);
+      if (part.neg) {
+        for (var t of tokenize(part.text)) if (out.neg.indexOf(t.term) < 0) out.neg.push(t.term);
         return;
       }
-      if (Array.from(word).length > MAX_WORD_CHARS) return;
-      if (STOP.has(word) && !isLast) return;
-      out.push({
-        key: stem(word),
-        word: word,
-        prefix: isLast,
-        typo: Array.from(word).length >= TYPO_MIN_CHARS,
-        cjk: false
+      var group = part.phrase && ws.length > 1 ? out.groups.length : -1;
+      var members = [];
+      ws.forEach(function (pair, idx) {
+        var word = pair[1];
+        var typing = prefix && !trailingSpace && !part.phrase && pi === parts.length - 1 && idx === ws.length - 1;
+        if (pair[0]) {
+          var chars = Array.from(word);
+          if (chars.length === 1) {
+            members.push(out.terms.length);
+            out.terms.push({ key: word, word: word, prefix: true, typo: false, cjk: true, group: group });
+          } else {
+            // A CJK word is a phrase of its bigrams (a substring search),
+            // unless it is part of a quoted phrase already.
+            var own = group < 0 ? [] : null;
+            var g = group < 0 ? out.groups.length + 1000 : group;
+            for (var t of cjkTerms(word)) {
+              (own || members).push(out.terms.length);
+              out.terms.push({ key: t, word: word, prefix: false, typo: false, cjk: true, group: g });
+            }
+            if (own) out.cjk.push(own);
+          }
+          return;
+        }
+        var len = Array.from(word).length;
+        if (len > MAX_WORD_CHARS) return;
+        if (STOP.has(word) && !typing) return;
+        members.push(out.terms.length);
+        out.terms.push({
+          key: stem(word),
+          word: word,
+          prefix: typing || (prefix && !part.phrase && len >= PREFIX_MIN_CHARS),
+          typo: !part.phrase && len >= TYPO_MIN_CHARS,
+          cjk: false,
+          group: group
+        });
       });
+      if (group >= 0) {
+        if (members.length > 1) out.groups.push(members);
+        else members.forEach(function (i) { out.terms[i].group = -1; });
+      }
     });
+    // CJK words join the phrases (their group ids are their places there).
+    for (var own of out.cjk) {
+      for (var i of own) out.terms[i].group = out.groups.length;
+      out.groups.push(own);
+    }
+    delete out.cjk;
+    return out;
+  }
+
+  /** All postings of an entry: its first piece and every further piece. */
+  Index.prototype.allOf = function (entry) {
+    var self = this;
+    return Promise.all(entry.more.map(function (p) { return self.piece(p.name); })).then(function (rest) {
+      return [entry.first].concat(rest);
+    });
+  };
+
+  /** Candidate entries of one query term: [{term, entry, factor, lists, next, tail}]. */
+  Index.prototype.candidates = function (q) {
+    var probe = q.prefix ? (cmp(q.word, q.key) < 0 ? q.word : q.key) : q.key;
+    return this.shardsFor(probe, q.prefix).then(function (shards) {
+      var cands = [];
+      function add(term, entry, factor, tail) {
+        cands.push({ term: term, entry: entry, factor: factor, lists: [entry.first], next: 0, tail: tail });
+      }
+      var hit = exact(shards, q.key);
+      if (hit) add(q.key, hit, 1, true);
+      if (q.prefix) {
+        var exp = [];
+        for (var sh of shards) {
+          var i = lowerBound(sh.terms, q.word);
+          for (; i < sh.terms.length && sh.terms[i].startsWith(q.word); i++) {
+            var term = sh.terms[i];
+            if (term !== q.key && !term.endsWith(' ')) exp.push([term, sh.entries[i]]);
+          }
+        }
+        exp.sort(function (a, b) { return a[0].length - b[0].length || cmp(a[0], b[0]); });
+        exp.slice(0, MAX_EXPANSIONS).forEach(function (e, k) { add(e[0], e[1], PREFIX_FACTOR, k < TAIL_EXPANSIONS); });
+      }
+      if (cands.length === 0 && q.typo) {
+        for (var sh2 of shards) {
+          sh2.terms.forEach(function (term, k) {
+            if (!term.endsWith(' ') && (editDistanceAtMostOne(term, q.key) || editDistanceAtMostOne(term, q.word))) {
+              add(term, sh2.entries[k], TYPO_FACTOR, false);
+            }
+          });
+        }
+      }
+      return cands;
+    });
+  };
+
+  /** Per-page scores from the loaded lists of every term's candidates. */
+  function accumulate(perTerm, range, excluded) {
+    var nq = perTerm.length;
+    var pages = new Map();
+    perTerm.forEach(function (cands, qi) {
+      for (var c of cands) {
+        for (var list of c.lists) {
+          for (var k = 0; k < list.pages.length; k++) {
+            var p = list.pages[k];
+            if (p < range[0] || p >= range[1] || excluded.has(p)) continue;
+            var acc = pages.get(p);
+            if (!acc) { acc = { page: p, title: new Float64Array(nq), field: new Float64Array(nq), secs: new Map() }; pages.set(p, acc); }
+            var slot = list.slots[k];
+            var arr = slot === 0 ? acc.title : acc.field;
+            if (slot > 1) {
+              arr = acc.secs.get(slot);
+              if (!arr) { arr = new Float64Array(nq); acc.secs.set(slot, arr); }
+            }
+            var w = list.weights[k] * c.factor;
+            if (arr[qi] < w) arr[qi] = w;
+          }
+        }
+      }
+    });
+    return pages;
+  }
+
+  function sum(arr) { var s = 0; for (var i = 0; i < arr.length; i++) s += arr[i]; return s; }
+
+  /**
+   * Score one page: its title and other fields, its best section, half of
+   * what other sections add for words the best one lacks; times the squared
+   * share of the query's weight (idf) the page matches anywhere, and times
+   * one plus the share its title covers.
+   */
+  function scorePage(acc, idf, groups) {
+    var nq = idf.length;
+    var best = 0;
+    var bestScore = -1;
+    var secScores = [];
+    acc.secs.forEach(function (arr, slot) {
+      var s = sum(arr);
+      secScores.push([slot, s]);
+      if (s > bestScore || (s === bestScore && slot < best)) { best = slot; bestScore = s; }
+    });
+    // A phrase's words must all be in one slot.
+    for (var g of groups) {
+      var ok = g.every(function (qi) { return acc.title[qi] > 0; }) || g.every(function (qi) { return acc.field[qi] > 0; });
+      if (!ok) {
+        acc.secs.forEach(function (arr) { if (g.every(function (qi) { return arr[qi] > 0; })) ok = true; });
+      }
+      if (!ok) return null;
+    }
+    var bestArr = best ? acc.secs.get(best) : null;
+    var score = sum(acc.title) + sum(acc.field) + (bestScore > 0 ? bestScore : 0);
+    var matched = 0;
+    var total = 0;
+    var titled = 0;
+    for (var qi = 0; qi < nq; qi++) {
+      if (acc.title[qi] > 0) titled += idf[qi];
+      var any = acc.field[qi] > 0 || acc.title[qi] > 0;
+      var other = 0;
+      acc.secs.forEach(function (arr) { if (arr[qi] > other) other = arr[qi]; });
+      if (other > 0) any = true;
+      if (!(bestArr && bestArr[qi] > 0)) score += other / 2;
+      total += idf[qi];
+      if (any) matched += idf[qi];
+    }
+    var coord = total > 0 ? matched / total : 1;
+    if (total > 0) score *= 1 + titled / total;
+    secScores.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return { page: acc.page, score: score * coord * coord, best: best, sections: secScores, mask: matched, full: matched >= total - 1e-9 };
+  }
+
+  /** Runs of matched words in a text: [start, end, key] in order. */
+  function matches(text, terms) {
+    var keys = new Set(terms.keys);
+    var out = [];
+    var re = /(?:[\p{Alphabetic}\p{N}'\u2019]|\[[\p{Alphabetic}\p{N}]{1,3}\](?=[\p{Alphabetic}\p{N}]))+/gu;
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      var toks = tokenize(m[0]);
+      if (toks.length > 0 && toks.every(function (t) { return keys.has(t.term); })) {
+        out.push([m.index, m.index + m[0].length, toks[0].term]);
+      }
+    }
     return out;
   }
 
   /**
-   * Search. Options: kind ('page' | 'answer' | null), limit (default 10),
-   * prefix (treat the last word as a prefix; default true).
-   * Resolves to {results: [{url, title, breadcrumb, heading, kind, excerpt,
-   * score, exactTitle}], terms: {words, keys}} (terms for highlighting).
+   * The part of `text` around its best match (the window with the most
+   * different matched words), cut at spaces, with ellipses where cut.
+   */
+  function excerpt(text, terms, cut, size) {
+    size = size || EXCERPT_CHARS;
+    text = String(text || '');
+    if (text.length <= size) return text + (cut ? '…' : '');
+    var ms = matches(text, terms);
+    var start = 0;
+    if (ms.length) {
+      var bestCount = -1;
+      for (var i = 0; i < ms.length; i++) {
+        var seen = new Set();
+        for (var j = i; j < ms.length && ms[j][1] - ms[i][0] <= size; j++) seen.add(ms[j][2]);
+        if (seen.size > bestCount) { bestCount = seen.size; start = ms[i][0]; }
+      }
+      start = Math.max(0, start - 30);
+    }
+    if (start > 0) {
+      var sp = text.indexOf(' ', start);
+      start = sp >= 0 && sp < start + 30 ? sp + 1 : start;
+    }
+    var end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      var back = text.lastIndexOf(' ', end);
+      if (back > start + size / 2) end = back;
+    }
+    return (start > 0 ? '…' : '') + text.slice(start, end) + (end < text.length || cut ? '…' : '');
+  }
+
+  /** Whether the words of a phrase follow each other in `text`. */
+  function hasPhrase(text, keys) {
+    var toks = tokenize(text).map(function (t) { return t.term; });
+    outer: for (var i = 0; i + keys.length <= toks.length; i++) {
+      for (var j = 0; j < keys.length; j++) if (toks[i + j] !== keys[j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Search. Options: kind ('page' | 'answer' | null), limit (pages, default
+   * 10), prefix (match words of four letters or more, and the word being
+   * typed, as prefixes; default true). Resolves to {results: [{url, title,
+   * breadcrumb, kind, excerpt, score, exactTitle, sub: [{url, heading,
+   * excerpt}]}], total, terms: {words, keys}} (terms for highlighting).
    */
   Index.prototype.search = function (query, opts) {
     opts = opts || {};
     var limit = opts.limit || 10;
     var self = this;
-    var qterms = queryTerms(query, opts.prefix !== false);
-    if (qterms.length === 0) return Promise.resolve({ results: [], terms: { words: [], keys: [] } });
-    var full = tokenize(query).map(function (t) { return t.term; });
+    var parsed = parseQuery(query, opts.prefix !== false);
+    var qterms = parsed.terms;
+    var none = { results: [], total: 0, terms: { words: [], keys: [] } };
+    if (qterms.length === 0) return Promise.resolve(none);
+    var full = tokenize(query.replace(/(^|\s)-\S+/g, ' ').replace(/"/g, ' ')).map(function (t) { return t.term; });
     var titleKey = full.length ? full.join(' ') + ' ' : null;
     return this.root().then(function (root) {
-      var range = opts.kind && root.kinds ? root.kinds[opts.kind] || [0, 0] : [0, root.units];
-      var jobs = qterms.map(function (q) {
-        var probe = q.prefix ? (cmp(q.word, q.key) < 0 ? q.word : q.key) : q.key;
-        return self.shardsFor(probe, q.prefix).then(function (shards) {
-          var cands = [];
-          var hit = exact(shards, q.key);
-          if (hit) cands.push([q.key, hit, 1]);
-          if (q.prefix) {
-            var exp = [];
-            for (var sh of shards) {
-              var i = lowerBound(sh.terms, q.word);
-              for (; i < sh.terms.length && sh.terms[i].startsWith(q.word); i++) {
-                var term = sh.terms[i];
-                if (term !== q.key && !term.endsWith(' ')) exp.push([term, sh.lists[i], PREFIX_FACTOR]);
-              }
-            }
-            exp.sort(function (a, b) { return a[0].length - b[0].length || cmp(a[0], b[0]); });
-            cands = cands.concat(exp.slice(0, MAX_EXPANSIONS));
-          }
-          if (cands.length === 0 && q.typo) {
-            for (var sh2 of shards) {
-              sh2.terms.forEach(function (term, k) {
-                if (!term.endsWith(' ') && (editDistanceAtMostOne(term, q.key) || editDistanceAtMostOne(term, q.word))) {
-                  cands.push([term, sh2.lists[k], TYPO_FACTOR]);
-                }
-              });
-            }
-          }
-          return cands;
-        });
-      });
+      var range = opts.kind && root.kinds ? root.kinds[opts.kind] || [0, 0] : [0, root.pages];
+      var slots = root.slots || root.pages;
+      var jobs = qterms.map(function (q) { return self.candidates(q); });
       var titleJob = titleKey ? self.shardsFor(titleKey, false).then(function (sh) { return exact(sh, titleKey); }) : Promise.resolve(null);
-      return Promise.all([Promise.all(jobs), titleJob]).then(function (all) {
+      var negJob = Promise.all(parsed.neg.map(function (key) {
+        return self.shardsFor(key, false).then(function (sh) {
+          var e = exact(sh, key);
+          return e ? self.allOf(e) : [];
+        });
+      }));
+      return Promise.all([Promise.all(jobs), titleJob, negJob]).then(function (all) {
         var perTerm = all[0];
-        var titles = new Set(all[1] ? Array.from(all[1].units) : []);
-        var scores = new Map();
-        var matched = [];
-        perTerm.forEach(function (cands, qi) {
-          var best = new Map();
-          for (var c of cands) {
-            matched.push(c[0]);
-            var list = c[1];
-            for (var k = 0; k < list.units.length; k++) {
-              var u = list.units[k];
-              if (u < range[0] || u >= range[1]) continue;
-              var w = list.weights[k] * c[2];
-              if (!(best.get(u) >= w)) best.set(u, w);
+        var titles = new Set(all[1] ? Array.from(all[1].first.pages) : []);
+        var excluded = new Set();
+        for (var lists of all[2]) for (var l of lists) for (var k = 0; k < l.pages.length; k++) excluded.add(l.pages[k]);
+        var idf = perTerm.map(function (cands) {
+          var df = 0;
+          for (var c of cands) if (c.factor === 1 || df === 0) df = Math.max(df, c.entry.total);
+          return Math.log(1 + slots / (df + 1));
+        });
+        var common = perTerm.map(function (cands) {
+          return cands.some(function (c) { return c.entry.total > slots * COMMON_SHARE; });
+        });
+        var loaded = 0;
+        function rank() {
+          var pages = accumulate(perTerm, range, excluded);
+          var ranked = [];
+          var enough = 0;
+          pages.forEach(function (acc) {
+            var s = scorePage(acc, idf, parsed.groups);
+            if (!s) return;
+            s.exactTitle = titles.has(s.page) && s.page >= range[0] && s.page < range[1];
+            var required = true;
+            for (var qi = 0; qi < qterms.length; qi++) {
+              if (common[qi] && !common.every(Boolean)) continue;
+              var hit = acc.field[qi] > 0 || acc.title[qi] > 0;
+              acc.secs.forEach(function (arr) { if (arr[qi] > 0) hit = true; });
+              if (!hit) required = false;
+            }
+            if (required) enough++;
+            ranked.push(s);
+          });
+          return { ranked: ranked, enough: enough };
+        }
+        function more(state) {
+          if (state.enough >= limit) return Promise.resolve(state);
+          // The next piece of each term's candidates, rarest term first.
+          var order = perTerm.map(function (cands, qi) { return qi; }).sort(function (a, b) { return idf[b] - idf[a]; });
+          var want = [];
+          for (var qi of order) {
+            for (var c of perTerm[qi]) {
+              var p = c.tail && c.entry.more[c.next];
+              if (p && loaded + p.count <= TAIL_BUDGET) { loaded += p.count; want.push([c, p]); }
             }
           }
-          best.forEach(function (w, u) {
-            var s = scores.get(u);
-            if (!s) { s = { unit: u, score: 0, hits: 0, mask: 0 }; scores.set(u, s); }
-            s.score += w;
-            s.hits += 1;
-            if (qterms[qi].cjk) s.mask |= 1;
+          if (want.length === 0) return Promise.resolve(state);
+          return Promise.all(want.map(function (w) {
+            w[0].next += 1;
+            return self.piece(w[1].name).then(function (list) { w[0].lists.push(list); });
+          })).then(function () { return more(rank()); });
+        }
+        return more(rank()).then(function (state) {
+          var ranked = state.ranked;
+          ranked.sort(function (a, b) {
+            return (b.exactTitle - a.exactTitle) || (b.score - a.score) || (a.page - b.page);
           });
-        });
-        var cjkCount = qterms.filter(function (q) { return q.cjk; }).length;
-        var ranked = [];
-        scores.forEach(function (s) {
-          // CJK bigrams of the query must all occur (substring search).
-          if (cjkCount > 0 && s.hits < qterms.length && qterms.length === cjkCount) return;
-          s.exactTitle = titles.has(s.unit);
-          ranked.push(s);
-        });
-        ranked.sort(function (a, b) {
-          return (b.exactTitle - a.exactTitle) || (b.hits - a.hits) || (b.score - a.score) || (a.unit - b.unit);
-        });
-        var top = ranked.slice(0, limit);
-        return Promise.all(top.map(function (s) { return self.unit(s.unit, root); })).then(function (units) {
-          return {
-            total: ranked.length,
-            results: units.map(function (u, i) {
-              return {
-                url: u[0], title: u[1], breadcrumb: u[2], heading: u[3], kind: u[4], excerpt: u[5],
-                score: top[i].score, exactTitle: top[i].exactTitle
-              };
-            }),
-            terms: {
-              words: qterms.map(function (q) { return q.word; }),
-              keys: Array.from(new Set(matched.concat(qterms.map(function (q) { return q.key; }))))
-            }
+          var matchedKeys = [];
+          perTerm.forEach(function (cands) { for (var c of cands) matchedKeys.push(c.term); });
+          var terms = {
+            words: qterms.map(function (q) { return q.word; }),
+            keys: Array.from(new Set(matchedKeys.concat(qterms.map(function (q) { return q.key; }))))
           };
+          var phrases = parsed.groups.map(function (g) { return g.map(function (qi) { return qterms[qi].key; }); });
+          var pool = ranked.slice(0, phrases.length ? limit * 3 : limit);
+          return Promise.all(pool.map(function (s) { return self.page(s.page, root); })).then(function (recs) {
+            var results = [];
+            pool.forEach(function (s, i) {
+              var rec = recs[i];
+              if (!rec || results.length >= limit) return;
+              if (phrases.length && !phrases.every(function (ph) { return phraseIn(rec, s, ph); })) return;
+              results.push(result(rec, s, terms));
+            });
+            return { total: ranked.length, results: results, terms: terms };
+          });
         });
       });
     });
   };
 
-  /** The stored fields of one unit: [url, title, breadcrumb, heading, kind, excerpt]. */
-  Index.prototype.unit = function (id, root) {
+  /** Whether a phrase is in the page's title or in one of its matching sections (a cut text may hold it further on). */
+  function phraseIn(rec, s, keys) {
+    if (hasPhrase(rec[1], keys)) return true;
+    var secs = rec[4] || [];
+    for (var e of s.sections) {
+      var sec = secs[e[0] - 2];
+      if (sec && (hasPhrase(sec[1], keys) || hasPhrase(sec[2], keys) || sec[3])) return true;
+    }
+    return false;
+  }
+
+  function href(pageUrl, anchor) { return anchor ? pageUrl + '#' + anchor : pageUrl; }
+
+  /** One grouped result: the page, an excerpt of its best section, its best matching sections. */
+  function result(rec, s, terms) {
+    var secs = rec[4] || [];
+    var best = s.best ? secs[s.best - 2] : null;
+    var text = best && best[2] ? excerpt(best[2], terms, best[3]) : '';
+    for (var k = 0; !text && k < secs.length; k++) if (secs[k][2]) text = excerpt(secs[k][2], terms, secs[k][3]);
+    if (!text) text = (best && best[1]) || rec[2] || rec[1];
+    var sub = [];
+    for (var e of s.sections) {
+      var sec = secs[e[0] - 2];
+      if (!sec || !sec[0] || sub.length >= SUBRESULTS) continue;
+      sub.push({
+        url: href(rec[0], sec[0]),
+        heading: sec[1],
+        excerpt: sec[2] ? excerpt(sec[2], terms, sec[3], 120) : sec[1]
+      });
+    }
+    return {
+      url: rec[0], title: rec[1], breadcrumb: rec[2], kind: rec[3], excerpt: text,
+      score: s.score, exactTitle: s.exactTitle, sub: sub
+    };
+  }
+
+  /** The stored record of one page: [url, title, breadcrumb, kind, [[anchor, heading, text, cut]]]. */
+  Index.prototype.page = function (id, root) {
     var self = this;
     return this.locate(root.docs, id, lessNum).then(function (loc) {
       return self.json(loc.file).then(function (block) {
-        return block.units[id - block.first];
+        return block.pages[id - block.first];
       });
     });
   };
 
   /**
    * Split text into [segment, highlighted] pairs: a word is highlighted when
-   * its term is one of the matched keys (or starts with the typed prefix);
-   * CJK runs are highlighted where a query CJK word occurs in them.
+   * its term is one of the matched keys; CJK runs are highlighted where a
+   * query CJK word occurs in them.
    */
   function highlight(text, terms) {
     var keys = new Set(terms.keys);
     var cjkWords = terms.words.filter(function (w) { return isCjk(w.codePointAt(0)); });
     var out = [];
-    var re = /[\p{Alphabetic}\p{N}'\u2019]+/gu;
+    var re = /(?:[\p{Alphabetic}\p{N}'\u2019]|\[[\p{Alphabetic}\p{N}]{1,3}\](?=[\p{Alphabetic}\p{N}]))+/gu;
     var last = 0;
     var m;
     function push(seg, on) {
@@ -627,7 +930,8 @@
 
   var api = {
     fold: fold, words: words, tokenize: tokenize, stem: stem, isCjk: isCjk,
-    Index: Index, highlight: highlight, parseShard: parseShard, cmp: cmp
+    Index: Index, highlight: highlight, parseShard: parseShard, cmp: cmp,
+    parseQuery: parseQuery, excerpt: excerpt, joinBracketed: joinBracketed
   };
 
   // ------------------------------------------------------------- the browser
@@ -636,6 +940,9 @@
     var script = document.currentScript;
     if (script && script.src) setUp(new URL('../', script.src));
   }
+
+  /** Quiet time after which a header-box query counts as searched. */
+  var SETTLE_MS = 1000;
 
   /** Wire the header box and the search page; `site` is the site root URL. */
   function setUp(site) {
@@ -692,7 +999,7 @@
       a.dataset.kind = r.kind;
       var title = document.createElement('span');
       title.className = 'search-result-title';
-      marked(title, r.heading ? r.title + ' › ' + r.heading : r.title, terms);
+      marked(title, r.title, terms);
       a.appendChild(title);
       if (r.kind === 'answer') {
         var badge = document.createElement('span');
@@ -712,7 +1019,26 @@
         marked(ex, r.excerpt, terms);
         a.appendChild(ex);
       }
-      return a;
+      var nodes = [a];
+      (r.sub || []).forEach(function (s, k) {
+        var sub = document.createElement('a');
+        sub.className = 'search-sub';
+        sub.href = href(s.url);
+        sub.id = id + '-' + k;
+        sub.setAttribute('role', 'option');
+        var h = document.createElement('span');
+        h.className = 'search-sub-heading';
+        marked(h, s.heading, terms);
+        sub.appendChild(h);
+        if (s.excerpt && s.excerpt !== s.heading) {
+          var se = document.createElement('span');
+          se.className = 'search-result-excerpt';
+          marked(se, s.excerpt, terms);
+          sub.appendChild(se);
+        }
+        nodes.push(sub);
+      });
+      return nodes;
     }
 
     /** A search UI over an input, a filter group and a results list. */
@@ -721,7 +1047,7 @@
       var active = -1;
       var seq = 0;
       var timer = null;
-      function items() { return list.querySelectorAll('.search-result'); }
+      function items() { return list.querySelectorAll('.search-result, .search-sub'); }
       function setActive(i) {
         var all = items();
         if (all.length === 0) { active = -1; return; }
@@ -747,18 +1073,32 @@
         p.textContent = text;
         list.replaceChildren(p);
       }
+      // Counts for analytics (lorebookSearched, in site.js, fires the
+      // lorebook:search and lorebook:zero-results DOM events): the search
+      // page reports its query at once, the header box only a query that
+      // stayed SETTLE_MS unchanged, so words half typed are not counted.
+      var reportTimer = null;
+      function report(q, count) {
+        clearTimeout(reportTimer);
+        if (!global.lorebookSearched) return;
+        var send = function () { global.lorebookSearched(q, count, list); };
+        if (opts.dropdown) reportTimer = setTimeout(send, SETTLE_MS);
+        else Promise.resolve().then(send);
+      }
       function run() {
+        clearTimeout(reportTimer);
         var q = input.value;
         var mine = ++seq;
         if (!q.trim()) { list.replaceChildren(); close(); return; }
         open();
         index.search(q, { kind: kind, limit: opts.limit }).then(function (res) {
           if (mine !== seq) return;
-          if (global.lorebookSearched) Promise.resolve().then(function () { global.lorebookSearched(q, res.results.length, list); });
+          report(q, res.results.length);
           active = -1;
           input.removeAttribute('aria-activedescendant');
           if (res.results.length === 0) { status('No results for “' + q.trim() + '”'); return; }
-          var nodes = res.results.map(function (r, i) { return renderResult(r, res.terms, opts.prefix + '-' + i); });
+          var nodes = [];
+          res.results.forEach(function (r, i) { nodes = nodes.concat(renderResult(r, res.terms, opts.prefix + '-' + i)); });
           list.replaceChildren.apply(list, nodes);
           if (opts.onResults) opts.onResults(q, res);
         }, function (err) {

@@ -5,14 +5,12 @@
 //!
 //! Skips when Chromium or Node is missing, unless `CI` is set: then it fails.
 
-mod serve_support;
-
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use serve_support::{small_site, start_serve};
+use crate::readers_browser::{devtools_port, Browser};
+use crate::serve_support::{small_site, start_serve};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -23,31 +21,6 @@ fn tool_available(name: &str) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
-}
-
-/// Kills the browser on drop, pass or fail.
-struct Browser(std::process::Child);
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn devtools_port(profile: &Path) -> u16 {
-    let file = profile.join("DevToolsActivePort");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(port) = fs::read_to_string(&file)
-            .ok()
-            .and_then(|t| t.lines().next().and_then(|l| l.trim().parse().ok()))
-        {
-            return port;
-        }
-        assert!(Instant::now() < deadline, "Chromium did not open DevTools");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[test]

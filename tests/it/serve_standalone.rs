@@ -1,18 +1,16 @@
 //! The watch server without the core: `lorebook::serve::spawn` with a fake
 //! rebuild closure over a temporary site, driven over real loopback HTTP.
 
-mod serve_support;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::serve_support::{get, request, Events};
 use lorebook::diagnostics::Diagnostic;
 use lorebook::output::{Contents, OutputFile};
 use lorebook::serve::{self, ChangeSet, Layout, RebuildResult, ServeSettings, Update};
-use serve_support::{get, request, Events};
 
 /// A stand-in for the core: every `content/*.md` becomes `<stem>/index.html`
 /// holding the Markdown text; a file containing `BROKEN` fails the build with

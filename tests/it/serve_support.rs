@@ -1,5 +1,6 @@
 //! A tiny HTTP/1.1 client and server-sent-events reader for the serve tests
-//! (std only, one connection per request).
+//! (std only, one connection per request), and `lorebook serve` started in
+//! the hermetic environment of `common::lorebook_process`.
 #![allow(dead_code)]
 
 use std::fs;
@@ -193,7 +194,7 @@ pub fn start_serve(root: &Path) -> ServeProcess {
 
 /// `lorebook serve` with extra arguments.
 pub fn start_serve_with(root: &Path, extra: &[&str]) -> ServeProcess {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("lorebook"));
+    let mut cmd = crate::common::lorebook_process();
     cmd.args(["serve", "--root"])
         .arg(root)
         .args(["--port", "0"])
@@ -205,6 +206,7 @@ pub fn start_serve_with(root: &Path, extra: &[&str]) -> ServeProcess {
 /// (such as `ulimit -n 64`).
 pub fn start_serve_limited(root: &Path, limits: &str) -> ServeProcess {
     let mut cmd = Command::new("sh");
+    crate::common::hermetic(&mut cmd);
     cmd.arg("-c")
         .arg(format!(
             "{limits}; exec \"$0\" serve --root \"$1\" --port 0"
@@ -216,7 +218,6 @@ pub fn start_serve_limited(root: &Path, limits: &str) -> ServeProcess {
 
 fn spawn_serve(mut cmd: Command) -> ServeProcess {
     let mut child = cmd
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
