@@ -78,8 +78,10 @@ fuzz_target!(|data: &[u8]| {
         .windows(5)
         .any(|w| w.eq_ignore_ascii_case(b"host:"));
     if reply.starts_with(b"HTTP/1.1 200") && foreign {
+        // Only the first request's header block decides the first reply.
         let text = String::from_utf8_lossy(data);
-        let hosts: Vec<&str> = text
+        let head = text.split("\r\n\r\n").next().unwrap_or("");
+        let hosts: Vec<&str> = head
             .lines()
             .filter_map(|l| l.split_once(':'))
             .filter(|(n, _)| n.trim().eq_ignore_ascii_case("host"))
