@@ -49,6 +49,13 @@ seed_with_flag markdown 33 "${md[@]}"
 seed forum_discourse "$fix"/discourse/*.json example-site/forum/**/*.json
 seed forum_github "$fix"/github-discussions/*.json
 seed forum_stackexchange "$fix"/stackexchange/*.xml
+seed forum_yaml example-site/forum/**/*.yaml tests/fixtures/**/forum/**/*.yaml
+mkdir -p fuzz/corpus/forum_yaml fuzz/corpus/request
+printf 'questions:\n  - id: 1\n    title: &t "x"\n    body: *t\n    answers: [{accepted: true, body: *t}]\n' >fuzz/corpus/forum_yaml/seed-alias
+printf 'GET /a/ HTTP/1.1\r\nHost: localhost:1111\r\n\r\n' >fuzz/corpus/request/seed-1
+printf 'GET /%%2e%%2e/x HTTP/1.1\r\nHost: rebind.example\r\n\r\n' >fuzz/corpus/request/seed-2
+printf 'HEAD /a HTTP/1.0\r\n\r\n' >fuzz/corpus/request/seed-3
+printf 'GET /__lorebook/events?since=x HTTP/1.1\r\nHost: [::1]\r\n\r\n' >fuzz/corpus/request/seed-4
 mkdir -p fuzz/corpus/sanitize fuzz/corpus/resolve
 printf '\x01<p>Hi <a href="/u/ana" onclick="x()">ana</a><script>alert(1)</script><img src=x onerror=alert(1)></p>' >fuzz/corpus/sanitize/seed-html
 printf '\x00/a/b%%20c/?q=1' >fuzz/corpus/resolve/seed-1

@@ -131,6 +131,11 @@ fn assemble(
             d.message = format!("{} (skipped: --keep-going)", d.message);
         }
     }
+    // Importers name files by their absolute path (`/site/./forum/x.json`
+    // when the config says `./forum`): show them as the user knows them.
+    for d in &mut forum_diags {
+        d.path = shown_path(&d.path, &config.root);
+    }
     diags.extend(forum_diags);
     diags.extend(forum::overrides::apply_file(
         &config.root.join("answers.yaml"),
@@ -255,4 +260,20 @@ pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
         elapsed: start.elapsed(),
         timings,
     })
+}
+
+/// `path` relative to `root` when inside it, without `.` segments.
+fn shown_path(path: &std::path::Path, root: &std::path::Path) -> std::path::PathBuf {
+    let clean: std::path::PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let root: std::path::PathBuf = root
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    clean
+        .strip_prefix(&root)
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or(clean)
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, ConfigError, Overrides};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{terminal_safe, Diagnostic, Severity};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,6 +65,11 @@ pub enum Command {
         /// Open the site in a browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name (a LAN name or a proxy);
+        /// IP addresses and localhost always work, other names get 403.
+        /// Repeatable.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Validate the site without writing it; exit 1 on any error.
     Check {
@@ -237,6 +242,7 @@ pub fn run(cli: Cli) -> i32 {
             interface,
             port,
             open,
+            allow_host,
         } => {
             let ov = site.overrides(cli.quiet);
             let config = match load_config(&printer, &site.root, &ov, Format::Human) {
@@ -248,6 +254,7 @@ pub fn run(cli: Cli) -> i32 {
                 port,
                 open,
                 quiet: cli.quiet,
+                allowed_hosts: allow_host,
             };
             match crate::serve::run(config, opts) {
                 Ok(()) => OK,
@@ -386,7 +393,7 @@ fn run_forum_pull(printer: &Printer, root: &Path, opts: &crate::forum::pull::Pul
     for e in &errors {
         printer.error(&e.to_string());
         if let Some(h) = &e.hint {
-            eprintln!("  {}: {h}", printer.paint("1;36", "hint"));
+            eprintln!("  {}: {}", printer.paint("1;36", "hint"), terminal_safe(h));
         }
     }
     if errors.is_empty() {
@@ -434,7 +441,8 @@ fn run_insights(printer: &Printer, root: &Path, ov: &Overrides, format: ReportFo
             printer.diagnostics(&warnings, Format::Human);
             let insights = crate::insights::Insights::compute(&site, site.as_of);
             let text = match format {
-                ReportFormat::Text => insights.to_text(),
+                // Names and titles come from git and forums.
+                ReportFormat::Text => terminal_safe(&insights.to_text()).into_owned(),
                 ReportFormat::Json => insights.to_json() + "\n",
             };
             let mut out = std::io::stdout().lock();
@@ -647,12 +655,12 @@ impl Printer {
 
     pub(crate) fn status(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{msg}");
+            eprintln!("{}", terminal_safe(msg));
         }
     }
 
     pub(crate) fn error(&self, msg: &str) {
-        eprintln!("{}: {msg}", self.paint("1;31", "error"));
+        eprintln!("{}: {}", self.paint("1;31", "error"), terminal_safe(msg));
     }
 
     pub(crate) fn diagnostics(&self, diags: &[Diagnostic], format: Format) {
@@ -666,16 +674,31 @@ impl Printer {
                         Severity::Warning => ("warning", "1;33"),
                     };
                     let label = self.paint(code, label);
-                    let _ = writeln!(err, "{}: {label}: {}", line.location, line.message);
+                    let _ = writeln!(
+                        err,
+                        "{}: {label}: {}",
+                        terminal_safe(&line.location),
+                        terminal_safe(&line.message)
+                    );
                     if let Some(h) = &line.hint {
-                        let _ = writeln!(err, "  {}: {h}", self.paint("1;36", "hint"));
+                        let _ = writeln!(
+                            err,
+                            "  {}: {}",
+                            self.paint("1;36", "hint"),
+                            terminal_safe(h)
+                        );
                     }
                     if let Some(n) = &line.note {
-                        let _ = writeln!(err, "  {}: {n}", self.paint("1;36", "note"));
+                        let _ = writeln!(
+                            err,
+                            "  {}: {}",
+                            self.paint("1;36", "note"),
+                            terminal_safe(n)
+                        );
                     }
                 }
                 for line in &report.summary {
-                    let _ = writeln!(err, "{line}");
+                    let _ = writeln!(err, "{}", terminal_safe(line));
                 }
             }
             Format::Github => {
@@ -712,7 +735,7 @@ pub(crate) fn github_annotation(d: &Diagnostic) -> String {
     };
     let mut props = format!(
         "file={}",
-        esc_prop(&crate::diagnostics::display_path(&d.path))
+        esc_prop(&terminal_safe(&crate::diagnostics::display_path(&d.path)))
     );
     if d.line > 0 {
         props.push_str(&format!(",line={}", d.line));
@@ -720,9 +743,9 @@ pub(crate) fn github_annotation(d: &Diagnostic) -> String {
     if d.col > 0 {
         props.push_str(&format!(",col={}", d.col));
     }
-    let mut msg = d.message.clone();
+    let mut msg = terminal_safe(&d.message).into_owned();
     if let Some(h) = &d.hint {
-        msg.push_str(&format!("\nhint: {h}"));
+        msg.push_str(&format!("\nhint: {}", terminal_safe(h)));
     }
     format!("::{level} {props}::{}", esc_msg(&msg))
 }

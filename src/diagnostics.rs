@@ -108,12 +108,45 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {sev}: {}", self.location(), self.message)?;
+        write!(
+            f,
+            "{}: {sev}: {}",
+            terminal_safe(&self.location()),
+            terminal_safe(&self.message)
+        )?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", terminal_safe(hint))?;
         }
         Ok(())
     }
+}
+
+/// `text` made safe to print on a terminal: control characters (ESC, CSI,
+/// OSC and BEL that clear the screen, set the window title or forge links;
+/// carriage returns that overwrite a line) and the bidirectional overrides
+/// that reorder what is shown are written as `\x1b`, `\u{9b}`, ... Line
+/// feeds and tabs stay. Every string from content, git or a forum passes
+/// through here on its way to the terminal (the diagnostics printer, the
+/// status lines, `insights`).
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !unsafe_char(c) {
+            out.push(c);
+        } else if (c as u32) < 0x80 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Paths are shown with forward slashes on every platform.
@@ -186,5 +219,23 @@ mod tests {
         assert_eq!(closest("titel", keys), Some("title"));
         assert_eq!(closest("baseurl", keys), Some("base_url"));
         assert_eq!(closest("zzzzzzzz", keys), None);
+    }
+
+    /// Issue 25 item 6: escape sequences from forum names, git authors or
+    /// page text never reach the terminal raw.
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(terminal_safe("plain ünïcode\tok\n"), "plain ünïcode\tok\n");
+        assert_eq!(
+            terminal_safe("a\x1b[2Jb\x1b]0;title\x07c\rd\u{9b}e\u{202e}f"),
+            "a\\x1b[2Jb\\x1b]0;title\\x07c\\x0dd\\u{9b}e\\u{202e}f"
+        );
+        let d = Diagnostic::warning("forum/\x1b]8;;http://evil\x07x.json", "user \x1b[2J")
+            .with_hint("\x1b]0;pwned\x07");
+        let shown = d.to_string();
+        assert!(
+            !shown.contains('\x1b') && !shown.contains('\x07'),
+            "{shown:?}"
+        );
     }
 }

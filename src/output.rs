@@ -112,6 +112,13 @@ pub fn check_output_dir(
     if out.parent().is_none() {
         return refuse("it is the file system root");
     }
+    // Replacing the output swaps a folder in at its path: a link there
+    // would silently become a real folder (and its target be left stale).
+    if std::fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse(
+            "it is a symbolic link; point --output (or `output_dir`) at the real folder instead",
+        );
+    }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
         if canonical_or_normal(&home) == out {
             return refuse("it is the home directory");
@@ -231,7 +238,12 @@ impl Staging {
             Contents::Bytes(b) => std::fs::write(&dest, b)
                 .map(|_| b.len() as u64)
                 .map_err(io(&dest)),
-            Contents::Copy(src) => std::fs::copy(src, &dest).map_err(io(src)),
+            // Name the destination (a full disk is about where we write),
+            // and the source in the message.
+            Contents::Copy(src) => std::fs::copy(src, &dest).map_err(|e| OutputError::Io {
+                path: dest.clone(),
+                source: std::io::Error::new(e.kind(), format!("{e} (copying `{}`)", src.display())),
+            }),
         }
     }
 
@@ -281,9 +293,31 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = remove_ours(&self.dir);
         }
     }
+}
+
+/// Remove one of our staging or old-output directories with its marker
+/// last, so a removal cut short by a kill still leaves a marked directory
+/// (std's `remove_dir_all` may delete the marker first and then stop).
+fn remove_ours(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&path)?,
+            _ => std::fs::remove_file(&path)?,
+        }
+    }
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::remove_dir(dir)
 }
 
 /// Put the finished `staging` directory in place of `output`. On Linux this
@@ -297,7 +331,7 @@ pub(crate) fn swap_in(
 ) -> Result<(), OutputError> {
     if output.exists() && exchange(staging, output) {
         // `staging` now holds the previous build.
-        let _ = std::fs::remove_dir_all(staging);
+        let _ = remove_ours(staging);
         return Ok(());
     }
     let old = parent.join(format!(".{name}.lorebook-old-{}", std::process::id()));
@@ -322,7 +356,7 @@ pub(crate) fn swap_in(
         });
     }
     if had_old {
-        let _ = std::fs::remove_dir_all(&old);
+        let _ = remove_ours(&old);
     }
     Ok(())
 }
@@ -357,21 +391,63 @@ fn exchange(_a: &Path, _b: &Path) -> bool {
     false
 }
 
-/// Remove our own leftovers from builds that were killed mid-way. Only
-/// directories with our naming pattern next to the output are touched.
+/// Remove our own leftovers from builds that were killed mid-way: folders
+/// named `.<output>.lorebook-new-<pid>` or `.<output>.lorebook-old-<pid>`
+/// beside the output whose process is gone, marked or not (a kill between
+/// `mkdir` and writing the marker leaves one unmarked). Nothing outside
+/// that exact pattern is touched, and neither is the folder of a build that
+/// is still running in another process.
 fn clean_stale_temporaries(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    let new_prefix = format!(".{name}.lorebook-new-");
-    let old_prefix = format!(".{name}.lorebook-old-");
     for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix);
-        if ours && entry.path().join(MARKER).exists() {
-            let _ = std::fs::remove_dir_all(entry.path());
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|f| staging_pid(f, name)) else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && (pid == std::process::id() || !process_alive(pid)) {
+            let path = entry.path();
+            if path.join(MARKER).exists() {
+                let _ = remove_ours(&path);
+            } else {
+                let _ = std::fs::remove_dir_all(&path);
+            }
         }
     }
+}
+
+/// The process id in a staging folder name of the output `name`, when
+/// `file_name` follows the pattern exactly.
+fn staging_pid(file_name: &str, name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?.strip_prefix(name)?;
+    let digits = rest
+        .strip_prefix(".lorebook-new-")
+        .or_else(|| rest.strip_prefix(".lorebook-old-"))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    // Cannot tell: keep other processes' folders.
+    true
 }
 
 #[cfg(test)]
@@ -471,6 +547,109 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "v1"
+        );
+    }
+
+    /// Issue 25 item 3: folders left by killed builds are removed by the next
+    /// build whether or not they got their marker; folders of a live build
+    /// and anything outside the staging pattern are kept.
+    #[test]
+    fn next_build_removes_stale_staging_folders_marked_or_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let out = site.join("public");
+        // A pid that cannot exist (above every pid_max).
+        let dead = i32::MAX as u32;
+        let unmarked = site.join(format!(".public.lorebook-new-{dead}"));
+        std::fs::create_dir_all(unmarked.join("a/b")).unwrap();
+        std::fs::write(unmarked.join("a/b/index.html"), "half").unwrap();
+        let marked = site.join(format!(".public.lorebook-old-{}", dead - 1));
+        std::fs::create_dir_all(marked.join("x")).unwrap();
+        std::fs::write(marked.join(MARKER), "").unwrap();
+        let foreign = [
+            site.join(".public.lorebook-new-12x"),
+            site.join(".other.lorebook-new-2147483647"),
+            site.join("public.lorebook-new-2147483647"),
+        ];
+        for f in &foreign {
+            std::fs::create_dir_all(f).unwrap();
+            std::fs::write(f.join("keep.txt"), "keep").unwrap();
+        }
+        write_site(&out, &site, &[], &[OutputFile::bytes("index.html", "x")]).unwrap();
+        assert!(!unmarked.exists(), "unmarked stale staging folder kept");
+        assert!(!marked.exists(), "marked stale folder kept");
+        for f in &foreign {
+            assert!(f.join("keep.txt").exists(), "{} was touched", f.display());
+        }
+    }
+
+    #[test]
+    fn staging_of_a_live_process_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        // pid 1 is always alive.
+        let other = site.join(".public.lorebook-new-1");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("busy.html"), "busy").unwrap();
+        write_site(
+            &site.join("public"),
+            &site,
+            &[],
+            &[OutputFile::bytes("i.html", "x")],
+        )
+        .unwrap();
+        assert!(other.join("busy.html").exists());
+    }
+
+    #[test]
+    fn removal_of_our_folder_deletes_the_marker_last() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join(".public.lorebook-old-5");
+        std::fs::create_dir_all(dir.join("deep/er")).unwrap();
+        std::fs::write(dir.join(MARKER), "").unwrap();
+        std::fs::write(dir.join("deep/er/f"), "").unwrap();
+        remove_ours(&dir).unwrap();
+        assert!(!dir.exists());
+        assert_eq!(staging_pid(".public.lorebook-old-5", "public"), Some(5));
+        assert_eq!(staging_pid(".public.lorebook-old-", "public"), None);
+        assert_eq!(staging_pid(".publicx.lorebook-old-5", "public"), None);
+    }
+
+    /// Issue 25 item 9: a `public/` that is a link is refused, not replaced.
+    #[cfg(unix)]
+    #[test]
+    fn refuses_an_output_that_is_a_symlink() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        let real = tmp.path().join("real");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::create_dir_all(&real).unwrap();
+        let out = site.join("public");
+        std::os::unix::fs::symlink(&real, &out).unwrap();
+        let err = write_site(&out, &site, &[], &[OutputFile::bytes("a.html", "x")]).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(std::fs::symlink_metadata(&out)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    #[test]
+    fn a_failed_copy_names_the_destination() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let bad = OutputFile {
+            path: "img/x.png".into(),
+            contents: Contents::Copy(tmp.path().join("missing.png")),
+        };
+        let err = write_site(&site.join("public"), &site, &[], &[bad]).unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.contains("img/x.png") && shown.contains("missing.png"),
+            "{shown}"
         );
     }
 }

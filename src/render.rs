@@ -1055,8 +1055,10 @@ impl StandingView {
 pub(crate) struct AuthorView {
     pub(crate) name: String,
     pub(crate) username: String,
-    /// The author's forum profile (an attribution link: plain, no nofollow).
+    /// The author's forum profile (an attribution link: plain on the
+    /// configured forum's host, `nofollow ugc noopener` anywhere else).
     pub(crate) profile_href: Option<String>,
+    pub(crate) profile_rel: Option<&'static str>,
     pub(crate) avatar_url: Option<String>,
     /// The author's credit page on this site, when there is one.
     pub(crate) credit_href: Option<String>,
@@ -1073,6 +1075,7 @@ pub(crate) struct ReplyView {
     pub(crate) score: i64,
     pub(crate) date: Option<String>,
     pub(crate) href: Option<String>,
+    pub(crate) rel: Option<&'static str>,
     pub(crate) licence: Option<String>,
     /// "the asker", "forum staff", "a maintainer"...
     pub(crate) accepted_by: Option<&'static str>,
@@ -1091,6 +1094,7 @@ pub(crate) struct AnswerView {
     pub(crate) asked: Option<String>,
     pub(crate) answered: Option<String>,
     pub(crate) thread_href: Option<String>,
+    pub(crate) thread_rel: Option<&'static str>,
     pub(crate) licence: Option<String>,
     pub(crate) is_stackexchange: bool,
     /// The forum's tags: linked to the wiki's tag page when one exists.
@@ -1146,6 +1150,7 @@ fn author_view(site: &Site, source: &str, a: &crate::forum::Author, current: &st
         name: site.contributors.shown_name(source, a),
         username: a.username.clone(),
         profile_href: a.profile_url.clone().filter(|_| !a.deleted),
+        profile_rel: forum_rel(site, source, a.profile_url.as_deref()),
         avatar_url: a
             .avatar_url
             .clone()
@@ -1153,6 +1158,25 @@ fn author_view(site: &Site, source: &str, a: &crate::forum::Author, current: &st
         credit_href: credit_url(site, source, a).map(|u| relative(current, &u)),
         standing: StandingView::of(a.standing),
         deleted: a.deleted,
+    }
+}
+
+/// `rel` of a link taken from forum data: none when it points at the
+/// configured forum's own host (thread and member pages), else
+/// `nofollow ugc noopener`, so an export cannot lend the wiki's standing to
+/// other sites.
+fn forum_rel(site: &Site, source: &str, url: Option<&str>) -> Option<&'static str> {
+    let url = url?;
+    let base = site
+        .config
+        .forum
+        .iter()
+        .find(|f| f.name == source)
+        .and_then(|f| f.url.as_deref());
+    if base.is_some_and(|b| crate::forum::same_host(url, b)) {
+        None
+    } else {
+        Some(crate::contributors::credit::FORUM_REL)
     }
 }
 
@@ -1331,6 +1355,7 @@ fn render_answer(
                 score: r.score,
                 date: day(r.date),
                 href: r.url.clone(),
+                rel: forum_rel(site, &a.source, r.url.as_deref()),
                 licence: r.licence.clone(),
                 accepted_by: r.accepted_by.map(crate::forum::AcceptedBy::label),
             })
@@ -1338,6 +1363,7 @@ fn render_answer(
         asked: day(a.asked),
         answered: day(a.answered),
         thread_href: a.thread_url.clone(),
+        thread_rel: forum_rel(site, &a.source, a.thread_url.as_deref()),
         licence: a.licence.clone(),
         is_stackexchange: a.kind == crate::config::ForumKind::Stackexchange,
         tags: answer_tags(site, &a.tags, current),

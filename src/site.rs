@@ -4,6 +4,7 @@
 //! ([`Inputs`]); nothing in it touches the disk.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -194,6 +195,7 @@ impl Site {
         };
         site.as_of = site.config.source_date.or_else(|| site.newest_date());
         diags.extend(site.check_aliases());
+        diags.extend(site.check_file_folder_collisions());
         (site, diags)
     }
 
@@ -272,6 +274,87 @@ impl Site {
         } else {
             format!("{a}/")
         }
+    }
+
+    /// An output path that one source writes as a file and another needs as
+    /// a folder (`static/tags` beside the tag pages, an alias
+    /// `assets/site.css/`) would fail the write with an I/O error on the
+    /// staging path; report it here instead, naming both sources.
+    fn check_file_folder_collisions(&self) -> Vec<Diagnostic> {
+        let root = &self.config.root;
+        let shown = |p: &Path| crate::diagnostics::display_path(p.strip_prefix(root).unwrap_or(p));
+        // Output files and who writes them.
+        let mut files: BTreeMap<String, String> = BTreeMap::new();
+        for a in self.static_files.iter().chain(&self.assets) {
+            files.entry(a.rel.clone()).or_insert_with(|| shown(&a.path));
+        }
+        for f in [
+            "assets/site.css",
+            "assets/highlight.css",
+            "robots.txt",
+            "sitemap.xml",
+            "404.html",
+        ] {
+            files
+                .entry(f.to_string())
+                .or_insert_with(|| "lorebook's own output".into());
+        }
+        // Output folders (every ancestor of a file or page) and who needs them.
+        let mut folders: BTreeMap<String, String> = BTreeMap::new();
+        let mut need = |path: &str, who: &str, is_folder: bool| {
+            let mut cur = path.trim_end_matches('/');
+            if !is_folder {
+                cur = cur.rsplit_once('/').map_or("", |(d, _)| d);
+            }
+            while !cur.is_empty() {
+                folders
+                    .entry(cur.to_string())
+                    .or_insert_with(|| who.to_string());
+                cur = cur.rsplit_once('/').map_or("", |(d, _)| d);
+            }
+        };
+        for p in &self.pages {
+            need(&p.url, &format!("content/{}", p.source), true);
+            for alias in &p.front.aliases {
+                let norm = Self::normalize_alias(alias);
+                need(
+                    &norm,
+                    &format!("an alias of content/{}", p.source),
+                    norm.ends_with('/'),
+                );
+            }
+        }
+        for s in self.sections.values() {
+            let who = s.source.as_ref().map_or_else(
+                || format!("section `{}`", s.key),
+                |src| format!("content/{src}"),
+            );
+            need(&s.url, &who, true);
+        }
+        for t in self.tags.values() {
+            need(&t.url, "the tag pages", true);
+        }
+        for a in &self.forum.answers {
+            need(&a.url(), "the forum answers", true);
+        }
+        for (path, who) in &files {
+            need(path, who, false);
+        }
+        files
+            .iter()
+            .filter_map(|(path, file_source)| {
+                let folder_source = folders.get(path)?;
+                Some(
+                    Diagnostic::error(
+                        file_source.as_str(),
+                        format!(
+                            "`{path}` would be both a file (from `{file_source}`) and a folder (for {folder_source})"
+                        ),
+                    )
+                    .with_hint("rename the file, or move what needs the folder"),
+                )
+            })
+            .collect()
     }
 
     fn check_aliases(&self) -> Vec<Diagnostic> {

@@ -18,6 +18,15 @@ pub(crate) fn parse<T: DeserializeOwned>(
     first_line: usize,
     known_keys: &[&str],
 ) -> Result<T, Diagnostic> {
+    // A byte-order mark is not YAML content (editors on Windows add one).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Err((line, message)) = check_aliases(text) {
+        return Err(Diagnostic::error(path, message)
+            .at(line + first_line - 1, 0)
+            .with_hint(
+                "write the repeated value out, or use fewer and smaller anchors (`&name`)",
+            ));
+    }
     if text.trim().is_empty() {
         // An empty document deserializes as unit; give structs their defaults
         // by parsing an empty mapping instead.
@@ -374,6 +383,304 @@ fn tidy_message(message: &str) -> String {
         .replace("invalid type: ", "")
 }
 
+/// Alias uses a YAML text may hold at most.
+pub const MAX_ALIASES: usize = 10_000;
+/// Bytes that expanding aliases may add to a YAML text at most.
+pub const MAX_ALIAS_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Refuse YAML whose aliases would expand beyond [`MAX_ALIASES`] uses or
+/// [`MAX_ALIAS_BYTES`] bytes (an "alias bomb": one anchored megabyte used
+/// 8,000 times is 8 GB in memory). serde_yaml bounds the number of
+/// repetitions but not their size, so this lexical pre-scan runs first:
+/// it finds anchors (`&a`) and aliases (`*a`) where a YAML node can start,
+/// takes an anchored node to run until the next line indented no deeper
+/// than the anchor's line, and adds up what every alias would copy, nested
+/// aliases included. Linear in the text. Returns the 1-based line of the
+/// alias that crosses a limit, and the message.
+fn check_aliases(text: &str) -> Result<(), (usize, String)> {
+    let scan = scan_anchors(text);
+    if scan.aliases.is_empty() {
+        return Ok(());
+    }
+    // Where each anchored node ends: the start of the next line (after the
+    // anchor's) that is indented no deeper and holds data; lines with only
+    // blanks or comments do not end it. "Next line with indent <= mine" for
+    // every line at once, with a stack.
+    let lines = &scan.lines;
+    let mut next_le = vec![text.len(); lines.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.blank {
+            continue;
+        }
+        while let Some(&top) = stack.last() {
+            if lines[top].indent >= l.indent {
+                next_le[top] = l.start;
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        stack.push(i);
+    }
+    // Events in text order: anchor start, alias, anchor end (an end at the
+    // same offset as a start comes first).
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum Ev {
+        End(usize),
+        Start(usize),
+        Alias(usize),
+    }
+    let mut events: Vec<(usize, Ev)> =
+        Vec::with_capacity(scan.anchors.len() * 2 + scan.aliases.len());
+    let mut ends = vec![0; scan.anchors.len()];
+    for (i, a) in scan.anchors.iter().enumerate() {
+        let end = next_le[a.line].max(a.offset);
+        ends[i] = end;
+        events.push((a.offset, Ev::Start(i)));
+        events.push((end, Ev::End(i)));
+    }
+    for (i, a) in scan.aliases.iter().enumerate() {
+        events.push((a.offset, Ev::Alias(i)));
+    }
+    events.sort_unstable();
+    // For each open anchor, the bytes its aliases add; closed anchors keep
+    // their whole expanded size.
+    let mut size: Vec<Option<u64>> = vec![None; scan.anchors.len()];
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut total: u64 = 0;
+    let mut uses = 0usize;
+    for (_, ev) in events {
+        match ev {
+            Ev::Start(i) => open.push((i, 0)),
+            Ev::End(_) => {
+                if let Some((i, extra)) = open.pop() {
+                    let own = (ends[i] - scan.anchors[i].offset) as u64;
+                    size[i] = Some(own.saturating_add(extra));
+                    if let Some(parent) = open.last_mut() {
+                        parent.1 = parent.1.saturating_add(extra);
+                    }
+                }
+            }
+            Ev::Alias(i) => {
+                let alias = &scan.aliases[i];
+                // An alias of a node still open refers to itself: serde_yaml
+                // rejects that; it adds nothing here.
+                let Some(value) = size[alias.target] else {
+                    continue;
+                };
+                uses += 1;
+                total = total.saturating_add(value);
+                if let Some(top) = open.last_mut() {
+                    top.1 = top.1.saturating_add(value);
+                }
+                if uses > MAX_ALIASES {
+                    return Err((
+                        alias.line + 1,
+                        format!(
+                            "more than {MAX_ALIASES} YAML aliases (`*name`); this file is refused"
+                        ),
+                    ));
+                }
+                if total > MAX_ALIAS_BYTES {
+                    return Err((
+                        alias.line + 1,
+                        format!(
+                            "YAML aliases (`*name`) would expand this file by more than {} MB; it is refused",
+                            MAX_ALIAS_BYTES / (1024 * 1024)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+struct ScanLine {
+    start: usize,
+    indent: usize,
+    /// Only blanks or a comment (or the inside of a block scalar or a
+    /// multi-line quoted string, which never ends a node).
+    blank: bool,
+}
+
+struct Anchor {
+    offset: usize,
+    /// 0-based index into `lines` of the anchor's line.
+    line: usize,
+}
+
+struct AliasUse {
+    offset: usize,
+    line: usize,
+    target: usize,
+}
+
+struct Scan {
+    lines: Vec<ScanLine>,
+    anchors: Vec<Anchor>,
+    aliases: Vec<AliasUse>,
+}
+
+fn scan_anchors(text: &str) -> Scan {
+    let b = text.as_bytes();
+    let mut lines: Vec<ScanLine> = Vec::new();
+    let mut anchors: Vec<Anchor> = Vec::new();
+    let mut aliases = Vec::new();
+    let mut names: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    let is_space = |c: u8| c == b' ' || c == b'\t' || c == b'\r' || c == b'\n';
+    let ends_name = |c: u8| is_space(c) || matches!(c, b',' | b'[' | b']' | b'{' | b'}');
+    let mut i = 0;
+    let mut flow = 0usize;
+    // Indent of the line that opened a block scalar (`|`, `>`).
+    let mut block: Option<usize> = None;
+    while i < b.len() {
+        // Start of a line.
+        let start = i;
+        let mut j = i;
+        while j < b.len() && b[j] == b' ' {
+            j += 1;
+        }
+        let indent = j - start;
+        let eol = memchr_nl(b, j);
+        let empty = j >= eol || b[j] == b'#' || b[j..eol].iter().all(|&c| is_space(c));
+        if let Some(bi) = block {
+            if empty || indent > bi {
+                lines.push(ScanLine {
+                    start,
+                    indent,
+                    blank: true,
+                });
+                i = eol + 1;
+                continue;
+            }
+            block = None;
+        }
+        let line_no = lines.len();
+        lines.push(ScanLine {
+            start,
+            indent,
+            // A line inside a flow collection never ends a node.
+            blank: empty || flow > 0,
+        });
+        // Scan the line (a quoted string may run over several).
+        let mut node_start = true;
+        let mut k = j;
+        while k < b.len() && b[k] != b'\n' {
+            let c = b[k];
+            if node_start {
+                match c {
+                    b' ' | b'\t' | b'\r' => k += 1,
+                    b'#' => k = memchr_nl(b, k),
+                    b'-' | b'?' | b':' if k + 1 >= b.len() || is_space(b[k + 1]) => k += 1,
+                    b'&' | b'*' | b'!' => {
+                        let s = k + 1;
+                        let mut e = s;
+                        while e < b.len() && !ends_name(b[e]) {
+                            e += 1;
+                        }
+                        let name = &b[s..e];
+                        if c == b'&' {
+                            names.insert(name, anchors.len());
+                            anchors.push(Anchor {
+                                offset: k,
+                                line: line_no,
+                            });
+                        } else if c == b'*' {
+                            if let Some(&target) = names.get(name) {
+                                aliases.push(AliasUse {
+                                    offset: k,
+                                    line: line_no,
+                                    target,
+                                });
+                            }
+                            node_start = false;
+                        }
+                        k = e;
+                    }
+                    b'[' | b'{' => {
+                        flow += 1;
+                        k += 1;
+                    }
+                    b']' | b'}' => {
+                        flow = flow.saturating_sub(1);
+                        node_start = false;
+                        k += 1;
+                    }
+                    b',' if flow > 0 => k += 1,
+                    b'\'' | b'"' => {
+                        // Skip the quoted scalar, which may span lines; its
+                        // inner lines never end a node.
+                        let q = c;
+                        k += 1;
+                        while k < b.len() {
+                            if b[k] == b'\\' && q == b'"' {
+                                k += 2;
+                            } else if b[k] == q {
+                                if q == b'\'' && b.get(k + 1) == Some(&b'\'') {
+                                    k += 2;
+                                } else {
+                                    k += 1;
+                                    break;
+                                }
+                            } else {
+                                if b[k] == b'\n' {
+                                    lines.push(ScanLine {
+                                        start: k + 1,
+                                        indent: usize::MAX,
+                                        blank: true,
+                                    });
+                                }
+                                k += 1;
+                            }
+                        }
+                        node_start = false;
+                    }
+                    b'|' | b'>' if flow == 0 => {
+                        block = Some(indent);
+                        k = memchr_nl(b, k);
+                    }
+                    _ => {
+                        node_start = false;
+                        k += 1;
+                    }
+                }
+            } else {
+                match c {
+                    b':' if k + 1 >= b.len() || is_space(b[k + 1]) || flow > 0 => {
+                        node_start = true;
+                        k += 1;
+                    }
+                    b'#' if k > 0 && is_space(b[k - 1]) => k = memchr_nl(b, k),
+                    b',' if flow > 0 => {
+                        node_start = true;
+                        k += 1;
+                    }
+                    b']' | b'}' if flow > 0 => {
+                        flow -= 1;
+                        k += 1;
+                    }
+                    _ => k += 1,
+                }
+            }
+        }
+        i = k.min(b.len()) + 1;
+    }
+    Scan {
+        lines,
+        anchors,
+        aliases,
+    }
+}
+
+/// Offset of the next `\n` at or after `from`, or the text's length.
+fn memchr_nl(b: &[u8], from: usize) -> usize {
+    b.get(from..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+        .map_or(b.len(), |p| from + p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -537,5 +844,63 @@ mod tests {
             let err = parse::<Front>(text, Path::new("a.md"), 2, KEYS).unwrap_err();
             assert!(!err.message.contains("unclosed"), "{text:?}: {err}");
         }
+    }
+
+    /// Issue 25 item 4: one anchored value aliased many times is refused
+    /// before serde_yaml expands it, at the line of the alias that crosses
+    /// the limit.
+    #[test]
+    fn large_anchor_aliased_many_times_is_refused_at_its_line() {
+        let big = "x".repeat(1024 * 1024);
+        let mut y = format!("title: t\nbig: &b \"{big}\"\nmany:\n");
+        for _ in 0..40 {
+            y.push_str("  - *b\n");
+        }
+        let err = parse::<serde_yaml::Value>(&y, Path::new("forum/q.yaml"), 1, &[]).unwrap_err();
+        assert!(err.message.contains("aliases"), "{err}");
+        // Each alias copies a bit over 1 MiB: the 16th crosses 16 MiB (line 3 + 16).
+        assert_eq!(err.line, 19, "{err}");
+    }
+
+    #[test]
+    fn nested_alias_bomb_is_refused() {
+        let mut y = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
+        let mut prev = "a";
+        for n in names {
+            y.push_str(&format!(
+                "{n}: &{n} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+            ));
+            prev = n;
+        }
+        let err = check_aliases(&y).unwrap_err();
+        assert!(err.1.contains("aliases"), "{err:?}");
+        // A multi-line flow sequence at indent 0 still counts as the node.
+        let mut y = format!("a: &a [\n\"{}\",\n]\nb: [", "y".repeat(1 << 20));
+        y.push_str(&"*a,".repeat(20));
+        y.push_str("]\n");
+        assert!(check_aliases(&y).is_err());
+    }
+
+    #[test]
+    fn ordinary_aliases_and_markdown_stars_pass() {
+        let y = "defaults: &d\n  weight: 1\n  draft: false\npage:\n  <<: *d\n  title: A *bold* claim & more\nbody: |\n  *not an alias*\n  &neither\nlist: [*d, *d]\n";
+        assert!(check_aliases(y).is_ok());
+        let v: serde_yaml::Value = parse(y, Path::new("a.yaml"), 1, &[]).unwrap();
+        assert!(v.get("page").is_some());
+    }
+
+    #[test]
+    fn byte_order_mark_is_accepted() {
+        let v: serde_yaml::Value = parse(
+            "\u{feff}title: Hello\nbase_url: /\n",
+            Path::new("lorebook.yaml"),
+            1,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(v.get("title").and_then(|t| t.as_str()), Some("Hello"));
     }
 }

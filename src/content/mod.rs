@@ -512,12 +512,36 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
         );
         return (md, assets);
     }
-    let walker = walkdir::WalkDir::new(content_dir)
+    // Links are followed, but only to targets inside the site: a link to
+    // `/etc/passwd` or `/proc/self/environ` must never be published.
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut seen_folded: std::collections::HashMap<String, PathBuf> = Default::default();
+    let mut walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
+        if let Ok(e) = &entry {
+            if e.path_is_symlink() {
+                if let Some(target) = link_leaving(e.path(), &real_root) {
+                    diags.push(
+                        Diagnostic::error(
+                            e.path().strip_prefix(root).unwrap_or(e.path()),
+                            format!(
+                                "symbolic link points outside the site (to `{}`); it is not published",
+                                target.display()
+                            ),
+                        )
+                        .with_hint("copy the file into the site, or point the link at a file inside it"),
+                    );
+                    if e.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+        }
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
@@ -557,6 +581,10 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
             );
             continue;
         };
+        let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        if let Some(d) = risky_name(&rel, shown, &mut seen_folded) {
+            diags.push(d);
+        }
         let found = Found {
             rel,
             path: entry.path().to_path_buf(),
@@ -571,6 +599,64 @@ fn walk(content_dir: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<Fo
         }
     }
     (md, assets)
+}
+
+/// A warning for a file name that publishes under a misleading URL: control
+/// characters, percent-encoded dots or slashes (`%2e%2e`, `%2f`, `%5c`,
+/// which a server or CDN may decode into a path that climbs), or a name
+/// that differs only in case from one seen before (`seen_folded`; the two
+/// overwrite each other on macOS and Windows and on most CDNs).
+fn risky_name(
+    rel: &str,
+    shown: &Path,
+    seen_folded: &mut std::collections::HashMap<String, PathBuf>,
+) -> Option<Diagnostic> {
+    if rel.chars().any(char::is_control) {
+        return Some(
+            Diagnostic::warning(shown, "file name holds control characters")
+                .with_hint("rename the file"),
+        );
+    }
+    let lower = rel.to_lowercase();
+    if ["%2e", "%2f", "%5c", "%00"]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return Some(
+            Diagnostic::warning(
+                shown,
+                "file name holds a percent-encoded dot, slash or backslash; servers may decode its URL into another path",
+            )
+            .with_hint("rename the file without `%`"),
+        );
+    }
+    match seen_folded.entry(lower) {
+        std::collections::hash_map::Entry::Occupied(other) => Some(
+            Diagnostic::warning(
+                shown,
+                format!(
+                    "file name differs only in case from `{}`; the two overwrite each other on case-insensitive systems",
+                    crate::diagnostics::display_path(other.get())
+                ),
+            )
+            .with_hint("rename one of them"),
+        ),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(shown.to_path_buf());
+            None
+        }
+    }
+}
+
+/// Where `link` really leads when that is outside `real_root` (which must be
+/// canonical); `None` when it stays inside.
+fn link_leaving(link: &Path, real_root: &Path) -> Option<PathBuf> {
+    match std::fs::canonicalize(link) {
+        Ok(real) if real.starts_with(real_root) => None,
+        Ok(real) => Some(real),
+        // Dangling links are reported by the walk itself.
+        Err(_) => None,
+    }
 }
 
 fn sort_key(weight: Option<i64>, title: &str, url: &str) -> (i64, String, String) {

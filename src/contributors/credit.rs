@@ -146,7 +146,14 @@ pub struct Person {
 pub struct Link {
     pub label: String,
     pub url: String,
+    /// `me` for links the person declared in contributors.yaml; links
+    /// taken from forum data are `nofollow ugc noopener` (never `me`: the
+    /// forum, not the person, supplied them).
+    pub rel: &'static str,
 }
+
+/// `rel` of a link taken from forum data.
+pub const FORUM_REL: &str = "nofollow ugc noopener";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ForumAccount {
@@ -362,6 +369,7 @@ impl Merge {
                     .map(|(label, url)| Link {
                         label: label.clone(),
                         url: url.clone(),
+                        rel: "me",
                     })
                     .collect(),
                 order: (0, None, format!("{i:08}")),
@@ -538,6 +546,7 @@ impl Merge {
                         acc.links.push(Link {
                             label: answer.source.clone(),
                             url: url.to_string(),
+                            rel: FORUM_REL,
                         });
                     }
                 }

@@ -157,6 +157,8 @@ pub(crate) fn read_str(
 }
 
 fn parse_topic(text: &str, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<Topic> {
+    // Exports saved by some Windows tools start with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match serde_json::from_str(text) {
         Ok(t) => Some(t),
         Err(e) => {
@@ -224,10 +226,18 @@ fn topic_thread(
         let s = slug.as_deref().unwrap_or("topic");
         join_url(u, &format!("t/{s}/{id}"))
     });
-    let first = posts.iter().find(|p| p.post_number == 1);
+    // Posts and accepters indexed once, so a topic with many posts and
+    // many accepted answers costs linear time, not posts x answers.
+    let mut by_number: std::collections::HashMap<u64, &Post> =
+        std::collections::HashMap::with_capacity(posts.len());
+    for p in posts {
+        by_number.entry(p.post_number).or_insert(p);
+    }
+    let first = by_number.get(&1).copied();
+    let accepters = Accepters::new(&topic);
     let mut accepted = Vec::new();
     for number in &accepted_numbers {
-        match posts.iter().find(|p| p.post_number == *number) {
+        match by_number.get(number).copied() {
             Some(post) => accepted.push(Reply {
                 html: sanitizer.clean(post.cooked.as_deref().unwrap_or_default()),
                 author: author(post, url),
@@ -236,7 +246,7 @@ fn topic_thread(
                 accepted_at: None,
                 url: thread_url.as_ref().map(|t| format!("{t}/{number}")),
                 licence: None,
-                accepted_by: accepted_by(&topic, *number, first),
+                accepted_by: accepters.accepted_by(*number, first),
             }),
             None => diags.push(
                 Diagnostic::warning(
@@ -281,37 +291,58 @@ fn topic_thread(
     })
 }
 
-/// Who accepted post `number`: the solved plugin names the accepter; the
-/// asker is the first post's author, staff is someone whose post in the
-/// thread carries a staff flag. Unknown when the export names nobody.
-fn accepted_by(topic: &Topic, number: u64, first: Option<&Post>) -> Option<AcceptedBy> {
-    let accepter = topic
-        .accepted_answer
-        .iter()
-        .chain(topic.accepted_answers.iter().flatten())
-        .find(|a| a.post_number == number)
-        .and_then(|a| a.accepter_username.as_deref())
-        .map(str::trim)
-        .filter(|u| !u.is_empty())?;
-    let same = |p: &Post| {
-        p.username
-            .as_deref()
-            .is_some_and(|u| u.eq_ignore_ascii_case(accepter))
-    };
-    if first.is_some_and(same) {
-        return Some(AcceptedBy::Asker);
+/// Who accepted which post, and who in the thread is staff, read once per
+/// topic.
+struct Accepters<'a> {
+    /// Post number -> the accepter's user name (the first one named).
+    by_post: std::collections::HashMap<u64, &'a str>,
+    /// Lower-cased user names with a staff flag on a post in the thread.
+    staff: std::collections::HashSet<String>,
+}
+
+impl<'a> Accepters<'a> {
+    fn new(topic: &'a Topic) -> Self {
+        let mut by_post = std::collections::HashMap::new();
+        for a in topic
+            .accepted_answer
+            .iter()
+            .chain(topic.accepted_answers.iter().flatten())
+        {
+            by_post
+                .entry(a.post_number)
+                .or_insert(a.accepter_username.as_deref());
+        }
+        let by_post = by_post
+            .into_iter()
+            .filter_map(|(n, u)| Some((n, u.map(str::trim).filter(|u| !u.is_empty())?)))
+            .collect();
+        let staff = topic
+            .post_stream
+            .posts
+            .iter()
+            .filter(|p| role(p).is_some())
+            .filter_map(|p| p.username.as_deref())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        Accepters { by_post, staff }
     }
-    let staff = topic
-        .post_stream
-        .posts
-        .iter()
-        .filter(|p| same(p))
-        .any(|p| role(p).is_some());
-    Some(if staff {
-        AcceptedBy::Staff
-    } else {
-        AcceptedBy::Other
-    })
+
+    /// Who accepted post `number`: the solved plugin names the accepter; the
+    /// asker is the first post's author, staff is someone whose post in the
+    /// thread carries a staff flag. Unknown when the export names nobody.
+    fn accepted_by(&self, number: u64, first: Option<&Post>) -> Option<AcceptedBy> {
+        let accepter = *self.by_post.get(&number)?;
+        let asker = first
+            .and_then(|p| p.username.as_deref())
+            .is_some_and(|u| u.eq_ignore_ascii_case(accepter));
+        Some(if asker {
+            AcceptedBy::Asker
+        } else if self.staff.contains(&accepter.to_ascii_lowercase()) {
+            AcceptedBy::Staff
+        } else {
+            AcceptedBy::Other
+        })
+    }
 }
 
 /// Admin, moderator or staff, from the post's flags.
@@ -506,7 +537,7 @@ mod tests {
         let t = &threads[0];
         assert_eq!(
             t.question_html,
-            r#"<p>Help <img src="https://c.example/uploads/a.png"></p>"#
+            r#"<p>Help <img src="https://c.example/uploads/a.png" referrerpolicy="no-referrer"></p>"#
         );
         assert_eq!(
             t.accepted[0].html,

@@ -568,6 +568,25 @@ pub(crate) fn json_error(path: &Path, err: &serde_json::Error) -> Diagnostic {
 }
 
 /// Join a forum's base URL and a path (`/u/ana`), with exactly one slash.
+/// True when `url` is an http(s) URL on the same scheme, host and port as
+/// `base` (the forum's configured URL).
+pub fn same_host(url: &str, base: &str) -> bool {
+    match (
+        ammonia::Url::parse(url.trim()),
+        ammonia::Url::parse(base.trim()),
+    ) {
+        (Ok(u), Ok(b)) => {
+            matches!(u.scheme(), "http" | "https")
+                && u.scheme() == b.scheme()
+                && u.host_str().is_some()
+                && u.host_str() == b.host_str()
+                && u.port_or_known_default() == b.port_or_known_default()
+                && u.username().is_empty()
+        }
+        _ => false,
+    }
+}
+
 pub(crate) fn join_url(base: &str, path: &str) -> String {
     if path.starts_with("http://") || path.starts_with("https://") {
         return path.to_string();

@@ -40,6 +40,9 @@ impl Sanitizer {
             .add_clean_content_tags(DROP_WITH_CONTENT.iter().copied())
             .add_url_schemes(["data"])
             .link_rel(Some("nofollow ugc noopener"))
+            // Images load from wherever the forum post points: do not tell
+            // those hosts which wiki page the reader is on.
+            .set_tag_attribute_value("img", "referrerpolicy", "no-referrer")
             .strip_comments(true)
             .attribute_filter(|element, attribute, value| {
                 let lower = value.trim_start().to_ascii_lowercase();
@@ -70,9 +73,164 @@ impl Sanitizer {
 
     /// Sanitize untrusted HTML for display inside a page.
     pub fn clean(&self, html: &str) -> String {
-        let cleaned = self.builder.clean(html).to_string();
+        let flat = limit_nesting(html, MAX_NESTING);
+        let cleaned = self.builder.clean(&flat).to_string();
         demote_headings(&cleaned)
     }
+}
+
+/// Elements nested deeper than this in forum HTML lose their tags (their
+/// text stays). The HTML parser's work per tag grows with the depth of
+/// open elements, so without a bound a hostile export of nested `<div>` or
+/// `>` quotes costs time with the square of its size.
+pub const MAX_NESTING: usize = 64;
+
+/// Elements that never hold content.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// Elements whose start tag closes an open one of the same name (`<li>`
+/// after `<li>`), so lists written without end tags do not count as nesting.
+const SELF_CLOSING_SIBLINGS: &[&str] = &["p", "li", "dt", "dd", "tr", "td", "th", "option"];
+
+/// Elements whose content is raw text: no tags inside count.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noscript",
+];
+
+/// Drop the start and end tags of elements nested deeper than `max` (one
+/// lexical pass, linear in the input; the sanitizer still sees and cleans
+/// everything that remains, so dropping tags cannot let anything through).
+fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
+    let b = html.as_bytes();
+    // Cheap exit: fewer start tags than the limit cannot nest deeper.
+    if b.iter().filter(|&&c| c == b'<').count() <= max {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    // Open elements: name and whether its tags were kept.
+    let mut open: Vec<(String, bool)> = Vec::new();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut depth = 0usize;
+    let mut last = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        if b[i..].starts_with(b"<!--") {
+            i = find(b, i + 4, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        let closing = b.get(i + 1) == Some(&b'/');
+        let name_start = i + 1 + usize::from(closing);
+        let mut name_end = name_start;
+        while name_end < b.len() && b[name_end].is_ascii_alphanumeric() {
+            name_end += 1;
+        }
+        if name_end == name_start || !b[name_start].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let name = html[name_start..name_end].to_ascii_lowercase();
+        let end = tag_end(b, name_end);
+        if closing {
+            // A stray end tag (nothing of that name open) is left to the
+            // sanitizer; the count makes that check O(1).
+            if counts.get(name.as_str()).is_some_and(|&c| c > 0) {
+                // Close everything above it too (implicitly closed); each
+                // element is popped once, so this is linear overall.
+                while let Some((n, kept)) = open.pop() {
+                    if kept {
+                        depth -= 1;
+                    }
+                    if let Some(c) = counts.get_mut(n.as_str()) {
+                        *c -= 1;
+                    }
+                    if n == name {
+                        if !kept {
+                            out.push_str(&html[last..i]);
+                            last = end;
+                        }
+                        break;
+                    }
+                }
+            }
+            i = end;
+            continue;
+        }
+        let self_closed = end >= 2 && b[end - 2] == b'/';
+        if VOID.contains(&name.as_str()) || self_closed {
+            i = end;
+            continue;
+        }
+        if SELF_CLOSING_SIBLINGS.contains(&name.as_str())
+            && open.last().is_some_and(|(n, _)| *n == name)
+        {
+            if let Some((n, kept)) = open.pop() {
+                if kept {
+                    depth -= 1;
+                }
+                if let Some(c) = counts.get_mut(n.as_str()) {
+                    *c -= 1;
+                }
+            }
+        }
+        *counts.entry(name.clone()).or_insert(0) += 1;
+        let keep = depth < max;
+        if keep {
+            depth += 1;
+        } else {
+            out.push_str(&html[last..i]);
+            last = end;
+        }
+        if RAW_TEXT.contains(&name.as_str()) {
+            // Skip to its end tag; the sanitizer handles the content.
+            let close = format!("</{name}");
+            i = find_ascii_ci(b, end, close.as_bytes()).unwrap_or(b.len());
+            open.push((name, keep));
+            continue;
+        }
+        open.push((name, keep));
+        i = end;
+    }
+    out.push_str(&html[last..]);
+    Cow::Owned(out)
+}
+
+/// Offset just past the `>` that ends a tag whose name ends at `from`
+/// (quoted attribute values may hold `>`), or the text's end.
+fn tag_end(b: &[u8], from: usize) -> usize {
+    let mut i = from;
+    let mut quote = None;
+    while i < b.len() {
+        match (quote, b[i]) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b[i]),
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+fn find_ascii_ci(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| from + p)
 }
 
 /// Sanitize one fragment with a fresh sanitizer (convenience for tests and
@@ -280,6 +438,44 @@ mod tests {
         assert_eq!(
             html_to_text("<p>a &lt; b &amp;&#x20AC;</p><p>caf&#233;\n  x</p>"),
             "a < b &€ café x"
+        );
+    }
+
+    /// Issue 25 item 5: nesting beyond MAX_NESTING loses its tags (the text
+    /// stays), so the HTML parser's work stays linear in the input.
+    #[test]
+    fn deep_nesting_is_flattened_and_text_kept() {
+        let depth = 5_000;
+        let html = format!(
+            "{}deep text{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let out = sanitize(&html, BASE);
+        assert!(out.contains("deep text"));
+        assert!(out.matches("<div>").count() <= MAX_NESTING, "{}", out.len());
+        let quotes = format!(
+            "{}q{}",
+            "<blockquote><p>".repeat(depth),
+            "</p></blockquote>".repeat(depth)
+        );
+        let out = sanitize(&quotes, BASE);
+        assert!(out.matches("<blockquote>").count() <= MAX_NESTING);
+        assert!(out.contains('q'));
+    }
+
+    #[test]
+    fn shallow_html_is_left_as_it_was() {
+        let html = "<ul><li>a<li>b<li>c</ul><div><p>x</p><p>y</div>";
+        assert!(matches!(limit_nesting(html, 2), Cow::Owned(_)));
+        assert_eq!(limit_nesting(html, 64), html);
+        // Lists without end tags do not count as nesting.
+        let list = format!("<ul>{}</ul>", "<li>item".repeat(500));
+        assert_eq!(limit_nesting(&list, 3), list);
+        // Tags beyond the limit go; stray end tags and raw text stay.
+        assert_eq!(
+            limit_nesting("<b><i><u>x</u></i></b></s><script><b></script>", 2),
+            "<b><i>x</i></b></s><script><b></script>"
         );
     }
 }

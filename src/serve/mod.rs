@@ -40,6 +40,9 @@ pub struct ServeOptions {
     pub open: bool,
     /// Print only errors.
     pub quiet: bool,
+    /// `--allow-host`: names accepted in the `Host` header besides IP
+    /// addresses and `localhost`.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// `lorebook serve`: build `config`'s site into memory, serve it and rebuild
@@ -51,6 +54,15 @@ pub fn run(config: crate::config::Config, options: ServeOptions) -> Result<(), S
         .map_err(|_| ServeError::Interface(options.interface.clone()))?;
     let mut settings = ServeSettings::new(Layout::from_config(&config));
     settings.http.interface = interface;
+    settings.http.allowed_hosts = options.allowed_hosts.clone();
+    if !interface.is_loopback() {
+        eprintln!(
+            "warning: listening on {interface}, which other machines can reach: anyone on the network can read the site, drafts included"
+        );
+        eprintln!(
+            "  hint: only requests for IP addresses, localhost and names given with --allow-host are answered"
+        );
+    }
     settings.http.port = options.port;
     settings.http.allowed_roots = vec![
         config.root.clone(),
@@ -256,12 +268,18 @@ where
             Ok(Some(batch)) => {
                 follow_up_due |= run_build(server, rebuild, &batch, verbose);
                 if let Err(e) = watcher.refresh() {
-                    eprintln!("warning: cannot watch a new folder: {e}");
+                    eprintln!(
+                        "warning: cannot watch a new folder: {}",
+                        crate::diagnostics::terminal_safe(&e.to_string())
+                    );
                 }
             }
             Ok(None) => {}
             Err(watch::WatchError::Notify(message)) => {
-                eprintln!("warning: file watching: {message}");
+                eprintln!(
+                    "warning: file watching: {}",
+                    crate::diagnostics::terminal_safe(&message.to_string())
+                );
             }
             Err(watch::WatchError::Stopped) => {
                 return Err(ServeError::Watch("the file watcher stopped".into()))

@@ -110,6 +110,56 @@ pub fn inside_roots(source: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
         .then_some(real)
 }
 
+/// The host name of a `Host` header value (`Example.COM:1111` ->
+/// `example.com`, `[::1]:80` -> `::1`), lower-cased, without a trailing
+/// dot; `None` when the value is malformed.
+pub fn host_name(header: &str) -> Option<String> {
+    let h = header.trim();
+    let name = if let Some(rest) = h.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        if !(after.is_empty() || after.strip_prefix(':').is_some_and(is_port)) {
+            return None;
+        }
+        inside
+    } else {
+        match h.rsplit_once(':') {
+            Some((name, port)) if is_port(port) => name,
+            Some(_) => return None,
+            None => h,
+        }
+    };
+    let name = name.strip_suffix('.').unwrap_or(name);
+    if name.is_empty()
+        || name
+            .bytes()
+            .any(|b| b.is_ascii_control() || b == b' ' || b == b'/' || b == b'@')
+    {
+        return None;
+    }
+    Some(name.to_ascii_lowercase())
+}
+
+fn is_port(p: &str) -> bool {
+    !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether a request with this `Host` header may be answered (the DNS
+/// rebinding check): IP addresses, `localhost` and the names in `allowed`
+/// are; any other name is one a page elsewhere may have pointed at this
+/// server. A request without a `Host` header (HTTP/1.0 tools) is answered:
+/// browsers always send one.
+pub fn host_allowed(header: Option<&str>, allowed: &[String]) -> bool {
+    let Some(header) = header else {
+        return true;
+    };
+    let Some(name) = host_name(header) else {
+        return false;
+    };
+    name == "localhost"
+        || name.parse::<std::net::IpAddr>().is_ok()
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(&name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +269,35 @@ mod tests {
             std::os::unix::fs::symlink(&outside, site.join("static/link.txt")).expect("symlink");
             assert!(inside_roots(&site.join("static/link.txt"), &roots).is_none());
         }
+    }
+
+    /// Issue 25 item 7: the DNS rebinding check.
+    #[test]
+    fn only_local_names_addresses_and_allowed_hosts_pass() {
+        let allowed = vec!["docs.lan".to_string()];
+        for ok in [
+            None,
+            Some("localhost:1111"),
+            Some("127.0.0.1:1111"),
+            Some("[::1]:1111"),
+            Some("192.168.1.20"),
+            Some("LOCALHOST."),
+            Some("Docs.Lan:8080"),
+        ] {
+            assert!(host_allowed(ok, &allowed), "{ok:?}");
+        }
+        for bad in [
+            Some("evil.example"),
+            Some("evil.example:1111"),
+            Some("localhost.evil.example"),
+            Some(""),
+            Some("[::1"),
+            Some("127.0.0.1:99999999"),
+            Some("user@localhost"),
+            Some("docs.lan.evil.example"),
+        ] {
+            assert!(!host_allowed(bad, &allowed), "{bad:?}");
+        }
+        assert_eq!(host_name("[::1]:80").as_deref(), Some("::1"));
     }
 }

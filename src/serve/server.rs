@@ -40,6 +40,9 @@ pub struct HttpOptions {
     pub io_timeout: Duration,
     /// Folders that `Contents::Copy` sources must lie in (symlinks resolved).
     pub allowed_roots: Vec<PathBuf>,
+    /// Host names accepted in the `Host` header besides IP addresses and
+    /// `localhost` (`--allow-host`); others get 403 (DNS rebinding).
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for HttpOptions {
@@ -52,6 +55,7 @@ impl Default for HttpOptions {
             max_event_clients: 64,
             io_timeout: Duration::from_secs(10),
             allowed_roots: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -91,17 +95,31 @@ struct Shared {
     stop: AtomicBool,
     instance: String,
     generation: AtomicU64,
+    allowed_hosts: Vec<String>,
+    /// The tiny_http server answering now; replaced when its accept thread
+    /// dies (see [`supervise`]).
+    http: RwLock<Arc<tiny_http::Server>>,
+    /// A second handle on the listening socket, so the socket outlives a
+    /// tiny_http server whose accept thread died and a new one can take it.
+    listener: TcpListener,
+    /// Set by a worker that received tiny_http's accept error.
+    accept_failed: AtomicBool,
+    /// The accept failure was reported (once per server).
+    reported: AtomicBool,
 }
 
 impl Shared {
     fn current(&self) -> Arc<Snapshot> {
         Arc::clone(&self.snapshot.read().unwrap_or_else(|e| e.into_inner()))
     }
+
+    fn http(&self) -> Arc<tiny_http::Server> {
+        Arc::clone(&self.http.read().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 /// A running HTTP server. Dropping it stops the workers.
 pub struct Server {
-    http: Arc<tiny_http::Server>,
     shared: Arc<Shared>,
     workers: Vec<JoinHandle<()>>,
     addr: SocketAddr,
@@ -117,9 +135,13 @@ impl Server {
         let addr = listener
             .local_addr()
             .map_err(|e| ServeError::Http(e.to_string()))?;
+        let kept = listener
+            .try_clone()
+            .map_err(|e| ServeError::Http(e.to_string()))?;
         let http = tiny_http::Server::from_listener(listener, None)
             .map_err(|e| ServeError::Http(e.to_string()))?;
         let http = Arc::new(http);
+        install_panic_hook();
         let instance = format!(
             "{:x}",
             SystemTime::now()
@@ -146,17 +168,28 @@ impl Server {
             stop: AtomicBool::new(false),
             instance,
             generation: AtomicU64::new(0),
+            allowed_hosts: options.allowed_hosts.clone(),
+            http: RwLock::new(http),
+            listener: kept,
+            accept_failed: AtomicBool::new(false),
+            reported: AtomicBool::new(false),
         });
         let workers = (0..options.workers.max(1))
             .map(|i| {
-                let http = Arc::clone(&http);
                 let shared = Arc::clone(&shared);
                 std::thread::Builder::new()
                     .name(format!("serve-worker-{i}"))
-                    .spawn(move || worker(&http, &shared))
+                    .spawn(move || worker(&shared))
                     .map_err(|e| ServeError::Http(e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("serve-accept-watch".into())
+                .spawn(move || supervise(&shared))
+                .map_err(|e| ServeError::Http(e.to_string()))?;
+        }
         if cfg!(unix) {
             let shared = Arc::clone(&shared);
             let every = (options.io_timeout / 4).max(Duration::from_millis(50));
@@ -166,7 +199,6 @@ impl Server {
                 .map_err(|e| ServeError::Http(e.to_string()))?;
         }
         Ok(Server {
-            http,
             shared,
             workers,
             addr,
@@ -255,7 +287,7 @@ impl Server {
     fn stop_all(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
         self.shared.hub.close();
-        self.http.unblock();
+        self.shared.http().unblock();
         for worker in self.workers.drain(..) {
             let _ = worker.join();
         }
@@ -357,19 +389,110 @@ fn keep_accepting(addr: SocketAddr, every: Duration, stop: Arc<Shared>) {
 #[cfg(not(unix))]
 fn set_socket_timeouts(_listener: &TcpListener, _timeout: Duration) {}
 
-fn worker(http: &tiny_http::Server, shared: &Arc<Shared>) {
+fn worker(shared: &Arc<Shared>) {
     while !shared.stop.load(Ordering::SeqCst) {
+        let http = shared.http();
         match http.recv_timeout(Duration::from_millis(250)) {
             Ok(Some(request)) => handle(request, shared),
             Ok(None) => {}
             Err(e) => {
+                // tiny_http's accept loop ended (EMFILE, a timeout): the
+                // supervisor starts a new one on the same socket.
                 if !shared.stop.load(Ordering::SeqCst) {
-                    eprintln!("error: the HTTP server stopped accepting connections: {e}");
+                    report_accept_failure(shared, &e.to_string());
+                    shared.accept_failed.store(true, Ordering::SeqCst);
                 }
+            }
+        }
+    }
+}
+
+/// Panics in tiny_http's threads, counted by the hook that
+/// [`install_panic_hook`] installs. Its accept thread unwraps a `dup()` of
+/// each accepted socket, which fails when file descriptors run out
+/// (EMFILE): the thread then dies without telling anyone. Process-wide
+/// because panic hooks are.
+static HTTP_PANICS: AtomicU64 = AtomicU64::new(0);
+
+/// Count panics raised inside tiny_http (and keep their backtrace off the
+/// terminal: the server reports and recovers from them); any other panic
+/// goes to the previous hook as before.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info
+                .location()
+                .is_some_and(|l| l.file().contains("tiny_http"))
+            {
+                HTTP_PANICS.fetch_add(1, Ordering::SeqCst);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn report_accept_failure(shared: &Shared, what: &str) {
+    if !shared.reported.swap(true, Ordering::SeqCst) {
+        eprintln!("warning: the server cannot accept connections: {what}; it keeps retrying");
+        eprintln!("  hint: too many open connections or files? raise the limit with `ulimit -n`");
+    }
+}
+
+/// Watch tiny_http's accept thread and, when it has died (an accept error
+/// such as EMFILE ends its loop; a failed `dup()` panics it), start a new
+/// tiny_http server on the same listening socket, backing off from 50 ms
+/// to 2 s while the failures go on. Requests already queued are answered by
+/// workers that still hold the old server.
+fn supervise(shared: &Arc<Shared>) {
+    const TICK: Duration = Duration::from_millis(50);
+    const MAX_BACKOFF: Duration = Duration::from_secs(2);
+    let mut panics = HTTP_PANICS.load(Ordering::SeqCst);
+    let mut backoff = TICK;
+    let mut last_failure: Option<std::time::Instant> = None;
+    while !shared.stop.load(Ordering::SeqCst) {
+        std::thread::sleep(TICK);
+        let now_panics = HTTP_PANICS.load(Ordering::SeqCst);
+        let panicked = now_panics != panics;
+        panics = now_panics;
+        let failed = shared.accept_failed.swap(false, Ordering::SeqCst) || panicked;
+        if !failed {
+            if last_failure.is_some_and(|t| t.elapsed() > Duration::from_secs(5)) {
+                backoff = TICK;
+                last_failure = None;
+            }
+            continue;
+        }
+        if panicked {
+            report_accept_failure(
+                shared,
+                "its accept thread failed (out of file descriptors?)",
+            );
+        }
+        last_failure = Some(std::time::Instant::now());
+        while !shared.stop.load(Ordering::SeqCst) {
+            std::thread::sleep(backoff);
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+            if restart_http(shared).is_ok() {
                 break;
             }
         }
     }
+}
+
+/// Put a new tiny_http server on the kept listening socket in place of the
+/// current one.
+fn restart_http(shared: &Shared) -> Result<(), String> {
+    let listener = shared.listener.try_clone().map_err(|e| e.to_string())?;
+    let next = tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())?;
+    let old = std::mem::replace(
+        &mut *shared.http.write().unwrap_or_else(|e| e.into_inner()),
+        Arc::new(next),
+    );
+    old.unblock();
+    Ok(())
 }
 
 fn header(name: &str, value: &str) -> Option<Header> {
@@ -405,6 +528,18 @@ fn respond_text(request: Request, status: u16, text: &str) {
 }
 
 fn handle(request: Request, shared: &Arc<Shared>) {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    if !resolve::host_allowed(host.as_deref(), &shared.allowed_hosts) {
+        return respond_text(
+            request,
+            403,
+            "This preview answers only to localhost, IP addresses and the names given with --allow-host.\n",
+        );
+    }
     let url = request.url().to_string();
     if url.len() > MAX_URL_BYTES {
         return respond_text(request, 414, "URI too long\n");

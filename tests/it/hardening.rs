@@ -175,8 +175,8 @@ fn page_whose_read_fails_is_reported_even_as_root() {
     let before = tree(&root.join("public"));
     std::os::unix::fs::symlink("/proc/self/mem", root.join("content/secret.md")).unwrap();
     let err = fails_naming(&root, "content/secret.md");
-    assert!(err.contains("cannot read"), "{err}");
-    assert!(err.contains("Input/output error"), "{err}");
+    // A link out of the site is refused before it is read (issue 25).
+    assert!(err.contains("outside the site"), "{err}");
     assert_eq!(
         before,
         tree(&root.join("public")),
@@ -336,4 +336,125 @@ fn killing_a_build_midway_keeps_the_previous_output() {
             "killed after {delay_ms} ms: output changed"
         );
     }
+}
+
+/// Issue 25 item 1: a link in `static/` or `content/` whose target leaves the
+/// site is an error at the link's path in `build` and `check`, and the
+/// target is never published.
+#[cfg(unix)]
+#[test]
+fn symlinks_leaving_the_site_are_errors_and_never_published() {
+    let (tmp, root) = site("basic");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "TOKEN=hunter2\n").unwrap();
+    std::fs::write(outside.join("page.md"), "# Outside\n\nTOKEN=hunter2\n").unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.txt"), root.join("static/passwd.txt")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("static/dir")).unwrap();
+    std::os::unix::fs::symlink(outside.join("page.md"), root.join("content/x.md")).unwrap();
+    // A link that stays inside the site is fine.
+    std::fs::write(root.join("static/inside.txt"), "inside\n").unwrap();
+    std::os::unix::fs::symlink("inside.txt", root.join("static/alias.txt")).unwrap();
+
+    let err = fails_naming(&root, "static/passwd.txt");
+    for link in ["static/dir", "content/x.md"] {
+        assert!(err.contains(link), "stderr should name {link}:\n{err}");
+    }
+    assert!(err.contains("outside the site"), "{err}");
+    assert!(!err.contains("static/alias.txt"), "{err}");
+    assert!(!root.join("public").exists(), "nothing is published");
+
+    let out = lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("static/passwd.txt"), "{err}");
+    assert!(err.contains("outside the site"), "{err}");
+
+    // Without the bad links the site builds and the inside link is published.
+    for link in ["static/passwd.txt", "static/dir", "content/x.md"] {
+        std::fs::remove_file(root.join(link)).unwrap();
+    }
+    lorebook()
+        .args(["-q", "build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let public = tree(&root.join("public"));
+    assert_eq!(
+        public.get("alias.txt").map(Vec::as_slice),
+        Some(&b"inside\n"[..])
+    );
+    assert!(public
+        .values()
+        .all(|b| !String::from_utf8_lossy(b).contains("hunter2")));
+}
+
+/// Issue 25 item 9: file names that publish under misleading URLs warn.
+#[test]
+fn risky_file_names_warn() {
+    let (_t, root) = site("basic");
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    for name in [
+        "a%2e%2e.txt",
+        "b%2Fc.txt",
+        "Logo.png",
+        "logo.png",
+        "tab\tname.txt",
+    ] {
+        std::fs::write(root.join("static").join(name), "x").unwrap();
+    }
+    let out = lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("static/a%2e%2e.txt") && err.contains("percent-encoded"),
+        "{err}"
+    );
+    assert!(err.contains("static/b%2Fc.txt"), "{err}");
+    assert!(err.contains("only in case"), "{err}");
+    assert!(err.contains("control characters"), "{err}");
+}
+
+/// Issue 25 item 9: a file where the site needs a folder is a diagnostic
+/// naming both sources, not an I/O error on the staging path.
+#[test]
+fn a_file_where_a_folder_is_needed_names_both_sources() {
+    let (_t, root) = site("basic");
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/guide"), "x").unwrap();
+    let err = fails_naming(&root, "static/guide");
+    assert!(err.contains("both a file"), "{err}");
+    assert!(err.contains("content/guide"), "{err}");
+    assert!(!err.contains("lorebook-new"), "{err}");
+}
+
+/// Issue 25 item 9: forum diagnostics name the export relative to the site,
+/// without `/./`, at its line.
+#[test]
+fn forum_diagnostics_show_clean_relative_paths() {
+    let (_t, root) = site("basic");
+    let config = std::fs::read_to_string(root.join("lorebook.yaml")).unwrap();
+    std::fs::write(
+        root.join("lorebook.yaml"),
+        format!("{config}\nforum:\n  - type: discourse\n    name: d\n    path: ./forum/t.json\n    licence: CC BY 4.0\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("forum")).unwrap();
+    std::fs::write(root.join("forum/t.json"), "{\n  \"id\": 1,\n  oops\n}\n").unwrap();
+    let err = fails_naming(&root, "forum/t.json:3");
+    assert!(!err.contains("/./"), "{err}");
+    assert!(!err.contains(&root.display().to_string()), "{err}");
 }

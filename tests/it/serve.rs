@@ -5,7 +5,7 @@
 use std::fs;
 use std::time::{Duration, Instant};
 
-use crate::serve_support::{get, small_site, start_serve, Events};
+use crate::serve_support::{self, get, small_site, start_serve, Events};
 
 // Page bodies are not asserted on: Markdown rendering belongs to another
 // stage; titles come from front matter and show in `<title>` and `<h1>`.
@@ -286,4 +286,128 @@ fn after_a_page_edit_the_served_search_index_is_the_one_a_full_build_writes() {
             "stale {name} is no longer served"
         );
     }
+}
+
+/// Issue 25 item 1: serve reports a link out of the site as an error at the
+/// link's path, like build and check, and never serves its target.
+#[cfg(unix)]
+#[test]
+fn serve_reports_symlinks_leaving_the_site() {
+    let (_dir, root) = small_site();
+    let outside = tempfile::tempdir().expect("outside");
+    std::fs::write(outside.path().join("secret.txt"), "TOKEN=hunter2\n").expect("secret");
+    std::fs::create_dir_all(root.join("static")).expect("static");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        root.join("static/passwd.txt"),
+    )
+    .expect("symlink");
+    let serve = start_serve(&root);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    // The first build's errors come before `Serving at`.
+    let mut seen = serve.startup.clone();
+    while !seen
+        .iter()
+        .any(|l| l.contains("static/passwd.txt") && l.contains("outside the site"))
+    {
+        let Ok(line) = serve
+            .log
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        else {
+            break;
+        };
+        seen.push(line);
+    }
+    assert!(
+        seen.iter()
+            .any(|l| l.contains("static/passwd.txt") && l.contains("outside the site")),
+        "{seen:#?}"
+    );
+    let r = get(serve.addr, "/passwd.txt");
+    assert_ne!(r.status, 200);
+    assert!(!r.text().contains("hunter2"));
+}
+
+/// Issue 25 item 7: a page elsewhere that rebinds its own name to 127.0.0.1
+/// reaches the preview with its name in `Host`: refused. A non-loopback
+/// interface prints a warning.
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let (_dir, root) = small_site();
+    let serve = serve_support::start_serve_with(&root, &["--allow-host", "docs.lan"]);
+    let port = serve.addr.port();
+    for (host, status) in [
+        (format!("127.0.0.1:{port}"), 200),
+        (format!("localhost:{port}"), 200),
+        (format!("docs.lan:{port}"), 200),
+        (format!("rebind.evil.example:{port}"), 403),
+        ("evil.example".to_string(), 403),
+    ] {
+        let r = serve_support::request(serve.addr, "GET", "/", &[("Host", &host)]);
+        assert_eq!(r.status, status, "Host: {host}");
+    }
+}
+
+#[test]
+fn a_non_loopback_interface_prints_a_warning() {
+    let (_dir, root) = small_site();
+    let serve = serve_support::start_serve_with(&root, &["--interface", "0.0.0.0"]);
+    assert!(
+        serve
+            .startup
+            .iter()
+            .any(|l| l.starts_with("warning:") && l.contains("0.0.0.0")),
+        "{:#?}",
+        serve.startup
+    );
+    let local = serve_support::start_serve(&root);
+    assert!(
+        !local.startup.iter().any(|l| l.starts_with("warning:")),
+        "{:#?}",
+        local.startup
+    );
+}
+
+/// Issue 25 item 2: with few file descriptors, many idle connections used
+/// to make tiny_http's accept thread die (EMFILE) and the server refused
+/// every later connection while looking alive. Now it backs off, retries,
+/// says so once, and answers again when descriptors are free.
+#[cfg(unix)]
+#[test]
+fn serve_keeps_accepting_after_running_out_of_file_descriptors() {
+    use std::net::TcpStream;
+    let (_dir, root) = small_site();
+    let serve = serve_support::start_serve_limited(&root, "ulimit -n 64");
+    assert_eq!(get(serve.addr, "/").status, 200);
+    let idle: Vec<TcpStream> = (0..150)
+        .filter_map(|_| {
+            TcpStream::connect_timeout(&serve.addr, std::time::Duration::from_secs(2)).ok()
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    drop(idle);
+    // Answers again within a few seconds (the retry backs off up to 2 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut status = 0;
+    while std::time::Instant::now() < deadline {
+        let addr = serve.addr;
+        let reply = std::thread::spawn(move || {
+            std::panic::catch_unwind(|| get(addr, "/").status).unwrap_or(0)
+        })
+        .join()
+        .unwrap_or(0);
+        status = reply;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(status, 200, "the server stopped answering after EMFILE");
+    let log: Vec<String> = serve.log.try_iter().collect();
+    assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+    let warnings = log
+        .iter()
+        .filter(|l| l.contains("cannot accept connections"))
+        .count();
+    assert!(warnings <= 1, "{log:#?}");
 }

@@ -7,7 +7,7 @@ use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -40,7 +40,11 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &st
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
+    head.push_str("Connection: close\r\n");
     for (n, v) in headers {
         head.push_str(&format!("{n}: {v}\r\n"));
     }
@@ -173,6 +177,8 @@ pub struct ServeProcess {
     pub addr: SocketAddr,
     /// Lines the server printed on stderr after start-up.
     pub log: mpsc::Receiver<String>,
+    /// Lines it printed before `Serving at`.
+    pub startup: Vec<String>,
 }
 
 impl Drop for ServeProcess {
@@ -183,10 +189,35 @@ impl Drop for ServeProcess {
 }
 
 pub fn start_serve(root: &Path) -> ServeProcess {
-    let mut child = crate::common::lorebook_process()
-        .args(["serve", "--root"])
+    start_serve_with(root, &[])
+}
+
+/// `lorebook serve` with extra arguments.
+pub fn start_serve_with(root: &Path, extra: &[&str]) -> ServeProcess {
+    let mut cmd = crate::common::lorebook_process();
+    cmd.args(["serve", "--root"])
         .arg(root)
         .args(["--port", "0"])
+        .args(extra);
+    spawn_serve(cmd)
+}
+
+/// `lorebook serve --port 0` for `root` under `sh -c '<limits>; exec ...'`
+/// (such as `ulimit -n 64`).
+pub fn start_serve_limited(root: &Path, limits: &str) -> ServeProcess {
+    let mut cmd = Command::new("sh");
+    crate::common::hermetic(&mut cmd);
+    cmd.arg("-c")
+        .arg(format!(
+            "{limits}; exec \"$0\" serve --root \"$1\" --port 0"
+        ))
+        .arg(assert_cmd::cargo::cargo_bin("lorebook"))
+        .arg(root);
+    spawn_serve(cmd)
+}
+
+fn spawn_serve(mut cmd: Command) -> ServeProcess {
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -202,17 +233,20 @@ pub fn start_serve(root: &Path) -> ServeProcess {
         }
     });
     let deadline = Instant::now() + Duration::from_secs(60);
+    let mut startup = Vec::new();
     let addr = loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let line = rx.recv_timeout(left).expect("serve prints its URL");
         if let Some(url) = line.strip_prefix("Serving at http://") {
             break url.trim_end_matches('/').parse().expect("address");
         }
+        startup.push(line);
     };
     ServeProcess {
         child,
         addr,
         log: rx,
+        startup,
     }
 }
 

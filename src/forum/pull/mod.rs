@@ -554,7 +554,11 @@ impl Status {
             return;
         }
         *last = Some(now);
-        eprint!("\r\x1b[K{}: {}", self.label, text());
+        eprint!(
+            "\r\x1b[K{}: {}",
+            crate::diagnostics::terminal_safe(&self.label),
+            crate::diagnostics::terminal_safe(&text())
+        );
     }
 
     fn clear(&self) {
