@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
+pub use crate::forum::source::{ForumKind, ForumSource};
+use crate::urls::BaseUrl;
 use crate::yaml;
 
 pub const CONFIG_FILE: &str = "lorebook.yaml";
@@ -195,50 +197,6 @@ struct RawProduct {
 // ---------------------------------------------------------------------------
 // Resolved settings.
 
-/// Which importer reads a forum source.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ForumKind {
-    Discourse,
-    Stackexchange,
-    GithubDiscussions,
-    Lorebook,
-}
-
-impl ForumKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ForumKind::Discourse => "discourse",
-            ForumKind::Stackexchange => "stackexchange",
-            ForumKind::GithubDiscussions => "github-discussions",
-            ForumKind::Lorebook => "lorebook",
-        }
-    }
-}
-
-/// One configured forum export.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForumSource {
-    pub kind: ForumKind,
-    /// Short unique name: the prefix of answer ids (`discourse:1234`) and URLs.
-    pub name: String,
-    /// Absolute path of the export (file or folder).
-    pub path: PathBuf,
-    /// The forum's base URL, for links back and for resolving relative links.
-    pub url: Option<String>,
-    pub licence: Option<String>,
-    pub min_score: i64,
-    /// Forum tag -> wiki section path (e.g. `getting-started`).
-    pub sections: BTreeMap<String, String>,
-    /// Section for answers whose tags map nowhere.
-    pub default_section: String,
-    /// Show reading progress on stderr (set from the command line for a
-    /// terminal; never from lorebook.yaml).
-    pub progress: bool,
-}
-
 /// How `lorebook forum pull` fetches one source (the `pull:` map of a forum
 /// source). Defaults that depend on the forum (API address, rate) are
 /// applied by `forum::pull`.
@@ -267,52 +225,6 @@ pub struct PullSettings {
     pub concurrency: Option<usize>,
     pub timeout_seconds: Option<f64>,
     pub retries: Option<u32>,
-}
-
-/// The site's public address, split so pages can be linked relatively and
-/// absolute URLs (sitemap, feed, canonical) can still be made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl {
-    /// Scheme and host, no trailing slash: `https://docs.acme.example`.
-    pub origin: String,
-    /// Path prefix with leading and trailing slash: `/kb/` or `/`.
-    pub path: String,
-}
-
-impl BaseUrl {
-    pub fn parse(url: &str) -> Result<BaseUrl, String> {
-        let url = url.trim();
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-            format!("`{url}` is not an absolute URL (expected https://host/path/)")
-        })?;
-        if scheme.is_empty() || rest.is_empty() {
-            return Err(format!(
-                "`{url}` is not an absolute URL (expected https://host/path/)"
-            ));
-        }
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        let mut path = path.split(['?', '#']).next().unwrap_or("/").to_string();
-        if !path.ends_with('/') {
-            path.push('/');
-        }
-        Ok(BaseUrl {
-            origin: format!("{scheme}://{host}"),
-            path,
-        })
-    }
-
-    /// Absolute URL of a site-relative path such as `a/b/`.
-    pub fn absolute(&self, rel: &str) -> String {
-        format!(
-            "{}{}{}",
-            self.origin,
-            self.path,
-            rel.trim_start_matches('/')
-        )
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -948,15 +860,6 @@ mod tests {
         let errs = load("title: A\nlinks:\n  paths:\n    a/**: { own_hots: warn }\n").unwrap_err();
         assert_eq!(errs[0].line, 4);
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `own_host`?"));
-    }
-
-    #[test]
-    fn base_url_sub_path_is_split() {
-        let b = BaseUrl::parse("https://docs.acme.example/kb").unwrap();
-        assert_eq!(b.origin, "https://docs.acme.example");
-        assert_eq!(b.path, "/kb/");
-        assert_eq!(b.absolute("a/b/"), "https://docs.acme.example/kb/a/b/");
-        assert!(BaseUrl::parse("docs.acme.example").is_err());
     }
 
     #[test]

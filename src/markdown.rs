@@ -2003,7 +2003,7 @@ mod tests {
                 "guides/install.md",
             ],
             ["img/x.png", "a/shot.png"],
-            &[crate::config::BaseUrl::parse(base).unwrap()],
+            &[crate::urls::BaseUrl::parse(base).unwrap()],
         );
         let opts = MarkdownOptions {
             site: Some(std::sync::Arc::new(site)),

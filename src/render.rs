@@ -1365,7 +1365,7 @@ fn render_answer(
         thread_href: a.thread_url.clone(),
         thread_rel: forum_rel(site, &a.source, a.thread_url.as_deref()),
         licence: a.licence.clone(),
-        is_stackexchange: a.kind == crate::config::ForumKind::Stackexchange,
+        is_stackexchange: a.kind == crate::forum::source::ForumKind::Stackexchange,
         tags: answer_tags(site, &a.tags, current),
         forum_label: forum_label(site, &a.source),
         breadcrumbs: breadcrumbs(site, a.section.trim_matches('/'), current, true),

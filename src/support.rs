@@ -9,8 +9,8 @@
 
 use serde::Deserialize;
 
-use crate::config::{ForumKind, ForumSource};
 use crate::diagnostics::Diagnostic;
+use crate::forum::source::{ForumKind, ForumSource};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -141,9 +141,64 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// The site's public address, split so pages can be linked relatively and
+/// absolute URLs (sitemap, feed, canonical) can still be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Scheme and host, no trailing slash: `https://docs.acme.example`.
+    pub origin: String,
+    /// Path prefix with leading and trailing slash: `/kb/` or `/`.
+    pub path: String,
+}
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> Result<BaseUrl, String> {
+        let url = url.trim();
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+            format!("`{url}` is not an absolute URL (expected https://host/path/)")
+        })?;
+        if scheme.is_empty() || rest.is_empty() {
+            return Err(format!(
+                "`{url}` is not an absolute URL (expected https://host/path/)"
+            ));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let mut path = path.split(['?', '#']).next().unwrap_or("/").to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Ok(BaseUrl {
+            origin: format!("{scheme}://{host}"),
+            path,
+        })
+    }
+
+    /// Absolute URL of a site-relative path such as `a/b/`.
+    pub fn absolute(&self, rel: &str) -> String {
+        format!(
+            "{}{}{}",
+            self.origin,
+            self.path,
+            rel.trim_start_matches('/')
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_url_sub_path_is_split() {
+        let b = BaseUrl::parse("https://docs.acme.example/kb").unwrap();
+        assert_eq!(b.origin, "https://docs.acme.example");
+        assert_eq!(b.path, "/kb/");
+        assert_eq!(b.absolute("a/b/"), "https://docs.acme.example/kb/a/b/");
+        assert!(BaseUrl::parse("docs.acme.example").is_err());
+    }
 
     #[test]
     fn content_urls_are_clean() {

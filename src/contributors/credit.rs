@@ -984,7 +984,7 @@ mod tests {
         Answer {
             id: format!("{source}:{qid}"),
             source: source.into(),
-            kind: crate::config::ForumKind::Discourse,
+            kind: crate::forum::source::ForumKind::Discourse,
             question_id: qid.to_string(),
             question_score: 0,
             accepted: Vec::new(),

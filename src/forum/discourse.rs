@@ -16,8 +16,8 @@ use super::{
     export_files, join_url, json_error, parse_date, read_text, AcceptedBy, Author, Reply, Role,
     Standing, Thread,
 };
-use crate::config::ForumSource;
 use crate::diagnostics::Diagnostic;
+use crate::forum::source::ForumSource;
 
 #[derive(Debug, Deserialize)]
 struct Topic {
@@ -411,7 +411,7 @@ fn author(post: &Post, url: Option<&str>) -> Author {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ForumKind;
+    use crate::forum::source::ForumKind;
     use crate::forum::test_support::{folder, source};
 
     const FIX: &str = "tests/fixtures/forum/discourse";

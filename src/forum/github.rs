@@ -19,8 +19,8 @@ use super::{
     export_files, join_url, json_error, parse_date, read_text, AcceptedBy, Author, Reply, Role,
     Thread,
 };
-use crate::config::ForumSource;
 use crate::diagnostics::Diagnostic;
+use crate::forum::source::ForumSource;
 
 #[derive(Debug, Deserialize)]
 struct Discussion {
@@ -501,7 +501,7 @@ fn to_author(user: Option<User>, association: Option<&str>, source: &ForumSource
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ForumKind;
+    use crate::forum::source::ForumKind;
     use crate::forum::test_support::{folder, source};
 
     const FIX: &str = "tests/fixtures/forum/github-discussions";

@@ -12,6 +12,7 @@ pub mod native;
 pub mod overrides;
 pub mod pull;
 pub mod sanitize;
+pub(crate) mod source;
 pub mod stackexchange;
 pub(crate) mod stackexchange_api;
 
@@ -20,9 +21,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::config::{ForumKind, ForumSource};
 use crate::diagnostics::Diagnostic;
 use crate::urls::path_slug;
+use source::{ForumKind, ForumSource};
 
 #[derive(Debug, Clone, Default)]
 pub struct ForumData {

@@ -14,8 +14,8 @@ use super::sanitize::Sanitizer;
 use super::{
     export_files, parse_date, read_text, AcceptedBy, Author, Badges, Reply, Role, Standing, Thread,
 };
-use crate::config::ForumSource;
 use crate::diagnostics::{line_col, Diagnostic};
+use crate::forum::source::ForumSource;
 use crate::yaml;
 
 /// Every key of the format, for "did you mean" hints.
@@ -360,7 +360,7 @@ fn standing(a: &NAuthor) -> Standing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ForumKind;
+    use crate::forum::source::ForumKind;
     use crate::forum::test_support::{folder, source};
 
     const DOC: &str = r#"questions:

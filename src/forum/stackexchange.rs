@@ -26,8 +26,8 @@ use rayon::prelude::*;
 
 use super::sanitize::Sanitizer;
 use super::{join_url, parse_date, AcceptedBy, Author, Badges, Question, Reply, Standing, Thread};
-use crate::config::ForumSource;
 use crate::diagnostics::Diagnostic;
+use crate::forum::source::ForumSource;
 
 /// What pass 1 learns about an accepted answer.
 #[derive(Debug, Clone, Copy)]
@@ -743,7 +743,7 @@ fn author(owner: &Owner, users: &HashMap<i64, UserInfo>, source: &ForumSource) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ForumKind;
+    use crate::forum::source::ForumKind;
     use crate::forum::test_support::{folder, source};
 
     const FIX: &str = "tests/fixtures/forum/stackexchange";

@@ -19,8 +19,8 @@ use super::{
     join_url, json_error, read_text, AcceptedBy, Author, Badges, Question as Unanswered, Reply,
     Role, Standing, Thread,
 };
-use crate::config::ForumSource;
 use crate::diagnostics::Diagnostic;
+use crate::forum::source::ForumSource;
 
 /// The API's common wrapper.
 #[derive(Debug, Deserialize)]
@@ -338,7 +338,7 @@ fn deleted() -> Author {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ForumKind;
+    use crate::forum::source::ForumKind;
     use crate::forum::test_support::{folder, source};
 
     const FIX: &str = "tests/fixtures/forum-api/stackexchange";

@@ -496,7 +496,7 @@ fn convert_tree(config: &Value, config_name: &str, source: &Source) -> Imported 
         .collect();
     let base_path = base_url
         .as_deref()
-        .and_then(|b| crate::config::BaseUrl::parse(b).ok())
+        .and_then(|b| crate::urls::BaseUrl::parse(b).ok())
         .map_or_else(|| "/".to_string(), |b| b.path);
     let route = |r: &str| -> Option<String> {
         let p = r

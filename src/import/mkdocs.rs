@@ -295,7 +295,7 @@ fn convert_tree(config: &Value, config_name: &str, source: &Source) -> Imported 
     let route = |r: &str| -> Option<String> {
         let base = base_url
             .as_deref()
-            .and_then(|b| crate::config::BaseUrl::parse(b).ok())
+            .and_then(|b| crate::urls::BaseUrl::parse(b).ok())
             .map(|b| b.path)
             .unwrap_or_else(|| "/".into());
         let path = r

@@ -55,7 +55,7 @@ pub(crate) fn answer(id: &str, score: i64, user: &str, day: &str) -> Answer {
     Answer {
         id: format!("f:{id}"),
         source: "f".into(),
-        kind: crate::config::ForumKind::Lorebook,
+        kind: crate::forum::source::ForumKind::Lorebook,
         question_id: id.into(),
         title: format!("Question {id}"),
         slug: format!("question-{id}"),

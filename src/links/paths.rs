@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use crate::config::BaseUrl;
+use crate::urls::BaseUrl;
 
 /// What a site path resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]

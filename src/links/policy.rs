@@ -227,7 +227,7 @@ pub struct LinkPolicy {
     /// The site's own addresses (`base_url` of lorebook.yaml, and
     /// `--base-url` when given): links written with them in full point
     /// into the site.
-    pub bases: Vec<crate::config::BaseUrl>,
+    pub bases: Vec<crate::urls::BaseUrl>,
 }
 
 impl Default for LinkPolicy {

@@ -18,9 +18,10 @@ use serde::Deserialize;
 
 use super::snapshot::{normalize_newlines, Outcome};
 use super::{credential, join, stamp, Ending, Env, Forum, PullError, Run};
-use crate::config::{ForumSource, PullSettings};
+use crate::config::PullSettings;
 use crate::forum::native::{Id, NAnswer, NAuthor, NQuestion};
 use crate::forum::parse_date;
+use crate::forum::source::ForumSource;
 
 /// Posts per `posts.json` request.
 const POSTS_PER_REQUEST: usize = 20;
@@ -636,10 +637,10 @@ struct Action {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ForumKind;
     use crate::forum::pull::loopback::{Reply, Request, Server};
     use crate::forum::pull::test_support::*;
     use crate::forum::pull::PullOptions;
+    use crate::forum::source::ForumKind;
     use std::path::Path;
     use std::sync::{Arc, Mutex as StdMutex};
 

@@ -28,7 +28,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::config::{Config, ForumKind, ForumSource, PullSettings};
+use crate::config::{Config, PullSettings};
+use crate::forum::source::{ForumKind, ForumSource};
 use http::{Client, HttpSettings};
 use snapshot::{Header, Outcome, Staging, State};
 

@@ -22,9 +22,10 @@ use serde::de::DeserializeOwned;
 
 use super::snapshot::{normalize_newlines, Outcome};
 use super::{credential, join, origin, stamp, Ending, Env, Forum, PullError, Run};
-use crate::config::{ForumSource, PullSettings};
+use crate::config::PullSettings;
 use crate::forum::native::{Id, NAnswer, NAuthor, NQuestion};
 use crate::forum::sanitize::html_to_text;
+use crate::forum::source::ForumSource;
 use crate::forum::stackexchange_api::{
     ApiAnswer as Answer, ApiQuestion as Question, Owner, Wrapper,
 };
@@ -484,10 +485,10 @@ fn author(owner: &Owner) -> NAuthor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ForumKind;
     use crate::forum::pull::loopback::{Reply, Request, Server};
     use crate::forum::pull::test_support::*;
     use crate::forum::pull::PullOptions;
+    use crate::forum::source::ForumKind;
     use std::path::Path;
     use std::sync::{Arc, Mutex};
 
