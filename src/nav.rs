@@ -11,13 +11,17 @@
 //!   pages (a bounded window around the current page) and subsections.
 //!
 //! Sections and pages keep the order of the model (`Section::pages`,
-//! `Section::subsections`). Pure: the same site gives the same bytes.
+//! `Section::subsections`). Pure: the same sections and pages give the same
+//! bytes. Drawn from an [`Outline`] (what the model holds, borrowed), so the
+//! site can keep the tree script it makes once per build (`Site::nav_tree`)
+//! without this module knowing the site.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use sha2::{Digest, Sha256};
 
-use crate::site::Site;
+use crate::content::{Page, Section};
 use crate::urls::escape_html;
 
 /// Pages of the current section a page lists in its own HTML (a window
@@ -25,6 +29,16 @@ use crate::urls::escape_html;
 pub(crate) const PAGES_SHOWN: usize = 20;
 /// Subsections of the current section a page lists in its own HTML.
 pub(crate) const SUBSECTIONS_SHOWN: usize = 30;
+
+/// What the navigation is drawn from: the model's sections by key, its
+/// pages (which sections list by index) and the site's title, which names
+/// the home section. `Site::outline` gives the site's.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outline<'a> {
+    pub(crate) sections: &'a BTreeMap<String, Section>,
+    pub(crate) pages: &'a [Page],
+    pub(crate) title: &'a str,
+}
 
 /// The tree script: its path in the output and its bytes.
 #[derive(Debug, Clone)]
@@ -35,9 +49,9 @@ pub(crate) struct NavTree {
 }
 
 impl NavTree {
-    /// The tree of `site`: `lorebookNav([title, url, pages, subsections])`,
+    /// The whole tree: `lorebookNav([title, url, pages, subsections])`,
     /// pages as `[title, url]`, subsections as nodes, URLs site-relative.
-    pub(crate) fn of(site: &Site) -> NavTree {
+    pub(crate) fn of(site: Outline<'_>) -> NavTree {
         let mut json = String::from("lorebookNav(");
         if site.sections.contains_key("") {
             node(site, "", &mut json);
@@ -61,7 +75,7 @@ fn json_str(s: &str, out: &mut String) {
     out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
 }
 
-fn node(site: &Site, key: &str, out: &mut String) {
+fn node(site: Outline<'_>, key: &str, out: &mut String) {
     let Some(section) = site.sections.get(key) else {
         out.push_str("null");
         return;
@@ -96,10 +110,10 @@ fn node(site: &Site, key: &str, out: &mut String) {
     out.push_str("]]");
 }
 
-fn section_title(site: &Site, key: &str) -> String {
+fn section_title(site: Outline<'_>, key: &str) -> String {
     match site.sections.get(key) {
         Some(s) if !key.is_empty() => s.title.clone(),
-        _ => site.config.title.clone(),
+        _ => site.title.to_string(),
     }
 }
 
@@ -109,12 +123,12 @@ fn section_title(site: &Site, key: &str) -> String {
 /// [`PAGES_SHOWN`] around `current`, marked `aria-current="page"`).
 /// `href` turns a site URL into the link written in the page.
 pub(crate) fn sidebar_html(
-    site: &Site,
+    site: Outline<'_>,
     section_key: &str,
     current: &str,
     href: &dyn Fn(&str) -> String,
 ) -> String {
-    let chain = site.ancestry(section_key);
+    let chain = crate::content::ancestry(site.sections, section_key);
     let mut out = String::with_capacity(2048);
     out.push_str("<ul class=\"nav-tree\">");
     let last = chain.len().saturating_sub(1);
@@ -188,7 +202,7 @@ pub(crate) fn sidebar_html(
 
 /// The sidebar of pages outside the content tree (tags, contributors,
 /// search, 404, ...): the top-level sections, closed.
-pub(crate) fn sections_html(site: &Site, href: &dyn Fn(&str) -> String) -> String {
+pub(crate) fn sections_html(site: Outline<'_>, href: &dyn Fn(&str) -> String) -> String {
     let mut out = String::from("<ul class=\"nav-tree\">");
     if let Some(root) = site.sections.get("") {
         for k in root.subsections.iter().take(SUBSECTIONS_SHOWN) {
@@ -210,6 +224,7 @@ pub(crate) fn sections_html(site: &Site, href: &dyn Fn(&str) -> String) -> Strin
 mod tests {
     use super::*;
     use crate::insights::testkit;
+    use crate::site::Site;
 
     fn site() -> Site {
         testkit::site(
@@ -228,7 +243,7 @@ mod tests {
     #[test]
     fn the_tree_script_holds_every_section_and_page_and_is_named_by_its_content() {
         let s = site();
-        let t = NavTree::of(&s);
+        let t = NavTree::of(s.outline());
         let text = String::from_utf8(t.script.clone()).unwrap();
         let json = text
             .strip_prefix("lorebookNav(")
@@ -249,17 +264,17 @@ mod tests {
         assert!(t.path.starts_with("assets/nav-") && t.path.ends_with(".js"));
         assert_eq!(t.path.len(), "assets/nav-0123456789.js".len());
         // Same site, same name; a changed title, another name.
-        assert_eq!(NavTree::of(&site()).path, t.path);
+        assert_eq!(NavTree::of(site().outline()).path, t.path);
         let mut other = site();
         other.pages[0].title = "Renamed".into();
-        assert_ne!(NavTree::of(&other).path, t.path);
+        assert_ne!(NavTree::of(other.outline()).path, t.path);
     }
 
     #[test]
     fn a_page_carries_its_branch_open_and_marks_itself() {
         let s = site();
         let href = |u: &str| format!("/{u}");
-        let html = sidebar_html(&s, "sync/deep", "sync/deep/three/", &href);
+        let html = sidebar_html(s.outline(), "sync/deep", "sync/deep/three/", &href);
         assert!(html.contains(
             "<li class=\"nav-sec is-open\"><span class=\"nav-row\"><a href=\"/sync/\">Sync</a></span><ul>"
         ));
@@ -267,7 +282,7 @@ mod tests {
         // Only the branch: other sections come with the tree script.
         assert!(!html.contains("/api/"), "{html}");
         assert_eq!(html.matches("<ul").count(), html.matches("</ul>").count());
-        let html = sidebar_html(&s, "sync", "sync/two/", &href);
+        let html = sidebar_html(s.outline(), "sync", "sync/two/", &href);
         assert!(html.contains("<a href=\"/sync/two/\" aria-current=\"page\">Two &amp; more</a>"));
         assert!(html.contains(
             "<li class=\"nav-sec\"><span class=\"nav-row\"><a href=\"/sync/deep/\">Deep</a></span></li>"
@@ -290,7 +305,7 @@ mod tests {
             .map(|(a, b)| (a.as_str(), b.as_str()))
             .collect();
         let s = testkit::site("title: Help\n", &refs, Default::default());
-        let html = sidebar_html(&s, "big", "big/p090/", &|u| u.to_string());
+        let html = sidebar_html(s.outline(), "big", "big/p090/", &|u| u.to_string());
         assert_eq!(html.matches("<li>").count(), PAGES_SHOWN);
         assert!(html.contains("aria-current=\"page\">P090<"));
         assert!(html.contains("P099") && !html.contains("P070<"));

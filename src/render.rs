@@ -547,7 +547,7 @@ pub(crate) fn base_context(site: &Site, current: &str) -> tera::Context {
     ctx.insert("canonical", &c.base_url.absolute(current));
     ctx.insert(
         "nav_html",
-        &crate::nav::sections_html(site, &|url| relative(current, url)),
+        &crate::nav::sections_html(site.outline(), &|url| relative(current, url)),
     );
     ctx.insert("nav_src", &site.nav_tree().path);
     ctx.insert("nav_section", "");
@@ -601,7 +601,7 @@ fn insert_nav(
 ) {
     ctx.insert(
         "nav_html",
-        &crate::nav::sidebar_html(site, section_key, current, href),
+        &crate::nav::sidebar_html(site.outline(), section_key, current, href),
     );
     ctx.insert("nav_src", &site.nav_tree().path);
     ctx.insert("nav_section", section_key);
@@ -934,7 +934,10 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     );
     ctx.insert("root", &base);
     ctx.insert("canonical", &c.base_url.absolute("404.html"));
-    ctx.insert("nav_html", &crate::nav::sections_html(site, &absolute));
+    ctx.insert(
+        "nav_html",
+        &crate::nav::sections_html(site.outline(), &absolute),
+    );
     theme
         .render("404.html", &ctx)
         .map(|html| OutputFile::bytes("404.html", html))

@@ -238,7 +238,17 @@ impl Site {
 
     /// The navigation tree script (`crate::nav`), made on first use.
     pub(crate) fn nav_tree(&self) -> &crate::nav::NavTree {
-        self.nav.get_or_init(|| crate::nav::NavTree::of(self))
+        self.nav
+            .get_or_init(|| crate::nav::NavTree::of(self.outline()))
+    }
+
+    /// What the navigation is drawn from: sections, pages, the site title.
+    pub(crate) fn outline(&self) -> crate::nav::Outline<'_> {
+        crate::nav::Outline {
+            sections: &self.sections,
+            pages: &self.pages,
+            title: &self.config.title,
+        }
     }
 
     pub fn root_section(&self) -> Option<&Section> {
@@ -247,14 +257,7 @@ impl Site {
 
     /// Sections from the root down to `key`, root included.
     pub fn ancestry(&self, key: &str) -> Vec<&Section> {
-        let mut chain = Vec::new();
-        let mut cur = self.sections.get(key);
-        while let Some(s) = cur {
-            chain.push(s);
-            cur = s.parent.as_deref().and_then(|p| self.sections.get(p));
-        }
-        chain.reverse();
-        chain
+        crate::content::ancestry(&self.sections, key)
     }
 
     /// Every URL the site publishes as a page or section, for collision checks.

@@ -92,6 +92,19 @@ pub struct Section {
     pub parent: Option<String>,
 }
 
+/// Sections from the root down to `key`, root included (empty when `key`
+/// is no section).
+pub fn ancestry<'a>(sections: &'a BTreeMap<String, Section>, key: &str) -> Vec<&'a Section> {
+    let mut chain = Vec::new();
+    let mut cur = sections.get(key);
+    while let Some(s) = cur {
+        chain.push(s);
+        cur = s.parent.as_deref().and_then(|p| sections.get(p));
+    }
+    chain.reverse();
+    chain
+}
+
 /// A non-Markdown file under `content/`, copied to the same relative path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
