@@ -25,9 +25,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostic;
-
-pub use rebuild::SiteRebuilder;
+pub use rebuild::{Rebuild, RebuildResult, SiteRebuilder};
 pub use server::{HttpOptions, ServeError, Server};
 pub use site_files::{SiteFiles, Update};
 pub use watch::{ChangeKind, ChangeSet, Debouncer, Layout, Watcher};
@@ -106,35 +104,6 @@ impl ServeSettings {
             max_wait: Debouncer::DEFAULT_MAX_WAIT,
             verbose: true,
         }
-    }
-}
-
-/// The result a rebuild closure returns.
-pub type RebuildResult = Result<Update, Vec<Diagnostic>>;
-
-/// What the watch loop runs after each batch of changes.
-pub trait Rebuild {
-    /// The update for `changes` (published at once, with a reload).
-    fn rebuild(&mut self, changes: &ChangeSet) -> RebuildResult;
-
-    /// Work left over from the last rebuild, published after it without a
-    /// reload (files no page shows by itself, such as the search index).
-    /// It may run in the background: `None` while it is not ready, with
-    /// [`Rebuild::follow_up_busy`] saying to ask again.
-    fn follow_up(&mut self) -> Option<RebuildResult> {
-        None
-    }
-
-    /// Whether a follow-up is running or waiting to start (the watch loop
-    /// keeps asking [`Rebuild::follow_up`] until it is not).
-    fn follow_up_busy(&self) -> bool {
-        false
-    }
-}
-
-impl<F: FnMut(&ChangeSet) -> RebuildResult> Rebuild for F {
-    fn rebuild(&mut self, changes: &ChangeSet) -> RebuildResult {
-        self(changes)
     }
 }
 

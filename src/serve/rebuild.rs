@@ -1,4 +1,6 @@
-//! The rebuild step `lorebook serve` runs after each batch of changes.
+//! The rebuild step `lorebook serve` runs after each batch of changes:
+//! [`Rebuild`], what the watch loop calls (a closure is one), and
+//! [`SiteRebuilder`], lorebook's, which keeps the model between rebuilds.
 //!
 //! - Config or contributors change, or anything that may
 //!   add, remove or reorder pages: the core pipeline (`build::load` +
@@ -33,7 +35,6 @@ use std::thread::JoinHandle;
 
 use super::site_files::Update;
 use super::watch::{ChangeKind, ChangeSet};
-use super::{Rebuild, RebuildResult};
 use crate::build::GitHistory;
 use crate::config::Config;
 use crate::content::{self, Page};
@@ -45,6 +46,35 @@ use crate::search::live::{IndexPatch, LiveIndex};
 use crate::search::SearchDoc;
 use crate::site::Site;
 use crate::theme::Theme;
+
+/// The result a rebuild closure returns.
+pub type RebuildResult = Result<Update, Vec<Diagnostic>>;
+
+/// What the watch loop runs after each batch of changes.
+pub trait Rebuild {
+    /// The update for `changes` (published at once, with a reload).
+    fn rebuild(&mut self, changes: &ChangeSet) -> RebuildResult;
+
+    /// Work left over from the last rebuild, published after it without a
+    /// reload (files no page shows by itself, such as the search index).
+    /// It may run in the background: `None` while it is not ready, with
+    /// [`Rebuild::follow_up_busy`] saying to ask again.
+    fn follow_up(&mut self) -> Option<RebuildResult> {
+        None
+    }
+
+    /// Whether a follow-up is running or waiting to start (the watch loop
+    /// keeps asking [`Rebuild::follow_up`] until it is not).
+    fn follow_up_busy(&self) -> bool {
+        false
+    }
+}
+
+impl<F: FnMut(&ChangeSet) -> RebuildResult> Rebuild for F {
+    fn rebuild(&mut self, changes: &ChangeSet) -> RebuildResult {
+        self(changes)
+    }
+}
 
 /// Index size (units, about five per page) from which a per-page edit updates
 /// the search index after the reload instead of before it: re-weighing the
