@@ -11,11 +11,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::export::{export_files, json_error, parse_date, read_text};
+use super::model::{AcceptedBy, Author, Reply, Role, Standing, Thread};
 use super::sanitize::Sanitizer;
-use super::{
-    export_files, join_url, json_error, parse_date, read_text, AcceptedBy, Author, Reply, Role,
-    Standing, Thread,
-};
+use super::web::join_url;
 use crate::diagnostics::Diagnostic;
 use crate::forum::source::ForumSource;
 
@@ -412,7 +411,7 @@ fn author(post: &Post, url: Option<&str>) -> Author {
 mod tests {
     use super::*;
     use crate::forum::source::ForumKind;
-    use crate::forum::test_support::{folder, source};
+    use crate::forum::testkit::{folder, source};
 
     const FIX: &str = "tests/fixtures/forum/discourse";
 

@@ -14,11 +14,10 @@ use pulldown_cmark::{html, Options, Parser};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use super::export::{export_files, json_error, parse_date, read_text};
+use super::model::{AcceptedBy, Author, Reply, Role, Thread};
 use super::sanitize::Sanitizer;
-use super::{
-    export_files, join_url, json_error, parse_date, read_text, AcceptedBy, Author, Reply, Role,
-    Thread,
-};
+use super::web::join_url;
 use crate::diagnostics::Diagnostic;
 use crate::forum::source::ForumSource;
 
@@ -490,7 +489,7 @@ fn to_author(user: Option<User>, association: Option<&str>, source: &ForumSource
         username: login,
         profile_url,
         avatar_url: user.avatar_url,
-        standing: super::Standing {
+        standing: super::model::Standing {
             role: association.and_then(Role::from_association),
             ..Default::default()
         },
@@ -502,7 +501,7 @@ fn to_author(user: Option<User>, association: Option<&str>, source: &ForumSource
 mod tests {
     use super::*;
     use crate::forum::source::ForumKind;
-    use crate::forum::test_support::{folder, source};
+    use crate::forum::testkit::{folder, source};
 
     const FIX: &str = "tests/fixtures/forum/github-discussions";
 

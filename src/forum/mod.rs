@@ -7,7 +7,9 @@
 //! `min_score` filter, the tag -> section map, ids, slugs and search text.
 
 pub mod discourse;
+pub(crate) mod export;
 pub mod github;
+mod model;
 pub mod native;
 pub mod overrides;
 pub mod pull;
@@ -15,258 +17,21 @@ pub mod sanitize;
 pub(crate) mod source;
 pub mod stackexchange;
 pub(crate) mod stackexchange_api;
+#[cfg(test)]
+pub(crate) mod testkit;
+pub(crate) mod web;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use export::decode_text;
+pub use export::parse_date;
+use model::Thread;
+pub use model::{AcceptedBy, Answer, Author, Badges, ForumData, Question, Reply, Role, Standing};
+use source::{ForumKind, ForumSource};
+pub use web::same_host;
 
 use crate::diagnostics::Diagnostic;
 use crate::urls::path_slug;
-use source::{ForumKind, ForumSource};
-
-#[derive(Debug, Clone, Default)]
-pub struct ForumData {
-    /// Answered questions, sorted by source (config order) then question id.
-    pub answers: Vec<Answer>,
-    /// Questions without an accepted answer, same order.
-    pub unanswered: Vec<Question>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Author {
-    pub username: String,
-    pub display_name: String,
-    pub profile_url: Option<String>,
-    pub avatar_url: Option<String>,
-    /// What the forum publicly shows about this member next to a post.
-    pub standing: Standing,
-    /// The account no longer exists upstream (Stack Exchange rows without
-    /// an owner id, Discourse `user_deleted`, GitHub's "ghost", a lorebook
-    /// answer without `author`): shown by the name the export kept, never
-    /// credited or linked.
-    pub deleted: bool,
-}
-
-/// The public standing a forum shows next to a member's posts. Each field is
-/// what the export states; a field the export does not carry stays `None`
-/// (never guessed). Nothing private (email, IP, trust-level internals) is
-/// part of it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Standing {
-    /// Stack Exchange reputation (may be negative in invented data; shown
-    /// as given).
-    pub reputation: Option<i64>,
-    /// Discourse trust level, 0..=4.
-    pub trust_level: Option<u8>,
-    /// Staff, moderator, admin (Discourse, Stack Exchange moderators) or the
-    /// GitHub author association.
-    pub role: Option<Role>,
-    /// Gold, silver and bronze badge counts (Stack Exchange `Badges.xml` or
-    /// API `badge_counts`; Discourse badge types use the same three).
-    pub badges: Option<Badges>,
-}
-
-/// A member's role on their forum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// Discourse admin.
-    Admin,
-    /// Discourse or Stack Exchange moderator.
-    Moderator,
-    /// Discourse staff (or a lorebook `staff: true`).
-    Staff,
-    /// GitHub `OWNER`: owns the repository.
-    Owner,
-    /// GitHub `MEMBER`: member of the organisation that owns the repository.
-    Member,
-    /// GitHub `COLLABORATOR`: invited with write access.
-    Collaborator,
-    /// GitHub `CONTRIBUTOR`: has had a commit merged before.
-    Contributor,
-}
-
-impl Role {
-    /// GitHub's `author_association`, when it says more than "nobody".
-    pub fn from_association(text: &str) -> Option<Role> {
-        match text.trim().to_ascii_uppercase().as_str() {
-            "OWNER" => Some(Role::Owner),
-            "MEMBER" => Some(Role::Member),
-            "COLLABORATOR" => Some(Role::Collaborator),
-            "CONTRIBUTOR" => Some(Role::Contributor),
-            _ => None,
-        }
-    }
-
-    /// The word readers see next to the name.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "Admin",
-            Role::Moderator => "Moderator",
-            Role::Staff => "Staff",
-            Role::Owner | Role::Member | Role::Collaborator => "Maintainer",
-            Role::Contributor => "Contributor",
-        }
-    }
-
-    /// What the label stands for, for a tooltip.
-    pub fn explained(self) -> &'static str {
-        match self {
-            Role::Admin => "an administrator of the forum",
-            Role::Moderator => "a moderator of the forum",
-            Role::Staff => "a member of the forum's staff",
-            Role::Owner => "owner of the repository",
-            Role::Member => "member of the organisation that owns the repository",
-            Role::Collaborator => "collaborator with write access to the repository",
-            Role::Contributor => "has contributed to the repository before",
-        }
-    }
-
-    /// Speaks for the product: forum staff or repository maintainers.
-    pub fn is_official(self) -> bool {
-        !matches!(self, Role::Contributor)
-    }
-}
-
-/// Badge counts by class.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Badges {
-    pub gold: u32,
-    pub silver: u32,
-    pub bronze: u32,
-}
-
-/// Who marked an answer as accepted, where the forum says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AcceptedBy {
-    /// The person who asked (always so on Stack Exchange).
-    Asker,
-    /// Forum staff (Discourse: an accepter who is staff in the thread).
-    Staff,
-    /// A repository maintainer (GitHub: only the author and people with
-    /// triage rights or more can mark an answer).
-    Maintainer,
-    /// Someone else the export names without a role.
-    Other,
-}
-
-impl AcceptedBy {
-    /// "Accepted by …".
-    pub fn label(self) -> &'static str {
-        match self {
-            AcceptedBy::Asker => "the asker",
-            AcceptedBy::Staff => "forum staff",
-            AcceptedBy::Maintainer => "a maintainer",
-            AcceptedBy::Other => "another member",
-        }
-    }
-}
-
-/// One accepted answer (a Discourse topic may have several).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reply {
-    /// Sanitized HTML.
-    pub html: String,
-    pub author: Author,
-    /// Votes (Stack Exchange score, Discourse likes, GitHub upvotes).
-    pub score: i64,
-    /// When the answer was written.
-    pub date: Option<DateTime<Utc>>,
-    /// When it was marked as the answer, where the forum says.
-    pub accepted_at: Option<DateTime<Utc>>,
-    /// Direct link to the answer in the thread, where known.
-    pub url: Option<String>,
-    /// Licence of this answer when it differs per post (Stack Exchange).
-    pub licence: Option<String>,
-    /// Who accepted it, where the forum says.
-    pub accepted_by: Option<AcceptedBy>,
-}
-
-/// A question with its accepted answer(s), ready to become an answer page.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    /// `source-name:question-id`, as used by `answers:` in front matter.
-    pub id: String,
-    pub source: String,
-    /// Which importer read it (for the attribution line).
-    pub kind: ForumKind,
-    /// The question's id within its forum.
-    pub question_id: String,
-    pub title: String,
-    pub slug: String,
-    pub tags: Vec<String>,
-    /// Wiki section path the answer lands in.
-    pub section: String,
-    pub question_html: String,
-    pub question_author: Option<Author>,
-    pub question_score: i64,
-    /// The first accepted answer's HTML (same as `accepted[0].html`).
-    pub answer_html: String,
-    /// The first accepted answer's author (same as `accepted[0].author`).
-    pub author: Author,
-    /// The first accepted answer's score (same as `accepted[0].score`).
-    pub score: i64,
-    pub asked: Option<DateTime<Utc>>,
-    /// The first accepted answer's date (same as `accepted[0].date`).
-    pub answered: Option<DateTime<Utc>>,
-    /// Every accepted answer that passed `min_score`, in thread order; never
-    /// empty.
-    pub accepted: Vec<Reply>,
-    pub thread_url: Option<String>,
-    /// The licence line's licence: the config's `licence:`, else what the
-    /// forum states for the question (Stack Exchange).
-    pub licence: Option<String>,
-    /// Plain text of question and answer, for search.
-    pub text: String,
-    /// When a writer checked the answer (`reviewed:` in lorebook's format
-    /// or in `answers.yaml`).
-    pub reviewed: Option<chrono::NaiveDate>,
-    /// A wiki page lists it in `answers:` (set when the site is assembled).
-    pub folded: bool,
-}
-
-impl Answer {
-    /// Site-relative URL of the answer's page: `answers/<source>/<id>-<slug>/`.
-    pub fn url(&self) -> String {
-        format!(
-            "answers/{}/{}-{}/",
-            crate::urls::path_slug(&self.source),
-            crate::urls::path_slug(&self.question_id),
-            self.slug
-        )
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Question {
-    pub id: String,
-    pub source: String,
-    pub title: String,
-    pub tags: Vec<String>,
-    pub score: i64,
-    pub url: Option<String>,
-    pub asked: Option<DateTime<Utc>>,
-}
-
-/// What an importer produces for one question, before the common rules.
-#[derive(Debug, Clone)]
-pub(crate) struct Thread {
-    pub id: String,
-    pub title: String,
-    pub tags: Vec<String>,
-    pub score: i64,
-    pub url: Option<String>,
-    pub asked: Option<DateTime<Utc>>,
-    pub question_html: String,
-    pub question_author: Option<Author>,
-    /// Accepted answers only; empty when the question has none.
-    pub accepted: Vec<Reply>,
-    pub licence: Option<String>,
-    /// `reviewed:` (lorebook's own format).
-    pub reviewed: Option<chrono::NaiveDate>,
-    /// File the thread came from, for duplicate-id diagnostics.
-    pub file: std::sync::Arc<Path>,
-}
 
 /// Read every source. Returns what could be read and a diagnostic for each
 /// problem; a bad file never hides problems in the others.
@@ -466,177 +231,11 @@ fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Parse the date formats forums export: RFC 3339 (`2017-08-08T20:11:32.542Z`,
-/// `2021-03-30T19:17:18.000-04:00`) and Stack Exchange's zone-less UTC
-/// (`2008-07-31T21:42:52.667`), or a bare date.
-pub fn parse_date(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    if let Ok(d) = DateTime::parse_from_rfc3339(text) {
-        return Some(d.with_timezone(&Utc));
-    }
-    if let Ok(d) = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
-        return Some(d.and_utc());
-    }
-    if let Ok(d) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f") {
-        return Some(d.and_utc());
-    }
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc())
-}
-
-/// The files an importer reads: `path` itself, or the files in the folder
-/// `path` whose names end with one of `extensions`, sorted by name. Reports
-/// a missing path or an empty folder.
-pub(crate) fn export_files(
-    source: &ForumSource,
-    extensions: &[&str],
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<PathBuf> {
-    let path = &source.path;
-    if path.is_file() {
-        return vec![path.clone()];
-    }
-    let entries = match std::fs::read_dir(path) {
-        Ok(entries) => entries,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    path,
-                    format!("cannot read forum export `{}`: {e}", source.name),
-                )
-                .with_hint("check `path:` of this source in lorebook.yaml"),
-            );
-            return Vec::new();
-        }
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase());
-            name.is_some_and(|n| !n.starts_with('.') && extensions.iter().any(|x| n.ends_with(x)))
-        })
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        diags.push(Diagnostic::warning(
-            path,
-            format!(
-                "forum source `{}` has no {} files here",
-                source.name,
-                extensions.join(" or ")
-            ),
-        ));
-    }
-    files
-}
-
-/// Read a whole export file as UTF-8, or report why not.
-pub(crate) fn read_text(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    match std::fs::read(path) {
-        Ok(bytes) => decode_text(path, bytes, diags),
-        Err(e) => {
-            diags.push(Diagnostic::error(path, format!("cannot read file: {e}")));
-            None
-        }
-    }
-}
-
-/// Export bytes as UTF-8, or report where they are not.
-fn decode_text(path: &Path, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    match String::from_utf8(bytes) {
-        Ok(text) => Some(text),
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes());
-            let (line, col) = crate::diagnostics::line_col(&text, offset);
-            diags.push(Diagnostic::error(path, "file is not valid UTF-8").at(line, col));
-            None
-        }
-    }
-}
-
-/// A serde_json error as a diagnostic at its line and column.
-pub(crate) fn json_error(path: &Path, err: &serde_json::Error) -> Diagnostic {
-    let raw = err.to_string();
-    let message = match raw.find(" at line ") {
-        Some(i) => &raw[..i],
-        None => &raw,
-    };
-    Diagnostic::error(path, format!("invalid JSON: {message}")).at(err.line(), err.column())
-}
-
-/// Join a forum's base URL and a path (`/u/ana`), with exactly one slash.
-/// True when `url` is an http(s) URL on the same scheme, host and port as
-/// `base` (the forum's configured URL).
-pub fn same_host(url: &str, base: &str) -> bool {
-    match (
-        ammonia::Url::parse(url.trim()),
-        ammonia::Url::parse(base.trim()),
-    ) {
-        (Ok(u), Ok(b)) => {
-            matches!(u.scheme(), "http" | "https")
-                && u.scheme() == b.scheme()
-                && u.host_str().is_some()
-                && u.host_str() == b.host_str()
-                && u.port_or_known_default() == b.port_or_known_default()
-                && u.username().is_empty()
-        }
-        _ => false,
-    }
-}
-
-pub(crate) fn join_url(base: &str, path: &str) -> String {
-    if path.starts_with("http://") || path.starts_with("https://") {
-        return path.to_string();
-    }
-    if let Some(rest) = path.strip_prefix("//") {
-        return format!("https://{rest}");
-    }
-    format!(
-        "{}/{}",
-        base.trim_end_matches('/'),
-        path.trim_start_matches('/')
-    )
-}
-
-#[cfg(test)]
-pub(crate) mod test_support {
-    use super::*;
-    use std::collections::BTreeMap;
-
-    /// A source as config would resolve it, reading `path` relative to the
-    /// crate root.
-    pub fn source(kind: ForumKind, name: &str, path: &str, url: Option<&str>) -> ForumSource {
-        ForumSource {
-            kind,
-            name: name.to_string(),
-            path: Path::new(env!("CARGO_MANIFEST_DIR")).join(path),
-            url: url.map(str::to_string),
-            licence: None,
-            min_score: i64::MIN,
-            sections: BTreeMap::new(),
-            default_section: "community".to_string(),
-            progress: false,
-        }
-    }
-
-    /// Write `files` (name, contents) into a fresh temporary folder.
-    pub fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (name, text) in files {
-            std::fs::write(dir.path().join(name), text).expect("write fixture");
-        }
-        dir
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use test_support::source;
+    use std::path::Path;
+    use testkit::source;
 
     fn thread(id: &str, tags: &[&str], scores: &[i64]) -> Thread {
         Thread {
@@ -747,25 +346,6 @@ mod tests {
         );
         let ids: Vec<_> = data.answers.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["kb:9", "kb:10", "kb:b"]);
-    }
-
-    #[test]
-    fn parses_forum_date_formats() {
-        let want = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
-        assert_eq!(
-            parse_date("2017-08-08T20:11:32.542Z"),
-            want("2017-08-08T20:11:32.542Z")
-        );
-        assert_eq!(
-            parse_date("2021-03-30T19:17:18.000-04:00"),
-            want("2021-03-30T23:17:18Z")
-        );
-        assert_eq!(
-            parse_date("2008-07-31T21:42:52.667"),
-            want("2008-07-31T21:42:52.667Z")
-        );
-        assert_eq!(parse_date("2026-03-02"), want("2026-03-02T00:00:00Z"));
-        assert_eq!(parse_date("yesterday"), None);
     }
 
     #[test]

@@ -9,11 +9,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::export::{export_files, parse_date, read_text};
 use super::github::markdown_to_html;
+use super::model::{AcceptedBy, Author, Badges, Reply, Role, Standing, Thread};
 use super::sanitize::Sanitizer;
-use super::{
-    export_files, parse_date, read_text, AcceptedBy, Author, Badges, Reply, Role, Standing, Thread,
-};
 use crate::diagnostics::{line_col, Diagnostic};
 use crate::forum::source::ForumSource;
 use crate::yaml;
@@ -361,7 +360,7 @@ fn standing(a: &NAuthor) -> Standing {
 mod tests {
     use super::*;
     use crate::forum::source::ForumKind;
-    use crate::forum::test_support::{folder, source};
+    use crate::forum::testkit::{folder, source};
 
     const DOC: &str = r#"questions:
   - id: 101

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::ForumData;
+use super::model::ForumData;
 use crate::diagnostics::{closest, line_col, Diagnostic};
 
 const KEYS: &[&str] = &["answers", "id", "reviewed"];

@@ -24,8 +24,10 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use rayon::prelude::*;
 
+use super::export::parse_date;
+use super::model::{AcceptedBy, Author, Badges, Question, Reply, Standing, Thread};
 use super::sanitize::Sanitizer;
-use super::{join_url, parse_date, AcceptedBy, Author, Badges, Question, Reply, Standing, Thread};
+use super::web::join_url;
 use crate::diagnostics::Diagnostic;
 use crate::forum::source::ForumSource;
 
@@ -744,7 +746,7 @@ fn author(owner: &Owner, users: &HashMap<i64, UserInfo>, source: &ForumSource) -
 mod tests {
     use super::*;
     use crate::forum::source::ForumKind;
-    use crate::forum::test_support::{folder, source};
+    use crate::forum::testkit::{folder, source};
 
     const FIX: &str = "tests/fixtures/forum/stackexchange";
 

@@ -14,11 +14,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::sanitize::{html_to_text, Sanitizer};
-use super::{
-    join_url, json_error, read_text, AcceptedBy, Author, Badges, Question as Unanswered, Reply,
-    Role, Standing, Thread,
+use super::export::{json_error, read_text};
+use super::model::{
+    AcceptedBy, Author, Badges, Question as Unanswered, Reply, Role, Standing, Thread,
 };
+use super::sanitize::{html_to_text, Sanitizer};
+use super::web::join_url;
 use crate::diagnostics::Diagnostic;
 use crate::forum::source::ForumSource;
 
@@ -339,7 +340,7 @@ fn deleted() -> Author {
 mod tests {
     use super::*;
     use crate::forum::source::ForumKind;
-    use crate::forum::test_support::{folder, source};
+    use crate::forum::testkit::{folder, source};
 
     const FIX: &str = "tests/fixtures/forum-api/stackexchange";
 
@@ -376,7 +377,10 @@ mod tests {
             "When setting a form's opacity should I use a decimal or double?"
         );
         assert_eq!(t.licence.as_deref(), Some("CC BY-SA 2.5"));
-        assert_eq!(t.asked, crate::forum::parse_date("2008-07-31T21:42:52Z"));
+        assert_eq!(
+            t.asked,
+            crate::forum::export::parse_date("2008-07-31T21:42:52Z")
+        );
         let a = &t.accepted[0];
         assert!(
             a.html.starts_with("<p>An explicit cast to double"),

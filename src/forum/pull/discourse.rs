@@ -16,12 +16,14 @@ use std::sync::Mutex;
 
 use serde::Deserialize;
 
-use super::snapshot::{normalize_newlines, Outcome};
-use super::{credential, join, stamp, Ending, Env, Forum, PullError, Run};
+use super::error::PullError;
+use super::run::{credential, Ending, Env, Forum, Run};
+use super::snapshot::{normalize_newlines, stamp, Outcome};
 use crate::config::PullSettings;
+use crate::forum::export::parse_date;
 use crate::forum::native::{Id, NAnswer, NAuthor, NQuestion};
-use crate::forum::parse_date;
 use crate::forum::source::ForumSource;
+use crate::forum::web::join_url;
 
 /// Posts per `posts.json` request.
 const POSTS_PER_REQUEST: usize = 20;
@@ -102,7 +104,7 @@ impl Discourse {
         if self.headers.is_empty() {
             return Ok(HashSet::new());
         }
-        let site: SiteJson = self.get(run, &join(&self.base, "site.json"))?;
+        let site: SiteJson = self.get(run, &join_url(&self.base, "site.json"))?;
         let configured: HashSet<u64> = self
             .categories
             .iter()
@@ -118,12 +120,12 @@ impl Discourse {
 
     fn listings(&self) -> Vec<String> {
         if self.categories.is_empty() {
-            vec![join(&self.base, "latest.json")]
+            vec![join_url(&self.base, "latest.json")]
         } else {
             self.categories
                 .iter()
                 .map(|c| {
-                    join(
+                    join_url(
                         &self.base,
                         &format!("c/{}/l/latest.json", c.trim_matches('/')),
                     )
@@ -133,7 +135,7 @@ impl Discourse {
     }
 
     fn topic_url(&self, slug: Option<&str>, id: u64) -> String {
-        join(&self.site, &format!("t/{}/{id}", slug.unwrap_or("topic")))
+        join_url(&self.site, &format!("t/{}/{id}", slug.unwrap_or("topic")))
     }
 
     /// A list item's question without fetching the topic.
@@ -156,7 +158,7 @@ impl Discourse {
 
     /// Fetch a solved topic (and its accepted posts past the first chunk).
     fn fetch(&self, run: &Run<'_>, id: u64) -> Result<Outcome, PullError> {
-        let url = join(&self.base, &format!("t/{id}.json"));
+        let url = join_url(&self.base, &format!("t/{id}.json"));
         let reply = run.client.get(&url, &self.headers)?;
         if matches!(reply.status, 403 | 404 | 410) {
             // Deleted or made private between the listing and now.
@@ -287,7 +289,7 @@ impl Discourse {
                 .iter()
                 .map(|i| format!("post_ids%5B%5D={i}"))
                 .collect();
-            let url = join(
+            let url = join_url(
                 &self.base,
                 &format!("t/{topic_id}/posts.json?{}", query.join("&")),
             );
@@ -311,12 +313,12 @@ impl Discourse {
             if let Some(rest) = t.strip_prefix("//") {
                 format!("https://{rest}")
             } else {
-                join(&self.site, &t)
+                join_url(&self.site, &t)
             }
         });
         let flag = |f: Option<bool>| (f == Some(true)).then_some(true);
         Some(NAuthor {
-            url: Some(join(&self.site, &format!("u/{username}"))),
+            url: Some(join_url(&self.site, &format!("u/{username}"))),
             name: post
                 .name
                 .clone()

@@ -14,11 +14,12 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::snapshot::{normalize_newlines, Outcome};
-use super::{credential, stamp, Ending, Env, Forum, PullError, Run};
+use super::error::PullError;
+use super::run::{credential, Ending, Env, Forum, Run};
+use super::snapshot::{normalize_newlines, stamp, Outcome};
 use crate::config::PullSettings;
+use crate::forum::export::parse_date;
 use crate::forum::native::{Id, NAnswer, NAuthor, NQuestion};
-use crate::forum::parse_date;
 use crate::forum::source::ForumSource;
 
 const DEFAULT_API: &str = "https://api.github.com/graphql";

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::PullError;
+use super::error::PullError;
 
 /// How one source's requests are made.
 #[derive(Debug, Clone)]

@@ -5,16 +5,22 @@
 //!
 //! One module per API (`discourse`, `stackexchange`, `github`), each a
 //! `Forum` that lists what changed since the snapshot's cursor and hands
-//! every thread to a `Run`; `http` is the client they share (timeouts,
-//! retries, pacing) and `snapshot` the on-disk side (staging, journal,
-//! atomic swap). A pull is a stage of its own: the build never calls it.
+//! every thread to a `Run` (both in `run`); `http` is the client they share
+//! (timeouts, retries, pacing), `snapshot` the on-disk side (staging,
+//! journal, atomic swap) and `error` the `PullError` all of them return.
+//! This module picks the sources and runs each. A pull is a stage of its
+//! own: the build never calls it.
 
 pub(crate) mod discourse;
+mod error;
 pub(crate) mod github;
 pub(crate) mod http;
+mod run;
 pub(crate) mod snapshot;
 pub(crate) mod stackexchange;
 
+pub use error::PullError;
+pub use run::Env;
 pub use snapshot::{is_snapshot, Summary};
 
 #[cfg(test)]
@@ -23,56 +29,14 @@ pub(crate) mod loopback;
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, SecondsFormat, Utc};
-
 use crate::config::{Config, PullSettings};
+use crate::forum::export::parse_date;
 use crate::forum::source::{ForumKind, ForumSource};
 use http::{Client, HttpSettings};
-use snapshot::{Header, Outcome, Staging, State};
-
-/// A pull that could not be done, for one source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PullError {
-    pub source: String,
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl PullError {
-    pub fn new(source: &str, message: impl Into<String>) -> PullError {
-        PullError {
-            source: source.to_string(),
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<String>) -> PullError {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    pub fn io(source: &str, path: &Path, err: &std::io::Error) -> PullError {
-        PullError::new(
-            source,
-            format!(
-                "cannot write `{}`: {err}",
-                crate::diagnostics::display_path(path)
-            ),
-        )
-    }
-}
-
-impl std::fmt::Display for PullError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "forum source `{}`: {}", self.source, self.message)
-    }
-}
-
-impl std::error::Error for PullError {}
+use run::{Ending, Forum, Run, Status};
+use snapshot::{Header, Staging, State};
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -135,9 +99,6 @@ impl SourceReport {
         line
     }
 }
-
-/// Where environment variables come from (the process, or a test's map).
-pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Pull every source with `pull:` settings (or only `opts.source`). Sources
 /// are pulled one after the other; one failing does not stop the others.
@@ -223,30 +184,6 @@ pub fn hint_first_pull(config: &Config, diags: &mut [crate::diagnostics::Diagnos
             ));
         }
     }
-}
-
-/// One API's side of a pull.
-pub(crate) trait Forum {
-    /// The API address recorded in the state file.
-    fn api(&self) -> String;
-    /// The filters, recorded in the state file: a pull with other filters
-    /// starts over with a full pull.
-    fn scope(&self) -> String;
-    /// List what changed since `run.since` (everything on a full pull) and
-    /// hand every thread to `run`.
-    fn pull(&self, run: &mut Run<'_>) -> Result<Ending, PullError>;
-}
-
-/// How a forum's pull ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Ending {
-    Complete,
-    /// Stopped early but cleanly (quota): what was fetched up to `cursor`
-    /// is complete and is committed; the next pull goes on from there.
-    Stopped {
-        reason: String,
-        cursor: Option<String>,
-    },
 }
 
 /// Defaults per API: (requests per second, requests in flight).
@@ -343,7 +280,7 @@ pub(crate) fn pull_with(
     let mut run = Run {
         client,
         full,
-        since: since.as_deref().and_then(crate::forum::parse_date),
+        since: since.as_deref().and_then(parse_date),
         known: current.ids(),
         seen: HashSet::new(),
         newest: None,
@@ -437,154 +374,10 @@ fn check_target(target: &Path, source: &str) -> Result<(), PullError> {
 
 /// Whether RFC 3339 time `a` is after `b`.
 fn later(a: &str, b: &str) -> bool {
-    match (crate::forum::parse_date(a), crate::forum::parse_date(b)) {
+    match (parse_date(a), parse_date(b)) {
         (Some(x), Some(y)) => x > y,
         _ => a > b,
     }
-}
-
-/// A time as the snapshot records it: RFC 3339, UTC, `Z`.
-pub(crate) fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-/// One source's pull in progress: what the forum module reports to.
-pub(crate) struct Run<'a> {
-    pub client: &'a Client,
-    /// Listing everything (and removing what is not seen).
-    pub full: bool,
-    /// Only what changed after this (None: everything).
-    pub since: Option<DateTime<Utc>>,
-    /// Ids in the current snapshot.
-    pub known: BTreeSet<String>,
-    /// Also keep questions without an accepted answer.
-    pub unanswered: bool,
-    seen: HashSet<String>,
-    newest: Option<(DateTime<Utc>, String)>,
-    resumed: usize,
-    staging: Staging,
-    status: &'a Status,
-    api: String,
-}
-
-impl Run<'_> {
-    /// Whether a thread last active at `stamp` changed since the cursor.
-    pub fn changed(&self, stamp: &str) -> bool {
-        match (self.since, crate::forum::parse_date(stamp)) {
-            (Some(since), Some(t)) => t > since,
-            _ => true,
-        }
-    }
-
-    /// The listing found this thread (in scope), last active at `stamp`.
-    pub fn see(&mut self, id: &str, stamp: &str) {
-        self.seen.insert(id.to_string());
-        if let Some(t) = crate::forum::parse_date(stamp) {
-            if self.newest.as_ref().is_none_or(|(n, _)| *n < t) {
-                self.newest = Some((t, stamp.to_string()));
-            }
-        }
-    }
-
-    /// The latest activity the listing found so far.
-    pub fn newest_stamp(&self) -> Option<String> {
-        self.newest.as_ref().map(|(_, s)| s.clone())
-    }
-
-    /// Whether this version of the thread was already fetched by an
-    /// interrupted earlier run.
-    pub fn staged(&self, id: &str, stamp: &str) -> bool {
-        self.staging.has(id, stamp)
-    }
-
-    /// Record what a thread is now.
-    pub fn put(&mut self, id: &str, stamp: &str, outcome: Outcome) -> Result<(), PullError> {
-        let outcome = match outcome {
-            Outcome::Unanswered(_) if !self.unanswered => Outcome::Dropped,
-            o => o,
-        };
-        self.staging.put(id, stamp, &outcome, &self.api)
-    }
-
-    /// Ids of the snapshot the listing did not find (yet).
-    pub fn unseen_known(&self) -> Vec<String> {
-        self.known
-            .iter()
-            .filter(|id| !self.seen.contains(*id))
-            .cloned()
-            .collect()
-    }
-
-    /// Redraw the status line (on a terminal).
-    pub fn progress(&self, what: &str) {
-        self.status.show(|| {
-            format!(
-                "{what}, {} threads, {} requests",
-                self.staging.staged_count(),
-                self.client.requests()
-            )
-        });
-    }
-}
-
-/// The status line of a pull on a terminal.
-pub(crate) struct Status {
-    label: String,
-    enabled: bool,
-    last: Mutex<Option<Instant>>,
-}
-
-impl Status {
-    fn new(source: &str, enabled: bool) -> Status {
-        Status {
-            label: format!("pulling `{source}`"),
-            enabled,
-            last: Mutex::new(None),
-        }
-    }
-
-    fn show(&self, text: impl FnOnce() -> String) {
-        if !self.enabled {
-            return;
-        }
-        let Ok(mut last) = self.last.lock() else {
-            return;
-        };
-        let now = Instant::now();
-        if last.is_some_and(|t| now.duration_since(t) < crate::progress::INTERVAL) {
-            return;
-        }
-        *last = Some(now);
-        eprint!(
-            "\r\x1b[K{}: {}",
-            crate::diagnostics::terminal_safe(&self.label),
-            crate::diagnostics::terminal_safe(&text())
-        );
-    }
-
-    fn clear(&self) {
-        let shown = self.last.lock().map(|l| l.is_some()).unwrap_or(false);
-        if self.enabled && shown {
-            eprint!("\r\x1b[K");
-        }
-    }
-}
-
-/// The absolute URL of `path` on a forum whose address is `base`.
-pub(crate) fn join(base: &str, path: &str) -> String {
-    crate::forum::join_url(base, path)
-}
-
-/// `scheme://host` of a URL.
-pub(crate) fn origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
-}
-
-/// A credential from the environment variable named in the config.
-pub(crate) fn credential(env: Env<'_>, var: Option<&str>) -> Option<String> {
-    var.and_then(env).filter(|v| !v.trim().is_empty())
 }
 
 #[cfg(test)]

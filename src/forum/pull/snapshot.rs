@@ -22,10 +22,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::PullError;
+use super::error::PullError;
 use crate::forum::native::{File, Id, NAnswer, NAuthor, NQuestion};
+
+/// A time as the snapshot records it: RFC 3339, UTC, `Z`.
+pub(crate) fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
 
 /// The state file, inside the snapshot folder.
 pub const STATE_FILE: &str = ".lorebook-pull.yaml";

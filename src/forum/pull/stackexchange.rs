@@ -20,8 +20,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
-use super::snapshot::{normalize_newlines, Outcome};
-use super::{credential, join, origin, stamp, Ending, Env, Forum, PullError, Run};
+use super::error::PullError;
+use super::run::{credential, Ending, Env, Forum, Run};
+use super::snapshot::{normalize_newlines, stamp, Outcome};
 use crate::config::PullSettings;
 use crate::forum::native::{Id, NAnswer, NAuthor, NQuestion};
 use crate::forum::sanitize::html_to_text;
@@ -29,6 +30,7 @@ use crate::forum::source::ForumSource;
 use crate::forum::stackexchange_api::{
     ApiAnswer as Answer, ApiQuestion as Question, Owner, Wrapper,
 };
+use crate::forum::web::{join_url, origin};
 
 const DEFAULT_API: &str = "https://api.stackexchange.com/2.3";
 /// Ids per vectorized request, and items per page: the API's maximum.
@@ -91,7 +93,11 @@ impl StackExchange {
     }
 
     fn url(&self, method: &str, params: &[(&str, String)]) -> String {
-        let mut url = format!("{}?site={}", join(&self.base, method), encode(&self.site));
+        let mut url = format!(
+            "{}?site={}",
+            join_url(&self.base, method),
+            encode(&self.site)
+        );
         for (k, v) in params {
             url.push_str(&format!("&{k}={}", encode(v)));
         }
@@ -197,7 +203,7 @@ impl StackExchange {
             url: Some(
                 q.link
                     .clone()
-                    .unwrap_or_else(|| join(&site, &format!("questions/{}", q.question_id))),
+                    .unwrap_or_else(|| join_url(&site, &format!("questions/{}", q.question_id))),
             ),
             tags: q.tags.clone(),
             score: q.score,
@@ -217,7 +223,7 @@ impl StackExchange {
                     score: a.score,
                     date: a.creation_date.and_then(epoch),
                     accepted_at: None,
-                    url: Some(join(&site, &format!("a/{}", a.answer_id))),
+                    url: Some(join_url(&site, &format!("a/{}", a.answer_id))),
                     licence: a.content_license.clone(),
                     // Only the asker can accept an answer on Stack Exchange.
                     accepted_by: Some("asker".into()),
