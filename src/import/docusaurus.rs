@@ -17,7 +17,10 @@ use std::path::Path;
 use serde_yaml::Value;
 
 use super::convert::{self, Note};
-use super::{Contents, Format, Imported, Links, NewFront, Source};
+use super::front::{date_only, split_front, value_str, value_tags, NewFront};
+use super::links::Links;
+use super::new_site::{self, notes_at, Contents, Imported};
+use super::source::{md_name, read_text, read_tree, Format, Source};
 use crate::diagnostics::Diagnostic;
 
 const CONFIGS: [&str; 4] = [
@@ -82,16 +85,16 @@ fn read_config(file: &str, text: &str) -> SiteConfig {
 pub fn import(src: &Path) -> Result<Imported, Vec<Diagnostic>> {
     let mut config = None;
     for name in CONFIGS {
-        if let Some(text) = super::read_text(src, name).map_err(|d| vec![d])? {
+        if let Some(text) = read_text(src, name).map_err(|d| vec![d])? {
             config = Some(read_config(name, &text));
             break;
         }
     }
     let config = config.unwrap_or_default();
     let docs_dir = config.docs_path.clone().unwrap_or_else(|| "docs".into());
-    let mut source = super::read_tree(src, &docs_dir, true)?;
+    let mut source = read_tree(src, &docs_dir, true)?;
     if src.join("static").is_dir() {
-        let statics = super::read_tree(src, "static", false)?;
+        let statics = read_tree(src, "static", false)?;
         source.statics = statics.assets;
     }
     for a in &source.assets {
@@ -193,7 +196,7 @@ fn new_paths(
         let new_name = if is_index {
             "_index.md".to_string()
         } else {
-            super::md_name(bare)
+            md_name(bare)
         };
         let mut new = join(&strip_dirs(dir), &new_name);
         if let Some(first) = taken.get(&new) {
@@ -204,7 +207,7 @@ fn new_paths(
                     source.shown_dir
                 ),
             ));
-            new = join(&strip_dirs(dir), &super::md_name(name));
+            new = join(&strip_dirs(dir), &md_name(name));
         }
         taken.insert(new.clone(), rel.to_string());
         if let Some(n) = number {
@@ -288,25 +291,25 @@ fn map_front(yaml: Option<(&str, usize)>, shown: &Path, notes: &mut Vec<Note>) -
         return out;
     };
     for (k, v) in map {
-        let Some(key) = super::value_str(k) else {
+        let Some(key) = value_str(k) else {
             continue;
         };
         let f = &mut out.front;
         match key.as_str() {
-            "title" => f.title = super::value_str(v),
-            "description" => f.description = super::value_str(v),
-            "tags" => f.tags = super::value_tags(v),
+            "title" => f.title = value_str(v),
+            "description" => f.description = value_str(v),
+            "tags" => f.tags = value_tags(v),
             "draft" => f.draft = v.as_bool().unwrap_or(false),
-            "date" => f.date = super::value_str(v).and_then(|d| super::date_only(&d)),
+            "date" => f.date = value_str(v).and_then(|d| date_only(&d)),
             "sidebar_position" => {
                 f.weight = v
                     .as_f64()
-                    .or_else(|| super::value_str(v).and_then(|s| s.parse().ok()))
+                    .or_else(|| value_str(v).and_then(|s| s.parse().ok()))
                     .map(|p| (p * 10.0).round() as i64)
             }
-            "sidebar_label" => out.sidebar_label = super::value_str(v),
-            "id" => out.id = super::value_str(v),
-            "slug" => out.slug = super::value_str(v),
+            "sidebar_label" => out.sidebar_label = value_str(v),
+            "id" => out.id = value_str(v),
+            "slug" => out.slug = value_str(v),
             other => notes.push(Note::new(
                 convert::key_line(text, other, first),
                 format!("front matter `{other}` has no lorebook equivalent; dropped"),
@@ -397,13 +400,13 @@ fn category(text: &str, json: bool) -> Option<NewFront> {
     };
     let get = |k: &str| v.as_mapping()?.get(Value::String(k.into()));
     Some(NewFront {
-        title: get("label").and_then(super::value_str),
+        title: get("label").and_then(value_str),
         weight: get("position")
             .and_then(Value::as_f64)
             .map(|p| (p * 10.0).round() as i64),
         description: get("link")
             .and_then(|l| l.as_mapping()?.get(Value::String("description".into())))
-            .and_then(super::value_str),
+            .and_then(value_str),
         ..Default::default()
     })
 }
@@ -459,7 +462,7 @@ fn convert_tree(config: &SiteConfig, source: &Source) -> Imported {
     for (file, text) in &source.pages {
         let shown = format!("{}/{}", source.shown_dir, file.rel);
         let mut page_notes = Vec::new();
-        let (yaml, body, body_line) = super::split_front(text);
+        let (yaml, body, body_line) = split_front(text);
         let pf = map_front(yaml, Path::new(&shown), &mut page_notes);
         let route = old_route(&file.rel, pf.id.as_deref(), pf.slug.as_deref());
         routes
@@ -529,7 +532,7 @@ fn convert_tree(config: &SiteConfig, source: &Source) -> Imported {
             format!("content/{new}"),
             Contents::Text(format!("{}{body}", pf.front.to_text())),
         );
-        notes.extend(super::notes_at(&shown, page_notes));
+        notes.extend(notes_at(&shown, page_notes));
         pages += 1;
     }
     for a in &source.assets {
@@ -570,7 +573,7 @@ fn convert_tree(config: &SiteConfig, source: &Source) -> Imported {
         .map(|e| format!("{}/{{path}}", e.trim_end_matches('/')));
     files.insert(
         "lorebook.yaml".into(),
-        Contents::Text(super::config_text(
+        Contents::Text(new_site::config_text(
             Format::Docusaurus,
             config.title.as_deref().unwrap_or("Imported docs"),
             base_url.as_deref(),

@@ -12,7 +12,10 @@ use std::path::Path;
 use serde_yaml::Value;
 
 use super::convert::{self, Note};
-use super::{Contents, Format, Imported, Links, NewFront, Source};
+use super::front::{date_only, split_front, value_str, value_tags, NewFront};
+use super::links::Links;
+use super::new_site::{self, notes_at, Contents, Imported};
+use super::source::{md_name, read_text, read_tree, Format, Source};
 use crate::diagnostics::Diagnostic;
 
 const CONFIGS: [&str; 6] = [
@@ -61,13 +64,13 @@ fn get<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
 }
 
 fn get_str(v: &Value, key: &str) -> Option<String> {
-    get(v, key).and_then(super::value_str)
+    get(v, key).and_then(value_str)
 }
 
 pub fn import(src: &Path) -> Result<Imported, Vec<Diagnostic>> {
     let mut config = None;
     for name in CONFIGS {
-        if let Some(text) = super::read_text(src, name).map_err(|d| vec![d])? {
+        if let Some(text) = read_text(src, name).map_err(|d| vec![d])? {
             let format = name.rsplit('.').next().unwrap_or("toml");
             config = Some((
                 name,
@@ -83,9 +86,9 @@ pub fn import(src: &Path) -> Result<Imported, Vec<Diagnostic>> {
         )]);
     };
     let content_dir = get_str(&config, "contentDir").unwrap_or_else(|| "content".into());
-    let mut source = super::read_tree(src, &content_dir, true)?;
+    let mut source = read_tree(src, &content_dir, true)?;
     if src.join("static").is_dir() {
-        source.statics = super::read_tree(src, "static", false)?.assets;
+        source.statics = read_tree(src, "static", false)?.assets;
     }
     Ok(convert_tree(&config, name, &source))
 }
@@ -127,7 +130,7 @@ fn split(text: &str) -> (Option<(&'static str, &str, usize)>, &str, usize) {
         }
         return (None, text, 1);
     }
-    match super::split_front(text) {
+    match split_front(text) {
         (Some((yaml, line)), body, body_line) => (Some(("yaml", yaml, line)), body, body_line),
         (None, body, line) => (None, body, line),
     }
@@ -146,7 +149,7 @@ fn new_paths(source: &Source) -> BTreeMap<String, String> {
                 None => "_index.md".to_string(),
             }
         } else {
-            super::md_name(&f.rel)
+            md_name(&f.rel)
         };
         moved.insert(f.rel.clone(), new);
     }
@@ -185,26 +188,26 @@ fn map_front(
     let mut link_title = None;
     let mut summary = None;
     for (k, v) in map {
-        let Some(key) = super::value_str(k) else {
+        let Some(key) = value_str(k) else {
             continue;
         };
         let line = convert::key_line(text, &key, first);
         match key.to_ascii_lowercase().as_str() {
-            "title" => front.title = super::value_str(v),
-            "linktitle" => link_title = super::value_str(v),
-            "description" => front.description = super::value_str(v),
-            "summary" => summary = super::value_str(v),
-            "tags" | "categories" => front.tags.extend(super::value_tags(v)),
+            "title" => front.title = value_str(v),
+            "linktitle" => link_title = value_str(v),
+            "description" => front.description = value_str(v),
+            "summary" => summary = value_str(v),
+            "tags" | "categories" => front.tags.extend(value_tags(v)),
             "weight" => front.weight = v.as_i64(),
             "draft" => front.draft = v.as_bool().unwrap_or(false),
             "date" | "publishdate" => {
                 if front.date.is_none() {
-                    front.date = super::value_str(v).and_then(|d| super::date_only(&d));
+                    front.date = value_str(v).and_then(|d| date_only(&d));
                 }
             }
-            "aliases" => front.aliases.extend(super::value_tags(v)),
+            "aliases" => front.aliases.extend(value_tags(v)),
             "slug" => {
-                if let Some(slug) = super::value_str(v) {
+                if let Some(slug) = value_str(v) {
                     // A bundle's slug replaces its folder's name.
                     let own = rel.strip_suffix("/index.md").unwrap_or(rel);
                     let dir = own.rsplit_once('/').map_or("", |(d, _)| d);
@@ -218,7 +221,7 @@ fn map_front(
                 }
             }
             "url" => {
-                if let Some(url) = super::value_str(v) {
+                if let Some(url) = value_str(v) {
                     front.aliases.push(url);
                 }
             }
@@ -549,7 +552,7 @@ fn convert_tree(config: &Value, config_name: &str, source: &Source) -> Imported 
             format!("content/{new}"),
             Contents::Text(format!("{}{body}", front.to_text())),
         );
-        notes.extend(super::notes_at(&shown, page_notes));
+        notes.extend(notes_at(&shown, page_notes));
         pages += 1;
     }
     for a in &source.assets {
@@ -560,7 +563,7 @@ fn convert_tree(config: &Value, config_name: &str, source: &Source) -> Imported 
     }
     files.insert(
         "lorebook.yaml".into(),
-        Contents::Text(super::config_text(
+        Contents::Text(new_site::config_text(
             Format::Hugo,
             &title,
             base_url.as_deref(),

@@ -9,11 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::convert::{self, Note};
-use super::{Contents, Format, Imported, Links, NewFront, Source};
+use super::front::NewFront;
+use super::links::Links;
+use super::new_site::{self, notes_at, Contents, Imported};
+use super::source::{md_name, read_text, read_tree, Format, Source};
 use crate::diagnostics::Diagnostic;
 
 pub fn import(src: &Path) -> Result<Imported, Vec<Diagnostic>> {
-    let Some(text) = super::read_text(src, "book.toml").map_err(|d| vec![d])? else {
+    let Some(text) = read_text(src, "book.toml").map_err(|d| vec![d])? else {
         return Err(vec![Diagnostic::error(
             src,
             "no `book.toml` here: give the folder that holds it",
@@ -31,7 +34,7 @@ pub fn import(src: &Path) -> Result<Imported, Vec<Diagnostic>> {
         .and_then(toml::Value::as_str)
         .unwrap_or("src")
         .to_string();
-    let source = super::read_tree(src, &src_dir, true)?;
+    let source = read_tree(src, &src_dir, true)?;
     Ok(convert_tree(&config, &source))
 }
 
@@ -192,7 +195,7 @@ fn convert_tree(config: &toml::Table, source: &Source) -> Imported {
                 format!("{dir}/_index.md")
             }
         } else {
-            super::md_name(&f.rel)
+            md_name(&f.rel)
         };
         moved.insert(f.rel.clone(), new);
     }
@@ -258,7 +261,7 @@ fn convert_tree(config: &toml::Table, source: &Source) -> Imported {
             format!("content/{new}"),
             Contents::Text(format!("{}{body}", front.to_text())),
         );
-        notes.extend(super::notes_at(&shown, page_notes));
+        notes.extend(notes_at(&shown, page_notes));
         pages += 1;
     }
     for a in &source.assets {
@@ -266,7 +269,7 @@ fn convert_tree(config: &toml::Table, source: &Source) -> Imported {
     }
     files.insert(
         "lorebook.yaml".into(),
-        Contents::Text(super::config_text(
+        Contents::Text(new_site::config_text(
             Format::Mdbook,
             title,
             base_url.as_deref(),

@@ -11,7 +11,10 @@ use std::path::Path;
 use serde_yaml::Value;
 
 use super::convert::{self, Note};
-use super::{Contents, Format, Imported, Links, NewFront, Source};
+use super::front::{date_only, split_front, value_str, value_tags, NewFront};
+use super::links::Links;
+use super::new_site::{self, notes_at, Contents, Imported};
+use super::source::{md_name, read_text, read_tree, Format, Source};
 use crate::diagnostics::Diagnostic;
 
 const CONFIG: [&str; 2] = ["mkdocs.yml", "mkdocs.yaml"];
@@ -19,7 +22,7 @@ const CONFIG: [&str; 2] = ["mkdocs.yml", "mkdocs.yaml"];
 pub fn import(src: &Path) -> Result<Imported, Vec<Diagnostic>> {
     let mut found = None;
     for name in CONFIG {
-        if let Some(text) = super::read_text(src, name).map_err(|d| vec![d])? {
+        if let Some(text) = read_text(src, name).map_err(|d| vec![d])? {
             found = Some((name, text));
             break;
         }
@@ -32,7 +35,7 @@ pub fn import(src: &Path) -> Result<Imported, Vec<Diagnostic>> {
     };
     let config = crate::yaml::parse_value(&text, Path::new(name), 1).map_err(|d| vec![d])?;
     let docs_dir = get_str(&config, "docs_dir").unwrap_or_else(|| "docs".into());
-    let mut source = super::read_tree(src, &docs_dir, true)?;
+    let mut source = read_tree(src, &docs_dir, true)?;
     source.extra.insert(name.to_string(), text);
     Ok(convert_tree(&config, name, &source))
 }
@@ -42,7 +45,7 @@ fn get<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
 }
 
 fn get_str(v: &Value, key: &str) -> Option<String> {
-    get(v, key).and_then(super::value_str)
+    get(v, key).and_then(value_str)
 }
 
 /// One entry of `nav`.
@@ -63,7 +66,7 @@ fn parse_nav(v: &Value) -> Vec<Nav> {
             Value::String(path) => Some(nav_target(None, path)),
             Value::Mapping(m) => {
                 let (k, v) = m.iter().next()?;
-                let title = super::value_str(k)?;
+                let title = value_str(k)?;
                 match v {
                     Value::String(path) => Some(nav_target(Some(title), path)),
                     Value::Sequence(_) => Some(Nav::Section {
@@ -134,7 +137,7 @@ fn new_paths(source: &Source) -> BTreeMap<String, String> {
         let new = if is_index {
             join("_index.md")
         } else {
-            super::md_name(rel)
+            md_name(rel)
         };
         moved.insert(rel.to_string(), new);
     }
@@ -164,14 +167,14 @@ fn map_front(yaml: Option<(&str, usize)>, shown: &Path, notes: &mut Vec<Note>) -
         return front;
     };
     for (k, v) in map {
-        let Some(key) = super::value_str(k) else {
+        let Some(key) = value_str(k) else {
             continue;
         };
         match key.as_str() {
-            "title" => front.title = super::value_str(v),
-            "description" => front.description = super::value_str(v),
-            "tags" => front.tags = super::value_tags(v),
-            "date" => front.date = super::value_str(v).and_then(|d| super::date_only(&d)),
+            "title" => front.title = value_str(v),
+            "description" => front.description = value_str(v),
+            "tags" => front.tags = value_tags(v),
+            "date" => front.date = value_str(v).and_then(|d| date_only(&d)),
             "draft" => front.draft = v.as_bool().unwrap_or(false),
             other => notes.push(Note::new(
                 convert::key_line(text, other, first),
@@ -325,7 +328,7 @@ fn convert_tree(config: &Value, config_name: &str, source: &Source) -> Imported 
         let shown = format!("{}/{}", source.shown_dir, file.rel);
         let new = &moved[&file.rel];
         let mut page_notes = Vec::new();
-        let (yaml, body, body_line) = super::split_front(text);
+        let (yaml, body, body_line) = split_front(text);
         let mut front = map_front(yaml, Path::new(&shown), &mut page_notes);
         if front.title.is_none() && !starts_with_h1(body) {
             front.title = nav_title.get(file.rel.as_str()).map(|t| t.to_string());
@@ -355,7 +358,7 @@ fn convert_tree(config: &Value, config_name: &str, source: &Source) -> Imported 
             format!("content/{new}"),
             Contents::Text(format!("{}{body}", front.to_text())),
         );
-        notes.extend(super::notes_at(&shown, page_notes));
+        notes.extend(notes_at(&shown, page_notes));
         pages += 1;
     }
     // Folders named in nav without an index page get one for their title
@@ -378,7 +381,7 @@ fn convert_tree(config: &Value, config_name: &str, source: &Source) -> Imported 
     }
     files.insert(
         "lorebook.yaml".into(),
-        Contents::Text(super::config_text(
+        Contents::Text(new_site::config_text(
             Format::Mkdocs,
             &title,
             base_url.as_deref(),
