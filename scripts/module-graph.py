@@ -10,8 +10,9 @@ each file to its module (`src/a/mod.rs` and `src/a.rs` are `a`,
 and records an edge A -> B whenever A names something in module B: `use`
 statements (nested braces expanded) and paths written inline
 (`crate::x::y`, `super::x`, `self::x`, or a child module's name). A path is
-resolved to the longest module prefix it names. `mod x;` declarations are
-not imports. Items marked `#[cfg(test)]` (test modules, test-only
+resolved to the longest module prefix it names; inside an inline module
+(`mod tests { use super::*; }`) `super` is the file's own module. `mod x;`
+declarations are not imports. Items marked `#[cfg(test)]` (test modules, test-only
 functions) are skipped unless `--tests` is given.
 
 Prints, with `--edges`, every edge (`from -> to`, sorted), then each cycle:
@@ -117,6 +118,23 @@ def drop_test_items(text):
         text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
 
 
+def inline_modules(text):
+    """The spans (opening to closing brace) of the inline modules in `text`
+    (`mod tests { ... }`), which has no comments or strings left."""
+    spans = []
+    for m in re.finditer(r"\bmod\s+\w+\s*\{", text):
+        depth, start = 0, m.end() - 1
+        for k in range(start, len(text)):
+            if text[k] == "{":
+                depth += 1
+            elif text[k] == "}":
+                depth -= 1
+                if depth == 0:
+                    spans.append((start, k))
+                    break
+    return spans
+
+
 def expand_use(tree):
     """`a::{b, c::{d, e}}` -> [a::b, a::c::d, a::c::e] (aliases dropped)."""
     tree = re.sub(r"\s+as\s+\w+", "", tree)
@@ -153,8 +171,11 @@ def expand_use(tree):
     return out
 
 
-def resolve(current, path, modules):
-    """The module a path names, seen from module `current`, or None."""
+def resolve(current, path, modules, inline=0):
+    """The module a path names, seen from module `current`, or None.
+    `inline` is how many inline modules (`mod tests { ... }`) of the file
+    enclose the path: their `super` stays in the file's module, and their
+    `self` names their own items."""
     segs = [s for s in path.split("::") if s]
     if not segs:
         return None
@@ -165,9 +186,14 @@ def resolve(current, path, modules):
     elif head in ("super", "self"):
         while segs and segs[0] in ("super", "self"):
             if segs[0] == "super":
-                if not base:
+                if inline:
+                    inline -= 1
+                elif not base:
                     return None
-                base = base[:-1]
+                else:
+                    base = base[:-1]
+            elif inline:
+                return None
             segs = segs[1:]
     else:
         # A child module of `current` named directly (`use git::History`),
@@ -227,20 +253,26 @@ def main():
         text = strip_comments_and_strings(text)
         if not tests:
             text = drop_test_items(text)
+        spans = inline_modules(text)
+
+        def depth(pos):
+            return sum(1 for a, b in spans if a < pos < b)
+
         paths = []
         for m in re.finditer(r"\buse\s+([^;]+);", text):
-            paths.extend(expand_use(m.group(1)))
-        body = re.sub(r"\buse\s+[^;]+;", " ", text)
-        body = re.sub(r"\bmod\s+\w+\s*;", " ", body)
+            paths.extend((p, depth(m.start())) for p in expand_use(m.group(1)))
+        blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))
+        body = re.sub(r"\buse\s+[^;]+;", blank, text)
+        body = re.sub(r"\bmod\s+\w+\s*;", blank, body)
         for m in re.finditer(r"(?<![\w:])((?:crate|super|self)(?:::\w+)+)", body):
-            paths.append(m.group(1))
+            paths.append((m.group(1), depth(m.start())))
         # Inline paths through a child module (`git::read_history(..)`).
         for child in (x for x in modules if x.startswith(mod + "::" if mod else "") and x.count("::") == (mod.count("::") + 1 if mod else 0)):
             name = child.rsplit("::", 1)[-1]
             for m in re.finditer(r"(?<![\w:])" + re.escape(name) + r"::\w+", body):
-                paths.append(m.group(0))
-        for p in paths:
-            target = resolve(mod, p, modules)
+                paths.append((m.group(0), depth(m.start())))
+        for p, inline in paths:
+            target = resolve(mod, p, modules, inline)
             if target is not None and target != mod:
                 edges.add((mod or "crate", target or "crate"))
 
