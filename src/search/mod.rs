@@ -2,7 +2,8 @@
 //! deterministic, no I/O. `tokenize` defines terms (mirrored by the theme's
 //! `search.js`), `model` holds the types the others share, `index` records
 //! pages and precomputes quantized BM25 weights per page and section,
-//! `shards` writes the sharded, script-loadable files, `site` turns the
+//! `shards` writes the sharded, script-loadable files (`text91` packs their
+//! bytes as script text), `site` turns the
 //! `Site` into documents, `live` keeps an index between `lorebook serve`
 //! rebuilds and updates it per page. The search page itself is rendered by
 //! `render.rs`.
@@ -12,6 +13,7 @@ pub mod live;
 pub mod model;
 pub mod shards;
 pub mod site;
+pub mod text91;
 pub mod tokenize;
 
 pub use model::{DocKind, SearchDoc};

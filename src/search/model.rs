@@ -52,6 +52,17 @@ pub struct SectionRecord {
     pub cut: bool,
 }
 
+impl SectionRecord {
+    /// Whether the anchor is the plain slug of an ASCII heading, which the
+    /// client derives itself (`anchorOf` in search.js), so blocks store `1` in
+    /// its place. Other headings keep their anchor written out.
+    pub fn anchor_is_slug(&self) -> bool {
+        !self.anchor.is_empty()
+            && self.heading.is_ascii()
+            && crate::urls::slugify(&self.heading) == self.anchor
+    }
+}
+
 /// What the client shows for one page: result blocks hold these.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRecord {
@@ -67,12 +78,20 @@ pub struct PageRecord {
 
 impl PageRecord {
     /// The page as a result block lists it:
-    /// `[url, title, breadcrumb, kind, [[anchor, heading, text, cut], ...]]`.
+    /// `[url, title, breadcrumb, kind, [[anchor, heading, text, cut], ...]]`,
+    /// the anchor `1` when it is the heading's slug.
     pub fn json(&self) -> Value {
         let sections: Vec<Value> = self
             .sections
             .iter()
-            .map(|s| json!([s.anchor, s.heading, s.text, u8::from(s.cut)]))
+            .map(|s| {
+                let anchor = if s.anchor_is_slug() {
+                    json!(1)
+                } else {
+                    json!(s.anchor)
+                };
+                json!([anchor, s.heading, s.text, u8::from(s.cut)])
+            })
             .collect();
         json!([
             self.url,
@@ -110,4 +129,49 @@ pub struct Weighed<'a> {
     /// Each page's JSON for the result blocks.
     pub json: Vec<&'a str>,
     pub postings: Postings,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(anchor: &str, heading: &str) -> SectionRecord {
+        SectionRecord {
+            anchor: anchor.into(),
+            heading: heading.into(),
+            text: String::new(),
+            cut: false,
+        }
+    }
+
+    #[test]
+    fn plain_slugs_of_ascii_headings_are_left_to_the_client() {
+        assert!(section("setting-the-mode", "Setting the mode").anchor_is_slug());
+        assert!(section("get-item_v2-", " Get-Item_v2 (!) ").anchor_is_slug());
+        // Numbered duplicates, headings with their own ids, non-ASCII
+        // headings and sections without an anchor keep what they have.
+        assert!(!section("setting-the-mode-1", "Setting the mode").anchor_is_slug());
+        assert!(!section("custom", "Setting the mode").anchor_is_slug());
+        assert!(!section("größe", "Größe").anchor_is_slug());
+        assert!(!section("", "").anchor_is_slug());
+    }
+
+    #[test]
+    fn page_json_writes_1_for_a_derived_anchor() {
+        let page = PageRecord {
+            url: "a/".into(),
+            title: "A".into(),
+            breadcrumb: vec![],
+            kind: DocKind::Page,
+            sections: vec![
+                section("", ""),
+                section("why-it-fails", "Why it fails"),
+                section("x", "Y"),
+            ],
+        };
+        let sections = &page.json()[4];
+        assert_eq!(sections[0][0], json!(""));
+        assert_eq!(sections[1][0], json!(1));
+        assert_eq!(sections[2][0], json!("x"));
+    }
 }

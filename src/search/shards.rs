@@ -3,8 +3,9 @@
 //! for shown results), and a tree of small directory files whose root,
 //! `index.js`, has at most `FANOUT` entries whatever the size of the site.
 //!
-//! Every file is a script `lorebookSearchData("<name>","<base64 zlib>");` so the
-//! same file loads from http(s) and from file:// (where fetch() cannot read).
+//! Every file is a script `lorebookSearchData("<name>","<zlib, text91-packed>");`
+//! so the same file loads from http(s) and from file:// (where fetch() cannot
+//! read); [`text91`] packs the bytes 13 bits to two characters.
 //! Names are `<kind><content hash>.js` except the root `index.js`.
 //!
 //! A term's postings are kept whole, ordered by weight and cut into pieces
@@ -24,7 +25,8 @@
 //! (depth 0 entries point at shards/blocks). Root payload (JSON):
 //! `{"v":2,"pages":n,"slots":pages+sections,"kinds":{"page":[from,to]},"terms":{..directory..},"docs":{..directory..}}`.
 //! Page block payload (JSON): `{"first":id,"pages":[page, ...]}`, each page as
-//! [`PageRecord::json`] writes it.
+//! [`PageRecord::json`] writes it (a section's anchor is `1` when the client
+//! derives it from the heading).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -36,6 +38,7 @@ use sha2::{Digest, Sha256};
 
 use super::index::kind_ranges;
 use super::model::{Index, PageRecord, Posting, Postings, Weighed};
+use super::text91;
 use crate::output::OutputFile;
 
 /// Target deflated size of a term shard.
@@ -148,28 +151,6 @@ fn encode_term(out: &mut Vec<u8>, prev: &str, term: &str, list: &[Posting], file
     }
 }
 
-/// Standard base64 with padding (decoded by the browser's `atob`).
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// A file's name from its kind letter and payload.
 fn hashed_name(kind: char, payload: &[u8]) -> String {
     let digest = Sha256::digest(payload);
@@ -178,8 +159,23 @@ fn hashed_name(kind: char, payload: &[u8]) -> String {
 }
 
 fn script(name: &str, payload: &[u8]) -> Vec<u8> {
-    let b64 = base64(payload);
-    format!("{CALLBACK}(\"{name}\",\"{b64}\");\n").into_bytes()
+    let text = text91::encode(payload);
+    format!("{CALLBACK}(\"{name}\",\"{text}\");\n").into_bytes()
+}
+
+/// The name and the inflated payload of an index file, as the client reads
+/// it; `None` when the file is not one. For tests and tools.
+pub fn read(script: &str) -> Option<(String, Vec<u8>)> {
+    use std::io::Read;
+    let rest = script.strip_prefix(CALLBACK)?.strip_prefix("(\"")?;
+    let (name, rest) = rest.split_once("\",\"")?;
+    let (text, _) = rest.split_once('"')?;
+    let packed = text91::decode(text)?;
+    let mut raw = Vec::new();
+    flate2::read::ZlibDecoder::new(&packed[..])
+        .read_to_end(&mut raw)
+        .ok()?;
+    Some((name.to_string(), raw))
 }
 
 /// Deflated files remembered by their raw payload, so writing an index again
@@ -487,12 +483,13 @@ mod tests {
     }
 
     #[test]
-    fn encodes_base64_with_padding() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foob"), "Zm9vYg==");
+    fn scripts_read_back_to_their_payload() {
+        let payload = b"{\"depth\":0,\"entries\":[]}";
+        let file = String::from_utf8(script("d0123456789.js", &deflate(payload))).unwrap();
+        assert!(file.starts_with("lorebookSearchData(\"d0123456789.js\",\""));
+        let (name, raw) = read(&file).unwrap();
+        assert_eq!((name.as_str(), &raw[..]), ("d0123456789.js", &payload[..]));
+        assert_eq!(read("lorebookSearchData(\"x.js\",\"\\\");"), None);
     }
 
     #[test]

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
-const client = createRequire(import.meta.url)(path.join(repo, 'themes/default/static/assets/search.js'));
+const assets = path.join(repo, 'themes/default/static/assets');
+const client = createRequire(import.meta.url)(path.join(assets, 'search.js'));
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'lorebook-search-'));
 execFileSync('cargo', ['run', '--quiet', '--example', 'search_fixture', '--', out,
@@ -24,7 +25,7 @@ function loader(dir) {
     requested.push(name);
     const text = fs.readFileSync(path.join(dir, 'search', name), 'utf8');
     let got = null;
-    new Function('lorebookSearchData', text)((n, b64) => { assert.strictEqual(n, name); got = b64; });
+    new Function('lorebookSearchData', text)((n, packed) => { assert.strictEqual(n, name); got = packed; });
     assert.ok(got !== null, `${name} did not call lorebookSearchData`);
     return got;
   };
@@ -49,6 +50,23 @@ test('tokenizer and stemmer agree with the Rust side on real text', () => {
     if (JSON.stringify(js) !== JSON.stringify(terms)) wrong.push({ line, rust: terms, js });
   }
   assert.deepStrictEqual(wrong.slice(0, 10), [], `${wrong.length} of ${pairs.length} lines differ`);
+});
+
+test('unpacks index payloads as src/search/text91.rs packs them', () => {
+  // Worked by hand from the alphabet (printable ASCII but " ' < \\):
+  // index 0 is ' ', 1 '!', 7 ')', 90 '~'.
+  const cases = [['', []], ['! ', [1]], ['   ', [0, 0]], ['!~)', [255, 255]]];
+  for (const [text, bytes] of cases) {
+    assert.deepStrictEqual(Array.from(client.unpack91(text)), bytes, JSON.stringify(text));
+  }
+});
+
+test('derives the anchors blocks leave out, as model.rs decides them', () => {
+  // The same cases as src/search/model.rs's test, worked by hand.
+  assert.strictEqual(client.anchorOf([1, 'Setting the mode']), 'setting-the-mode');
+  assert.strictEqual(client.anchorOf([1, ' Get-Item_v2 (!) ']), 'get-item_v2-');
+  assert.strictEqual(client.anchorOf(['custom', 'Setting the mode']), 'custom');
+  assert.strictEqual(client.anchorOf(['', '']), '');
 });
 
 test('stems known Snowball examples', () => {

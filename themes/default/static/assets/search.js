@@ -1,7 +1,7 @@
 /* lorebook search client: no framework, no WASM, no dependencies.
  * The tokenizer and stemmer mirror src/search/tokenize.rs (Snowball English,
  * written here from the published algorithm); tests/js/ checks they agree.
- * Index files are scripts calling lorebookSearchData(name, base64 zlib), so
+ * Index files are scripts calling lorebookSearchData(name, packed zlib), so
  * the same files load over http(s) and from file://. The index root is found
  * from this script's own URL (assets/search.js -> ../search/). */
 (function (global) {
@@ -279,10 +279,30 @@
     return (a.length - i) - (b.length - j) < 0 ? -1 : ((a.length - i) === (b.length - j) ? 0 : 1);
   }
 
-  function base64Bytes(b64) {
-    var bin = atob(b64);
-    var out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  // Index payloads are packed 13 bits to two characters of a 91-character
+  // alphabet (src/search/text91.rs): printable ASCII but " ' < and \.
+  var DIGIT91 = new Int8Array(128);
+  for (var c91 = 32, d91 = 0; c91 < 127; c91++) {
+    if (c91 !== 34 && c91 !== 39 && c91 !== 60 && c91 !== 92) DIGIT91[c91] = d91++;
+  }
+  function unpack91(text) {
+    var len = text.length;
+    var out = new Uint8Array(((len >> 1) * 13 + (len & 1) * 7) >> 3);
+    var acc = 0, bits = 0, o = 0;
+    for (var i = 0; i < len; i += 2) {
+      if (i + 1 < len) {
+        acc |= (DIGIT91[text.charCodeAt(i)] + 91 * DIGIT91[text.charCodeAt(i + 1)]) << bits;
+        bits += 13;
+      } else {
+        acc |= DIGIT91[text.charCodeAt(i)] << bits;
+        bits += 7;
+      }
+      while (bits >= 8) {
+        out[o++] = acc & 255;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
     return out;
   }
 
@@ -397,7 +417,7 @@
   var EXCERPT_CHARS = 160;
 
   /**
-   * A searchable index. `fetchPayload(name)` resolves to the base64 payload of
+   * A searchable index. `fetchPayload(name)` resolves to the packed payload of
    * the index file `name` (the second argument of lorebookSearchData).
    */
   function Index(fetchPayload) {
@@ -408,8 +428,8 @@
   Index.prototype.bytes = function (name) {
     var hit = this.cache.get(name);
     if (!hit) {
-      hit = Promise.resolve(this.fetchPayload(name)).then(function (b64) {
-        return inflate(base64Bytes(b64));
+      hit = Promise.resolve(this.fetchPayload(name)).then(function (packed) {
+        return inflate(unpack91(packed));
       });
       this.cache.set(name, hit);
       var cache = this.cache;
@@ -849,6 +869,24 @@
 
   function href(pageUrl, anchor) { return anchor ? pageUrl + '#' + anchor : pageUrl; }
 
+  /**
+   * A section's anchor. Blocks store 1 where it is the slug of an ASCII
+   * heading (src/search/model.rs `anchor_is_slug`): lowercase letters,
+   * digits, `_` and `-` kept, whitespace as `-`, anything else dropped.
+   */
+  function anchorOf(sec) {
+    if (sec[0] !== 1) return sec[0];
+    var out = '';
+    var h = sec[1].trim();
+    for (var i = 0; i < h.length; i++) {
+      var c = h.charCodeAt(i);
+      if ((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 95 || c === 45) out += h[i];
+      else if (c >= 65 && c <= 90) out += String.fromCharCode(c + 32);
+      else if (c === 32 || (c >= 9 && c <= 13)) out += '-';
+    }
+    return out;
+  }
+
   /** One grouped result: the page, an excerpt of its best section, its best matching sections. */
   function result(rec, s, terms) {
     var secs = rec[4] || [];
@@ -861,7 +899,7 @@
       var sec = secs[e[0] - 2];
       if (!sec || !sec[0] || sub.length >= SUBRESULTS) continue;
       sub.push({
-        url: href(rec[0], sec[0]),
+        url: href(rec[0], anchorOf(sec)),
         heading: sec[1],
         excerpt: sec[2] ? excerpt(sec[2], terms, sec[3], 120) : sec[1]
       });
@@ -872,7 +910,7 @@
     };
   }
 
-  /** The stored record of one page: [url, title, breadcrumb, kind, [[anchor, heading, text, cut]]]. */
+  /** The stored record of one page: [url, title, breadcrumb, kind, [[anchor, heading, text, cut]]] (anchor 1: see anchorOf). */
   Index.prototype.page = function (id, root) {
     var self = this;
     return this.locate(root.docs, id, lessNum).then(function (loc) {
@@ -931,7 +969,8 @@
   var api = {
     fold: fold, words: words, tokenize: tokenize, stem: stem, isCjk: isCjk,
     Index: Index, highlight: highlight, parseShard: parseShard, cmp: cmp,
-    parseQuery: parseQuery, excerpt: excerpt, joinBracketed: joinBracketed
+    parseQuery: parseQuery, excerpt: excerpt, joinBracketed: joinBracketed,
+    unpack91: unpack91, anchorOf: anchorOf
   };
 
   // ------------------------------------------------------------- the browser
@@ -948,9 +987,9 @@
   function setUp(site) {
     var searchRoot = new URL('search/', site);
     var pending = new Map();
-    global.lorebookSearchData = function (name, b64) {
+    global.lorebookSearchData = function (name, packed) {
       var p = pending.get(name);
-      if (p) { pending.delete(name); p.resolve(b64); }
+      if (p) { pending.delete(name); p.resolve(packed); }
     };
     function fetchPayload(name) {
       return new Promise(function (resolve, reject) {
