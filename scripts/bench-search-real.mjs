@@ -26,7 +26,7 @@ window.bench = function (q) {
   var t0 = performance.now();
   return new Promise(function (resolve, reject) {
     var s = document.createElement('script');
-    s.src = '/assets/search.js';
+    s.src = '/assets/search.min.js';
     s.onload = resolve; s.onerror = reject;
     document.head.appendChild(s);
   }).then(function () {

@@ -88,5 +88,5 @@ for pages in ${PAGES:-2000 10000}; do
     "$pagefind" --site "$out/site" >/dev/null
     pf_secs=$(echo "$(date +%s.%N) - $start" | bc)
   fi
-  node scripts/bench-search-client.mjs "$out/site" themes/default/static/assets/search.js "$build" $pf_secs
+  node scripts/bench-search-client.mjs "$out/site" themes/default/static/assets/search.min.js "$build" $pf_secs
 done

@@ -164,7 +164,7 @@ bench_corpus() { # label pages corpus_dir
   read -r lw lm lc < <(CLEAN="$out" timed "$LOREBOOK" -q build --timings --root "$corpus" --output "$out")
   per_page+=("$n $lw")
   row lorebook "$n" "$lw" "$lm" "$out" "$(files_of "$out/search")" \
-    "$(query_bytes lorebook "$out" "$ROOT/themes/default/static/assets/search.js")" "$lc"
+    "$(query_bytes lorebook "$out" "$ROOT/themes/default/static/assets/search.min.js")" "$lc"
   { echo "== $label ($n pages)"; grep -A40 '^timings:' "$BENCH_DIR/last.log" || true; } >> "$STAGES"
   if [ -n "$HUGO" ] && [ "$n" -gt "$HUGO_MAX" ]; then
     printf '%-9s %7d %s\n' hugo "$n" "skipped: >$HUGO_MAX pages (HUGO_MAX)"

@@ -42,7 +42,7 @@ use super::text91;
 use crate::output::OutputFile;
 
 /// Target deflated size of a term shard.
-pub const SHARD_TARGET: usize = 10 * 1024;
+pub const SHARD_TARGET: usize = 6 * 1024;
 /// Target deflated size of a unit block.
 pub const BLOCK_TARGET: usize = 2048;
 /// Most entries in one directory file (and so in the root).

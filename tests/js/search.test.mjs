@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -50,6 +51,33 @@ test('tokenizer and stemmer agree with the Rust side on real text', () => {
     if (JSON.stringify(js) !== JSON.stringify(terms)) wrong.push({ line, rust: terms, js });
   }
   assert.deepStrictEqual(wrong.slice(0, 10), [], `${wrong.length} of ${pairs.length} lines differ`);
+});
+
+test('search.min.js, which the theme loads, is search.js minified (else run scripts/minify-js.sh)', () => {
+  const source = fs.readFileSync(path.join(assets, 'search.js'));
+  const first = fs.readFileSync(path.join(assets, 'search.min.js'), 'utf8').split('\n', 1)[0];
+  const recorded = /sha256:([0-9a-f]{64})/.exec(first);
+  assert.ok(recorded, `no source hash on the first line: ${first}`);
+  assert.strictEqual(recorded[1], createHash('sha256').update(source).digest('hex'),
+    'search.min.js was made from another search.js: run scripts/minify-js.sh');
+});
+
+test('the minified client tokenizes and answers as the source does', async () => {
+  const min = createRequire(import.meta.url)(path.join(assets, 'search.min.js'));
+  const pairs = JSON.parse(fs.readFileSync(path.join(out, 'tokens.json'), 'utf8'));
+  for (const [line] of pairs.slice(0, 2000)) {
+    assert.deepStrictEqual(min.tokenize(line), client.tokenize(line), line);
+  }
+  for (const query of ['reset your password', 'passw polic', 'authent prox', 'quarterly', '"reset links"', 'password -reset']) {
+    const dir = loader(out);
+    const fetchPayload = (name) => dir.index.fetchPayload(name);
+    const [a, b] = await Promise.all([
+      new min.Index(fetchPayload).search(query, {}),
+      new client.Index(fetchPayload).search(query, {}),
+    ]);
+    assert.ok(b.results.length > 0, `${query}: the source finds nothing`);
+    assert.deepStrictEqual(a, b, query);
+  }
 });
 
 test('unpacks index payloads as src/search/text91.rs packs them', () => {
