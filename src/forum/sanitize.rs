@@ -45,7 +45,7 @@ impl Sanitizer {
             .set_tag_attribute_value("img", "referrerpolicy", "no-referrer")
             .strip_comments(true)
             .attribute_filter(|element, attribute, value| {
-                let lower = value.trim_start().to_ascii_lowercase();
+                let lower = as_browsers_read(value);
                 if lower.starts_with("data:") {
                     let image = element == "img"
                         && attribute == "src"
@@ -77,6 +77,18 @@ impl Sanitizer {
         let cleaned = self.builder.clean(&flat).to_string();
         demote_headings(&cleaned)
     }
+}
+
+/// A URL attribute as a browser's URL parser sees its scheme: leading C0
+/// controls and spaces dropped, tabs and newlines removed anywhere, ASCII
+/// lowercased. (`\u{1}data:` and `da\nta:` are both `data:` to a browser.)
+fn as_browsers_read(value: &str) -> String {
+    value
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// Elements nested deeper than this in forum HTML lose their tags (their
@@ -373,6 +385,27 @@ mod tests {
         assert!(!out.to_ascii_lowercase().contains("script:"), "{out}");
         assert!(!out.contains("data:"), "{out}");
         assert!(out.contains(">d</a>"), "{out}");
+    }
+
+    #[test]
+    fn data_urls_hidden_behind_controls_or_newlines_are_removed() {
+        // Found by the sanitize fuzz target: browsers drop the leading
+        // control characters and the newline and open a data: document.
+        for href in [
+            "\u{1}\u{1}data:text/html,x",
+            "da\nta:text/html,x",
+            " \tDATA:text/html,x",
+        ] {
+            let html = format!("<a href=\"{href}\">d</a><img src=\"\u{1}data:image/svg+xml,x\">");
+            for base in [BASE, None] {
+                let out = sanitize(&html, base);
+                assert!(
+                    !out.to_ascii_lowercase().contains("data:"),
+                    "{href:?}: {out}"
+                );
+                assert!(out.contains(">d</a>"), "{out}");
+            }
+        }
     }
 
     #[test]
