@@ -470,7 +470,12 @@ impl<'a, 'p> State<'a, 'p> {
         match ev {
             Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                 img.alt.push_str(&t);
+                // Alt text is searchable but describes a picture, not the
+                // page: it stays out of the summary (a first paragraph that
+                // is only an image leaves the summary to the next one).
+                let in_summary = std::mem::replace(&mut self.in_summary, false);
                 self.plain(&t);
+                self.in_summary = in_summary;
             }
             Event::SoftBreak | Event::HardBreak => img.alt.push(' '),
             Event::Start(Tag::Image { .. }) => img.nested += 1,
@@ -2244,6 +2249,23 @@ mod tests {
         assert!(r.summary.ends_with("word…"), "{}", r.summary);
         assert!(r.summary.chars().count() <= SUMMARY_CHARS + 1);
         assert_eq!(r.word_count, 100);
+    }
+
+    #[test]
+    fn image_alt_text_is_searchable_but_not_the_summary() {
+        let r = render(
+            "![Screenshot of the settings dialog](shot.png)\n\nTurn sync on ![icon](i.png) here.\n",
+            &page(),
+            &SAFE,
+        );
+        assert_eq!(r.summary, "Turn sync on here.");
+        assert!(
+            r.sections[0]
+                .text
+                .contains("Screenshot of the settings dialog"),
+            "{:?}",
+            r.sections[0].text
+        );
     }
 
     #[test]
