@@ -516,10 +516,14 @@ impl Merge {
     /// that lists their username for that source, else their own person
     /// (never a git person by name).
     ///
-    /// An account deleted upstream is credited to nobody: no person, no
-    /// credit page (its answers still show the name the forum kept).
+    /// An account deleted upstream, or one the forum itself runs, is
+    /// credited to nobody: no person, no credit page (its answers still
+    /// show the name the forum kept).
     fn forum_answers(&mut self, answers: &[Answer]) {
-        for answer in answers.iter().filter(|a| !a.author.deleted) {
+        for answer in answers
+            .iter()
+            .filter(|a| !a.author.deleted && !a.author.system)
+        {
             let user = answer.author.username.trim().to_lowercase();
             let key = (answer.source.clone(), user.clone());
             let index = match self.by_forum.get(&key) {
@@ -1282,6 +1286,17 @@ mod tests {
         let names: Vec<&str> = c.people.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, vec!["Bo"]);
         assert!(c.person_for_forum_author("discourse", "anon12").is_none());
+    }
+
+    #[test]
+    fn the_forums_own_account_gets_no_person_or_credit_page() {
+        let mut community = answer("stackexchange", 1, "-1", "Community", 9);
+        community.author.system = true;
+        let kept = answer("stackexchange", 2, "40", "Bo", 1);
+        let c = build(&history(vec![]), &[], &[community, kept], &settings(false));
+        let names: Vec<&str> = c.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Bo"]);
+        assert!(c.person_for_forum_author("stackexchange", "-1").is_none());
     }
 
     #[test]

@@ -404,6 +404,7 @@ fn author(post: &Post, url: Option<&str>) -> Author {
             badges: None,
         },
         deleted,
+        system: false,
     }
 }
 

@@ -494,6 +494,7 @@ fn to_author(user: Option<User>, association: Option<&str>, source: &ForumSource
             ..Default::default()
         },
         deleted: false,
+        system: false,
     }
 }
 

@@ -17,6 +17,10 @@ pub struct ForumData {
     pub unanswered: Vec<Question>,
 }
 
+/// Stack Exchange's "Community" user: the site's own account, owner of
+/// community wiki posts.
+pub const STACK_EXCHANGE_COMMUNITY: i64 = -1;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Author {
     pub username: String,
@@ -30,6 +34,11 @@ pub struct Author {
     /// answer without `author`): shown by the name the export kept, never
     /// credited or linked.
     pub deleted: bool,
+    /// An account the forum itself runs, not a person (Stack Exchange's
+    /// "Community" user, id -1, which owns community wiki posts; `system:
+    /// true` in lorebook's format): shown by name with its profile link,
+    /// never credited.
+    pub system: bool,
 }
 
 /// The public standing a forum shows next to a member's posts. Each field is

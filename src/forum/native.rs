@@ -50,6 +50,7 @@ const KEYS: &[&str] = &[
     "accepted_by",
     "reviewed",
     "deleted",
+    "system",
 ];
 
 /// A file of the format. The field order of these types is the key order
@@ -144,6 +145,8 @@ pub(crate) struct NAuthor {
     pub badges: Option<NBadges>,
     /// The account was deleted upstream (the name is what the forum kept).
     pub deleted: Option<bool>,
+    /// An account the forum runs, not a person (never credited).
+    pub system: Option<bool>,
 }
 
 /// Badge counts by class (Stack Exchange, Discourse).
@@ -327,6 +330,7 @@ fn to_author(a: Option<&NAuthor>) -> Author {
             avatar_url: a.avatar.clone(),
             standing: standing(a),
             deleted: a.deleted == Some(true),
+            system: a.system == Some(true),
         },
         None => Author {
             username: String::new(),
@@ -572,5 +576,20 @@ mod tests {
         assert_eq!(a.accepted_by, None);
         assert!(a.author.deleted);
         assert_eq!(a.author.standing, Standing::default());
+    }
+
+    #[test]
+    fn system_marks_the_forums_own_account() {
+        let text = SNAPSHOT.replace(
+            "      username: '40'\n      name: Bo\n",
+            "      username: '40'\n      name: Bo\n      system: true\n",
+        );
+        assert_ne!(text, SNAPSHOT);
+        let (threads, diags) = run(&[("7.yaml", &text)]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let a = &threads[0].accepted[0].author;
+        assert!(a.system && !a.deleted, "{a:?}");
+        let (plain, _) = run(&[("7.yaml", SNAPSHOT)]);
+        assert!(!plain[0].accepted[0].author.system);
     }
 }

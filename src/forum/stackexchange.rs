@@ -25,7 +25,9 @@ use quick_xml::Reader;
 use rayon::prelude::*;
 
 use super::export::parse_date;
-use super::model::{AcceptedBy, Author, Badges, Question, Reply, Standing, Thread};
+use super::model::{
+    AcceptedBy, Author, Badges, Question, Reply, Standing, Thread, STACK_EXCHANGE_COMMUNITY,
+};
 use super::sanitize::Sanitizer;
 use super::web::join_url;
 use crate::diagnostics::Diagnostic;
@@ -699,10 +701,11 @@ fn author(owner: &Owner, users: &HashMap<i64, UserInfo>, source: &ForumSource) -
             .map(|u| join_url(u, &format!("users/{id}")))
     };
     match owner.user_id {
-        Some(-1) => Author {
+        Some(STACK_EXCHANGE_COMMUNITY) => Author {
             username: "-1".into(),
             display_name: "Community".into(),
             profile_url: profile(-1),
+            system: true,
             ..Author::default()
         },
         Some(id) => {
@@ -723,6 +726,7 @@ fn author(owner: &Owner, users: &HashMap<i64, UserInfo>, source: &ForumSource) -
                     ..Standing::default()
                 },
                 deleted: false,
+                system: false,
             }
         }
         // A deleted user: only the name the dump kept, no profile to link.
@@ -888,6 +892,8 @@ mod tests {
         assert_eq!(q.question_html, "<p>Synchronisation bloquée à 99 %</p>");
         let qa = q.question_author.as_ref().unwrap();
         assert_eq!(qa.display_name, "Community");
+        assert!(qa.system && !qa.deleted, "{qa:?}");
+        assert!(!q.accepted[0].author.system);
         let a = &q.accepted[0];
         assert_eq!(a.score, -3);
         assert_eq!(a.html, "<p>Use <code>relay sync --force</code></p>");

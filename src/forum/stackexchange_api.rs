@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::export::{json_error, read_text};
 use super::model::{
     AcceptedBy, Author, Badges, Question as Unanswered, Reply, Role, Standing, Thread,
+    STACK_EXCHANGE_COMMUNITY,
 };
 use super::sanitize::{html_to_text, Sanitizer};
 use super::web::join_url;
@@ -324,6 +325,7 @@ fn author(owner: &Owner) -> Author {
         avatar_url: owner.profile_image.clone(),
         standing: owner.standing(),
         deleted: false,
+        system: owner.user_id == Some(STACK_EXCHANGE_COMMUNITY),
     }
 }
 
@@ -341,6 +343,19 @@ mod tests {
     use super::*;
     use crate::forum::source::ForumKind;
     use crate::forum::testkit::{folder, source};
+
+    #[test]
+    fn the_community_user_is_the_sites_own_account() {
+        let community: Owner = serde_json::from_str(
+            r#"{"user_id": -1, "user_type": "moderator", "display_name": "Community"}"#,
+        )
+        .unwrap();
+        let a = author(&community);
+        assert!(a.system && !a.deleted, "{a:?}");
+        let person: Owner =
+            serde_json::from_str(r#"{"user_id": 40, "user_type": "registered"}"#).unwrap();
+        assert!(!author(&person).system);
+    }
 
     const FIX: &str = "tests/fixtures/forum-api/stackexchange";
 

@@ -333,6 +333,7 @@ impl Discourse {
             admin: flag(post.admin),
             badges: None,
             deleted: flag(post.user_deleted),
+            system: None,
         })
     }
 }

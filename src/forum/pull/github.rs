@@ -352,6 +352,7 @@ fn author(p: &Actor, association: Option<&str>) -> NAuthor {
         admin: None,
         badges: None,
         deleted: None,
+        system: None,
     }
 }
 

@@ -212,6 +212,9 @@ fn author(out: &mut String, pad: &str, a: &NAuthor) {
     if let Some(d) = a.deleted {
         out.push_str(&format!("{inner}deleted: {d}\n"));
     }
+    if let Some(s) = a.system {
+        out.push_str(&format!("{inner}system: {s}\n"));
+    }
     if let Some(b) = a.badges {
         out.push_str(&format!(
             "{inner}badges: {{ gold: {}, silver: {}, bronze: {} }}\n",

@@ -24,6 +24,7 @@ use super::error::PullError;
 use super::run::{credential, Ending, Env, Forum, Run};
 use super::snapshot::{normalize_newlines, stamp, Outcome};
 use crate::config::PullSettings;
+use crate::forum::model::STACK_EXCHANGE_COMMUNITY;
 use crate::forum::native::{Id, NAnswer, NAuthor, NQuestion};
 use crate::forum::sanitize::html_to_text;
 use crate::forum::source::ForumSource;
@@ -484,6 +485,7 @@ fn author(owner: &Owner) -> NAuthor {
                 bronze: b.bronze,
             }),
         deleted: (!registered).then_some(true),
+        system: (owner.user_id == Some(STACK_EXCHANGE_COMMUNITY)).then_some(true),
         username,
     }
 }
@@ -497,6 +499,18 @@ mod tests {
     use crate::forum::source::ForumKind;
     use std::path::Path;
     use std::sync::{Arc, Mutex};
+
+    #[test]
+    fn the_community_user_is_written_as_system() {
+        let community: Owner = serde_json::from_str(
+            r#"{"user_id": -1, "user_type": "moderator", "display_name": "Community"}"#,
+        )
+        .unwrap();
+        assert_eq!(author(&community).system, Some(true));
+        let person: Owner =
+            serde_json::from_str(r#"{"user_id": 40, "user_type": "registered"}"#).unwrap();
+        assert_eq!(author(&person).system, None);
+    }
 
     /// A site the tests change between pulls: questions (id, last
     /// activity, accepted answer, tag) and a quota.
