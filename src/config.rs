@@ -25,6 +25,8 @@ struct RawConfig {
     base_url: Option<String>,
     description: Option<String>,
     language: Option<String>,
+    /// The languages with a tree of their own, by code (see `lang`).
+    languages: Option<BTreeMap<String, Option<RawLanguage>>>,
     theme: Option<String>,
     edit_url: Option<String>,
     #[serde(default)]
@@ -61,6 +63,19 @@ struct RawConfig {
     llms: RawLlms,
 }
 
+/// One language under `languages:` (every key optional: `de: {}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    /// The language's own name, for the switcher.
+    name: Option<String>,
+    /// The site's title in the language.
+    title: Option<String>,
+    description: Option<String>,
+    /// `rtl` or `ltr` (default: from the code).
+    dir: Option<String>,
+}
+
 /// A value under `variables:`: a scalar, or a map of further names.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -85,6 +100,9 @@ const CONFIG_KEYS: &[&str] = &[
     "base_url",
     "description",
     "language",
+    "languages",
+    "name",
+    "dir",
     "theme",
     "edit_url",
     "forum",
@@ -128,6 +146,9 @@ struct RawForumSource {
     default_section: Option<String>,
     /// How `lorebook forum pull` fetches this source from its API.
     pull: Option<RawPull>,
+    /// The language of its questions and answers: they go to that
+    /// language's tree and search index.
+    language: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -310,7 +331,10 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub title: String,
     pub description: String,
+    /// The default language's code (at the site root).
     pub language: String,
+    /// Every language, the default first (`languages:`; see `lang`).
+    pub languages: crate::lang::Languages,
     pub base_url: BaseUrl,
     pub theme: String,
     pub edit_url: Option<String>,
@@ -462,6 +486,8 @@ fn resolve(
             .map_or(0, |i| i + 1)
     };
 
+    let languages = resolve_languages(&raw, &shown, &key_line, &mut diags);
+
     // Links may be written with the site's address from lorebook.yaml or
     // the one given on the command line (a preview deploy).
     let link_bases: Vec<BaseUrl> = [raw.base_url.as_deref(), ov.base_url.as_deref()]
@@ -547,6 +573,34 @@ fn resolve(
                 },
             );
         }
+        // A source in another language than the default places its answers
+        // in that language's tree (`de/community/…`).
+        let prefix = match src.language.as_deref() {
+            None => String::new(),
+            Some(code) => match languages.get(code) {
+                Some(l) => languages.prefix(l),
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            &shown,
+                            format!(
+                                "forum source `{name}`: language `{code}` is not declared (declared: {})",
+                                languages.listed()
+                            ),
+                        )
+                        .at(key_line("language"), 1)
+                        .with_hint("add it under `languages:`, or correct the code"),
+                    );
+                    String::new()
+                }
+            },
+        };
+        let mut sections = src.sections;
+        if !prefix.is_empty() {
+            for s in sections.values_mut() {
+                *s = format!("{prefix}{}", s.trim_matches('/'));
+            }
+        }
         forum.push(ForumSource {
             kind: src.kind,
             name,
@@ -554,10 +608,12 @@ fn resolve(
             url: src.url.map(|u| u.trim_end_matches('/').to_string()),
             licence: src.licence,
             min_score: src.min_score,
-            sections: src.sections,
-            default_section: src
-                .default_section
-                .unwrap_or_else(|| answers_section.clone()),
+            sections,
+            default_section: format!(
+                "{prefix}{}",
+                src.default_section
+                    .unwrap_or_else(|| answers_section.clone())
+            ),
             progress: ov.progress,
         });
     }
@@ -655,7 +711,8 @@ fn resolve(
         output_dir,
         title: raw.title,
         description: raw.description.unwrap_or_default(),
-        language: raw.language.unwrap_or_else(|| "en".into()),
+        language: languages.default_language().code.clone(),
+        languages,
         base_url,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         edit_url: raw.edit_url,
@@ -718,6 +775,77 @@ fn resolve(
         source_date: None,
         overrides: ov.clone(),
     })
+}
+
+/// `language:` and `languages:` resolved: the default language first (its
+/// title and description are the site's unless `languages:` gives its own),
+/// codes checked (they are URL segments).
+fn resolve_languages(
+    raw: &RawConfig,
+    shown: &Path,
+    key_line: &dyn Fn(&str) -> usize,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::lang::Languages {
+    use crate::lang::{is_rtl, native_name, valid_code, Language, Languages};
+    let default_code = raw.language.clone().unwrap_or_else(|| "en".into());
+    let description = raw.description.clone().unwrap_or_default();
+    let Some(declared) = &raw.languages else {
+        return Languages::single(&default_code, &raw.title, &description);
+    };
+    let check = |code: &str, key: &str, diags: &mut Vec<Diagnostic>| {
+        if !valid_code(code) {
+            diags.push(
+                Diagnostic::error(shown, format!("`{code}` is not a language code"))
+                    .at(key_line(key), 1)
+                    .with_hint("use a lowercase code such as `de`, `fr` or `pt-br`"),
+            );
+        }
+    };
+    check(&default_code, "language", diags);
+    let make = |code: &str, raw_lang: Option<&RawLanguage>, diags: &mut Vec<Diagnostic>| {
+        let rtl = match raw_lang.and_then(|l| l.dir.as_deref()) {
+            Some("rtl") => true,
+            Some("ltr") => false,
+            Some(other) => {
+                diags.push(
+                    Diagnostic::error(
+                        shown,
+                        format!("languages.{code}.dir: `{other}` is neither `ltr` nor `rtl`"),
+                    )
+                    .at(key_line("dir"), 1),
+                );
+                is_rtl(code)
+            }
+            None => is_rtl(code),
+        };
+        Language {
+            code: code.to_string(),
+            name: raw_lang
+                .and_then(|l| l.name.clone())
+                .unwrap_or_else(|| native_name(code).unwrap_or(code).to_string()),
+            title: raw_lang
+                .and_then(|l| l.title.clone())
+                .unwrap_or_else(|| raw.title.clone()),
+            description: raw_lang
+                .and_then(|l| l.description.clone())
+                .unwrap_or_else(|| description.clone()),
+            rtl,
+        }
+    };
+    let default = make(
+        &default_code,
+        declared.get(&default_code).and_then(Option::as_ref),
+        diags,
+    );
+    let mut others = Vec::new();
+    for (code, settings) in declared {
+        if *code == default_code {
+            continue;
+        }
+        check(code, "languages", diags);
+        others.push(make(code, settings.as_ref(), diags));
+    }
+    Languages::new(default, others)
 }
 
 /// Flatten `variables:` into dotted names, after the built-in ones (which
