@@ -175,6 +175,10 @@ impl Site {
         let mut forum = forum;
         for a in &mut forum.answers {
             a.folded = promoted_by.contains_key(&a.id);
+            // An answer is published in the language of its section.
+            a.url_prefix = config
+                .languages
+                .prefix(config.languages.of(a.section.trim_matches('/')));
         }
 
         // Each language has its own tags (`tags/x/`, `de/tags/x/`), keyed

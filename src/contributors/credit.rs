@@ -1009,6 +1009,7 @@ mod tests {
             text: String::new(),
             reviewed: None,
             folded: false,
+            url_prefix: String::new(),
         }
     }
 
