@@ -588,7 +588,15 @@ fn resolve(
                                 languages.listed()
                             ),
                         )
-                        .at(key_line("language"), 1)
+                        .at(
+                            text.lines()
+                                .position(|l| {
+                                    l.trim_start().trim_start_matches("- ").trim_end()
+                                        == format!("language: {code}")
+                                })
+                                .map_or_else(|| key_line("forum"), |i| i + 1),
+                            1,
+                        )
                         .with_hint("add it under `languages:`, or correct the code"),
                     );
                     String::new()
@@ -1033,6 +1041,68 @@ mod tests {
         )
         .unwrap_err();
         assert!(errs[0].message.contains("above 0"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn languages_resolve_with_the_default_first() {
+        let c = load("title: Help\ndescription: D\nlanguage: en\nlanguages:\n  fr: {}\n  de:\n    title: Hilfe\n    name: German\n  ar: {}\n  he:\n    dir: ltr\n").unwrap();
+        let codes: Vec<&str> = c.languages.all().iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["en", "ar", "de", "fr", "he"]);
+        assert_eq!(c.language, "en");
+        let de = c.languages.get("de").unwrap();
+        assert_eq!((de.title.as_str(), de.name.as_str()), ("Hilfe", "German"));
+        let fr = c.languages.get("fr").unwrap();
+        // Unset: the site's title and description, the language's own name.
+        assert_eq!(
+            (fr.title.as_str(), fr.description.as_str(), fr.name.as_str()),
+            ("Help", "D", "Français")
+        );
+        assert!(c.languages.get("ar").unwrap().rtl);
+        assert!(
+            !c.languages.get("he").unwrap().rtl,
+            "dir: overrides the code"
+        );
+        // Without `languages:`, one language, as before.
+        let one = load("title: Help\nlanguage: de\n").unwrap();
+        assert!(!one.languages.is_multilingual());
+        assert_eq!(one.languages.default_language().code, "de");
+    }
+
+    #[test]
+    fn bad_language_codes_and_directions_are_errors_at_their_line() {
+        let errs = load("title: A\nlanguages:\n  de: {}\n  ../x: {}\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("`../x` is not a language code"),
+            "{}",
+            errs[0]
+        );
+        assert_eq!(errs[0].line, 2);
+        let errs = load("title: A\nlanguages:\n  de:\n    dir: up\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("neither `ltr` nor `rtl`"),
+            "{}",
+            errs[0]
+        );
+        assert_eq!(errs[0].line, 4);
+        let errs = load("title: A\nlanguages:\n  de:\n    titel: x\n").unwrap_err();
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn a_forum_source_in_a_language_places_its_answers_in_that_tree() {
+        let c = load("title: A\nlanguages:\n  de: {}\nforum:\n  - type: discourse\n    path: f\n    language: de\n    sections: {install: guide/}\n  - type: stackexchange\n    path: g\n").unwrap();
+        assert_eq!(c.forum[0].default_section, "de/community");
+        assert_eq!(c.forum[0].sections["install"], "de/guide");
+        assert_eq!(c.forum[1].default_section, "community");
+        let errs = load("title: A\nlanguages:\n  de: {}\nforum:\n  - type: discourse\n    path: f\n    language: nl\n").unwrap_err();
+        assert!(
+            errs[0]
+                .message
+                .contains("language `nl` is not declared (declared: `en`, `de`)"),
+            "{}",
+            errs[0]
+        );
+        assert_eq!(errs[0].line, 7);
     }
 
     #[test]

@@ -160,3 +160,35 @@ pub fn broken_links(out: &Path) -> Vec<String> {
     }
     broken
 }
+
+/// The text of a search shard, `lorebookSearchData("<name>","<base64 zlib>")`.
+pub fn unpack_shard(script: &str) -> Option<String> {
+    use std::io::Read;
+    let rest = script.strip_prefix("lorebookSearchData(\"")?;
+    let (_, rest) = rest.split_once("\",\"")?;
+    let (b64, _) = rest.split_once('"')?;
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut packed = Vec::new();
+    for c in b64.bytes().take_while(|&c| c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            packed.push((bits >> n) as u8);
+        }
+    }
+    let mut text = String::new();
+    flate2::read::ZlibDecoder::new(&packed[..])
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}

@@ -12,6 +12,7 @@ mod forum_pull;
 mod hardening;
 mod import;
 mod insights;
+mod languages;
 mod links;
 mod markdown;
 mod package;

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{lorebook, main_of, read, tree};
+use crate::common::{lorebook, main_of, read, tree, unpack_shard};
 
 fn write(root: &Path, path: &str, text: &str) {
     let p = root.join(path);
@@ -277,36 +277,4 @@ fn a_hidden_person_appears_nowhere_in_the_output_or_the_search_index() {
     assert!(!guide.contains("Written by"), "{guide}");
     // Ola keeps a credit page, without a picture.
     assert!(out.join("contributors/ola-faceless/index.html").is_file());
-}
-
-/// The text of a search shard, `lorebookSearchData("<name>","<base64 zlib>")`.
-fn unpack_shard(script: &str) -> Option<String> {
-    use std::io::Read;
-    let rest = script.strip_prefix("lorebookSearchData(\"")?;
-    let (_, rest) = rest.split_once("\",\"")?;
-    let (b64, _) = rest.split_once('"')?;
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut packed = Vec::new();
-    for c in b64.bytes().take_while(|&c| c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(v);
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            packed.push((bits >> n) as u8);
-        }
-    }
-    let mut text = String::new();
-    flate2::read::ZlibDecoder::new(&packed[..])
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
 }
