@@ -13,6 +13,7 @@ mod hardening;
 mod import;
 mod insights;
 mod languages;
+mod languages_browser;
 mod links;
 mod markdown;
 mod package;
