@@ -456,4 +456,57 @@ mod tests {
             );
         }
     }
+
+    /// Every string file the default theme ships has exactly English's
+    /// keys (a misspelt key would silently show English), and every
+    /// `t.<key>` the templates print is one of them.
+    #[test]
+    fn shipped_strings_match_english_and_the_templates() {
+        let strings = |code: &str| -> BTreeMap<String, String> {
+            let name = format!("i18n/{code}.yaml");
+            let (_, bytes) = DEFAULT_THEME
+                .iter()
+                .find(|(n, _)| *n == name)
+                .unwrap_or_else(|| panic!("{name} is shipped"));
+            crate::yaml::parse(
+                std::str::from_utf8(bytes).expect("UTF-8"),
+                Path::new(&name),
+                1,
+                &[],
+            )
+            .expect("parses")
+        };
+        let english = strings("en");
+        for code in ["de", "fr", "ar"] {
+            let other = strings(code);
+            let keys = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
+            assert_eq!(keys(&other), keys(&english), "{code}.yaml");
+            assert!(other.values().all(|v| !v.trim().is_empty()), "{code}");
+        }
+        for (name, bytes) in DEFAULT_THEME
+            .iter()
+            .filter(|(n, _)| n.starts_with("templates/"))
+        {
+            let text = String::from_utf8_lossy(bytes);
+            // `t.<key>` where `t` is a whole name (not `site.`, `list.`).
+            for (at, _) in text.match_indices("t.") {
+                let whole = at == 0
+                    || !text[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                if !whole {
+                    continue;
+                }
+                let key: String = text[at + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                assert!(
+                    english.contains_key(&key),
+                    "{name} prints unknown `t.{key}`"
+                );
+            }
+        }
+    }
 }
