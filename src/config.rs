@@ -25,6 +25,8 @@ struct RawConfig {
     base_url: Option<String>,
     description: Option<String>,
     language: Option<String>,
+    /// The languages with a tree of their own, by code (see `lang`).
+    languages: Option<BTreeMap<String, Option<RawLanguage>>>,
     theme: Option<String>,
     edit_url: Option<String>,
     #[serde(default)]
@@ -61,6 +63,19 @@ struct RawConfig {
     llms: RawLlms,
 }
 
+/// One language under `languages:` (every key optional: `de: {}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    /// The language's own name, for the switcher.
+    name: Option<String>,
+    /// The site's title in the language.
+    title: Option<String>,
+    description: Option<String>,
+    /// `rtl` or `ltr` (default: from the code).
+    dir: Option<String>,
+}
+
 /// A value under `variables:`: a scalar, or a map of further names.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -85,6 +100,9 @@ const CONFIG_KEYS: &[&str] = &[
     "base_url",
     "description",
     "language",
+    "languages",
+    "name",
+    "dir",
     "theme",
     "edit_url",
     "forum",
@@ -128,6 +146,9 @@ struct RawForumSource {
     default_section: Option<String>,
     /// How `lorebook forum pull` fetches this source from its API.
     pull: Option<RawPull>,
+    /// The language of its questions and answers: they go to that
+    /// language's tree and search index.
+    language: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -310,7 +331,10 @@ pub struct Config {
     pub output_dir: PathBuf,
     pub title: String,
     pub description: String,
+    /// The default language's code (at the site root).
     pub language: String,
+    /// Every language, the default first (`languages:`; see `lang`).
+    pub languages: crate::lang::Languages,
     pub base_url: BaseUrl,
     pub theme: String,
     pub edit_url: Option<String>,
@@ -462,6 +486,8 @@ fn resolve(
             .map_or(0, |i| i + 1)
     };
 
+    let languages = resolve_languages(&raw, &shown, &key_line, &mut diags);
+
     // Links may be written with the site's address from lorebook.yaml or
     // the one given on the command line (a preview deploy).
     let link_bases: Vec<BaseUrl> = [raw.base_url.as_deref(), ov.base_url.as_deref()]
@@ -547,6 +573,42 @@ fn resolve(
                 },
             );
         }
+        // A source in another language than the default places its answers
+        // in that language's tree (`de/community/…`).
+        let prefix = match src.language.as_deref() {
+            None => String::new(),
+            Some(code) => match languages.get(code) {
+                Some(l) => languages.prefix(l),
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            &shown,
+                            format!(
+                                "forum source `{name}`: language `{code}` is not declared (declared: {})",
+                                languages.listed()
+                            ),
+                        )
+                        .at(
+                            text.lines()
+                                .position(|l| {
+                                    l.trim_start().trim_start_matches("- ").trim_end()
+                                        == format!("language: {code}")
+                                })
+                                .map_or_else(|| key_line("forum"), |i| i + 1),
+                            1,
+                        )
+                        .with_hint("add it under `languages:`, or correct the code"),
+                    );
+                    String::new()
+                }
+            },
+        };
+        let mut sections = src.sections;
+        if !prefix.is_empty() {
+            for s in sections.values_mut() {
+                *s = format!("{prefix}{}", s.trim_matches('/'));
+            }
+        }
         forum.push(ForumSource {
             kind: src.kind,
             name,
@@ -554,10 +616,12 @@ fn resolve(
             url: src.url.map(|u| u.trim_end_matches('/').to_string()),
             licence: src.licence,
             min_score: src.min_score,
-            sections: src.sections,
-            default_section: src
-                .default_section
-                .unwrap_or_else(|| answers_section.clone()),
+            sections,
+            default_section: format!(
+                "{prefix}{}",
+                src.default_section
+                    .unwrap_or_else(|| answers_section.clone())
+            ),
             progress: ov.progress,
         });
     }
@@ -655,7 +719,8 @@ fn resolve(
         output_dir,
         title: raw.title,
         description: raw.description.unwrap_or_default(),
-        language: raw.language.unwrap_or_else(|| "en".into()),
+        language: languages.default_language().code.clone(),
+        languages,
         base_url,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         edit_url: raw.edit_url,
@@ -718,6 +783,77 @@ fn resolve(
         source_date: None,
         overrides: ov.clone(),
     })
+}
+
+/// `language:` and `languages:` resolved: the default language first (its
+/// title and description are the site's unless `languages:` gives its own),
+/// codes checked (they are URL segments).
+fn resolve_languages(
+    raw: &RawConfig,
+    shown: &Path,
+    key_line: &dyn Fn(&str) -> usize,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::lang::Languages {
+    use crate::lang::{is_rtl, native_name, valid_code, Language, Languages};
+    let default_code = raw.language.clone().unwrap_or_else(|| "en".into());
+    let description = raw.description.clone().unwrap_or_default();
+    let Some(declared) = &raw.languages else {
+        return Languages::single(&default_code, &raw.title, &description);
+    };
+    let check = |code: &str, key: &str, diags: &mut Vec<Diagnostic>| {
+        if !valid_code(code) {
+            diags.push(
+                Diagnostic::error(shown, format!("`{code}` is not a language code"))
+                    .at(key_line(key), 1)
+                    .with_hint("use a lowercase code such as `de`, `fr` or `pt-br`"),
+            );
+        }
+    };
+    check(&default_code, "language", diags);
+    let make = |code: &str, raw_lang: Option<&RawLanguage>, diags: &mut Vec<Diagnostic>| {
+        let rtl = match raw_lang.and_then(|l| l.dir.as_deref()) {
+            Some("rtl") => true,
+            Some("ltr") => false,
+            Some(other) => {
+                diags.push(
+                    Diagnostic::error(
+                        shown,
+                        format!("languages.{code}.dir: `{other}` is neither `ltr` nor `rtl`"),
+                    )
+                    .at(key_line("dir"), 1),
+                );
+                is_rtl(code)
+            }
+            None => is_rtl(code),
+        };
+        Language {
+            code: code.to_string(),
+            name: raw_lang
+                .and_then(|l| l.name.clone())
+                .unwrap_or_else(|| native_name(code).unwrap_or(code).to_string()),
+            title: raw_lang
+                .and_then(|l| l.title.clone())
+                .unwrap_or_else(|| raw.title.clone()),
+            description: raw_lang
+                .and_then(|l| l.description.clone())
+                .unwrap_or_else(|| description.clone()),
+            rtl,
+        }
+    };
+    let default = make(
+        &default_code,
+        declared.get(&default_code).and_then(Option::as_ref),
+        diags,
+    );
+    let mut others = Vec::new();
+    for (code, settings) in declared {
+        if *code == default_code {
+            continue;
+        }
+        check(code, "languages", diags);
+        others.push(make(code, settings.as_ref(), diags));
+    }
+    Languages::new(default, others)
 }
 
 /// Flatten `variables:` into dotted names, after the built-in ones (which
@@ -905,6 +1041,68 @@ mod tests {
         )
         .unwrap_err();
         assert!(errs[0].message.contains("above 0"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn languages_resolve_with_the_default_first() {
+        let c = load("title: Help\ndescription: D\nlanguage: en\nlanguages:\n  fr: {}\n  de:\n    title: Hilfe\n    name: German\n  ar: {}\n  he:\n    dir: ltr\n").unwrap();
+        let codes: Vec<&str> = c.languages.all().iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["en", "ar", "de", "fr", "he"]);
+        assert_eq!(c.language, "en");
+        let de = c.languages.get("de").unwrap();
+        assert_eq!((de.title.as_str(), de.name.as_str()), ("Hilfe", "German"));
+        let fr = c.languages.get("fr").unwrap();
+        // Unset: the site's title and description, the language's own name.
+        assert_eq!(
+            (fr.title.as_str(), fr.description.as_str(), fr.name.as_str()),
+            ("Help", "D", "Français")
+        );
+        assert!(c.languages.get("ar").unwrap().rtl);
+        assert!(
+            !c.languages.get("he").unwrap().rtl,
+            "dir: overrides the code"
+        );
+        // Without `languages:`, one language, as before.
+        let one = load("title: Help\nlanguage: de\n").unwrap();
+        assert!(!one.languages.is_multilingual());
+        assert_eq!(one.languages.default_language().code, "de");
+    }
+
+    #[test]
+    fn bad_language_codes_and_directions_are_errors_at_their_line() {
+        let errs = load("title: A\nlanguages:\n  de: {}\n  ../x: {}\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("`../x` is not a language code"),
+            "{}",
+            errs[0]
+        );
+        assert_eq!(errs[0].line, 2);
+        let errs = load("title: A\nlanguages:\n  de:\n    dir: up\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("neither `ltr` nor `rtl`"),
+            "{}",
+            errs[0]
+        );
+        assert_eq!(errs[0].line, 4);
+        let errs = load("title: A\nlanguages:\n  de:\n    titel: x\n").unwrap_err();
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn a_forum_source_in_a_language_places_its_answers_in_that_tree() {
+        let c = load("title: A\nlanguages:\n  de: {}\nforum:\n  - type: discourse\n    path: f\n    language: de\n    sections: {install: guide/}\n  - type: stackexchange\n    path: g\n").unwrap();
+        assert_eq!(c.forum[0].default_section, "de/community");
+        assert_eq!(c.forum[0].sections["install"], "de/guide");
+        assert_eq!(c.forum[1].default_section, "community");
+        let errs = load("title: A\nlanguages:\n  de: {}\nforum:\n  - type: discourse\n    path: f\n    language: nl\n").unwrap_err();
+        assert!(
+            errs[0]
+                .message
+                .contains("language `nl` is not declared (declared: `en`, `de`)"),
+            "{}",
+            errs[0]
+        );
+        assert_eq!(errs[0].line, 7);
     }
 
     #[test]

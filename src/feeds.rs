@@ -93,24 +93,48 @@ pub(crate) fn page_date(site: &Site, page: &Page) -> Option<NaiveDate> {
 }
 
 /// `atom.xml`: the newest pages (by [`page_date`]; undated pages are left
-/// out), newest first, ties by URL.
-pub(crate) fn pages(site: &Site) -> String {
+/// out), newest first, ties by URL. On a multilingual site, the default
+/// language's pages (see [`pages_feeds`]).
+#[cfg(test)]
+fn pages(site: &Site) -> String {
+    pages_of(site, site.config.languages.default_language())
+}
+
+/// Every language's pages feed: `atom.xml`, `de/atom.xml`, ... (path, text).
+pub(crate) fn pages_feeds(site: &Site) -> Vec<(String, String)> {
+    let langs = &site.config.languages;
+    langs
+        .all()
+        .iter()
+        .map(|l| {
+            (
+                format!("{}{PAGES_PATH}", langs.prefix(l)),
+                pages_of(site, l),
+            )
+        })
+        .collect()
+}
+
+/// The pages feed of one language.
+fn pages_of(site: &Site, lang: &crate::lang::Language) -> String {
     let c = &site.config;
+    let home = c.languages.prefix(lang);
     let mut dated: Vec<(&Page, NaiveDate)> = site
         .pages
         .iter()
+        .filter(|p| site.language_of(&p.url).code == lang.code)
         .filter_map(|p| Some((p, page_date(site, p)?)))
         .collect();
     dated.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.url.cmp(&b.0.url)));
     dated.truncate(c.feed_limit);
     let stamp = |d: NaiveDate| format!("{d}T00:00:00Z");
     let feed = Feed {
-        language: c.language.clone(),
-        title: c.title.clone(),
-        subtitle: c.description.clone(),
-        self_url: c.base_url.absolute(PAGES_PATH),
-        link: c.base_url.absolute(""),
-        id: c.base_url.absolute(""),
+        language: lang.code.clone(),
+        title: lang.title.clone(),
+        subtitle: lang.description.clone(),
+        self_url: c.base_url.absolute(&format!("{home}{PAGES_PATH}")),
+        link: c.base_url.absolute(&home),
+        id: c.base_url.absolute(&home),
         updated: dated
             .first()
             .map_or_else(|| NO_DATE.to_string(), |e| stamp(e.1)),

@@ -31,6 +31,7 @@ pub mod highlight;
 pub mod import;
 pub(crate) mod init;
 pub mod insights;
+pub mod lang;
 pub mod links;
 pub(crate) mod lint;
 pub mod llms;

@@ -37,6 +37,9 @@ pub(crate) const SUBSECTIONS_SHOWN: usize = 30;
 pub(crate) struct Outline<'a> {
     pub(crate) sections: &'a BTreeMap<String, Section>,
     pub(crate) pages: &'a [Page],
+    /// The key of the home section the tree starts from (`` for the
+    /// default language, `de` for German: `Site::home_key`).
+    pub(crate) root: &'a str,
     pub(crate) title: &'a str,
 }
 
@@ -53,8 +56,8 @@ impl NavTree {
     /// pages as `[title, url]`, subsections as nodes, URLs site-relative.
     pub(crate) fn of(site: Outline<'_>) -> NavTree {
         let mut json = String::from("lorebookNav(");
-        if site.sections.contains_key("") {
-            node(site, "", &mut json);
+        if site.sections.contains_key(site.root) {
+            node(site, site.root, &mut json);
         } else {
             json.push_str("null");
         }
@@ -64,6 +67,16 @@ impl NavTree {
         NavTree {
             path: format!("assets/nav-{hex}.js"),
             script: json.into_bytes(),
+        }
+    }
+}
+
+impl NavTree {
+    /// The tree of a site without a home section.
+    pub(crate) fn empty() -> NavTree {
+        NavTree {
+            path: String::new(),
+            script: Vec::new(),
         }
     }
 }
@@ -112,7 +125,7 @@ fn node(site: Outline<'_>, key: &str, out: &mut String) {
 
 fn section_title(site: Outline<'_>, key: &str) -> String {
     match site.sections.get(key) {
-        Some(s) if !key.is_empty() => s.title.clone(),
+        Some(s) if key != site.root => s.title.clone(),
         _ => site.title.to_string(),
     }
 }
@@ -204,7 +217,7 @@ pub(crate) fn sidebar_html(
 /// search, 404, ...): the top-level sections, closed.
 pub(crate) fn sections_html(site: Outline<'_>, href: &dyn Fn(&str) -> String) -> String {
     let mut out = String::from("<ul class=\"nav-tree\">");
-    if let Some(root) = site.sections.get("") {
+    if let Some(root) = site.sections.get(site.root) {
         for k in root.subsections.iter().take(SUBSECTIONS_SHOWN) {
             if let Some(sub) = site.sections.get(k) {
                 let _ = write!(
@@ -243,7 +256,7 @@ mod tests {
     #[test]
     fn the_tree_script_holds_every_section_and_page_and_is_named_by_its_content() {
         let s = site();
-        let t = NavTree::of(s.outline());
+        let t = NavTree::of(s.outline(""));
         let text = String::from_utf8(t.script.clone()).unwrap();
         let json = text
             .strip_prefix("lorebookNav(")
@@ -264,17 +277,17 @@ mod tests {
         assert!(t.path.starts_with("assets/nav-") && t.path.ends_with(".js"));
         assert_eq!(t.path.len(), "assets/nav-0123456789.js".len());
         // Same site, same name; a changed title, another name.
-        assert_eq!(NavTree::of(site().outline()).path, t.path);
+        assert_eq!(NavTree::of(site().outline("")).path, t.path);
         let mut other = site();
         other.pages[0].title = "Renamed".into();
-        assert_ne!(NavTree::of(other.outline()).path, t.path);
+        assert_ne!(NavTree::of(other.outline("")).path, t.path);
     }
 
     #[test]
     fn a_page_carries_its_branch_open_and_marks_itself() {
         let s = site();
         let href = |u: &str| format!("/{u}");
-        let html = sidebar_html(s.outline(), "sync/deep", "sync/deep/three/", &href);
+        let html = sidebar_html(s.outline(""), "sync/deep", "sync/deep/three/", &href);
         assert!(html.contains(
             "<li class=\"nav-sec is-open\"><span class=\"nav-row\"><a href=\"/sync/\">Sync</a></span><ul>"
         ));
@@ -282,7 +295,7 @@ mod tests {
         // Only the branch: other sections come with the tree script.
         assert!(!html.contains("/api/"), "{html}");
         assert_eq!(html.matches("<ul").count(), html.matches("</ul>").count());
-        let html = sidebar_html(s.outline(), "sync", "sync/two/", &href);
+        let html = sidebar_html(s.outline(""), "sync", "sync/two/", &href);
         assert!(html.contains("<a href=\"/sync/two/\" aria-current=\"page\">Two &amp; more</a>"));
         assert!(html.contains(
             "<li class=\"nav-sec\"><span class=\"nav-row\"><a href=\"/sync/deep/\">Deep</a></span></li>"
@@ -305,7 +318,7 @@ mod tests {
             .map(|(a, b)| (a.as_str(), b.as_str()))
             .collect();
         let s = testkit::site("title: Help\n", &refs, Default::default());
-        let html = sidebar_html(s.outline(), "big", "big/p090/", &|u| u.to_string());
+        let html = sidebar_html(s.outline(""), "big", "big/p090/", &|u| u.to_string());
         assert_eq!(html.matches("<li>").count(), PAGES_SHOWN);
         assert!(html.contains("aria-current=\"page\">P090<"));
         assert!(html.contains("P099") && !html.contains("P070<"));

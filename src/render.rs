@@ -182,9 +182,7 @@ fn render_rest(
     // Search: the index under search/ and the search page.
     let search = timings.time(Stage::Search, || match opts.search_index {
         SearchIndex::Build => search_files(site, theme),
-        SearchIndex::Omit if site.config.search.enabled => {
-            search_page(site, theme).map(|page| page.into_iter().collect())
-        }
+        SearchIndex::Omit if site.config.search.enabled => search_pages(site, theme),
         SearchIndex::Omit => Ok(Vec::new()),
     });
     let search = search.map_err(|d| vec![d])?;
@@ -192,10 +190,9 @@ fn render_rest(
     let write_start = std::time::Instant::now();
     files.extend(sitemaps(site));
     files.extend(crate::llms::files(site));
-    files.push(OutputFile::bytes(
-        crate::feeds::PAGES_PATH,
-        crate::feeds::pages(site),
-    ));
+    for (path, feed) in crate::feeds::pages_feeds(site) {
+        files.push(OutputFile::bytes(path, feed));
+    }
     if !site.forum.answers.is_empty() {
         files.push(OutputFile::bytes(
             crate::insights::FEED_PATH,
@@ -209,8 +206,10 @@ fn render_rest(
             site.config.base_url.absolute(SITEMAP)
         ),
     ));
-    let nav = site.nav_tree();
-    files.push(OutputFile::bytes(nav.path.as_str(), nav.script.clone()));
+    for lang in site.config.languages.all() {
+        let nav = site.nav_tree(&site.config.languages.prefix(lang));
+        files.push(OutputFile::bytes(nav.path.as_str(), nav.script.clone()));
+    }
     // The vendored mermaid (megabytes) is published only for diagrams.
     let mermaid = site.pages.iter().any(|p| p.rendered.mermaid);
     for (path, bytes) in &theme.assets {
@@ -277,6 +276,17 @@ pub(crate) struct SiteView<'a> {
     pub(crate) title: &'a str,
     pub(crate) description: &'a str,
     pub(crate) language: &'a str,
+    /// The page's language is written right to left (`dir="rtl"`).
+    pub(crate) rtl: bool,
+    /// Where the page's language's search index is, from the site root,
+    /// for languages other than the default (`de/search/`).
+    pub(crate) search_index: Option<String>,
+    /// The page in every language of the site (empty on a one-language
+    /// site): the language switcher.
+    pub(crate) translations: Vec<TranslationView>,
+    /// `<link rel="alternate" hreflang>` of the versions that exist, then
+    /// `x-default` (empty on a one-language site).
+    pub(crate) alternates: Vec<AlternateView>,
     pub(crate) base_url: String,
     /// Top-level sections for the header navigation: at most `NAV_SHOWN`,
     /// the current page's own section always among them.
@@ -295,6 +305,27 @@ pub(crate) struct SiteView<'a> {
     pub(crate) insights_href: String,
     /// The Atom feed of community answers, when the site has answers.
     pub(crate) answers_feed_href: Option<String>,
+}
+
+/// One entry of the language switcher.
+#[derive(Serialize, Clone)]
+pub(crate) struct TranslationView {
+    pub(crate) code: String,
+    /// The language's own name.
+    pub(crate) name: String,
+    /// The translation, else that language's home.
+    pub(crate) href: String,
+    /// This is the page's own language.
+    pub(crate) current: bool,
+    /// The page has no translation in this language (`href` is its home).
+    pub(crate) missing: bool,
+}
+
+/// One alternate version of a page, by absolute URL.
+#[derive(Serialize, Clone)]
+pub(crate) struct AlternateView {
+    pub(crate) hreflang: String,
+    pub(crate) href: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -471,7 +502,8 @@ fn top_nav(
     href: &dyn Fn(&str) -> String,
 ) -> (Vec<LinkView>, usize, Option<String>) {
     let tops: Vec<&Section> = site
-        .root_section()
+        .sections
+        .get(site.home_key(current))
         .map(|r| {
             r.subsections
                 .iter()
@@ -499,42 +531,64 @@ fn search_files(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnosti
     if !site.config.search.enabled {
         return Ok(Vec::new());
     }
-    let mut files = crate::search::site::site_index(site);
-    files.extend(search_page(site, theme)?);
+    let mut files = crate::search::site::language_indexes(site);
+    files.extend(search_pages(site, theme)?);
     Ok(files)
 }
 
-/// The search page `search/index.html`, when the theme has one.
-pub fn search_page(site: &Site, theme: &Theme) -> Result<Option<OutputFile>, Diagnostic> {
+/// The search page of every language (`search/`, `de/search/`, ...).
+pub(crate) fn search_pages(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Diagnostic> {
+    let langs = &site.config.languages;
+    let mut files = Vec::new();
+    for lang in langs.all() {
+        files.extend(search_page(site, theme, &langs.prefix(lang))?);
+    }
+    Ok(files)
+}
+
+/// The search page `<prefix>search/index.html`, when the theme has one.
+pub fn search_page(
+    site: &Site,
+    theme: &Theme,
+    prefix: &str,
+) -> Result<Option<OutputFile>, Diagnostic> {
     if !theme.has_template(SEARCH_TEMPLATE) {
         return Ok(None);
     }
-    let mut ctx = base_context(site, "search/");
+    let current = format!("{prefix}search/");
+    let mut ctx = base_context(site, theme, &current);
     ctx.insert("title", "Search");
     let html = theme.render(SEARCH_TEMPLATE, &ctx)?;
-    Ok(Some(OutputFile::bytes("search/index.html", html)))
+    Ok(Some(OutputFile::bytes(html_file(&current), html)))
 }
 
 /// Context shared by every HTML page: site, root prefix, canonical URL.
-pub(crate) fn base_context(site: &Site, current: &str) -> tera::Context {
+pub(crate) fn base_context(site: &Site, theme: &Theme, current: &str) -> tera::Context {
     let mut ctx = tera::Context::new();
     let root = urls::root_prefix(current);
     let (nav, nav_total, nav_all_href) = top_nav(site, current, &|url| relative(current, url));
     let c = &site.config;
+    let lang = site.language_of(current);
+    let home = c.languages.prefix(lang);
+    let (translations, alternates) = translations(site, current, &|url| relative(current, url));
     ctx.insert(
         "site",
         &SiteView {
-            title: &c.title,
-            description: &c.description,
-            language: &c.language,
+            title: &lang.title,
+            description: &lang.description,
+            language: &lang.code,
+            rtl: lang.rtl,
+            search_index: (!home.is_empty()).then(|| format!("{home}search/")),
+            translations,
+            alternates,
             base_url: c.base_url.absolute(""),
             nav,
             nav_total,
             nav_all_href,
-            feed_href: relative(current, "atom.xml"),
-            search_href: relative(current, "search/"),
-            tags_href: relative(current, "tags/"),
-            home_href: relative(current, ""),
+            feed_href: relative(current, &format!("{home}atom.xml")),
+            search_href: relative(current, &format!("{home}search/")),
+            tags_href: relative(current, &format!("{home}tags/")),
+            home_href: relative(current, &home),
             contributors_href: (!site.contributors.people.is_empty())
                 .then(|| relative(current, "contributors/")),
             insights_href: relative(current, crate::insights::PAGE_URL),
@@ -547,12 +601,60 @@ pub(crate) fn base_context(site: &Site, current: &str) -> tera::Context {
     ctx.insert("canonical", &c.base_url.absolute(current));
     ctx.insert(
         "nav_html",
-        &crate::nav::sections_html(site.outline(), &|url| relative(current, url)),
+        &crate::nav::sections_html(site.outline(current), &|url| relative(current, url)),
     );
-    ctx.insert("nav_src", &site.nav_tree().path);
-    ctx.insert("nav_section", "");
+    ctx.insert("nav_src", &site.nav_tree(current).path);
+    ctx.insert("nav_section", site.home_key(current));
+    ctx.insert("t", theme.strings(&lang.code));
     insert_support(&mut ctx, site, "");
     ctx
+}
+
+/// The language switcher and the alternates of the page at `current`: for
+/// each language, the same path in it when the site publishes it, else that
+/// language's home. Empty on a one-language site.
+fn translations(
+    site: &Site,
+    current: &str,
+    href: &dyn Fn(&str) -> String,
+) -> (Vec<TranslationView>, Vec<AlternateView>) {
+    let langs = &site.config.languages;
+    if !langs.is_multilingual() {
+        return (Vec::new(), Vec::new());
+    }
+    let own = site.language_of(current);
+    let mut switcher = Vec::new();
+    let mut alternates = Vec::new();
+    for lang in langs.all() {
+        let url = langs.translate(current, lang);
+        let exists = site.publishes(&url);
+        if exists {
+            alternates.push(AlternateView {
+                hreflang: lang.code.clone(),
+                href: site.config.base_url.absolute(&url),
+            });
+        }
+        let target = if exists { url } else { langs.prefix(lang) };
+        switcher.push(TranslationView {
+            code: lang.code.clone(),
+            name: lang.name.clone(),
+            href: href(&target),
+            current: lang.code == own.code,
+            missing: !exists,
+        });
+    }
+    let default_url = langs.translate(current, langs.default_language());
+    if site.publishes(&default_url) {
+        alternates.push(AlternateView {
+            hreflang: "x-default".into(),
+            href: site.config.base_url.absolute(&default_url),
+        });
+    }
+    if alternates.len() < 3 {
+        // A page in one language only has no alternates to announce.
+        alternates.clear();
+    }
+    (switcher, alternates)
 }
 
 /// What templates see of `support:`, `feedback:` and `analytics:`.
@@ -601,9 +703,9 @@ fn insert_nav(
 ) {
     ctx.insert(
         "nav_html",
-        &crate::nav::sidebar_html(site.outline(), section_key, current, href),
+        &crate::nav::sidebar_html(site.outline(current), section_key, current, href),
     );
-    ctx.insert("nav_src", &site.nav_tree().path);
+    ctx.insert("nav_src", &site.nav_tree(current).path);
     ctx.insert("nav_section", section_key);
 }
 
@@ -615,8 +717,8 @@ fn breadcrumbs(site: &Site, section_key: &str, current: &str, include_last: bool
         .enumerate()
         .filter(|(i, _)| include_last || *i + 1 < n)
         .map(|(_, s)| LinkView {
-            title: if s.key.is_empty() {
-                site.config.title.clone()
+            title: if s.key == site.home_key(current) {
+                site.language_of(current).title.clone()
             } else {
                 s.title.clone()
             },
@@ -642,7 +744,7 @@ fn toc(rendered: &crate::markdown::Rendered) -> Vec<TocView<'_>> {
 fn tag_links(site: &Site, tags: &[String], current: &str) -> Vec<LinkView> {
     let mut seen = std::collections::BTreeSet::new();
     tags.iter()
-        .filter_map(|t| site.tags.get(&urls::path_slug(t)))
+        .filter_map(|t| site.tag_of(current, t))
         .filter(|t| seen.insert(t.slug.clone()))
         .map(|t| LinkView {
             title: t.name.clone(),
@@ -681,7 +783,7 @@ fn html_file(url: &str) -> std::path::PathBuf {
 
 fn render_page(site: &Site, theme: &Theme, page: &Page) -> Result<OutputFile, Diagnostic> {
     let current = page.url.as_str();
-    let mut ctx = base_context(site, current);
+    let mut ctx = base_context(site, theme, current);
     let section = site.sections.get(&page.section);
     let order: &[usize] = section.map_or(&[], |s| s.pages.as_slice());
     let pos = order.iter().position(|&i| site.pages[i].url == page.url);
@@ -760,7 +862,7 @@ fn attach(mut d: Diagnostic, page: &std::path::Path) -> Diagnostic {
 
 fn render_section(site: &Site, theme: &Theme, section: &Section) -> Result<OutputFile, Diagnostic> {
     let current = section.url.as_str();
-    let mut ctx = base_context(site, current);
+    let mut ctx = base_context(site, theme, current);
     let subsections = section
         .subsections
         .iter()
@@ -805,14 +907,11 @@ fn render_section(site: &Site, theme: &Theme, section: &Section) -> Result<Outpu
     insert_nav(&mut ctx, site, &section.key, current, &|url| {
         relative(current, url)
     });
-    if !section.key.is_empty() {
+    let home = section.key.is_empty() || site.config.languages.is_other_root(&section.key);
+    if !home {
         insert_support(&mut ctx, site, &section.title);
     }
-    let default = if section.key.is_empty() {
-        "index.html"
-    } else {
-        "section.html"
-    };
+    let default = if home { "index.html" } else { "section.html" };
     let template = section.front.template.as_deref().unwrap_or(default);
     let shown = section.source.as_ref().map_or_else(
         || std::path::PathBuf::from("content").join(&section.key),
@@ -830,11 +929,26 @@ fn render_tags(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>
         .values()
         .flat_map(|tag| render_tag(site, theme, tag))
         .collect();
-    let current = "tags/";
-    let mut ctx = base_context(site, current);
+    let langs = &site.config.languages;
+    for lang in langs.all() {
+        out.push(render_tag_index(site, theme, lang));
+    }
+    out
+}
+
+/// `tags/` of one language (`de/tags/`): its tags and their page counts.
+fn render_tag_index(
+    site: &Site,
+    theme: &Theme,
+    lang: &crate::lang::Language,
+) -> Result<OutputFile, Diagnostic> {
+    let current = format!("{}tags/", site.config.languages.prefix(lang));
+    let current = current.as_str();
+    let mut ctx = base_context(site, theme, current);
     let all: Vec<(LinkView, usize)> = site
         .tags
         .values()
+        .filter(|t| site.language_of(&t.url).code == lang.code)
         .map(|t| {
             (
                 LinkView {
@@ -857,12 +971,9 @@ fn render_tags(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Diagnostic>
         .map(|(link, count)| TagCount { link, count })
         .collect();
     ctx.insert("tags", &all);
-    out.push(
-        theme
-            .render("tags.html", &ctx)
-            .map(|html| OutputFile::bytes(html_file(current), html)),
-    );
-    out
+    theme
+        .render("tags.html", &ctx)
+        .map(|html| OutputFile::bytes(html_file(current), html))
 }
 
 fn render_tag(
@@ -875,7 +986,7 @@ fn render_tag(
     (1..=count)
         .map(|n| {
             let current = list_page_url(&tag.url, n);
-            let mut ctx = base_context(site, &current);
+            let mut ctx = base_context(site, theme, &current);
             let href = |k: usize| relative(&current, &list_page_url(&tag.url, k));
             let view = TagView {
                 name: &tag.name,
@@ -906,7 +1017,7 @@ fn render_tag(
 fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     // The 404 page is served at any depth, so its links are absolute paths
     // from the configured base URL rather than relative.
-    let mut ctx = base_context(site, "");
+    let mut ctx = base_context(site, theme, "");
     let base = site.config.base_url.path.clone();
     let absolute = |rel: &str| format!("{base}{rel}");
     let c = &site.config;
@@ -917,6 +1028,10 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
             title: &c.title,
             description: &c.description,
             language: &c.language,
+            rtl: c.languages.default_language().rtl,
+            search_index: None,
+            translations: Vec::new(),
+            alternates: Vec::new(),
             base_url: c.base_url.absolute(""),
             nav,
             nav_total,
@@ -936,7 +1051,7 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     ctx.insert("canonical", &c.base_url.absolute("404.html"));
     ctx.insert(
         "nav_html",
-        &crate::nav::sections_html(site.outline(), &absolute),
+        &crate::nav::sections_html(site.outline(""), &absolute),
     );
     theme
         .render("404.html", &ctx)
@@ -951,7 +1066,7 @@ fn render_insights(site: &Site, theme: &Theme) -> Option<Result<OutputFile, Diag
         return None;
     }
     let current = crate::insights::PAGE_URL;
-    let mut ctx = base_context(site, current);
+    let mut ctx = base_context(site, theme, current);
     let insights = crate::insights::Insights::compute(site, site.as_of);
     ctx.insert("insights", &insights.view(site, current));
     Some(
@@ -977,7 +1092,7 @@ fn render_aliases(site: &Site) -> Vec<OutputFile> {
 <link rel=\"canonical\" href=\"{canonical}\"><meta name=\"robots\" content=\"noindex\">\
 <meta http-equiv=\"refresh\" content=\"0; url={href}\"></head>\
 <body><p>This page has moved to <a href=\"{href}\">{title}</a>.</p></body></html>\n",
-                lang = escape_html(&site.config.language),
+                lang = escape_html(&site.language_of(&page.url).code),
             );
             let path = if from.ends_with(".html") {
                 from.clone()
@@ -1126,8 +1241,7 @@ fn answer_tags(site: &Site, tags: &[String], current: &str) -> Vec<AnswerTagView
         .map(|t| AnswerTagView {
             title: t.clone(),
             href: site
-                .tags
-                .get(&urls::path_slug(t))
+                .tag_of(current, t)
                 .map(|tag| relative(current, &tag.url)),
         })
         .collect()
@@ -1259,7 +1373,7 @@ fn render_contributors(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Dia
         .collect();
     let mut out = Vec::new();
     let current = "contributors/";
-    let mut ctx = base_context(site, current);
+    let mut ctx = base_context(site, theme, current);
     #[derive(Serialize)]
     struct Row<'a> {
         #[serde(flatten)]
@@ -1285,7 +1399,7 @@ fn render_contributors(site: &Site, theme: &Theme) -> Vec<Result<OutputFile, Dia
     for p in people {
         let url = format!("contributors/{}/", p.slug);
         let current = url.as_str();
-        let mut ctx = base_context(site, current);
+        let mut ctx = base_context(site, theme, current);
         let pages: Vec<PersonPageView> = p
             .pages
             .iter()
@@ -1338,7 +1452,7 @@ fn render_answer(
 ) -> Result<OutputFile, Diagnostic> {
     let url = a.url();
     let current = url.as_str();
-    let mut ctx = base_context(site, current);
+    let mut ctx = base_context(site, theme, current);
     let view = AnswerView {
         title: a.title.clone(),
         source: a.source.clone(),
@@ -1441,13 +1555,31 @@ fn sitemaps_with_limit(site: &Site, limit: usize) -> Vec<OutputFile> {
 }
 
 fn urlset(site: &Site, urls: &[(String, Option<chrono::NaiveDate>)]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let langs = &site.config.languages;
+    let multilingual = langs.is_multilingual();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if multilingual {
+        out.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    out.push_str(">\n");
     for (url, date) in urls {
         out.push_str("  <url><loc>");
         out.push_str(&escape_html(&site.config.base_url.absolute(url)));
         out.push_str("</loc>");
         if let Some(d) = date {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        if multilingual {
+            // Every version of the page, itself included, and x-default
+            // (Google's form: the same set under each of them).
+            let (_, alternates) = translations(site, url, &|u| u.to_string());
+            for a in alternates {
+                out.push_str(&format!(
+                    "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    escape_html(&a.hreflang),
+                    escape_html(&a.href)
+                ));
+            }
         }
         out.push_str("</url>\n");
     }
@@ -1520,10 +1652,9 @@ pub(crate) fn render_affected(
     }
     if listings {
         files.extend(sitemaps(site));
-        files.push(OutputFile::bytes(
-            crate::feeds::PAGES_PATH,
-            crate::feeds::pages(site),
-        ));
+        for (path, feed) in crate::feeds::pages_feeds(site) {
+            files.push(OutputFile::bytes(path, feed));
+        }
     }
     files.extend(crate::llms::affected(site, changed, listings));
     Ok(files)

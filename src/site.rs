@@ -16,6 +16,29 @@ use crate::forum::ForumData;
 use crate::insights::search_log::MissedQuery;
 use crate::urls;
 
+/// Languages other than the default have a home of their own: `de` is a
+/// root (no parent, not listed under the site's home), titled with the
+/// site's title in that language unless its `_index.md` gives one. Each
+/// declared language gets its home even without pages, so the language
+/// switcher always has somewhere to go.
+fn detach_language_roots(langs: &crate::lang::Languages, sections: &mut BTreeMap<String, Section>) {
+    for lang in langs.others() {
+        crate::content::ensure_section(sections, &lang.code);
+        if let Some(s) = sections.get_mut(&lang.code) {
+            s.parent = None;
+            if s.front.title.is_none() && s.rendered.title.is_none() {
+                s.title = lang.title.clone();
+            }
+            if s.front.description.is_none() && s.description.is_empty() {
+                s.description = lang.description.clone();
+            }
+        }
+        if let Some(root) = sections.get_mut("") {
+            root.subsections.retain(|k| *k != lang.code);
+        }
+    }
+}
+
 /// What the load stages read, which [`Site::new`] assembles into the model.
 #[derive(Debug, Default)]
 pub struct Inputs<'a> {
@@ -69,8 +92,14 @@ pub struct Site {
     /// The date insights and "may be outdated" notes are computed for, never
     /// the wall clock: `Config::source_date`, else [`Site::newest_date`].
     pub as_of: Option<NaiveDate>,
-    /// The navigation tree script, made once on first use (see `crate::nav`).
-    pub(crate) nav: std::sync::OnceLock<crate::nav::NavTree>,
+    /// The navigation tree script per language home key, made once on
+    /// first use (see `crate::nav`).
+    pub(crate) nav: std::sync::OnceLock<BTreeMap<String, crate::nav::NavTree>>,
+    /// The tree of a site without sections (never published).
+    pub(crate) no_nav: crate::nav::NavTree,
+    /// The URLs a translation may be at, made on first use (see
+    /// [`Site::publishes`]).
+    pub(crate) translatable: std::sync::OnceLock<std::collections::BTreeSet<String>>,
     /// Searches that found nothing, from `insights.search_log:`.
     pub search_log: Vec<MissedQuery>,
 }
@@ -113,6 +142,7 @@ impl Site {
                 )
             });
         }
+        detach_language_roots(&config.languages, &mut sections);
         let ids: BTreeMap<&str, usize> = forum
             .answers
             .iter()
@@ -145,18 +175,27 @@ impl Site {
         let mut forum = forum;
         for a in &mut forum.answers {
             a.folded = promoted_by.contains_key(&a.id);
+            // An answer is published in the language of its section.
+            a.url_prefix = config
+                .languages
+                .prefix(config.languages.of(a.section.trim_matches('/')));
         }
 
+        // Each language has its own tags (`tags/x/`, `de/tags/x/`), keyed
+        // by their URL prefix and slug (see `Site::tag_key`).
         let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
+            let prefix = config.languages.prefix(config.languages.of(&page.url));
             for name in &page.front.tags {
                 let slug = urls::path_slug(name);
-                let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
-                    url: format!("tags/{slug}/"),
-                    slug,
-                    name: name.trim().to_string(),
-                    pages: Vec::new(),
-                });
+                let tag = tags
+                    .entry(format!("{prefix}{slug}"))
+                    .or_insert_with(|| Tag {
+                        url: format!("{prefix}tags/{slug}/"),
+                        slug,
+                        name: name.trim().to_string(),
+                        pages: Vec::new(),
+                    });
                 if !tag.pages.contains(&i) {
                     tag.pages.push(i);
                 }
@@ -191,6 +230,8 @@ impl Site {
             contributors,
             as_of: None,
             nav: std::sync::OnceLock::new(),
+            no_nav: crate::nav::NavTree::empty(),
+            translatable: std::sync::OnceLock::new(),
             search_log,
         };
         site.as_of = site.config.source_date.or_else(|| site.newest_date());
@@ -236,19 +277,84 @@ impl Site {
         pages.chain(answers).chain(questions).max()
     }
 
-    /// The navigation tree script (`crate::nav`), made on first use.
-    pub(crate) fn nav_tree(&self) -> &crate::nav::NavTree {
-        self.nav
-            .get_or_init(|| crate::nav::NavTree::of(self.outline()))
+    /// The navigation tree script (`crate::nav`) of the language `url` is
+    /// in, made on first use (one per language, all at once).
+    pub(crate) fn nav_tree(&self, url: &str) -> &crate::nav::NavTree {
+        let trees = self.nav.get_or_init(|| {
+            self.config
+                .languages
+                .all()
+                .iter()
+                .map(|l| {
+                    let key = self.config.languages.root_key(l);
+                    (key.to_string(), crate::nav::NavTree::of(self.outline(key)))
+                })
+                .collect()
+        });
+        let key = self.home_key(url);
+        trees
+            .get(key)
+            .or_else(|| trees.get(""))
+            .unwrap_or(&self.no_nav)
     }
 
-    /// What the navigation is drawn from: sections, pages, the site title.
-    pub(crate) fn outline(&self) -> crate::nav::Outline<'_> {
+    /// What the navigation of the language `url` is in is drawn from:
+    /// sections, pages, the language's home and the site's title in it.
+    pub(crate) fn outline(&self, url: &str) -> crate::nav::Outline<'_> {
+        let lang = self.language_of(url);
         crate::nav::Outline {
             sections: &self.sections,
             pages: &self.pages,
-            title: &self.config.title,
+            root: self.config.languages.root_key(lang),
+            title: if self.config.languages.is_multilingual() {
+                &lang.title
+            } else {
+                &self.config.title
+            },
         }
+    }
+
+    /// Whether the site publishes a page at `url` that the language
+    /// switcher may link to: pages, sections, answers, tag pages and each
+    /// language's tag list and search page.
+    pub fn publishes(&self, url: &str) -> bool {
+        self.translatable
+            .get_or_init(|| {
+                let langs = &self.config.languages;
+                let mut urls: std::collections::BTreeSet<String> = self
+                    .published_urls()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                urls.extend(self.forum.answers.iter().map(|a| a.url()));
+                urls.extend(self.tags.values().map(|t| t.url.clone()));
+                for lang in langs.all() {
+                    let home = langs.prefix(lang);
+                    urls.insert(format!("{home}tags/"));
+                    if self.config.search.enabled {
+                        urls.insert(format!("{home}search/"));
+                    }
+                }
+                urls
+            })
+            .contains(url)
+    }
+
+    /// The language a site URL (or content path) is in.
+    pub fn language_of(&self, url: &str) -> &crate::lang::Language {
+        self.config.languages.of(url)
+    }
+
+    /// The key of the home section of the language `url` is in (`` for the
+    /// default language, `de`).
+    pub fn home_key(&self, url: &str) -> &str {
+        self.config.languages.root_key(self.language_of(url))
+    }
+
+    /// The tag `name` as the pages of `url`'s language use it.
+    pub fn tag_of(&self, url: &str, name: &str) -> Option<&Tag> {
+        let prefix = self.config.languages.prefix(self.language_of(url));
+        self.tags.get(&format!("{prefix}{}", urls::path_slug(name)))
     }
 
     pub fn root_section(&self) -> Option<&Section> {

@@ -18,7 +18,15 @@ pub struct Theme {
     pub assets: BTreeMap<String, Vec<u8>>,
     /// Where each template came from, for error messages.
     pub template_sources: BTreeMap<String, PathBuf>,
+    /// The strings templates print (`t.<key>`), per language code: English,
+    /// then the theme's `i18n/<code>.yaml`, then the site's (see
+    /// [`Theme::strings`]).
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    no_strings: BTreeMap<String, String>,
 }
+
+/// Where a site overrides theme strings: `i18n/<code>.yaml` at its root.
+pub const SITE_STRINGS_DIR: &str = "i18n";
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -109,10 +117,26 @@ impl Theme {
                 ));
             }
         }
+        let strings = load_strings(
+            config,
+            local.is_dir().then_some(local.as_path()),
+            &mut diags,
+        );
         if !diags.is_empty() {
             return Err(diags);
         }
-        Theme::compile(templates, assets)
+        let mut theme = Theme::compile(templates, assets)?;
+        theme.strings = strings;
+        Ok(theme)
+    }
+
+    /// The strings of language `code` (every key: missing ones are
+    /// English); the first language's for a code the site does not have.
+    pub fn strings(&self, code: &str) -> &BTreeMap<String, String> {
+        self.strings
+            .get(code)
+            .or_else(|| self.strings.values().next())
+            .unwrap_or(&self.no_strings)
     }
 
     fn compile(
@@ -148,6 +172,8 @@ impl Theme {
             tera,
             assets,
             template_sources: sources,
+            strings: BTreeMap::new(),
+            no_strings: BTreeMap::new(),
         })
     }
 
@@ -166,6 +192,114 @@ impl Theme {
     pub fn has_template(&self, name: &str) -> bool {
         self.template_sources.contains_key(name)
     }
+}
+
+/// The strings of every language of the site: the default theme's English
+/// (`i18n/en.yaml`, which names every key), the theme's `i18n/en.yaml` and
+/// the site's `i18n/en.yaml` over it; then, per language, its own files
+/// from the theme and the site over that English. `local` is the theme's
+/// folder when the theme is not the embedded default.
+fn load_strings(
+    config: &Config,
+    local: Option<&Path>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    type Strings = BTreeMap<String, String>;
+    let embedded = |code: &str| -> Option<(String, PathBuf)> {
+        let name = format!("i18n/{code}.yaml");
+        DEFAULT_THEME
+            .iter()
+            .find(|(rel, _)| *rel == name)
+            .map(|(_, b)| {
+                (
+                    String::from_utf8_lossy(b).into_owned(),
+                    PathBuf::from(format!("<default theme>/{name}")),
+                )
+            })
+    };
+    let from_disk = |path: PathBuf, diags: &mut Vec<Diagnostic>| -> Option<(String, PathBuf)> {
+        if !path.is_file() {
+            return None;
+        }
+        let shown = path
+            .strip_prefix(&config.root)
+            .unwrap_or(&path)
+            .to_path_buf();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some((text, shown)),
+            Err(e) => {
+                diags.push(Diagnostic::error(shown, format!("cannot read: {e}")));
+                None
+            }
+        }
+    };
+    let theme_file = |code: &str, diags: &mut Vec<Diagnostic>| match local {
+        Some(dir) => from_disk(dir.join("i18n").join(format!("{code}.yaml")), diags),
+        None => embedded(code),
+    };
+    let site_file = |code: &str, diags: &mut Vec<Diagnostic>| {
+        from_disk(
+            config
+                .root
+                .join(SITE_STRINGS_DIR)
+                .join(format!("{code}.yaml")),
+            diags,
+        )
+    };
+    let parse = |file: Option<(String, PathBuf)>,
+                 known: Option<&Strings>,
+                 diags: &mut Vec<Diagnostic>|
+     -> Strings {
+        let Some((text, shown)) = file else {
+            return Strings::new();
+        };
+        let keys: Vec<&str> = known
+            .map(|k| k.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let strings: Strings = match crate::yaml::parse(&text, &shown, 1, &keys) {
+            Ok(s) => s,
+            Err(d) => {
+                diags.push(d.with_hint("a strings file maps keys to text: `search: \"Suche\"`"));
+                return Strings::new();
+            }
+        };
+        if let Some(known) = known {
+            for key in strings.keys().filter(|k| !known.contains_key(*k)) {
+                let line = text
+                    .lines()
+                    .position(|l| {
+                        l.trim_start()
+                            .trim_start_matches(['"', '\''])
+                            .starts_with(key.as_str())
+                    })
+                    .map_or(0, |i| i + 1);
+                let d = Diagnostic::error(&shown, format!("unknown theme string `{key}`"))
+                    .at(line, usize::from(line > 0));
+                diags.push(
+                    match crate::diagnostics::closest(key, keys.iter().copied()) {
+                        Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+                        None => d.with_hint("the keys are those of the theme's `i18n/en.yaml`"),
+                    },
+                );
+            }
+        }
+        strings
+    };
+    let mut english = parse(embedded("en"), None, diags);
+    english.extend(parse(theme_file("en", diags), None, diags));
+    let site_en = parse(site_file("en", diags), Some(&english), diags);
+    english.extend(site_en);
+    let mut out = BTreeMap::new();
+    for lang in config.languages.all() {
+        let mut strings = english.clone();
+        if lang.code != "en" {
+            strings.extend(parse(theme_file(&lang.code, diags), None, diags));
+            let own = parse(site_file(&lang.code, diags), Some(&english), diags);
+            strings.extend(own);
+        }
+        out.insert(lang.code.clone(), strings);
+    }
+    out
 }
 
 fn escape_for_tera(text: &str) -> String {
@@ -320,6 +454,59 @@ mod tests {
                 names.contains(&format!("templates/{t}").as_str()),
                 "missing {t}"
             );
+        }
+    }
+
+    /// Every string file the default theme ships has exactly English's
+    /// keys (a misspelt key would silently show English), and every
+    /// `t.<key>` the templates print is one of them.
+    #[test]
+    fn shipped_strings_match_english_and_the_templates() {
+        let strings = |code: &str| -> BTreeMap<String, String> {
+            let name = format!("i18n/{code}.yaml");
+            let (_, bytes) = DEFAULT_THEME
+                .iter()
+                .find(|(n, _)| *n == name)
+                .unwrap_or_else(|| panic!("{name} is shipped"));
+            crate::yaml::parse(
+                std::str::from_utf8(bytes).expect("UTF-8"),
+                Path::new(&name),
+                1,
+                &[],
+            )
+            .expect("parses")
+        };
+        let english = strings("en");
+        for code in ["de", "fr", "ar"] {
+            let other = strings(code);
+            let keys = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
+            assert_eq!(keys(&other), keys(&english), "{code}.yaml");
+            assert!(other.values().all(|v| !v.trim().is_empty()), "{code}");
+        }
+        for (name, bytes) in DEFAULT_THEME
+            .iter()
+            .filter(|(n, _)| n.starts_with("templates/"))
+        {
+            let text = String::from_utf8_lossy(bytes);
+            // `t.<key>` where `t` is a whole name (not `site.`, `list.`).
+            for (at, _) in text.match_indices("t.") {
+                let whole = at == 0
+                    || !text[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+                if !whole {
+                    continue;
+                }
+                let key: String = text[at + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                assert!(
+                    english.contains_key(&key),
+                    "{name} prints unknown `t.{key}`"
+                );
+            }
         }
     }
 }

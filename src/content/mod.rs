@@ -149,7 +149,17 @@ pub(crate) fn load_timed(
     timings: &Timings,
 ) -> (Content, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let (markdown_files, assets) = walk(&config.content_dir, &config.root, &mut diags);
+    let (mut markdown_files, assets) = walk(&config.content_dir, &config.root, &mut diags);
+    // Translations are folders per language: refuse the other form and
+    // folders of undeclared languages, at the file (see `lang`).
+    markdown_files.retain(|f| match config.languages.check_source(&f.rel) {
+        None => true,
+        Some((message, hint)) => {
+            let shown = f.path.strip_prefix(&config.root).unwrap_or(&f.path);
+            diags.push(Diagnostic::error(shown, message).with_hint(hint));
+            false
+        }
+    });
     let paths = std::sync::Arc::new(SitePaths::new(
         markdown_files.iter().map(|f| f.rel.as_str()),
         assets.iter().chain(statics).map(|a| a.rel.as_str()),

@@ -1013,6 +1013,7 @@ mod tests {
             text: String::new(),
             reviewed: None,
             folded: false,
+            url_prefix: String::new(),
         }
     }
 

@@ -171,6 +171,7 @@ fn fold(
             text,
             reviewed: thread.reviewed,
             folded: false,
+            url_prefix: String::new(),
         });
     }
 }

@@ -216,13 +216,18 @@ pub struct Answer {
     pub reviewed: Option<chrono::NaiveDate>,
     /// A wiki page lists it in `answers:` (set when the site is assembled).
     pub folded: bool,
+    /// The URL prefix of the language its section is in (`de/`; empty for
+    /// the default language), set when the site is assembled.
+    pub url_prefix: String,
 }
 
 impl Answer {
-    /// Site-relative URL of the answer's page: `answers/<source>/<id>-<slug>/`.
+    /// Site-relative URL of the answer's page: `answers/<source>/<id>-<slug>/`
+    /// (under its language's prefix: `de/answers/…`).
     pub fn url(&self) -> String {
         format!(
-            "answers/{}/{}-{}/",
+            "{}answers/{}/{}-{}/",
+            self.url_prefix,
             crate::urls::path_slug(&self.source),
             crate::urls::path_slug(&self.question_id),
             self.slug

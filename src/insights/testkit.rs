@@ -84,5 +84,6 @@ pub(crate) fn answer(id: &str, score: i64, user: &str, day: &str) -> Answer {
         text: String::new(),
         reviewed: None,
         folded: false,
+        url_prefix: String::new(),
     }
 }

@@ -114,6 +114,80 @@ impl LiveIndex {
     }
 }
 
+/// One [`LiveIndex`] per language (issue 22), as a build writes them: the
+/// default language's files under `search/`, another's under
+/// `<code>/search/`. A document goes to the index of its URL's language.
+pub struct LiveIndexes {
+    languages: crate::lang::Languages,
+    /// Each language's URL prefix (`` or `de/`) and index, the default first.
+    indexes: Vec<(String, LiveIndex)>,
+}
+
+impl LiveIndexes {
+    /// The indexes of `docs`, each document in its URL's language's index.
+    pub fn new(languages: &crate::lang::Languages, docs: Vec<SearchDoc>) -> LiveIndexes {
+        let mut groups: Vec<(String, Vec<SearchDoc>)> = languages
+            .all()
+            .iter()
+            .map(|l| (languages.prefix(l), Vec::new()))
+            .collect();
+        for doc in docs {
+            let prefix = languages.prefix(languages.of(&doc.url));
+            if let Some(group) = groups.iter_mut().find(|(p, _)| *p == prefix) {
+                group.1.push(doc);
+            }
+        }
+        let indexes = groups
+            .into_par_iter()
+            .map(|(prefix, docs)| (prefix, LiveIndex::new(&docs)))
+            .collect();
+        LiveIndexes {
+            languages: languages.clone(),
+            indexes,
+        }
+    }
+
+    /// How many page sections the indexes hold.
+    pub fn sections(&self) -> usize {
+        self.indexes.iter().map(|(_, i)| i.sections()).sum()
+    }
+
+    /// Every index's files, under their language's prefix.
+    pub fn files(&self) -> Vec<OutputFile> {
+        self.indexes
+            .iter()
+            .flat_map(|(prefix, i)| super::site::under(prefix, i.files().to_vec()))
+            .collect()
+    }
+
+    /// [`LiveIndex::replace`] in each document's language's index; `None`
+    /// when one of them is not in its index exactly once.
+    pub fn replace(&mut self, docs: &[SearchDoc]) -> Option<IndexPatch> {
+        let mut patch = IndexPatch {
+            write: Vec::new(),
+            remove: Vec::new(),
+        };
+        for (prefix, index) in &mut self.indexes {
+            let mine: Vec<SearchDoc> = docs
+                .iter()
+                .filter(|d| self.languages.prefix(self.languages.of(&d.url)) == *prefix)
+                .cloned()
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let p = index.replace(&mine)?;
+            patch.write.extend(super::site::under(prefix, p.write));
+            patch.remove.extend(
+                p.remove
+                    .into_iter()
+                    .map(|r| std::path::Path::new(prefix.as_str()).join(r)),
+            );
+        }
+        Some(patch)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,11 +12,12 @@ use std::borrow::Cow;
 use super::model::{DocKind, SearchDoc};
 
 /// Titles of the sections above `section_key`, outermost first (the home
-/// section is left out: every page is under it).
+/// section, the site's or a language's, is left out: every page of the
+/// index is under it).
 fn breadcrumb(site: &Site, section_key: &str) -> Vec<String> {
     site.ancestry(section_key)
         .into_iter()
-        .filter(|s| !s.key.is_empty())
+        .filter(|s| s.parent.is_some())
         .map(|s| s.title.clone())
         .collect()
 }
@@ -84,16 +85,69 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
     let sections = site
         .sections
         .values()
-        .filter(|s| s.source.is_some() && !s.key.is_empty())
+        .filter(|s| s.source.is_some() && s.parent.is_some())
         .map(Source::Section);
     let answers = site.forum.answers.iter().map(Source::Answer);
     pages.chain(sections).chain(answers).collect()
 }
 
+/// One index per language (issue 22): the default language's under
+/// `search/`, each other's under `<code>/search/`, each holding only that
+/// language's pages, sections and answers, so a page searches its own
+/// language. A one-language site gets exactly [`site_index`]'s files.
+pub fn language_indexes(site: &Site) -> Vec<OutputFile> {
+    let langs = &site.config.languages;
+    langs
+        .all()
+        .iter()
+        .flat_map(|lang| language_index(site, lang))
+        .collect()
+}
+
+/// The index of one language, its files under that language's prefix.
+pub fn language_index(site: &Site, lang: &crate::lang::Language) -> Vec<OutputFile> {
+    let sources: Vec<Source<'_>> = sources(site)
+        .into_iter()
+        .filter(|s| site.language_of(&s.key().1).code == lang.code)
+        .collect();
+    let files = index_of(site, sources, &lang.code);
+    under(&site.config.languages.prefix(lang), files)
+}
+
+/// The search documents of one language (what [`language_index`] indexes).
+pub fn language_docs(site: &Site, lang: &crate::lang::Language) -> Vec<SearchDoc> {
+    sources(site)
+        .iter()
+        .filter(|s| site.language_of(&s.key().1).code == lang.code)
+        .map(|s| s.doc(site))
+        .collect()
+}
+
+/// Index files moved under a language's URL prefix (`de/`): `search/x.js`
+/// becomes `de/search/x.js`. The default language's prefix is empty.
+pub fn under(prefix: &str, files: Vec<OutputFile>) -> Vec<OutputFile> {
+    if prefix.is_empty() {
+        return files;
+    }
+    files
+        .into_iter()
+        .map(|mut f| {
+            f.path = std::path::Path::new(prefix).join(&f.path);
+            f
+        })
+        .collect()
+}
+
 /// The site's search index, its documents made a chunk at a time in index
 /// order (the same files as `build_index(&site_docs(site))`).
 pub fn site_index(site: &Site) -> Vec<OutputFile> {
-    let mut sources = sources(site);
+    index_of(site, sources(site), &site.config.language)
+}
+
+/// The index of `sources` in index order. `_language` is the language of
+/// their text: where per-language tokenizing plugs in (one call, so the
+/// analyzer's language parameter reaches every index from here).
+fn index_of(site: &Site, mut sources: Vec<Source<'_>>, _language: &str) -> Vec<OutputFile> {
     sources.sort_by_cached_key(|s| {
         let (kind, url, title) = s.key();
         let (kind, slug, url, title) = super::index::order_key(kind, &url, title);

@@ -12,7 +12,7 @@
 //!   the kept `Site`, and `render::render_affected` re-renders them with
 //!   their sections, the tag pages, the sitemap and the feed; only the links
 //!   on and to them are checked again (`links::check_affected`); the kept
-//!   search index (`search::live::LiveIndex`) re-analyzes only those pages
+//!   search indexes (`search::live::LiveIndexes`, one per language) re-analyze only those pages
 //!   and re-deflates only the index files whose payload changed; the snapshot
 //!   is patched.
 //!
@@ -42,7 +42,7 @@ use crate::diagnostics::{has_errors, Diagnostic};
 use crate::links::Backlinks;
 use crate::output::OutputFile;
 use crate::render::{RenderOptions, SearchIndex};
-use crate::search::live::{IndexPatch, LiveIndex};
+use crate::search::live::{IndexPatch, LiveIndexes};
 use crate::search::SearchDoc;
 use crate::site::Site;
 use crate::theme::Theme;
@@ -84,7 +84,7 @@ pub const DEFER_SEARCH_UNITS: usize = 20_000;
 
 /// What a search update thread gives back: the index, and the patch (`None`
 /// when a document was not in the index as expected).
-type SearchJobResult = (LiveIndex, Option<IndexPatch>);
+type SearchJobResult = (LiveIndexes, Option<IndexPatch>);
 
 /// Keeps what survives between rebuilds.
 pub struct SiteRebuilder {
@@ -95,7 +95,7 @@ pub struct SiteRebuilder {
     /// Who links to whom in `site` (kept with it).
     backlinks: Backlinks,
     /// The search index of `site`, when search is on (kept with it).
-    search: Option<LiveIndex>,
+    search: Option<LiveIndexes>,
     /// Edited pages' search documents waiting for [`Rebuild::follow_up`].
     pending_search: Vec<SearchDoc>,
     /// A search index update running on its own thread; it holds the index
@@ -454,12 +454,12 @@ impl Rebuild for SiteRebuilder {
 }
 
 /// `render::render` with the search index built (or reused from `kept`) as a
-/// [`LiveIndex`] beside it, in parallel; the files are those of a full build.
+/// [`LiveIndexes`] (one per language) beside it, in parallel; the files are those of a full build.
 fn render_with_search(
     site: &Site,
     theme: &Theme,
-    kept: Option<LiveIndex>,
-) -> Result<(Vec<OutputFile>, Option<LiveIndex>), Vec<Diagnostic>> {
+    kept: Option<LiveIndexes>,
+) -> Result<(Vec<OutputFile>, Option<LiveIndexes>), Vec<Diagnostic>> {
     let search_on = site.config.search.enabled;
     // The index files come from the live index instead of the render.
     let opts = RenderOptions {
@@ -469,14 +469,17 @@ fn render_with_search(
         || crate::render::render_with_options(site, theme, opts),
         || match kept {
             Some(live) => Some(live),
-            None if search_on => Some(LiveIndex::new(&crate::search::site::site_docs(site))),
+            None if search_on => Some(LiveIndexes::new(
+                &site.config.languages,
+                crate::search::site::site_docs(site),
+            )),
             None => None,
         },
     );
     let mut files = files?;
     let search = search.filter(|_| search_on);
     if let Some(live) = &search {
-        files.extend(live.files().iter().cloned());
+        files.extend(live.files());
     }
     Ok((files, search))
 }
@@ -657,6 +660,93 @@ mod tests {
         assert!(errors
             .iter()
             .any(|d| d.to_string().contains("p02.md") && d.to_string().contains("nowhere.md")));
+    }
+
+    /// Every served file after applying `updates`, by path.
+    fn served(updates: Vec<Update>) -> BTreeMap<PathBuf, Contents> {
+        let mut files = BTreeMap::new();
+        for update in updates {
+            match update {
+                Update::Full(all) => {
+                    files = all.into_iter().map(|f| (f.path, f.contents)).collect();
+                }
+                Update::Patch { write, remove } => {
+                    for p in remove {
+                        assert!(files.remove(&p).is_some(), "removes a served file: {p:?}");
+                    }
+                    files.extend(write.into_iter().map(|f| (f.path, f.contents)));
+                }
+            }
+        }
+        files
+    }
+
+    #[test]
+    fn a_translated_page_edit_stays_incremental_and_patches_its_language_index() {
+        let (_dir, root) = site(3);
+        std::fs::write(
+            root.join("lorebook.yaml"),
+            "title: Test\nlanguages:\n  de: {}\n",
+        )
+        .expect("config");
+        std::fs::create_dir_all(root.join("content/de/guide")).expect("mkdir");
+        let german = |body: &str| format!("---\ntitle: Seite 1\n---\n{body}\n");
+        std::fs::write(
+            root.join("content/de/guide/p01.md"),
+            german("Über Fahrräder."),
+        )
+        .expect("page");
+        let mut rb = rebuilder(&root);
+        let first = rb.rebuild(&ChangeSet::full()).expect("first build");
+        let Update::Full(all) = &first else {
+            panic!("a full build first");
+        };
+        for f in [
+            "de/guide/p01/index.html",
+            "de/search/index.js",
+            "search/index.js",
+        ] {
+            assert!(all.iter().any(|o| o.path == Path::new(f)), "serves {f}");
+        }
+        std::fs::write(
+            root.join("content/de/guide/p01.md"),
+            german("Über Zahnbürsten."),
+        )
+        .expect("edit");
+        let patch = rb
+            .rebuild(&page_change("de/guide/p01.md"))
+            .expect("edit builds");
+        assert!(
+            rb.last_was_incremental,
+            "a translated page's body edit is per page"
+        );
+        let Update::Patch { write, remove } = &patch else {
+            panic!("a patch");
+        };
+        assert!(write
+            .iter()
+            .any(|f| f.path == Path::new("de/guide/p01/index.html")));
+        // Only the German index changed.
+        for p in write.iter().map(|f| &f.path).chain(remove) {
+            assert!(!p.starts_with("search"), "{p:?} is in the English index");
+        }
+        assert!(write.iter().any(|f| f.path.starts_with("de/search")));
+        // What is served is what a full build serves.
+        let index = |files: BTreeMap<PathBuf, Contents>| -> BTreeMap<PathBuf, Contents> {
+            files
+                .into_iter()
+                .filter(|(p, _)| p.to_string_lossy().contains("search/"))
+                .collect()
+        };
+        let now = index(served(vec![first, patch]));
+        let fresh = index(served(vec![rebuilder(&root)
+            .rebuild(&ChangeSet::full())
+            .expect("fresh build")]));
+        assert_eq!(
+            now.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>()
+        );
+        assert!(now == fresh, "served index differs from a full build");
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Layout {
     pub themes_dir: PathBuf,
     /// `snippets/`: files pages include.
     pub snippets_dir: PathBuf,
+    /// `i18n/`: the site's theme strings per language.
+    pub strings_dir: PathBuf,
     /// Forum export files or folders named in the config.
     pub forum_paths: Vec<PathBuf>,
     pub output_dir: PathBuf,
@@ -42,6 +44,7 @@ impl Layout {
             templates_dir: root.join("templates"),
             themes_dir: root.join("themes"),
             snippets_dir: root.join(crate::writing::SNIPPETS_DIR),
+            strings_dir: root.join(crate::theme::SITE_STRINGS_DIR),
             forum_paths: vec![root.join("forum"), root.join("answers.yaml")],
             output_dir: root.join("public"),
         }
@@ -64,6 +67,7 @@ impl Layout {
             templates_dir: config.templates_dir.clone(),
             themes_dir: config.themes_dir.clone(),
             snippets_dir: config.root.join(crate::writing::SNIPPETS_DIR),
+            strings_dir: config.root.join(crate::theme::SITE_STRINGS_DIR),
             forum_paths,
             output_dir: config.output_dir.clone(),
         }
@@ -78,6 +82,7 @@ impl Layout {
             self.templates_dir.clone(),
             self.themes_dir.clone(),
             self.snippets_dir.clone(),
+            self.strings_dir.clone(),
         ];
         dirs.extend(self.forum_paths.iter().cloned());
         dirs.sort();
@@ -97,7 +102,8 @@ pub enum ChangeKind {
     Config,
     /// The contributors file.
     Contributors,
-    /// A site template or anything in a theme's templates.
+    /// A site template, a site strings file (`i18n/`), or anything in a
+    /// theme but its static files.
     Template,
     /// A file copied as is (path relative to the site root).
     Static(PathBuf),
@@ -195,7 +201,8 @@ pub fn classify(path: &Path, layout: &Layout) -> ChangeKind {
             Some(_) => ChangeKind::Static(relative_to_root(path, layout)),
         };
     }
-    if path.starts_with(&layout.templates_dir) {
+    // Theme strings are part of the theme: pages are rendered again.
+    if path.starts_with(&layout.templates_dir) || path.starts_with(&layout.strings_dir) {
         return ChangeKind::Template;
     }
     if let Ok(rel) = path.strip_prefix(&layout.themes_dir) {
@@ -454,6 +461,7 @@ mod tests {
         assert_eq!(kind("/site/contributors.yaml"), ChangeKind::Contributors);
         assert_eq!(kind("/site/answers.yaml"), ChangeKind::Forum);
         assert_eq!(kind("/site/templates/page.html"), ChangeKind::Template);
+        assert_eq!(kind("/site/i18n/de.yaml"), ChangeKind::Template);
         assert_eq!(
             kind("/site/themes/default/templates/base.html"),
             ChangeKind::Template

@@ -160,3 +160,9 @@ pub fn broken_links(out: &Path) -> Vec<String> {
     }
     broken
 }
+
+/// The payload of a search index file as text (binary parts lossily).
+pub fn unpack_shard(script: &str) -> Option<String> {
+    let (_, raw) = lorebook::search::shards::read(script)?;
+    Some(String::from_utf8_lossy(&raw).into_owned())
+}

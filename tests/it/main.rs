@@ -12,6 +12,8 @@ mod forum_pull;
 mod hardening;
 mod import;
 mod insights;
+mod languages;
+mod languages_browser;
 mod links;
 mod markdown;
 mod package;

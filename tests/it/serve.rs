@@ -411,3 +411,52 @@ fn serve_keeps_accepting_after_running_out_of_file_descriptors() {
         .count();
     assert!(warnings <= 1, "{log:#?}");
 }
+
+#[test]
+fn a_translated_page_is_served_under_its_language_and_reloads_on_edit() {
+    let (_dir, root) = small_site();
+    fs::write(
+        root.join("lorebook.yaml"),
+        "title: Serve Test\nlanguages:\n  de:\n    title: Serve-Test\n",
+    )
+    .expect("config");
+    fs::create_dir_all(root.join("content/de/install")).expect("mkdir");
+    fs::write(
+        root.join("content/de/install/linux.md"),
+        "---\ntitle: Linux Fassung eins\n---\nStarten Sie das Installationsprogramm.\n",
+    )
+    .expect("page");
+    let serve = start_serve(&root);
+    let page = get(serve.addr, "/de/install/linux/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text().contains("<html lang=\"de\">"),
+        "{}",
+        page.text()
+    );
+    assert!(page.text().contains("Fassung eins"));
+    assert_eq!(get(serve.addr, "/de/search/index.js").status, 200);
+    let english = get(serve.addr, "/install/linux/").text();
+    assert!(english.contains("hreflang=\"de\" href=\"http"), "{english}");
+
+    let mut events = Events::connect(serve.addr, &token_of(&page.text()));
+    fs::write(
+        root.join("content/de/install/linux.md"),
+        "---\ntitle: Linux Fassung zwei\n---\nStarten Sie das Installationsprogramm.\n",
+    )
+    .expect("edit");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    assert!(get(serve.addr, "/de/install/linux/")
+        .text()
+        .contains("Fassung zwei"));
+
+    // The site's strings are part of the theme: an edit re-renders pages.
+    fs::create_dir_all(root.join("i18n")).expect("mkdir");
+    fs::write(root.join("i18n/de.yaml"), "search: \"Durchsuchen\"\n").expect("strings");
+    let (name, _) = events.next(Duration::from_secs(30)).expect("an event");
+    assert_eq!(name, "reload");
+    assert!(get(serve.addr, "/de/install/linux/")
+        .text()
+        .contains("placeholder=\"Durchsuchen\""));
+}

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{lorebook, main_of, read, tree};
+use crate::common::{lorebook, main_of, read, tree, unpack_shard};
 
 fn write(root: &Path, path: &str, text: &str) {
     let p = root.join(path);
@@ -277,10 +277,4 @@ fn a_hidden_person_appears_nowhere_in_the_output_or_the_search_index() {
     assert!(!guide.contains("Written by"), "{guide}");
     // Ola keeps a credit page, without a picture.
     assert!(out.join("contributors/ola-faceless/index.html").is_file());
-}
-
-/// The payload of a search index file as text (binary parts lossily).
-fn unpack_shard(script: &str) -> Option<String> {
-    let (_, raw) = lorebook::search::shards::read(script)?;
-    Some(String::from_utf8_lossy(&raw).into_owned())
 }

@@ -977,15 +977,19 @@
   if (typeof document !== 'undefined' && typeof window !== 'undefined') {
     global.lorebookSearch = api;
     var script = document.currentScript;
-    if (script && script.src) setUp(new URL('../', script.src));
+    // A page in another language than the default names its language's
+    // index (data-index="de/search/"); it searches only that one.
+    if (script && script.src) setUp(new URL('../', script.src), script.getAttribute('data-index'));
   }
 
   /** Quiet time after which a header-box query counts as searched. */
   var SETTLE_MS = 1000;
 
-  /** Wire the header box and the search page; `site` is the site root URL. */
-  function setUp(site) {
-    var searchRoot = new URL('search/', site);
+  /** Wire the header box and the search page; `site` is the site root URL,
+   * `indexPath` the page's language's index from it (default `search/`). */
+  function setUp(site, indexPath) {
+    var own = indexPath && /^[a-z0-9-]+\/search\/$/i.test(indexPath) ? indexPath : 'search/';
+    var searchRoot = new URL(own, site);
     var pending = new Map();
     global.lorebookSearchData = function (name, packed) {
       var p = pending.get(name);
