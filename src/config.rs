@@ -380,7 +380,7 @@ pub struct Config {
     pub variables: BTreeMap<String, String>,
     pub llms: LlmsSettings,
     /// `versions:`, in the order written (empty: a one-version site).
-    pub versions: Vec<crate::versions::VersionSpec>,
+    pub versions: Vec<crate::versions::spec::VersionSpec>,
     /// The day `SOURCE_DATE_EPOCH` names, when it is set and valid (read by
     /// [`Config::load`]): the as-of date of insights and "may be outdated"
     /// notes (see `Site::as_of`), so output never depends on the wall clock.
@@ -816,8 +816,8 @@ fn resolve_versions(
     root: &Path,
     shown: &Path,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<crate::versions::VersionSpec> {
-    use crate::versions::{line_of, VersionSource, VersionSpec};
+) -> Vec<crate::versions::spec::VersionSpec> {
+    use crate::versions::spec::{line_of, valid_name, VersionSource, VersionSpec};
     let mut out = Vec::new();
     let mut names = std::collections::BTreeSet::new();
     let mut working = Vec::new();
@@ -825,7 +825,7 @@ fn resolve_versions(
     for v in raw {
         let line = line_of(text, "name", &v.name, start);
         let name = v.name.trim();
-        if !crate::versions::valid_name(name) {
+        if !valid_name(name) {
             diags.push(
                 Diagnostic::error(shown, format!("versions: `{name}` is not a valid version name"))
                     .at(line, 1)
@@ -1018,7 +1018,7 @@ mod tests {
 
     #[test]
     fn versions_resolve_in_their_order_with_their_lines() {
-        use crate::versions::VersionSource;
+        use crate::versions::spec::VersionSource;
         let c = load("title: Help\nversions:\n  - name: \"3.x\"\n  - name: 2.x\n    ref: release-2\n  - name: 1.x\n    folder: old/1.x/\n").unwrap();
         let got: Vec<(&str, &VersionSource, usize)> = c
             .versions

@@ -4,8 +4,8 @@
 //! subprocess) or a folder of the site, built as a site of its own under
 //! `/<name>/` with the same theme, static files, forum data and git history.
 //!
-//! What is here: the resolved `VersionSpec`s (`config.rs` makes them),
-//! [`prepare`] (the only disk access: a folder's existence, a ref's tree
+//! What is here: the resolved `VersionSpec`s (`spec.rs`, a leaf that
+//! `config.rs` makes them with), [`prepare`] (the only disk access: a folder's existence, a ref's tree
 //! written once per tree id into `.lorebook-cache/versions/<tree>/`), and
 //! [`Placement`], what a version's pages need to know of the others to draw
 //! the switcher and the banner (pure).
@@ -17,54 +17,9 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 
-/// One entry of `versions:`, resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VersionSpec {
-    /// The version's folder in the URL (`2.x` publishes under `/2.x/`).
-    pub name: String,
-    pub source: VersionSource,
-    /// Its line in lorebook.yaml (the line of its `name:`).
-    pub line: usize,
-}
-
-/// Where a version's Markdown comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VersionSource {
-    /// The site's own `content/`: the latest version, at the site root.
-    WorkingTree,
-    /// `content/` as it is at a git ref (branch, tag or commit id).
-    GitRef(String),
-    /// A folder of Markdown, relative to the site root (`shown`).
-    Folder { shown: String, path: PathBuf },
-}
-
-/// Whether `name` may be a version's URL segment.
-pub fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-}
-
-/// The 1-based line of `key: value` (a list item's `- key: value` too,
-/// quotes around the value ignored; any value when `value` is empty) at or
-/// after the 1-based line `after`, else `after` (0 when nothing is known).
-pub(crate) fn line_of(text: &str, key: &str, value: &str, after: usize) -> usize {
-    text.lines()
-        .enumerate()
-        .skip(after.saturating_sub(1))
-        .find(|(_, l)| {
-            let l = l.trim_start().trim_start_matches("- ").trim_start();
-            let Some(rest) = l.strip_prefix(key).and_then(|r| r.strip_prefix(':')) else {
-                return false;
-            };
-            let v = rest.trim().trim_matches(|c| c == '"' || c == '\'');
-            value.is_empty() || v == value.trim()
-        })
-        .map_or(after, |(i, _)| i + 1)
-}
+pub mod spec;
+pub(crate) use spec::line_of;
+pub use spec::{valid_name, VersionSource, VersionSpec};
 
 /// A version ready to load: its config (content folder, base URL under the
 /// version's folder) and where its output goes.
@@ -314,29 +269,5 @@ impl Placement {
         } else {
             (other.prefix.clone(), false)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_url_segments() {
-        assert!(valid_name("2.x"));
-        assert!(valid_name("v1_0-rc"));
-        for bad in ["", ".hidden", "a/b", "a b", "..", "ü"] {
-            assert!(!valid_name(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn lines_are_found_after_a_start() {
-        let text = "title: T\nlanguages:\n  de:\n    name: de\nversions:\n  - name: \"1.x\"\n    ref: v1\n  - name: 2.x\n";
-        assert_eq!(line_of(text, "name", "1.x", 5), 6);
-        assert_eq!(line_of(text, "ref", "v1", 6), 7);
-        assert_eq!(line_of(text, "name", "2.x", 1), 8);
-        assert_eq!(line_of(text, "name", "3.x", 5), 5);
-        assert_eq!(line_of(text, "versions", "", 0), 5);
     }
 }
