@@ -86,6 +86,18 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
                     );
                     continue;
                 }
+                let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+                if !canon(path).starts_with(canon(&config.root)) {
+                    diags.push(
+                        Diagnostic::error(
+                            shown,
+                            format!("versions: `{}`: the folder `{rel}` is outside the site", spec.name),
+                        )
+                        .at(line_of(&config_text(config), "folder", rel, spec.line), 1)
+                        .with_hint("nothing outside the site folder is published: move or copy the version's Markdown into it"),
+                    );
+                    continue;
+                }
                 c.content_dir = path.clone();
             }
             VersionSource::GitRef(r) => match extract(config, r) {
@@ -107,6 +119,9 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
             },
         }
         c.base_url.path = format!("{}{prefix}", config.base_url.path);
+        // `edit_url` names files of the working tree: an old version's pages
+        // have no "Edit this page" link.
+        c.edit_url = None;
         out.push(Prepared {
             name: spec.name.clone(),
             latest: false,

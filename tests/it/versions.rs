@@ -93,8 +93,12 @@ fn each_version_publishes_under_its_name_and_the_latest_at_the_root() {
     ] {
         assert!(!out.join(f).exists(), "{f} published");
     }
-    assert!(read(&out.join("2.x/guide/install/index.html")).contains("legacyinstaller"));
-    assert!(read(&out.join("guide/install/index.html")).contains("helmchart"));
+    let old = read(&out.join("2.x/guide/install/index.html"));
+    let new = read(&out.join("guide/install/index.html"));
+    assert!(old.contains("legacyinstaller") && new.contains("helmchart"));
+    // Only the working tree's pages can be edited.
+    assert!(new.contains("https://git.example/edit/content/guide/install.md"));
+    assert!(!old.contains("git.example/edit"));
     // Every link of every version resolves inside the output; the 404
     // pages' links are absolute paths under the base URL's `/kb/`.
     let mut broken = Vec::new();
@@ -246,6 +250,35 @@ fn a_missing_folder_is_an_error_at_its_line() {
         ),
         "{err}"
     );
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn a_folder_outside_the_site_is_refused() {
+    let (tmp, root) = site("versions");
+    let outside = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    std::fs::write(outside.join("_index.md"), "# Elsewhere\n").expect("write");
+    let config = root.join("lorebook.yaml");
+    for folder in ["../elsewhere", outside.to_str().expect("utf-8")] {
+        let text = read(&config).replace("folder: versions/2.x", &format!("folder: {folder}"));
+        std::fs::write(&config, &text).expect("write");
+        let assert = lorebook()
+            .args(["build", "--root"])
+            .arg(&root)
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            err.contains(&format!("lorebook.yaml:6:1: error: versions: `2.x`: the folder `{folder}` is outside the site")),
+            "{err}"
+        );
+        std::fs::write(
+            &config,
+            text.replace(&format!("folder: {folder}"), "folder: versions/2.x"),
+        )
+        .expect("write");
+    }
     assert!(!root.join("public").exists());
 }
 
