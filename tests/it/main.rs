@@ -27,6 +27,7 @@ mod serve_standalone;
 mod serve_support;
 mod trust;
 mod versions;
+mod versions_browser;
 mod writing;
 mod writing_browser;
 mod xss_browser;
