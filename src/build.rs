@@ -75,6 +75,20 @@ fn load_timed(
     known: Option<GitHistory>,
     timings: &Timings,
 ) -> (GitHistory, Loaded) {
+    load_shared(config, known, None, timings)
+}
+
+/// Forum data as read for one build: the data and its diagnostics.
+type LoadedForum = (forum::ForumData, Vec<Diagnostic>);
+
+/// [`load_timed`], with the forum data already read when given (the
+/// versions of a site share it).
+fn load_shared(
+    config: &Config,
+    known: Option<GitHistory>,
+    forum: Option<LoadedForum>,
+    timings: &Timings,
+) -> (GitHistory, Loaded) {
     // Git history is one subprocess; read it while the content is parsed.
     let ((statics, (content, diags)), history) = timings.time(Stage::Load, || {
         rayon::join(
@@ -97,7 +111,7 @@ fn load_timed(
         )
     });
     let result = timings.time(Stage::Model, || {
-        assemble(config, content, diags, statics, &history)
+        assemble(config, content, diags, statics, &history, forum)
     });
     (history, result)
 }
@@ -108,6 +122,7 @@ fn assemble(
     mut diags: Vec<Diagnostic>,
     statics: (Vec<content::Asset>, Vec<Diagnostic>),
     history: &GitHistory,
+    forum: Option<LoadedForum>,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     let (history, history_diags) = (&history.0, &history.1);
     diags.extend(history_diags.iter().cloned());
@@ -122,7 +137,7 @@ fn assemble(
     diags.extend(people_diags);
     let (static_files, static_diags) = statics;
     diags.extend(static_diags);
-    let (mut forum, mut forum_diags) = forum::load(&config.forum);
+    let (mut forum, mut forum_diags) = forum.unwrap_or_else(|| forum::load(&config.forum));
     forum::pull::hint_first_pull(config, &mut forum_diags);
     if config.keep_going {
         // Each broken file was already skipped by its importer; say so as a warning.
@@ -194,6 +209,9 @@ pub fn check(config: &Config) -> Vec<Diagnostic> {
     // part of rendering: check without it.
     let mut config = config.clone();
     config.markdown.highlight = false;
+    if !config.versions.is_empty() {
+        return check_versions(&config);
+    }
     match render_all(&config) {
         Ok((site, _, mut warnings)) => {
             warnings.extend(crate::lint::check(&site, chrono::Utc::now().date_naive()));
@@ -216,6 +234,9 @@ pub fn check_external(config: &Config, opts: &crate::external::ExternalOptions) 
 /// the staging directory as soon as it is made and its bytes dropped; the
 /// staging directory replaces the output only when everything succeeded.
 pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
+    if !config.versions.is_empty() {
+        return build_versions(config);
+    }
     let start = Instant::now();
     let timings = std::sync::Arc::new(Timings::new());
     let theme = timings
@@ -256,6 +277,235 @@ pub fn build(config: &Config) -> Result<BuildReport, BuildError> {
         contributors: site.contributors.people.len(),
         files: written.len(),
         bytes: written.iter().map(|w| w.bytes).sum(),
+        warnings,
+        elapsed: start.elapsed(),
+        timings,
+    })
+}
+
+/// The versions ready to render, their sites (same order) and warnings.
+type LoadedVersions = (Vec<crate::versions::Prepared>, Vec<Site>, Vec<Diagnostic>);
+
+/// Every version of `versions:` loaded, in its order, each `Site` placed
+/// among the others (`Site::versions`), and the warnings of all. The forum
+/// data is read once and the git history once (the working tree's, which
+/// every version's pages are credited from); a version's diagnostics name
+/// its own files (`old/1.x/page.md`, `v1.0:content/page.md`).
+fn load_versions(config: &Config, timings: &Timings) -> Result<LoadedVersions, Vec<Diagnostic>> {
+    let prepared = crate::versions::prepare(config)?;
+    let forum = timings.time(Stage::Load, || forum::load(&config.forum));
+    let mut history: Option<GitHistory> = None;
+    let mut sites = Vec::new();
+    let mut diags = Vec::new();
+    let mut failed = false;
+    // The working tree's version first: its history is the one read.
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    order.sort_by_key(|&i| !prepared[i].latest);
+    let mut loaded: Vec<Option<Site>> = (0..prepared.len()).map(|_| None).collect();
+    for i in order {
+        let v = &prepared[i];
+        // Forum problems are reported once, with the latest version.
+        let shared = (
+            forum.0.clone(),
+            if v.latest {
+                forum.1.clone()
+            } else {
+                Vec::new()
+            },
+        );
+        let (h, result) = load_shared(&v.config, history.clone(), Some(shared), timings);
+        history.get_or_insert(h);
+        match result {
+            Ok((site, warnings)) => {
+                diags.extend(v.show(warnings));
+                loaded[i] = Some(site);
+            }
+            Err(d) => {
+                failed = true;
+                diags.extend(v.show(d));
+            }
+        }
+    }
+    diags.sort();
+    diags.dedup();
+    if failed {
+        return Err(diags);
+    }
+    sites.extend(loaded.into_iter().flatten());
+    let entries: Vec<crate::versions::Entry> = prepared
+        .iter()
+        .zip(&sites)
+        .map(|(v, site)| crate::versions::Entry {
+            name: v.name.clone(),
+            prefix: v.prefix.clone(),
+            latest: v.latest,
+            urls: site.switchable().clone(),
+        })
+        .collect();
+    let all = std::sync::Arc::new(entries);
+    for (own, site) in sites.iter_mut().enumerate() {
+        site.versions = Some(crate::versions::Placement {
+            all: all.clone(),
+            own,
+            root_path: config.base_url.path.clone(),
+        });
+    }
+    Ok((prepared, sites, diags))
+}
+
+/// [`check`] of a site with `versions:`: every version loaded and rendered
+/// in memory; the date-dependent lints run on the latest only.
+fn check_versions(config: &Config) -> Vec<Diagnostic> {
+    let theme = match Theme::load(config) {
+        Ok(t) => t,
+        Err(d) => return d,
+    };
+    let timings = Timings::new();
+    let (prepared, sites, mut diags) = match load_versions(config, &timings) {
+        Ok(loaded) => loaded,
+        Err(d) => return d,
+    };
+    for (v, site) in prepared.iter().zip(&sites) {
+        match render::render(site, &theme) {
+            Ok(files) => {
+                if v.latest {
+                    diags.extend(version_collisions(
+                        config,
+                        &prepared,
+                        files.iter().map(|f| f.path.as_path()),
+                    ));
+                    diags.extend(crate::lint::check(site, chrono::Utc::now().date_naive()));
+                }
+            }
+            Err(d) => diags.extend(v.show(d)),
+        }
+    }
+    diags.sort();
+    diags.dedup();
+    diags
+}
+
+/// The latest version's files that sit where another version is published
+/// (a `content/2.x/` folder beside a version named `2.x`): errors at that
+/// version's line of lorebook.yaml.
+fn version_collisions<'a>(
+    config: &Config,
+    prepared: &[crate::versions::Prepared],
+    paths: impl Iterator<Item = &'a std::path::Path>,
+) -> Vec<Diagnostic> {
+    let mut taken: std::collections::BTreeMap<&str, &std::path::Path> = Default::default();
+    for path in paths {
+        if let Some(std::path::Component::Normal(first)) = path.components().next() {
+            if let Some(v) = prepared
+                .iter()
+                .find(|v| !v.latest && first.to_str() == Some(v.name.as_str()))
+            {
+                taken.entry(v.name.as_str()).or_insert(path);
+            }
+        }
+    }
+    taken
+        .into_iter()
+        .map(|(name, path)| {
+            let line = config
+                .versions
+                .iter()
+                .find(|s| s.name == name)
+                .map_or(0, |s| s.line);
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "versions: `{name}` is published under `/{name}/`, where the latest version already publishes `{}`",
+                    crate::diagnostics::display_path(path)
+                ),
+            )
+            .at(line, 1)
+            .with_hint("rename the version, or the latest version's folder or page of that name")
+        })
+        .collect()
+}
+
+/// [`build`] of a site with `versions:`: the theme loaded once, every
+/// version rendered into one staging directory (old ones under their
+/// folder; their `robots.txt` left out, the root's is the site's), which
+/// replaces the output only when all succeeded.
+fn build_versions(config: &Config) -> Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    let timings = std::sync::Arc::new(Timings::new());
+    let theme = timings
+        .time(Stage::Theme, || Theme::load(config))
+        .map_err(BuildError::Content)?;
+    let (prepared, mut sites, warnings) =
+        load_versions(config, &timings).map_err(BuildError::Content)?;
+    let mut protected = vec![config.content_dir.as_path(), config.static_dir.as_path()];
+    protected.extend(prepared.iter().map(|v| v.config.content_dir.as_path()));
+    let staging = output::Staging::create(&config.output_dir, &config.root, &protected)?;
+    let failed: std::sync::Mutex<Option<OutputError>> = std::sync::Mutex::new(None);
+    let (mut pages, mut sections, mut files, mut bytes) = (0, 0, 0, 0);
+    // The latest first, so a collision with an old version's folder is
+    // found before anything is written there.
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    order.sort_by_key(|&i| !prepared[i].latest);
+    for i in order {
+        let v = &prepared[i];
+        let site = &mut sites[i];
+        let sink = |f: OutputFile| {
+            if !v.latest && f.path == std::path::Path::new("robots.txt") {
+                return Ok(0);
+            }
+            let f = OutputFile {
+                path: std::path::Path::new(&v.prefix).join(&f.path),
+                contents: f.contents,
+            };
+            let written = timings.time(Stage::Files, || staging.write(&f));
+            written.map_err(|e| {
+                let d = Diagnostic::error(&f.path, e.to_string());
+                if let Ok(mut slot) = failed.lock() {
+                    slot.get_or_insert(e);
+                }
+                d
+            })
+        };
+        let written = match render::render_owned(site, &theme, &sink, &timings) {
+            Ok(w) => w,
+            Err(d) => {
+                if let Some(e) = failed.lock().ok().and_then(|mut f| f.take()) {
+                    return Err(BuildError::Output(e));
+                }
+                let mut d = v.show(d);
+                d.extend(warnings.iter().cloned());
+                return Err(BuildError::Content(d));
+            }
+        };
+        if v.latest {
+            let clash =
+                version_collisions(config, &prepared, written.iter().map(|w| w.path.as_path()));
+            if !clash.is_empty() {
+                return Err(BuildError::Content(clash));
+            }
+        }
+        let kept = written
+            .iter()
+            .filter(|w| v.latest || w.path != std::path::Path::new("robots.txt"));
+        for w in kept {
+            files += 1;
+            bytes += w.bytes;
+        }
+        pages += site.pages.len();
+        sections += site.sections.len();
+    }
+    timings.time(Stage::Write, || staging.commit())?;
+    let latest = prepared.iter().position(|v| v.latest).unwrap_or(0);
+    let (answers, contributors) = sites.get(latest).map_or((0, 0), |s| {
+        (s.forum.answers.len(), s.contributors.people.len())
+    });
+    Ok(BuildReport {
+        pages,
+        sections,
+        answers,
+        contributors,
+        files,
+        bytes,
         warnings,
         elapsed: start.elapsed(),
         timings,

@@ -61,6 +61,20 @@ struct RawConfig {
     /// The copy of the site for machines (see `llms`).
     #[serde(default)]
     llms: RawLlms,
+    /// Versions of the documentation built side by side (see `versions`).
+    #[serde(default)]
+    versions: Vec<RawVersion>,
+}
+
+/// One entry of `versions:`: the working tree (neither `ref:` nor
+/// `folder:`), a git ref's `content/`, or a folder of Markdown.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVersion {
+    name: String,
+    #[serde(rename = "ref")]
+    git_ref: Option<String>,
+    folder: Option<String>,
 }
 
 /// One language under `languages:` (every key optional: `de: {}`).
@@ -127,6 +141,9 @@ const CONFIG_KEYS: &[&str] = &[
     "pages",
     "math",
     "image_budget_kb",
+    "versions",
+    "ref",
+    "folder",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -362,6 +379,8 @@ pub struct Config {
     /// `product.version` (see `writing::expand`).
     pub variables: BTreeMap<String, String>,
     pub llms: LlmsSettings,
+    /// `versions:`, in the order written (empty: a one-version site).
+    pub versions: Vec<crate::versions::spec::VersionSpec>,
     /// The day `SOURCE_DATE_EPOCH` names, when it is set and valid (read by
     /// [`Config::load`]): the as-of date of insights and "may be outdated"
     /// notes (see `Site::as_of`), so output never depends on the wall clock.
@@ -487,6 +506,7 @@ fn resolve(
     };
 
     let languages = resolve_languages(&raw, &shown, &key_line, &mut diags);
+    let versions = resolve_versions(&raw.versions, text, root, &shown, &mut diags);
 
     // Links may be written with the site's address from lorebook.yaml or
     // the one given on the command line (a preview deploy).
@@ -780,9 +800,94 @@ fn resolve(
             full: raw.llms.full.unwrap_or(true),
             pages: raw.llms.pages.unwrap_or(true),
         },
+        versions,
         source_date: None,
         overrides: ov.clone(),
     })
+}
+
+/// `versions:` resolved: names checked (they are URL segments), one entry
+/// the working tree, each other a `ref:` or a `folder:`. Whether a folder or
+/// a ref exists is found when the versions are prepared (`versions::prepare`),
+/// at the same lines.
+fn resolve_versions(
+    raw: &[RawVersion],
+    text: &str,
+    root: &Path,
+    shown: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<crate::versions::spec::VersionSpec> {
+    use crate::versions::spec::{line_of, valid_name, VersionSource, VersionSpec};
+    let mut out = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
+    let mut working = Vec::new();
+    let start = line_of(text, "versions", "", 0);
+    for v in raw {
+        let line = line_of(text, "name", &v.name, start);
+        let name = v.name.trim();
+        if !valid_name(name) {
+            diags.push(
+                Diagnostic::error(shown, format!("versions: `{name}` is not a valid version name"))
+                    .at(line, 1)
+                    .with_hint("use letters, digits, `.`, `-` and `_` (it is the version's folder in the URL), not starting with `.`"),
+            );
+            continue;
+        }
+        if !names.insert(name.to_string()) {
+            let again = line_of(text, "name", name, line + 1);
+            diags.push(
+                Diagnostic::error(shown, format!("versions: two versions are named `{name}`"))
+                    .at(again, 1)
+                    .with_hint("give each version a distinct `name:`"),
+            );
+            continue;
+        }
+        let source = match (&v.git_ref, &v.folder) {
+            (Some(_), Some(_)) => {
+                diags.push(
+                    Diagnostic::error(
+                        shown,
+                        format!("versions: `{name}` has both `ref:` and `folder:`"),
+                    )
+                    .at(line, 1)
+                    .with_hint("a version is read from one git ref or one folder: keep one"),
+                );
+                continue;
+            }
+            (Some(r), None) => VersionSource::GitRef(r.trim().to_string()),
+            (None, Some(f)) => {
+                let rel = f.trim().trim_end_matches('/').to_string();
+                VersionSource::Folder {
+                    path: root.join(&rel),
+                    shown: rel,
+                }
+            }
+            (None, None) => {
+                working.push(line);
+                VersionSource::WorkingTree
+            }
+        };
+        out.push(VersionSpec {
+            name: name.to_string(),
+            source,
+            line,
+        });
+    }
+    if !raw.is_empty() && working.len() != 1 {
+        let line = working.get(1).copied().unwrap_or(start);
+        diags.push(
+            Diagnostic::error(
+                shown,
+                format!(
+                    "versions: {} of them are the working tree; exactly one must be (the latest, built at the site root)",
+                    working.len()
+                ),
+            )
+            .at(line, 1)
+            .with_hint("give every version but the latest a `ref:` (a git branch or tag) or a `folder:`"),
+        );
+    }
+    out
 }
 
 /// `language:` and `languages:` resolved: the default language first (its
@@ -909,6 +1014,77 @@ mod tests {
 
     fn load(text: &str) -> Result<Config, Vec<Diagnostic>> {
         Config::from_str(text, Path::new("/site"), &Overrides::default())
+    }
+
+    #[test]
+    fn versions_resolve_in_their_order_with_their_lines() {
+        use crate::versions::spec::VersionSource;
+        let c = load("title: Help\nversions:\n  - name: \"3.x\"\n  - name: 2.x\n    ref: release-2\n  - name: 1.x\n    folder: old/1.x/\n").unwrap();
+        let got: Vec<(&str, &VersionSource, usize)> = c
+            .versions
+            .iter()
+            .map(|v| (v.name.as_str(), &v.source, v.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("3.x", &VersionSource::WorkingTree, 3),
+                ("2.x", &VersionSource::GitRef("release-2".into()), 4),
+                (
+                    "1.x",
+                    &VersionSource::Folder {
+                        shown: "old/1.x".into(),
+                        path: PathBuf::from("/site/old/1.x"),
+                    },
+                    6
+                ),
+            ]
+        );
+        assert!(load("title: Help\n").unwrap().versions.is_empty());
+    }
+
+    #[test]
+    fn version_errors_are_at_their_line() {
+        let errors = |text: &str| -> Vec<(usize, String)> {
+            load(text)
+                .unwrap_err()
+                .into_iter()
+                .map(|d| (d.line, d.message))
+                .collect()
+        };
+        // An unknown key, with the keys it may have meant.
+        let e = load("title: Help\nversions:\n  - name: a\n  - name: b\n    branch: main\n")
+            .unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].line, 5, "{e:?}");
+        assert!(e[0].message.contains("branch"), "{e:?}");
+        // Both sources at once; two working trees.
+        assert_eq!(
+            errors(
+                "title: Help\nversions:\n  - name: a\n  - name: b\n    ref: v1\n    folder: old\n"
+            ),
+            vec![(4, "versions: `b` has both `ref:` and `folder:`".to_string())]
+        );
+        assert_eq!(
+            errors("title: Help\nversions:\n  - name: a\n  - name: b\n"),
+            vec![(4, "versions: 2 of them are the working tree; exactly one must be (the latest, built at the site root)".to_string())]
+        );
+        assert_eq!(
+            errors("title: Help\nversions:\n  - name: a\n    ref: v1\n"),
+            vec![(2, "versions: 0 of them are the working tree; exactly one must be (the latest, built at the site root)".to_string())]
+        );
+        // Names are URL segments, and distinct.
+        assert_eq!(
+            errors("title: Help\nversions:\n  - name: a\n  - name: ../up\n    ref: v1\n"),
+            vec![(
+                4,
+                "versions: `../up` is not a valid version name".to_string()
+            )]
+        );
+        assert_eq!(
+            errors("title: Help\nversions:\n  - name: a\n  - name: b\n    ref: v1\n  - name: b\n    ref: v2\n"),
+            vec![(6, "versions: two versions are named `b`".to_string())]
+        );
     }
 
     #[test]

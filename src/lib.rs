@@ -48,6 +48,7 @@ pub mod support;
 pub mod theme;
 pub mod timings;
 pub mod urls;
+pub mod versions;
 pub mod writing;
 pub(crate) mod yaml;
 

@@ -606,8 +606,76 @@ pub(crate) fn base_context(site: &Site, theme: &Theme, current: &str) -> tera::C
     ctx.insert("nav_src", &site.nav_tree(current).path);
     ctx.insert("nav_section", site.home_key(current));
     ctx.insert("t", theme.strings(&lang.code));
+    let own = site
+        .versions
+        .as_ref()
+        .and_then(|p| p.current())
+        .map_or("", |v| v.prefix.as_str());
+    let from = format!("{own}{current}");
+    insert_versions(&mut ctx, site, current, &|url| relative(&from, url));
     insert_support(&mut ctx, site, "");
     ctx
+}
+
+/// One entry of the version switcher.
+#[derive(Serialize, Clone)]
+pub(crate) struct VersionView {
+    pub(crate) name: String,
+    /// The same page in that version, else its home.
+    pub(crate) href: String,
+    /// The page's own version.
+    pub(crate) current: bool,
+    /// The latest version (the working tree, at the site root).
+    pub(crate) latest: bool,
+    /// That version has no page here (`href` is its home).
+    pub(crate) missing: bool,
+}
+
+/// The note on the pages of an old version.
+#[derive(Serialize)]
+pub(crate) struct VersionBanner {
+    /// The page's own version.
+    pub(crate) name: String,
+    pub(crate) latest: String,
+    /// The same page in the latest version, else its home.
+    pub(crate) href: String,
+}
+
+/// `versions` (the switcher; empty on a one-version site) and
+/// `version_banner` (on old versions only) for the page at `current`;
+/// `href` makes a link from a URL relative to the whole site's root.
+fn insert_versions(
+    ctx: &mut tera::Context,
+    site: &Site,
+    current: &str,
+    href: &dyn Fn(&str) -> String,
+) {
+    let mut views = Vec::new();
+    let mut banner = None;
+    if let Some(placement) = &site.versions {
+        for (i, v) in placement.all.iter().enumerate() {
+            let (target, exists) = placement.target(current, v);
+            let view = VersionView {
+                name: v.name.clone(),
+                href: href(&target),
+                current: i == placement.own,
+                latest: v.latest,
+                missing: !exists,
+            };
+            if v.latest {
+                if let Some(own) = placement.current().filter(|o| !o.latest) {
+                    banner = Some(VersionBanner {
+                        name: own.name.clone(),
+                        latest: v.name.clone(),
+                        href: view.href.clone(),
+                    });
+                }
+            }
+            views.push(view);
+        }
+    }
+    ctx.insert("versions", &views);
+    ctx.insert("version_banner", &banner);
 }
 
 /// The language switcher and the alternates of the page at `current`: for
@@ -1048,6 +1116,11 @@ fn render_404(site: &Site, theme: &Theme) -> Result<OutputFile, Diagnostic> {
         },
     );
     ctx.insert("root", &base);
+    if let Some(p) = &site.versions {
+        // Served at any depth: links to the versions' homes, absolute.
+        let root_path = p.root_path.clone();
+        insert_versions(&mut ctx, site, "", &|url| format!("{root_path}{url}"));
+    }
     ctx.insert("canonical", &c.base_url.absolute("404.html"));
     ctx.insert(
         "nav_html",

@@ -102,6 +102,10 @@ pub struct Site {
     pub(crate) translatable: std::sync::OnceLock<std::collections::BTreeSet<String>>,
     /// Searches that found nothing, from `insights.search_log:`.
     pub search_log: Vec<MissedQuery>,
+    /// Where this site is among the versions of `versions:` (None on a
+    /// one-version site and in `serve`): set by the build once every
+    /// version is loaded, read for the switcher and the banner.
+    pub versions: Option<crate::versions::Placement>,
 }
 
 impl Site {
@@ -233,6 +237,7 @@ impl Site {
             no_nav: crate::nav::NavTree::empty(),
             translatable: std::sync::OnceLock::new(),
             search_log,
+            versions: None,
         };
         site.as_of = site.config.source_date.or_else(|| site.newest_date());
         diags.extend(site.check_aliases());
@@ -318,26 +323,29 @@ impl Site {
     /// switcher may link to: pages, sections, answers, tag pages and each
     /// language's tag list and search page.
     pub fn publishes(&self, url: &str) -> bool {
-        self.translatable
-            .get_or_init(|| {
-                let langs = &self.config.languages;
-                let mut urls: std::collections::BTreeSet<String> = self
-                    .published_urls()
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
-                urls.extend(self.forum.answers.iter().map(|a| a.url()));
-                urls.extend(self.tags.values().map(|t| t.url.clone()));
-                for lang in langs.all() {
-                    let home = langs.prefix(lang);
-                    urls.insert(format!("{home}tags/"));
-                    if self.config.search.enabled {
-                        urls.insert(format!("{home}search/"));
-                    }
+        self.switchable().contains(url)
+    }
+
+    /// Every URL a switcher (language or version) may point at.
+    pub fn switchable(&self) -> &std::collections::BTreeSet<String> {
+        self.translatable.get_or_init(|| {
+            let langs = &self.config.languages;
+            let mut urls: std::collections::BTreeSet<String> = self
+                .published_urls()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            urls.extend(self.forum.answers.iter().map(|a| a.url()));
+            urls.extend(self.tags.values().map(|t| t.url.clone()));
+            for lang in langs.all() {
+                let home = langs.prefix(lang);
+                urls.insert(format!("{home}tags/"));
+                if self.config.search.enabled {
+                    urls.insert(format!("{home}search/"));
                 }
-                urls
-            })
-            .contains(url)
+            }
+            urls
+        })
     }
 
     /// The language a site URL (or content path) is in.

@@ -61,6 +61,17 @@ pub fn run(config: crate::config::Config, options: ServeOptions) -> Result<(), S
             "  hint: only requests for IP addresses, localhost and names given with --allow-host are answered"
         );
     }
+    if let Some(latest) = config
+        .versions
+        .iter()
+        .find(|v| v.source == crate::versions::VersionSource::WorkingTree)
+    {
+        // One version is previewed: the one being edited.
+        eprintln!(
+            "note: previewing version `{}` (the working tree) only; `lorebook build` builds the others",
+            crate::diagnostics::terminal_safe(&latest.name)
+        );
+    }
     settings.http.port = options.port;
     settings.http.allowed_roots = vec![
         config.root.clone(),

@@ -26,6 +26,8 @@ mod serve_browser;
 mod serve_standalone;
 mod serve_support;
 mod trust;
+mod versions;
+mod versions_browser;
 mod writing;
 mod writing_browser;
 mod xss_browser;

@@ -1,0 +1,423 @@
+//! Versions (issue 22, item 3) on the versioned fixture
+//! (`tests/fixtures/versions`: 3.x is the working tree, 2.x and 1.x are
+//! folders of the site), and a git repository made here whose old tag is a
+//! version: URLs under `/<version>/`, the switcher's links (the same page,
+//! else the version's home), the banner on old versions only, one search
+//! index and one sitemap per version, `check` naming a version's own files.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{broken_links, lorebook, read, site, tree, unpack_shard};
+
+fn built() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site("versions");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    (tmp, root.join("public"))
+}
+
+/// The version switcher's links, as `(name, href, missing)`.
+fn switcher(html: &str) -> Vec<(String, String, bool)> {
+    let start = html
+        .find("<nav class=\"lang-switch version-switch\"")
+        .expect("a version switcher");
+    let nav = &html[start..start + html[start..].find("</nav>").expect("closed")];
+    nav.split("<li><a href=\"")
+        .skip(1)
+        .filter_map(|s| {
+            let (href, rest) = s.split_once('"')?;
+            let tag_end = rest.find('>')?;
+            let name = rest[tag_end + 1..].split('<').next()?;
+            Some((
+                name.to_string(),
+                href.to_string(),
+                rest[..tag_end].contains("lang-missing"),
+            ))
+        })
+        .collect()
+}
+
+/// The banner's link, when the page has the old-version banner.
+fn banner(html: &str) -> Option<String> {
+    let start = html.find("class=\"callout callout-warning version-banner\"")?;
+    let rest = &html[start..];
+    let href = rest.split("<a href=\"").nth(1)?.split('"').next()?;
+    Some(href.to_string())
+}
+
+/// The decoded text of every index file under `dir`.
+fn index_text(out: &Path, dir: &str) -> String {
+    tree(&out.join(dir))
+        .into_values()
+        .filter_map(|bytes| unpack_shard(&String::from_utf8_lossy(&bytes)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn owned(v: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
+    v.iter()
+        .map(|(n, h, m)| (n.to_string(), h.to_string(), *m))
+        .collect()
+}
+
+#[test]
+fn each_version_publishes_under_its_name_and_the_latest_at_the_root() {
+    let (_tmp, out) = built();
+    for f in [
+        "index.html",
+        "guide/install/index.html",
+        "guide/new-feature/index.html",
+        "search/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        "2.x/index.html",
+        "2.x/guide/install/index.html",
+        "2.x/guide/old-only/index.html",
+        "2.x/search/index.html",
+        "2.x/sitemap.xml",
+        "2.x/assets/search.min.js",
+        "1.x/index.html",
+        "1.x/faq/index.html",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    for f in [
+        "2.x/guide/new-feature/index.html",
+        "guide/old-only/index.html",
+        "2.x/robots.txt",
+        "1.x/guide/install/index.html",
+        "3.x/index.html",
+    ] {
+        assert!(!out.join(f).exists(), "{f} published");
+    }
+    let old = read(&out.join("2.x/guide/install/index.html"));
+    let new = read(&out.join("guide/install/index.html"));
+    assert!(old.contains("legacyinstaller") && new.contains("helmchart"));
+    // Only the working tree's pages can be edited.
+    assert!(new.contains("https://git.example/edit/content/guide/install.md"));
+    assert!(!old.contains("git.example/edit"));
+    // Every link of every version resolves inside the output; the 404
+    // pages' links are absolute paths under the base URL's `/kb/`.
+    let mut broken = Vec::new();
+    for b in broken_links(&out) {
+        let absolute = b
+            .split_once("/404.html -> /kb/")
+            .map(|(_, path)| path.split('#').next().unwrap_or(""));
+        match absolute {
+            Some(p) if p.is_empty() || p.ends_with('/') => {
+                if !out.join(p).join("index.html").is_file() {
+                    broken.push(b);
+                }
+            }
+            Some(p) if out.join(p).is_file() => {}
+            _ => broken.push(b),
+        }
+    }
+    assert_eq!(broken, Vec::<String>::new());
+}
+
+#[test]
+fn the_switcher_keeps_the_page_when_the_version_has_it() {
+    let (_tmp, out) = built();
+    let latest = read(&out.join("guide/install/index.html"));
+    assert_eq!(
+        switcher(&latest),
+        owned(&[
+            ("3.x", "./", false),
+            ("2.x", "../../2.x/guide/install/", false),
+            ("1.x", "../../1.x/", true),
+        ])
+    );
+    assert!(latest.contains("<li><a href=\"./\" aria-current=\"true\">3.x</a></li>"));
+    let old = read(&out.join("2.x/guide/old-only/index.html"));
+    assert_eq!(
+        switcher(&old),
+        owned(&[
+            ("3.x", "../../../", true),
+            ("2.x", "./", false),
+            ("1.x", "../../../1.x/", true),
+        ])
+    );
+    let home = read(&out.join("1.x/index.html"));
+    assert_eq!(
+        switcher(&home),
+        owned(&[
+            ("3.x", "../", false),
+            ("2.x", "../2.x/", false),
+            ("1.x", "./", false),
+        ])
+    );
+}
+
+#[test]
+fn only_old_versions_carry_the_banner_to_the_latest() {
+    let (_tmp, out) = built();
+    for f in [
+        "index.html",
+        "guide/install/index.html",
+        "search/index.html",
+    ] {
+        assert_eq!(banner(&read(&out.join(f))), None, "{f}");
+    }
+    let old = read(&out.join("2.x/guide/install/index.html"));
+    assert_eq!(banner(&old).as_deref(), Some("../../../guide/install/"));
+    assert!(old.contains("documentation of version 2.x."));
+    assert!(old.contains("See the latest version (3.x)."));
+    // A page the latest does not have leads to the latest's home.
+    let gone = read(&out.join("2.x/guide/old-only/index.html"));
+    assert_eq!(banner(&gone).as_deref(), Some("../../../"));
+    // The 404 page of an old version links with absolute paths.
+    let missing = read(&out.join("2.x/404.html"));
+    assert!(missing.contains("<a href=\"/kb/\">See the latest version (3.x).</a>"));
+}
+
+#[test]
+fn each_version_searches_its_own_index() {
+    let (_tmp, out) = built();
+    let latest = index_text(&out, "search");
+    let two = index_text(&out, "2.x/search");
+    let one = index_text(&out, "1.x/search");
+    assert!(latest.contains("helmchart") && !latest.contains("legacyinstaller"));
+    assert!(two.contains("legacyinstaller") && !two.contains("helmchart"));
+    assert!(two.contains("frobnicator") && !latest.contains("frobnicator"));
+    assert!(one.contains("antiquated") && !two.contains("antiquated"));
+    assert!(!latest.contains("antiquated"));
+    // An old version's pages load the script (and so the index) of their
+    // own version's folder.
+    let page = read(&out.join("2.x/guide/install/index.html"));
+    assert!(page.contains("<script src=\"../../assets/search.min.js\" defer>"));
+}
+
+#[test]
+fn each_version_has_its_sitemap_and_canonical_urls_under_its_folder() {
+    let (_tmp, out) = built();
+    let root = read(&out.join("sitemap.xml"));
+    assert!(root.contains("<loc>https://docs.example/kb/guide/install/</loc>"));
+    assert!(!root.contains("/kb/2.x/"));
+    let two = read(&out.join("2.x/sitemap.xml"));
+    assert!(two.contains("<loc>https://docs.example/kb/2.x/guide/install/</loc>"));
+    assert!(two.contains("<loc>https://docs.example/kb/2.x/guide/old-only/</loc>"));
+    assert!(!two.contains("<loc>https://docs.example/kb/guide/"));
+    let page = read(&out.join("2.x/guide/install/index.html"));
+    assert!(page
+        .contains("<link rel=\"canonical\" href=\"https://docs.example/kb/2.x/guide/install/\">"));
+}
+
+#[test]
+fn a_versioned_build_is_deterministic() {
+    let (_tmp, out) = built();
+    let first = tree(&out);
+    let (_tmp2, again) = built();
+    assert!(first == tree(&again), "two builds differ");
+}
+
+#[test]
+fn check_names_a_broken_link_in_an_old_version_by_its_file() {
+    let (_tmp, root) = site("versions");
+    let page = root.join("versions/2.x/guide/install.md");
+    let text = std::fs::read_to_string(&page).expect("page");
+    std::fs::write(&page, format!("{text}\nSee [gone](nowhere.md).\n")).expect("write");
+    let assert = lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(err.contains("versions/2.x/guide/install.md:5:"), "{err}");
+    assert!(err.contains("nowhere.md"), "{err}");
+    // The same link in the latest version would be at content/: it is not.
+    assert!(!err.contains("content/guide/install.md"), "{err}");
+}
+
+#[test]
+fn a_missing_folder_is_an_error_at_its_line() {
+    let (_tmp, root) = site("versions");
+    let config = root.join("lorebook.yaml");
+    let text = read(&config).replace("folder: versions/1.x", "folder: versions/0.x");
+    std::fs::write(&config, text).expect("write");
+    let assert = lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains(
+            "lorebook.yaml:8:1: error: versions: `1.x`: the folder `versions/0.x` does not exist"
+        ),
+        "{err}"
+    );
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn a_folder_outside_the_site_is_refused() {
+    let (tmp, root) = site("versions");
+    let outside = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    std::fs::write(outside.join("_index.md"), "# Elsewhere\n").expect("write");
+    let config = root.join("lorebook.yaml");
+    for folder in ["../elsewhere", outside.to_str().expect("utf-8")] {
+        let text = read(&config).replace("folder: versions/2.x", &format!("folder: {folder}"));
+        std::fs::write(&config, &text).expect("write");
+        let assert = lorebook()
+            .args(["build", "--root"])
+            .arg(&root)
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            err.contains(&format!("lorebook.yaml:6:1: error: versions: `2.x`: the folder `{folder}` is outside the site")),
+            "{err}"
+        );
+        std::fs::write(
+            &config,
+            text.replace(&format!("folder: {folder}"), "folder: versions/2.x"),
+        )
+        .expect("write");
+    }
+    assert!(!root.join("public").exists());
+}
+
+#[test]
+fn a_latest_folder_named_like_a_version_is_refused() {
+    let (_tmp, root) = site("versions");
+    std::fs::create_dir_all(root.join("content/2.x")).expect("mkdir");
+    std::fs::write(root.join("content/2.x/clash.md"), "# Clash\n").expect("write");
+    let assert = lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("lorebook.yaml:5:1: error: versions: `2.x` is published under `/2.x/`"),
+        "{err}"
+    );
+}
+
+/// Run git in `dir` with a fixed identity and no user or system config.
+fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .status()
+        .expect("git runs")
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// A site in a git repository (in a subfolder, `docs/`): tag `v1` holds
+/// the old text, the working tree the new one.
+fn git_site(versions: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = tmp.path().join("repo");
+    let root = repo.join("docs");
+    std::fs::create_dir_all(root.join("content/guide")).expect("mkdir");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    std::fs::write(root.join("content/_index.md"), "# Home\n").expect("write");
+    std::fs::write(root.join("content/guide/_index.md"), "# Guide\n").expect("write");
+    std::fs::write(
+        root.join("content/guide/setup.md"),
+        "# Setup\n\nThe old way uses the zephyrtool.\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("content/guide/retired.md"),
+        "# Retired\n\nGone later.\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("lorebook.yaml"), "title: Git Help\n").expect("write");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "one"]);
+    git(&repo, &["tag", "v1"]);
+    std::fs::write(
+        root.join("content/guide/setup.md"),
+        "# Setup\n\nThe new way uses the quasarwizard.\n",
+    )
+    .expect("write");
+    std::fs::remove_file(root.join("content/guide/retired.md")).expect("rm");
+    std::fs::write(
+        root.join("lorebook.yaml"),
+        format!("title: Git Help\nversions:\n{versions}"),
+    )
+    .expect("write");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "two"]);
+    (tmp, root)
+}
+
+#[test]
+fn a_git_tag_is_built_under_its_name() {
+    let (_tmp, root) = git_site("  - name: latest\n  - name: \"1.0\"\n    ref: v1\n");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    let old = read(&out.join("1.0/guide/setup/index.html"));
+    assert!(old.contains("zephyrtool") && !old.contains("quasarwizard"));
+    assert!(out.join("1.0/guide/retired/index.html").is_file());
+    let new = read(&out.join("guide/setup/index.html"));
+    assert!(new.contains("quasarwizard") && !new.contains("zephyrtool"));
+    assert!(!out.join("guide/retired/index.html").exists());
+    assert_eq!(
+        switcher(&read(&out.join("1.0/guide/retired/index.html"))),
+        owned(&[("latest", "../../../", true), ("1.0", "./", false)])
+    );
+    assert!(index_text(&out, "1.0/search").contains("zephyrtool"));
+    assert!(!index_text(&out, "search").contains("zephyrtool"));
+    // A second build reads the tree it wrote the first time.
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    assert!(read(&out.join("1.0/guide/setup/index.html")).contains("zephyrtool"));
+}
+
+#[test]
+fn a_missing_ref_is_an_error_at_its_line() {
+    let (_tmp, root) = git_site("  - name: latest\n  - name: \"0.9\"\n    ref: v0.9\n");
+    let assert = lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("lorebook.yaml:5:1: error: versions: `0.9`: no branch, tag or commit `v0.9`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_names_a_git_version_file_by_its_ref() {
+    let (_tmp, root) = git_site("  - name: latest\n  - name: \"1.0\"\n    ref: v1\n");
+    // Break a link in the tagged tree: a new commit, tagged again.
+    let repo = root.parent().expect("repo").to_path_buf();
+    git(&repo, &["checkout", "-q", "v1"]);
+    std::fs::write(
+        root.join("content/guide/retired.md"),
+        "# Retired\n\nSee [missing](missing.md).\n",
+    )
+    .expect("write");
+    git(&repo, &["commit", "-q", "-am", "broken"]);
+    git(&repo, &["tag", "-f", "v1"]);
+    git(&repo, &["checkout", "-q", "main"]);
+    let assert = lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(err.contains("v1:content/guide/retired.md:3:"), "{err}");
+}
