@@ -8,12 +8,14 @@
 //! `render.rs`.
 
 pub mod index;
+pub mod lang;
 pub mod live;
 pub mod model;
 pub mod shards;
 pub mod site;
 pub mod tokenize;
 
+pub use lang::{Lang, Langs};
 pub use model::{DocKind, SearchDoc};
 
 use crate::output::OutputFile;
