@@ -141,6 +141,7 @@ mod tests {
                     link_chars: 0,
                 },
             ],
+            langs: Default::default(),
         }
     }
 
