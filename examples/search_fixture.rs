@@ -4,7 +4,8 @@
 //! Usage: `cargo run --example search_fixture -- OUT_DIR [WORDS_FILE [LANGS:FILE...]]`
 //! writes `OUT_DIR/search/*.js` and, with a word list, `OUT_DIR/tokens.json`
 //! (`[[line, [terms...]], ...]`, English). Each `LANGS:FILE` (`de:de.txt`,
-//! `de,en:de.txt`) writes `OUT_DIR/tokens-LANGS.json`: the lines of FILE
+//! `de,en:de.txt`, `de+label:text.txt`) writes `OUT_DIR/tokens-LANGS.json`
+//! (`tokens-de+label.json`): the lines of FILE
 //! tokenized in those languages, `[[line, [[term, alts...], ...]], ...]`,
 //! and `OUT_DIR/langs.json`, the accepted languages.
 
@@ -247,9 +248,11 @@ fn run(out: &Path, words: Option<&Path>, lang_files: &[String]) -> Result<(), St
         std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     for spec in lang_files {
-        let (codes, file) = spec
+        let (name, file) = spec
             .split_once(':')
             .ok_or_else(|| format!("{spec}: expected LANGS:FILE"))?;
+        // `de+text`: a second list in the same languages, written apart.
+        let codes = name.split('+').next().unwrap_or(name);
         let list = codes
             .split(',')
             .map(|c| Lang::from_code(c).ok_or_else(|| format!("{spec}: unknown language {c}")))
@@ -268,7 +271,7 @@ fn run(out: &Path, words: Option<&Path>, lang_files: &[String]) -> Result<(), St
             })
             .collect();
         let json = serde_json::to_string(&pairs).map_err(|e| e.to_string())?;
-        let path = out.join(format!("tokens-{codes}.json"));
+        let path = out.join(format!("tokens-{name}.json"));
         std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())

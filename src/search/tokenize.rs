@@ -276,6 +276,9 @@ pub fn marked_words(text: &str) -> Vec<(bool, String)> {
         }
         for w in run.unicode_words() {
             for part in w.split(|c: char| !c.is_alphanumeric() && !is_combining_mark(c)) {
+                // A word does not start with a mark (one left over after a
+                // split, or at the start of the text).
+                let part = part.trim_start_matches(is_combining_mark);
                 if !part.is_empty() {
                     out.push((false, part.to_string()));
                 }
