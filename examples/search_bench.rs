@@ -115,6 +115,7 @@ fn generate(pages: usize, sources: &[Vec<String>]) -> Vec<SearchDoc> {
                 DocKind::Page
             },
             sections,
+            langs: Default::default(),
         });
     }
     docs

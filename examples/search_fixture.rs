@@ -1,16 +1,20 @@
 //! Writes a small fixture search index and the Rust tokenizer's output for a
 //! word list, for the JavaScript client's tests (`node --test tests/js/`).
 //!
-//! Usage: `cargo run --example search_fixture -- OUT_DIR [WORDS_FILE]`
+//! Usage: `cargo run --example search_fixture -- OUT_DIR [WORDS_FILE [LANGS:FILE...]]`
 //! writes `OUT_DIR/search/*.js` and, with a word list, `OUT_DIR/tokens.json`
-//! (`[[line, [terms...]], ...]`).
+//! (`[[line, [terms...]], ...]`, English). Each `LANGS:FILE` (`de:de.txt`,
+//! `de,en:de.txt`, `de+label:text.txt`) writes `OUT_DIR/tokens-LANGS.json`
+//! (`tokens-de+label.json`): the lines of FILE
+//! tokenized in those languages, `[[line, [[term, alts...], ...]], ...]`,
+//! and `OUT_DIR/langs.json`, the accepted languages.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use lorebook::markdown::TextSection;
 use lorebook::output::Contents;
-use lorebook::search::{build_index, tokenize, DocKind, SearchDoc};
+use lorebook::search::{build_index, tokenize, DocKind, Lang, Langs, SearchDoc};
 
 fn doc(
     url: &str,
@@ -42,6 +46,7 @@ fn doc(
                 link_chars: 0,
             })
             .collect(),
+        langs: Default::default(),
     }
 }
 
@@ -203,7 +208,7 @@ fn fixture_docs() -> Vec<SearchDoc> {
     ]
 }
 
-fn run(out: &Path, words: Option<&Path>) -> Result<(), String> {
+fn run(out: &Path, words: Option<&Path>, lang_files: &[String]) -> Result<(), String> {
     for file in build_index(&fixture_docs()) {
         let path = out.join(&file.path);
         if let Some(parent) = path.parent() {
@@ -219,10 +224,54 @@ fn run(out: &Path, words: Option<&Path>) -> Result<(), String> {
         let pairs: Vec<(String, Vec<String>)> = text
             .lines()
             .filter(|l| !l.is_empty())
-            .map(|l| (l.to_string(), tokenize::terms(l)))
+            .map(|l| (l.to_string(), tokenize::terms(l, Langs::default())))
             .collect();
         let json = serde_json::to_string(&pairs).map_err(|e| e.to_string())?;
         let path = out.join("tokens.json");
+        std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if !lang_files.is_empty() {
+        // The accepted languages as the Rust side has them, for the client's
+        // tables: [code, has a stemmer, keeps marks, needs a stemmer file].
+        let langs: Vec<(&str, bool, bool, bool)> = Lang::all()
+            .map(|l| {
+                (
+                    l.code(),
+                    l.stemmer().is_some(),
+                    l.keeps_marks(),
+                    l.needs_stemmer_file(),
+                )
+            })
+            .collect();
+        let json = serde_json::to_string(&langs).map_err(|e| e.to_string())?;
+        let path = out.join("langs.json");
+        std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    for spec in lang_files {
+        let (name, file) = spec
+            .split_once(':')
+            .ok_or_else(|| format!("{spec}: expected LANGS:FILE"))?;
+        // `de+text`: a second list in the same languages, written apart.
+        let codes = name.split('+').next().unwrap_or(name);
+        let list = codes
+            .split(',')
+            .map(|c| Lang::from_code(c).ok_or_else(|| format!("{spec}: unknown language {c}")))
+            .collect::<Result<Vec<Lang>, String>>()?;
+        let langs = Langs::of(&list);
+        let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+        let pairs: Vec<(&str, Vec<Vec<String>>)> = text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let tokens = tokenize::tokenize(l, langs)
+                    .into_iter()
+                    .map(|t| std::iter::once(t.term).chain(t.alts).collect())
+                    .collect();
+                (l, tokens)
+            })
+            .collect();
+        let json = serde_json::to_string(&pairs).map_err(|e| e.to_string())?;
+        let path = out.join(format!("tokens-{name}.json"));
         std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
@@ -231,10 +280,14 @@ fn run(out: &Path, words: Option<&Path>) -> Result<(), String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(out) = args.first() else {
-        eprintln!("usage: search_fixture OUT_DIR [WORDS_FILE]");
+        eprintln!("usage: search_fixture OUT_DIR [WORDS_FILE [LANGS:FILE...]]");
         return ExitCode::from(2);
     };
-    match run(Path::new(out), args.get(1).map(Path::new)) {
+    match run(
+        Path::new(out),
+        args.get(1).map(Path::new),
+        args.get(2..).unwrap_or_default(),
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

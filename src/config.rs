@@ -277,7 +277,11 @@ pub struct ContributorsSettings {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchSettings {
     pub enabled: bool,
+    /// `search.languages` as written.
     pub languages: Vec<String>,
+    /// The languages pages are tokenized and stemmed in (the first is the
+    /// main one; see `search::lang`).
+    pub langs: crate::search::lang::Langs,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -703,6 +707,9 @@ fn resolve(
         }
     };
 
+    let search_codes = raw.search.languages.unwrap_or_else(|| vec!["en".into()]);
+    let langs = search_languages(&search_codes, text, &shown, &mut diags);
+
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -759,7 +766,8 @@ fn resolve(
         },
         search: SearchSettings {
             enabled: raw.search.enabled.unwrap_or(true),
-            languages: raw.search.languages.unwrap_or_else(|| vec!["en".into()]),
+            languages: search_codes,
+            langs,
         },
         markdown: MarkdownSettings {
             unsafe_html: raw.markdown.unsafe_html.unwrap_or(true),
@@ -961,6 +969,79 @@ fn resolve_languages(
     Languages::new(default, others)
 }
 
+/// `search.languages` resolved; an unknown code is an error at its line,
+/// with the valid codes.
+fn search_languages(
+    codes: &[String],
+    text: &str,
+    shown: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::search::lang::Langs {
+    use crate::search::lang::{Lang, Langs};
+    let mut langs = Vec::new();
+    for code in codes {
+        match Lang::from_code(code) {
+            Some(l) => langs.push(l),
+            None => diags.push(
+                Diagnostic::error(
+                    shown,
+                    format!("search.languages: unknown language `{code}`"),
+                )
+                .at(value_line(text, "languages", code), 1)
+                .with_hint(format!("valid codes: {}", Lang::valid_codes())),
+            ),
+        }
+    }
+    if codes.is_empty() {
+        diags.push(
+            Diagnostic::error(shown, "search.languages: no language given")
+                .at(value_line(text, "languages", ""), 1)
+                .with_hint("leave `languages:` out for English, or name at least one language"),
+        );
+    }
+    Langs::of(&langs)
+}
+
+/// The 1-based line of `value` in the list under `key:` (written `[a, b]`
+/// on the key's line or as `- a` lines below it); the key's line when not
+/// found (0 when the key is not either).
+fn value_line(text: &str, key: &str, value: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines.iter().position(|l| {
+        l.trim_start()
+            .strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with(':'))
+    }) else {
+        return 0;
+    };
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let key_indent = indent(lines[start]);
+    let has = |l: &str| {
+        l.split(|c: char| {
+            c.is_whitespace() || matches!(c, '[' | ']' | ',' | '\'' | '"' | ':' | '#')
+        })
+        .any(|w| !value.is_empty() && w == value)
+    };
+    for (i, l) in lines.iter().enumerate().skip(start) {
+        if i > start
+            && !l.trim().is_empty()
+            && indent(l) <= key_indent
+            && !l.trim_start().starts_with('-')
+        {
+            break;
+        }
+        let body = if i == start {
+            l.split_once(':').map_or("", |(_, r)| r)
+        } else {
+            l
+        };
+        if has(body.trim_start().trim_start_matches('-')) {
+            return i + 1;
+        }
+    }
+    start + 1
+}
+
 /// Flatten `variables:` into dotted names, after the built-in ones (which
 /// a site's own `variables:` may override).
 fn flatten_variables(
@@ -1159,6 +1240,41 @@ mod tests {
             e.to_string(),
             "lorebook.yaml:3:1: error: unknown key `titel`\n  hint: did you mean `title`?"
         );
+    }
+
+    #[test]
+    fn search_languages_resolve_and_unknown_codes_are_errors_at_their_line() {
+        use crate::search::lang::Lang;
+        let c = load("title: A\n").unwrap();
+        assert!(c.search.langs.is_default());
+        let c = load("title: A\nsearch:\n  languages: [de-CH, EN, ja]\n").unwrap();
+        assert_eq!(c.search.langs.codes(), vec!["de", "en", "ja"]);
+        let errs = load("title: A\nsearch:\n  languages: [de, xx]\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let e = errs[0].to_string();
+        assert!(
+            e.starts_with("lorebook.yaml:3:1: error: search.languages: unknown language `xx`"),
+            "{e}"
+        );
+        let hint = errs[0].hint.as_deref().unwrap_or("");
+        assert!(
+            hint.contains("de (German)") && hint.contains("ta (Tamil)"),
+            "{hint}"
+        );
+        assert_eq!(hint.matches(" (").count(), Lang::all().count(), "{hint}");
+        // A block list: each bad code at its own line.
+        let errs = load("title: A\nsearch:\n  enabled: true\n  languages:\n    - fr\n    - klingon\n    - 'q'\nfeed_limit: 3\n")
+            .unwrap_err();
+        let at: Vec<(usize, &str)> = errs.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert_eq!(
+            at,
+            vec![
+                (6, "search.languages: unknown language `klingon`"),
+                (7, "search.languages: unknown language `q`")
+            ]
+        );
+        let errs = load("title: A\nsearch:\n  languages: []\n").unwrap_err();
+        assert_eq!(errs[0].line, 3, "{}", errs[0]);
     }
 
     #[test]

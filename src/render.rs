@@ -216,6 +216,9 @@ fn render_rest(
         if !mermaid && path.starts_with(MERMAID_DIR) {
             continue;
         }
+        if path.starts_with(STEM_DIR) && !publishes_stemmer(site, path) {
+            continue;
+        }
         files.push(OutputFile::bytes(path.as_str(), bytes.clone()));
     }
     files.push(OutputFile::bytes(
@@ -247,6 +250,27 @@ fn render_rest(
 
 /// Where the theme keeps its vendored mermaid.
 pub const MERMAID_DIR: &str = "assets/vendor/mermaid/";
+
+/// Where the theme keeps the search client's stemmers (`<code>.js`, one
+/// per Snowball language other than English, their LICENSE and a README).
+pub const STEM_DIR: &str = "assets/stem/";
+
+/// Whether a file under [`STEM_DIR`] is published: a language's stemmer
+/// only for a site that searches in that language, the LICENSE only beside
+/// one (an English site publishes none of them).
+fn publishes_stemmer(site: &Site, path: &str) -> bool {
+    let search = &site.config.search;
+    let name = path.strip_prefix(STEM_DIR).unwrap_or(path);
+    search.enabled
+        && match name.strip_suffix(".js") {
+            Some(code) => search
+                .langs
+                .iter()
+                .any(|l| l.needs_stemmer_file() && l.code() == code),
+            // Their licence beside them; the README is for maintainers.
+            None => name == "LICENSE" && search.langs.iter().any(|l| l.needs_stemmer_file()),
+        }
+}
 
 /// Two producers of one output path is a bug or a content conflict; report it.
 fn check_collisions(files: &mut [Written]) -> Result<(), Vec<Diagnostic>> {

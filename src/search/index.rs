@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
+use super::lang::Langs;
 use super::model::{
     DocKind, Index, PageRecord, Posting, Postings, SearchDoc, SectionRecord, Weighed,
 };
@@ -37,8 +38,8 @@ pub const LINK_HEAVY_FACTOR: f64 = 0.5;
 /// Key of an exact-title entry: the title's terms joined by spaces, plus a
 /// trailing space (it sorts right after the title's first term, so it is
 /// nearly always in the shard the query loads anyway).
-pub fn title_key(title: &str) -> Option<String> {
-    let t = terms(title);
+pub fn title_key(title: &str, langs: Langs) -> Option<String> {
+    let t = terms(title, langs);
     if t.is_empty() {
         None
     } else {
@@ -104,13 +105,16 @@ struct Counted {
     factor: f32,
 }
 
-fn count(fields: &[&str], factor: f64) -> Counted {
+fn count(fields: &[&str], factor: f64, langs: Langs) -> Counted {
     let mut tf: BTreeMap<String, [u16; FIELDS]> = BTreeMap::new();
     let mut lens = [0u32; FIELDS];
     for (f, text) in fields.iter().enumerate().take(FIELDS) {
-        for t in tokenize(text) {
-            let e = tf.entry(t.term).or_insert([0; FIELDS]);
-            e[f] = e[f].saturating_add(1);
+        for t in tokenize(text, langs) {
+            // A word counts once towards the length, under each of its terms.
+            for term in std::iter::once(t.term).chain(t.alts) {
+                let e = tf.entry(term).or_insert([0; FIELDS]);
+                e[f] = e[f].saturating_add(1);
+            }
             lens[f] = lens[f].saturating_add(1);
         }
     }
@@ -129,6 +133,8 @@ fn count(fields: &[&str], factor: f64) -> Counted {
 #[derive(Debug, Clone)]
 pub struct Analyzed {
     title_key: Option<String>,
+    /// The languages it was tokenized in.
+    langs: Langs,
     page: PageRecord,
     /// The page as its result block lists it.
     json: String,
@@ -207,14 +213,15 @@ pub fn analyze(doc: &SearchDoc) -> Analyzed {
         .collect();
     let headings = headings.join(" \n ");
     let mut counted = vec![
-        count(&[&doc.title], 1.0),
-        count(&[&doc.description, &headings], 1.0),
+        count(&[&doc.title], 1.0, doc.langs),
+        count(&[&doc.description, &headings], 1.0, doc.langs),
     ];
     let mut sections = Vec::with_capacity(doc.sections.len());
     for s in &doc.sections {
         counted.push(count(
             &[&s.heading, &s.text],
             link_factor(&s.text, s.link_chars),
+            doc.langs,
         ));
         let (text, cut) = text_start(&s.text);
         sections.push(SectionRecord {
@@ -232,7 +239,8 @@ pub fn analyze(doc: &SearchDoc) -> Analyzed {
         sections,
     };
     Analyzed {
-        title_key: title_key(&doc.title),
+        title_key: title_key(&doc.title, doc.langs),
+        langs: doc.langs,
         json: page.json().to_string(),
         page,
         counted,
@@ -248,6 +256,7 @@ pub fn build(docs: &[SearchDoc]) -> Index {
     Index {
         pages: weighed.pages.into_iter().cloned().collect(),
         postings: weighed.postings,
+        langs: weighed.langs,
     }
 }
 
@@ -331,6 +340,11 @@ fn borrow(docs: &[Analyzed], postings: Postings) -> Weighed<'_> {
         pages: docs.iter().map(|d| &d.page).collect(),
         json: docs.iter().map(|d| d.json.as_str()).collect(),
         postings,
+        langs: docs
+            .iter()
+            .map(|d| d.langs)
+            .reduce(Langs::with)
+            .unwrap_or_default(),
     }
 }
 
@@ -498,6 +512,7 @@ mod tests {
                     link_chars: 0,
                 })
                 .collect(),
+            langs: Default::default(),
         }
     }
 

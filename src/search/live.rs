@@ -215,6 +215,7 @@ mod tests {
                     link_chars: 0,
                 },
             ],
+            langs: Default::default(),
         }
     }
 

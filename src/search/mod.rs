@@ -9,6 +9,7 @@
 //! `render.rs`.
 
 pub mod index;
+pub mod lang;
 pub mod live;
 pub mod model;
 pub mod shards;
@@ -16,6 +17,7 @@ pub mod site;
 pub mod text91;
 pub mod tokenize;
 
+pub use lang::{Lang, Langs};
 pub use model::{DocKind, SearchDoc};
 
 use crate::output::OutputFile;

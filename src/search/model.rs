@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::lang::Langs;
 use crate::markdown::TextSection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -37,6 +38,8 @@ pub struct SearchDoc {
     pub breadcrumb: Vec<String>,
     pub kind: DocKind,
     pub sections: Vec<TextSection>,
+    /// The languages it is tokenized in (`search.languages`).
+    pub langs: Langs,
 }
 
 /// One section of a page as the client shows it.
@@ -121,6 +124,9 @@ pub type Postings = BTreeMap<String, Vec<Posting>>;
 pub struct Index {
     pub pages: Vec<PageRecord>,
     pub postings: Postings,
+    /// Every language its documents were tokenized in (the client stems
+    /// queries in each).
+    pub langs: Langs,
 }
 
 /// An index that borrows its pages from the analyzed documents.
@@ -129,6 +135,8 @@ pub struct Weighed<'a> {
     /// Each page's JSON for the result blocks.
     pub json: Vec<&'a str>,
     pub postings: Postings,
+    /// As [`Index::langs`].
+    pub langs: Langs,
 }
 
 #[cfg(test)]

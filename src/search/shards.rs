@@ -23,7 +23,8 @@
 //! (length, ASCII). Piece file payload: one posting list.
 //! Directory payload (JSON): `{"depth":d,"entries":[[first key or page, file]]}`
 //! (depth 0 entries point at shards/blocks). Root payload (JSON):
-//! `{"v":2,"pages":n,"slots":pages+sections,"kinds":{"page":[from,to]},"terms":{..directory..},"docs":{..directory..}}`.
+//! `{"v":2,"pages":n,"slots":pages+sections,"kinds":{"page":[from,to]},"terms":{..directory..},"docs":{..directory..}}`,
+//! plus `"langs":["de",..]` (the languages queries are stemmed in) unless that is English alone.
 //! Page block payload (JSON): `{"first":id,"pages":[page, ...]}`, each page as
 //! [`PageRecord::json`] writes it (a section's anchor is `1` when the client
 //! derives it from the heading).
@@ -37,6 +38,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::index::kind_ranges;
+use super::lang::Langs;
 use super::model::{Index, PageRecord, Posting, Postings, Weighed};
 use super::text91;
 use crate::output::OutputFile;
@@ -354,18 +356,30 @@ pub fn write(index: &Index) -> Vec<OutputFile> {
     let pages: Vec<&PageRecord> = index.pages.iter().collect();
     let json: Vec<String> = pages.iter().map(|p| p.json().to_string()).collect();
     let json: Vec<&str> = json.iter().map(String::as_str).collect();
-    write_files(&pages, &json, &index.postings, None)
+    write_files(&pages, &json, &index.postings, index.langs, None)
 }
 
 /// [`write()`] of a weighed index (the same files).
 pub fn write_weighed(index: &Weighed<'_>) -> Vec<OutputFile> {
-    write_files(&index.pages, &index.json, &index.postings, None)
+    write_files(
+        &index.pages,
+        &index.json,
+        &index.postings,
+        index.langs,
+        None,
+    )
 }
 
 /// [`write()`] of a weighed index, reusing the files of the last write through
 /// `memo` whose payload did not change (same output, fewer deflates).
 pub fn write_with(index: &Weighed<'_>, memo: &mut Memo) -> Vec<OutputFile> {
-    let files = write_files(&index.pages, &index.json, &index.postings, Some(&mut *memo));
+    let files = write_files(
+        &index.pages,
+        &index.json,
+        &index.postings,
+        index.langs,
+        Some(&mut *memo),
+    );
     memo.last = std::mem::take(&mut memo.next);
     files
 }
@@ -374,6 +388,7 @@ fn write_files(
     pages: &[&PageRecord],
     json: &[&str],
     postings: &Postings,
+    langs: Langs,
     memo: Option<&mut Memo>,
 ) -> Vec<OutputFile> {
     let mut files = Files {
@@ -392,15 +407,20 @@ fn write_files(
             .or_insert_with(|| json!([from, to]));
         range[1] = json!(to);
     }
-    let root = json!({
+    let mut root = json!({
         "v": 2,
         "pages": pages.len(),
         "slots": pages.len() + pages.iter().map(|p| p.sections.len()).sum::<usize>(),
         "kinds": kinds,
         "terms": terms,
         "docs": docs,
-    })
-    .to_string();
+    });
+    // The languages queries are stemmed in; left out for English alone
+    // (the client's default), so English roots stay as they were.
+    if !langs.is_default() {
+        root["langs"] = json!(langs.codes());
+    }
+    let root = root.to_string();
     let payload = deflate(root.as_bytes());
     files.out.push(OutputFile::bytes(
         "search/index.js",

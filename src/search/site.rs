@@ -71,6 +71,7 @@ impl Source<'_> {
                     breadcrumb: breadcrumb(site, parent),
                     kind: DocKind::Page,
                     sections: sections_or(&section.rendered.sections, &section.description),
+                    langs: site.config.search.langs,
                 }
             }
             Source::Answer(a) => answer_doc(site, a),
@@ -169,6 +170,7 @@ pub fn page_doc(site: &Site, page: &crate::content::Page) -> SearchDoc {
         breadcrumb: breadcrumb(site, &page.section),
         kind: DocKind::Page,
         sections: sections_or(&page.rendered.sections, &page.description),
+        langs: site.config.search.langs,
     }
 }
 
@@ -191,6 +193,7 @@ fn answer_doc(site: &Site, answer: &crate::forum::Answer) -> SearchDoc {
             text: answer.text.clone(),
             link_chars: 0,
         }],
+        langs: site.config.search.langs,
     }
 }
 

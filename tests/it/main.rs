@@ -20,6 +20,7 @@ mod package;
 mod readers;
 mod readers_browser;
 mod search_browser;
+mod search_lang;
 mod security;
 mod serve;
 mod serve_browser;

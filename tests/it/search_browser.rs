@@ -1,7 +1,8 @@
 //! Search in a real headless Chromium: the search page opened with `?q=` from
 //! a local server at the root, under a sub-path, and from `file://`; first
 //! results, `<mark>` highlighting, HTML-looking text shown as text; results
-//! grouped by page with sections under them, excerpts, phrases, exclusions.
+//! grouped by page with sections under them, excerpts, phrases, exclusions;
+//! a German site (`search.languages: [de]`) stemming queries in German.
 //!
 //! Skips (with a message) when Chromium is missing, unless `CI` is set: then
 //! a missing browser fails the test. `browser_or_skip`, `dump_dom` and
@@ -349,5 +350,47 @@ fn results_are_grouped_by_page_with_excerpts_phrases_and_exclusions() {
     assert!(
         !hrefs.iter().any(|h| h.ends_with("account/reset-password/")),
         "{results}"
+    );
+}
+
+#[test]
+fn a_german_site_finds_a_page_by_an_inflected_form() {
+    let Some(browser) = browser_or_skip("a_german_site_finds_a_page_by_an_inflected_form") else {
+        return;
+    };
+    let (_tmp, root) = site("search-de");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    // From disk: the German stemmer loads as a <script>, like the index.
+    let page = out.join("search/index.html");
+    let dom = dump_dom(
+        &browser,
+        &format!("file://{}?q=H%C3%A4user", page.display()),
+    );
+    let results = results_of(&dom);
+    let expected = format!(
+        "file://{}",
+        out.join("einrichtung/haus/index.html").display()
+    );
+    assert_eq!(
+        result_hrefs(results).first(),
+        Some(&expected),
+        "results: {results}"
+    );
+    // `Haus` in the title is highlighted as a match of `Häuser`.
+    assert!(
+        results.contains("Das <mark>Haus</mark> verbinden"),
+        "{results}"
+    );
+    // Served over HTTP, a plural finds the page with the singular.
+    let base = serve(out, "/");
+    let dom = dump_dom(&browser, &format!("{base}search/?q=Fristen"));
+    assert_eq!(
+        result_hrefs(results_of(&dom)).first(),
+        Some(&format!("{base}einrichtung/buecher/"))
     );
 }

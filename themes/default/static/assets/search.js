@@ -1,6 +1,8 @@
 /* lorebook search client: no framework, no WASM, no dependencies.
  * The tokenizer and stemmer mirror src/search/tokenize.rs (Snowball English,
- * written here from the published algorithm); tests/js/ checks they agree.
+ * written here from the published algorithm; the other languages' Snowball
+ * stemmers are assets/stem/<code>.js, loaded only by sites whose index names
+ * them); tests/js/ checks they agree.
  * Index files are scripts calling lorebookSearchData(name, packed zlib), so
  * the same files load over http(s) and from file://. The index root is found
  * from this script's own URL (assets/search.js -> ../search/). */
@@ -15,7 +17,12 @@
   var MAX_WORD_CHARS = 32;
   var APOSTROPHES = new Set(["'", '\u2019', '\u02BC']);
   var MARKS = /\p{M}/gu;
+  var MARK = /^\p{M}$/u;
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  // Before folding (languages whose stemmer sees diacritics), combining
+  // marks are word characters too; a word does not start with one.
+  var WORD_MARKED = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
+  var LEADING_MARKS = /^\p{M}+/u;
   // Characters Unicode word segmentation never joins (ideographs and the
   // South-East Asian scripts without spaces): each is a word of its own.
   var SINGLE = /[\p{Ideographic}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
@@ -53,9 +60,30 @@
     return text.replace(BRACKETED, function (m, a, b) { return a || b; });
   }
 
+  /** Lowercase, NFKC, lowercase, apostrophes dropped: fold without folding diacritics. */
+  function lower(text) {
+    var out = '';
+    for (var ch of String(text).toLowerCase().normalize('NFKC').toLowerCase()) {
+      if (!APOSTROPHES.has(ch)) out += ch;
+    }
+    return out;
+  }
+
+  function stripMarks(word) {
+    return word.normalize('NFD').replace(MARKS, '');
+  }
+
   /** Folded words: [isCjkRun, word] pairs in order. */
   function words(text) {
-    var folded = joinBracketed(fold(text));
+    return split(joinBracketed(fold(text)), false);
+  }
+
+  /** Words before diacritics are folded (marks kept): mirrors marked_words. */
+  function markedWords(text) {
+    return split(joinBracketed(lower(text)), true);
+  }
+
+  function split(folded, marked) {
     var out = [];
     var run = '';
     var cjk = null;
@@ -64,17 +92,27 @@
       if (cjk) {
         out.push([true, run]);
       } else {
-        var m = run.match(WORD) || [];
+        var m = run.match(marked ? WORD_MARKED : WORD) || [];
         for (var w of m) {
+          if (marked) {
+            w = w.replace(LEADING_MARKS, '');
+            if (!w) continue;
+          }
           if (!SINGLE.test(w)) { out.push([false, w]); continue; }
           var cur = '';
+          var single = false;
           for (var c of w) {
-            if (SINGLE.test(c)) {
+            if (marked && single && MARK.test(c)) {
+              // Word segmentation keeps a mark with the character before it.
+              out[out.length - 1][1] += c;
+            } else if (SINGLE.test(c)) {
               if (cur) out.push([false, cur]);
               out.push([false, c]);
               cur = '';
+              single = true;
             } else {
               cur += c;
+              single = false;
             }
           }
           if (cur) out.push([false, cur]);
@@ -100,18 +138,81 @@
     return out;
   }
 
-  /** Tokens {term, word, cjk} of a text, as the Rust side indexes them. */
-  function tokenize(text) {
+  // ---------------------------------------------------------------- languages
+  // Mirrors src/search/lang.rs. Codes with a Snowball stemmer: English is
+  // `stem` below, each other one assets/stem/<code>.js (which registers
+  // itself in lorebookStemmers). Other codes the index names are unstemmed.
+  var STEMMED = new Set(['ar', 'da', 'de', 'el', 'en', 'es', 'fi', 'fr', 'hu', 'it', 'nl', 'no',
+    'pt', 'ro', 'ru', 'sv', 'ta', 'tr']);
+  // Tamil's marks are vowel signs and viramas, letters rather than accents.
+  var KEEPS_MARKS = new Set(['ta']);
+  var ENGLISH = ['en'];
+
+  /** Whether the stemmer of `code` is given the folded word (English, and no stemmer). */
+  function stemsFolded(code) { return code === 'en' || !STEMMED.has(code); }
+  /** Whether a language needs a stemmer file. */
+  function needsStemmer(code) { return code !== 'en' && STEMMED.has(code); }
+
+  function stemmers() {
+    return (typeof globalThis !== 'undefined' ? globalThis : global).lorebookStemmers || {};
+  }
+
+  /** The stem of a word in one language (mirrors stem in tokenize.rs). */
+  function stemIn(word, code) {
+    if (code === 'en') return stem(word);
+    if (!STEMMED.has(code)) return word;
+    var s = stemmers()[code];
+    if (!s) throw new Error('the ' + code + ' stemmer is not loaded');
+    return s(word);
+  }
+
+  /**
+   * Tokens {term, word, cjk, alts} of a text in the languages `langs` (codes,
+   * the main one first; default English), as the Rust side indexes them:
+   * `term` is the main language's, `alts` the others' different terms.
+   */
+  function tokenize(text, langs) {
+    langs = langs && langs.length ? langs : ENGLISH;
+    var foldedFirst = langs.every(stemsFolded);
+    var keepMarks = KEEPS_MARKS.has(langs[0]);
+    var stop = langs.indexOf('en') >= 0;
     var out = [];
-    for (var pair of words(text)) {
-      var word = pair[1];
+    for (var pair of (foldedFirst ? words(text) : markedWords(text))) {
+      var written = pair[1];
       if (pair[0]) {
-        for (var t of cjkTerms(word)) out.push({ term: t, word: word, cjk: true });
-      } else if (Array.from(word).length <= MAX_WORD_CHARS && !STOP.has(word)) {
-        out.push({ term: stem(word), word: word, cjk: false });
+        for (var t of cjkTerms(written)) out.push({ term: t, word: written, cjk: true, alts: [] });
+        continue;
       }
+      var wt = wordTerms(written, langs, foldedFirst, keepMarks);
+      var word = wt.word;
+      if (!word || Array.from(word).length > MAX_WORD_CHARS || (stop && STOP.has(word))) continue;
+      out.push({ term: wt.term, word: word, cjk: false, alts: wt.alts });
     }
     return out;
+  }
+
+  /**
+   * One word (not CJK) as `words`/`markedWords` gave it: {word: folded (or
+   * kept, for Tamil), term: the main language's, alts: the others' different terms}.
+   */
+  function wordTerms(written, langs, foldedFirst, keepMarks) {
+    var word = foldedFirst || keepMarks ? written : stripMarks(written);
+    var term = null;
+    var alts = [];
+    for (var code of langs) {
+      var st = stemsFolded(code) ? stemIn(word, code)
+        : KEEPS_MARKS.has(code) ? stemIn(written, code) : stripMarks(stemIn(written, code));
+      if (term === null) term = st;
+      else if (st !== term && alts.indexOf(st) < 0) alts.push(st);
+    }
+    return { word: word, term: term, alts: alts };
+  }
+
+  /** Whether a token's term, or one of its alternatives, is in `keys` (a Set). */
+  function hits(keys, t) {
+    if (keys.has(t.term)) return true;
+    for (var a of t.alts || []) if (keys.has(a)) return true;
+    return false;
   }
 
   // ------------------------------------------------- Snowball English stemmer
@@ -420,9 +521,11 @@
    * A searchable index. `fetchPayload(name)` resolves to the packed payload of
    * the index file `name` (the second argument of lorebookSearchData).
    */
-  function Index(fetchPayload) {
+  function Index(fetchPayload, loadStemmer) {
     this.fetchPayload = fetchPayload;
+    this.loadStemmer = loadStemmer;
     this.cache = new Map();
+    this.stemmerLoads = new Map();
   }
 
   Index.prototype.bytes = function (name) {
@@ -441,6 +544,33 @@
     return this.bytes(name).then(function (b) { return JSON.parse(UTF8.decode(b)); });
   };
   Index.prototype.root = function () { return this.json('index.js'); };
+  /**
+   * The languages the index was built in (codes, main one first; the root
+   * names them unless it is English alone), once their stemmers are loaded.
+   */
+  Index.prototype.langs = function () {
+    var self = this;
+    return this.root().then(function (root) {
+      var langs = root.langs && root.langs.length ? root.langs : ENGLISH;
+      return Promise.all(langs.filter(needsStemmer).map(function (code) {
+        return self.stemmer(code);
+      })).then(function () { return langs; });
+    });
+  };
+  /** Load the stemmer of one language (assets/stem/<code>.js), once. */
+  Index.prototype.stemmer = function (code) {
+    var hit = this.stemmerLoads.get(code);
+    if (!hit) {
+      var load = this.loadStemmer;
+      hit = Promise.resolve(stemmers()[code] || (load && load(code))).then(function () {
+        if (!stemmers()[code]) throw new Error('cannot load the ' + code + ' stemmer');
+      });
+      this.stemmerLoads.set(code, hit);
+      var loads = this.stemmerLoads;
+      hit.catch(function () { loads.delete(code); });
+    }
+    return hit;
+  };
   Index.prototype.parsed = function (name, parse) {
     var key = 'parsed:' + name;
     var hit = this.cache.get(key);
@@ -509,7 +639,8 @@
    * terms {key, word, prefix, typo, cjk, group}, groups the term indexes of
    * each phrase, neg the excluded keys.
    */
-  function parseQuery(query, prefix) {
+  function parseQuery(query, prefix, langs) {
+    langs = langs && langs.length ? langs : ENGLISH;
     var out = { terms: [], groups: [], neg: [], cjk: [] };
     var trailingSpace = /\s$/.test(query);
     var re = /(-?)"([^"]*)"?|(\S+)/g;
@@ -520,12 +651,17 @@
       else if (m[3].length > 1 && m[3][0] === '-') parts.push({ text: m[3].slice(1), neg: true, phrase: false, end: re.lastIndex });
       else parts.push({ text: m[3], neg: false, phrase: false, end: re.lastIndex });
     }
+    var stop = langs.indexOf('en') >= 0;
+    var keepMarks = KEEPS_MARKS.has(langs[0]);
+    var foldedFirst = langs.every(stemsFolded);
     parts.forEach(function (part, pi) {
-      var ws = words(part.text);
       if (part.neg) {
-        for (var t of tokenize(part.text)) if (out.neg.indexOf(t.term) < 0) out.neg.push(t.term);
+        for (var t of tokenize(part.text, langs)) {
+          for (var k of [t.term].concat(t.alts)) if (out.neg.indexOf(k) < 0) out.neg.push(k);
+        }
         return;
       }
+      var ws = foldedFirst ? words(part.text) : markedWords(part.text);
       var group = part.phrase && ws.length > 1 ? out.groups.length : -1;
       var members = [];
       ws.forEach(function (pair, idx) {
@@ -549,12 +685,15 @@
           }
           return;
         }
+        var wt = wordTerms(word, langs, foldedFirst, keepMarks);
+        word = wt.word;
         var len = Array.from(word).length;
-        if (len > MAX_WORD_CHARS) return;
-        if (STOP.has(word) && !typing) return;
+        if (!word || len > MAX_WORD_CHARS) return;
+        if (stop && STOP.has(word) && !typing) return;
         members.push(out.terms.length);
         out.terms.push({
-          key: stem(word),
+          key: wt.term,
+          alts: wt.alts,
           word: word,
           prefix: typing || (prefix && !part.phrase && len >= PREFIX_MIN_CHARS),
           typo: !part.phrase && len >= TYPO_MIN_CHARS,
@@ -586,21 +725,30 @@
 
   /** Candidate entries of one query term: [{term, entry, factor, lists, next, tail}]. */
   Index.prototype.candidates = function (q) {
+    var self = this;
     var probe = q.prefix ? (cmp(q.word, q.key) < 0 ? q.word : q.key) : q.key;
-    return this.shardsFor(probe, q.prefix).then(function (shards) {
+    // The word's terms in the site's other languages are exact matches too.
+    var alts = q.alts || [];
+    var altJobs = alts.map(function (a) { return self.shardsFor(a, false); });
+    return Promise.all([this.shardsFor(probe, q.prefix)].concat(altJobs)).then(function (loaded) {
+      var shards = loaded[0];
       var cands = [];
       function add(term, entry, factor, tail) {
         cands.push({ term: term, entry: entry, factor: factor, lists: [entry.first], next: 0, tail: tail });
       }
       var hit = exact(shards, q.key);
       if (hit) add(q.key, hit, 1, true);
+      alts.forEach(function (a, k) {
+        var h = exact(loaded[k + 1], a);
+        if (h) add(a, h, 1, true);
+      });
       if (q.prefix) {
         var exp = [];
         for (var sh of shards) {
           var i = lowerBound(sh.terms, q.word);
           for (; i < sh.terms.length && sh.terms[i].startsWith(q.word); i++) {
             var term = sh.terms[i];
-            if (term !== q.key && !term.endsWith(' ')) exp.push([term, sh.entries[i]]);
+            if (term !== q.key && alts.indexOf(term) < 0 && !term.endsWith(' ')) exp.push([term, sh.entries[i]]);
           }
         }
         exp.sort(function (a, b) { return a[0].length - b[0].length || cmp(a[0], b[0]); });
@@ -697,11 +845,11 @@
   function matches(text, terms) {
     var keys = new Set(terms.keys);
     var out = [];
-    var re = /(?:[\p{Alphabetic}\p{N}'\u2019]|\[[\p{Alphabetic}\p{N}]{1,3}\](?=[\p{Alphabetic}\p{N}]))+/gu;
+    var re = /(?:[\p{Alphabetic}\p{N}\p{M}'\u2019]|\[[\p{Alphabetic}\p{N}]{1,3}\](?=[\p{Alphabetic}\p{N}]))+/gu;
     var m;
     while ((m = re.exec(text)) !== null) {
-      var toks = tokenize(m[0]);
-      if (toks.length > 0 && toks.every(function (t) { return keys.has(t.term); })) {
+      var toks = tokenize(m[0], terms.langs);
+      if (toks.length > 0 && toks.every(function (t) { return hits(keys, t); })) {
         out.push([m.index, m.index + m[0].length, toks[0].term]);
       }
     }
@@ -740,8 +888,8 @@
   }
 
   /** Whether the words of a phrase follow each other in `text`. */
-  function hasPhrase(text, keys) {
-    var toks = tokenize(text).map(function (t) { return t.term; });
+  function hasPhrase(text, keys, langs) {
+    var toks = tokenize(text, langs).map(function (t) { return t.term; });
     outer: for (var i = 0; i + keys.length <= toks.length; i++) {
       for (var j = 0; j < keys.length; j++) if (toks[i + j] !== keys[j]) continue outer;
       return true;
@@ -754,17 +902,22 @@
    * 10), prefix (match words of four letters or more, and the word being
    * typed, as prefixes; default true). Resolves to {results: [{url, title,
    * breadcrumb, kind, excerpt, score, exactTitle, sub: [{url, heading,
-   * excerpt}]}], total, terms: {words, keys}} (terms for highlighting).
+   * excerpt}]}], total, terms: {words, keys, langs}} (terms for highlighting).
    */
   Index.prototype.search = function (query, opts) {
-    opts = opts || {};
+    var self = this;
+    return this.langs().then(function (langs) { return self.searchIn(query, opts || {}, langs); });
+  };
+
+  /** `search` once the index's languages (and their stemmers) are known. */
+  Index.prototype.searchIn = function (query, opts, langs) {
     var limit = opts.limit || 10;
     var self = this;
-    var parsed = parseQuery(query, opts.prefix !== false);
+    var parsed = parseQuery(query, opts.prefix !== false, langs);
     var qterms = parsed.terms;
-    var none = { results: [], total: 0, terms: { words: [], keys: [] } };
+    var none = { results: [], total: 0, terms: { words: [], keys: [], langs: langs } };
     if (qterms.length === 0) return Promise.resolve(none);
-    var full = tokenize(query.replace(/(^|\s)-\S+/g, ' ').replace(/"/g, ' ')).map(function (t) { return t.term; });
+    var full = tokenize(query.replace(/(^|\s)-\S+/g, ' ').replace(/"/g, ' '), langs).map(function (t) { return t.term; });
     var titleKey = full.length ? full.join(' ') + ' ' : null;
     return this.root().then(function (root) {
       var range = opts.kind && root.kinds ? root.kinds[opts.kind] || [0, 0] : [0, root.pages];
@@ -835,9 +988,12 @@
           });
           var matchedKeys = [];
           perTerm.forEach(function (cands) { for (var c of cands) matchedKeys.push(c.term); });
+          var asked = [];
+          for (var q of qterms) asked.push.apply(asked, [q.key].concat(q.alts || []));
           var terms = {
             words: qterms.map(function (q) { return q.word; }),
-            keys: Array.from(new Set(matchedKeys.concat(qterms.map(function (q) { return q.key; }))))
+            keys: Array.from(new Set(matchedKeys.concat(asked))),
+            langs: langs
           };
           var phrases = parsed.groups.map(function (g) { return g.map(function (qi) { return qterms[qi].key; }); });
           var pool = ranked.slice(0, phrases.length ? limit * 3 : limit);
@@ -846,7 +1002,7 @@
             pool.forEach(function (s, i) {
               var rec = recs[i];
               if (!rec || results.length >= limit) return;
-              if (phrases.length && !phrases.every(function (ph) { return phraseIn(rec, s, ph); })) return;
+              if (phrases.length && !phrases.every(function (ph) { return phraseIn(rec, s, ph, langs); })) return;
               results.push(result(rec, s, terms));
             });
             return { total: ranked.length, results: results, terms: terms };
@@ -857,12 +1013,12 @@
   };
 
   /** Whether a phrase is in the page's title or in one of its matching sections (a cut text may hold it further on). */
-  function phraseIn(rec, s, keys) {
-    if (hasPhrase(rec[1], keys)) return true;
+  function phraseIn(rec, s, keys, langs) {
+    if (hasPhrase(rec[1], keys, langs)) return true;
     var secs = rec[4] || [];
     for (var e of s.sections) {
       var sec = secs[e[0] - 2];
-      if (sec && (hasPhrase(sec[1], keys) || hasPhrase(sec[2], keys) || sec[3])) return true;
+      if (sec && (hasPhrase(sec[1], keys, langs) || hasPhrase(sec[2], keys, langs) || sec[3])) return true;
     }
     return false;
   }
@@ -929,7 +1085,7 @@
     var keys = new Set(terms.keys);
     var cjkWords = terms.words.filter(function (w) { return isCjk(w.codePointAt(0)); });
     var out = [];
-    var re = /(?:[\p{Alphabetic}\p{N}'\u2019]|\[[\p{Alphabetic}\p{N}]{1,3}\](?=[\p{Alphabetic}\p{N}]))+/gu;
+    var re = /(?:[\p{Alphabetic}\p{N}\p{M}'\u2019]|\[[\p{Alphabetic}\p{N}]{1,3}\](?=[\p{Alphabetic}\p{N}]))+/gu;
     var last = 0;
     var m;
     function push(seg, on) {
@@ -958,8 +1114,8 @@
         }
         continue;
       }
-      var toks = tokenize(seg);
-      var on = toks.length > 0 && toks.every(function (t) { return keys.has(t.term); });
+      var toks = tokenize(seg, terms.langs);
+      var on = toks.length > 0 && toks.every(function (t) { return hits(keys, t); });
       push(seg, on);
     }
     push(text.slice(last), false);
@@ -967,7 +1123,8 @@
   }
 
   var api = {
-    fold: fold, words: words, tokenize: tokenize, stem: stem, isCjk: isCjk,
+    fold: fold, words: words, markedWords: markedWords, tokenize: tokenize, stem: stem,
+    stemIn: stemIn, STEMMED: STEMMED, isCjk: isCjk,
     Index: Index, highlight: highlight, parseShard: parseShard, cmp: cmp,
     parseQuery: parseQuery, excerpt: excerpt, joinBracketed: joinBracketed,
     unpack91: unpack91, anchorOf: anchorOf
@@ -1009,7 +1166,20 @@
         document.head.appendChild(el);
       });
     }
-    var index = new Index(fetchPayload);
+    // A language's stemmer is a script too (assets/stem/<code>.js, which
+    // registers itself in lorebookStemmers), loaded only when the index
+    // names the language.
+    function loadStemmer(code) {
+      return new Promise(function (resolve, reject) {
+        var el = document.createElement('script');
+        el.src = new URL('assets/stem/' + code + '.js', site).href;
+        el.async = true;
+        el.onload = function () { el.remove(); resolve(); };
+        el.onerror = function () { reject(new Error('cannot load the ' + code + ' stemmer')); };
+        document.head.appendChild(el);
+      });
+    }
+    var index = new Index(fetchPayload, loadStemmer);
     api.index = index;
 
     function href(url) {
@@ -1165,7 +1335,7 @@
       });
       if (opts.dropdown) {
         input.addEventListener('focus', function () {
-          index.root().catch(function () {});
+          index.langs().catch(function () {});
           if (input.value.trim() && list.childNodes.length) open();
         });
         document.addEventListener('click', function (ev) {
