@@ -88,6 +88,9 @@ struct RawLanguage {
     description: Option<String>,
     /// `rtl` or `ltr` (default: from the code).
     dir: Option<String>,
+    /// The languages this language's search index is stemmed in (default:
+    /// the language itself when it has a stemmer, else `search.languages`).
+    search: Option<Vec<String>>,
 }
 
 /// A value under `variables:`: a scalar, or a map of further names.
@@ -279,9 +282,30 @@ pub struct SearchSettings {
     pub enabled: bool,
     /// `search.languages` as written.
     pub languages: Vec<String>,
-    /// The languages pages are tokenized and stemmed in (the first is the
-    /// main one; see `search::lang`).
+    /// The languages the default language's pages are tokenized and
+    /// stemmed in (the first is the main one; see `search::lang`).
     pub langs: crate::search::lang::Langs,
+    /// The same for each other language of the site, by code (issue 22:
+    /// a translated tree's index is stemmed in its own language).
+    pub translated: Vec<(String, crate::search::lang::Langs)>,
+}
+
+impl SearchSettings {
+    /// The languages the pages of the site language `code` are indexed in.
+    pub fn langs_for(&self, code: &str) -> crate::search::lang::Langs {
+        self.translated
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(self.langs, |&(_, l)| l)
+    }
+
+    /// Every language any of the site's indexes is stemmed in (what the
+    /// client may need stemmers for).
+    pub fn all_langs(&self) -> crate::search::lang::Langs {
+        self.translated
+            .iter()
+            .fold(self.langs, |all, &(_, l)| all.with(l))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -707,8 +731,25 @@ fn resolve(
         }
     };
 
-    let search_codes = raw.search.languages.unwrap_or_else(|| vec!["en".into()]);
-    let langs = search_languages(&search_codes, text, &shown, &mut diags);
+    let search_codes = raw
+        .search
+        .languages
+        .unwrap_or_else(|| vec![default_search_code(&languages.default_language().code)]);
+    let langs = search_languages(
+        &search_codes,
+        "search.languages",
+        &|code| value_line(text, &["search", "languages"], code),
+        &shown,
+        &mut diags,
+    );
+    let translated = translated_search_languages(
+        raw.languages.as_ref(),
+        &languages,
+        langs,
+        text,
+        &shown,
+        &mut diags,
+    );
 
     if !diags.is_empty() {
         return Err(diags);
@@ -768,6 +809,7 @@ fn resolve(
             enabled: raw.search.enabled.unwrap_or(true),
             languages: search_codes,
             langs,
+            translated,
         },
         markdown: MarkdownSettings {
             unsafe_html: raw.markdown.unsafe_html.unwrap_or(true),
@@ -969,11 +1011,61 @@ fn resolve_languages(
     Languages::new(default, others)
 }
 
-/// `search.languages` resolved; an unknown code is an error at its line,
-/// with the valid codes.
+/// The default of `search.languages`: the site's language when it has a
+/// stemmer (a German site is searched in German), else English (a site in
+/// Japanese still stems the English words of its pages).
+fn default_search_code(language: &str) -> String {
+    use crate::search::lang::Lang;
+    match Lang::from_code(language) {
+        Some(l) if l.stemmer().is_some() => l.code().to_string(),
+        _ => "en".to_string(),
+    }
+}
+
+/// The search languages of every language but the default:
+/// `languages.<code>.search` when given, else the language itself when it
+/// has a stemmer, else the default language's (`langs`).
+fn translated_search_languages(
+    declared: Option<&BTreeMap<String, Option<RawLanguage>>>,
+    languages: &crate::lang::Languages,
+    langs: crate::search::lang::Langs,
+    text: &str,
+    shown: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, crate::search::lang::Langs)> {
+    use crate::search::lang::{Lang, Langs};
+    languages
+        .others()
+        .iter()
+        .map(|lang| {
+            let given = declared
+                .and_then(|d| d.get(&lang.code))
+                .and_then(Option::as_ref)
+                .and_then(|l| l.search.as_ref());
+            let set = match given {
+                Some(codes) => search_languages(
+                    codes,
+                    &format!("languages.{}.search", lang.code),
+                    &|code| value_line(text, &["languages", &lang.code, "search"], code),
+                    shown,
+                    diags,
+                ),
+                None => match Lang::from_code(&lang.code) {
+                    Some(l) if l.stemmer().is_some() => Langs::one(l),
+                    _ => langs,
+                },
+            };
+            (lang.code.clone(), set)
+        })
+        .collect()
+}
+
+/// A list of search language codes resolved; an unknown code is an error
+/// at its line (`line` finds it), with the valid codes.
 fn search_languages(
     codes: &[String],
-    text: &str,
+    key: &str,
+    line: &dyn Fn(&str) -> usize,
     shown: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> crate::search::lang::Langs {
@@ -983,38 +1075,62 @@ fn search_languages(
         match Lang::from_code(code) {
             Some(l) => langs.push(l),
             None => diags.push(
-                Diagnostic::error(
-                    shown,
-                    format!("search.languages: unknown language `{code}`"),
-                )
-                .at(value_line(text, "languages", code), 1)
-                .with_hint(format!("valid codes: {}", Lang::valid_codes())),
+                Diagnostic::error(shown, format!("{key}: unknown language `{code}`"))
+                    .at(line(code), 1)
+                    .with_hint(format!("valid codes: {}", Lang::valid_codes())),
             ),
         }
     }
     if codes.is_empty() {
         diags.push(
-            Diagnostic::error(shown, "search.languages: no language given")
-                .at(value_line(text, "languages", ""), 1)
-                .with_hint("leave `languages:` out for English, or name at least one language"),
+            Diagnostic::error(shown, format!("{key}: no language given"))
+                .at(line(""), 1)
+                .with_hint("leave the key out for the default, or name at least one language"),
         );
     }
     Langs::of(&langs)
 }
 
-/// The 1-based line of `value` in the list under `key:` (written `[a, b]`
-/// on the key's line or as `- a` lines below it); the key's line when not
-/// found (0 when the key is not either).
-fn value_line(text: &str, key: &str, value: &str) -> usize {
+/// The 1-based line of `value` in the list under the nested key `path`
+/// (`["search", "languages"]`: `languages:` inside the top-level `search:`),
+/// written `[a, b]` on the key's line or as `- a` lines below it; the key's
+/// line when the value is not found, the deepest key found otherwise (0
+/// when not even the first is).
+fn value_line(text: &str, path: &[&str], value: &str) -> usize {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(start) = lines.iter().position(|l| {
-        l.trim_start()
-            .strip_prefix(key)
-            .is_some_and(|r| r.trim_start().starts_with(':'))
-    }) else {
-        return 0;
-    };
     let indent = |l: &str| l.len() - l.trim_start().len();
+    let is_key = |l: &str, key: &str| {
+        let t = l.trim_start();
+        let t = t.strip_prefix('"').unwrap_or(t);
+        t.strip_prefix(key).is_some_and(|r| {
+            let r = r.strip_prefix('"').unwrap_or(r);
+            r.trim_start().starts_with(':')
+        })
+    };
+    // Walk down the path: each key inside the block of the one before.
+    let mut start = None;
+    let mut parent_indent: Option<usize> = None;
+    for key in path {
+        let from = start.map_or(0, |s| s + 1);
+        let found = lines.iter().enumerate().skip(from).find_map(|(i, l)| {
+            if l.trim().is_empty() || l.trim_start().starts_with('#') {
+                return None;
+            }
+            match parent_indent {
+                Some(p) if indent(l) <= p => Some(None),
+                None if indent(l) > 0 => None,
+                _ => is_key(l, key).then_some(Some(i)),
+            }
+        });
+        match found.flatten() {
+            Some(i) => {
+                parent_indent = Some(indent(lines[i]));
+                start = Some(i);
+            }
+            None => return start.map_or(0, |s| s + 1),
+        }
+    }
+    let Some(start) = start else { return 0 };
     let key_indent = indent(lines[start]);
     let has = |l: &str| {
         l.split(|c: char| {
@@ -1275,6 +1391,44 @@ mod tests {
         );
         let errs = load("title: A\nsearch:\n  languages: []\n").unwrap_err();
         assert_eq!(errs[0].line, 3, "{}", errs[0]);
+    }
+
+    #[test]
+    fn each_site_language_is_searched_in_its_own_language_unless_told() {
+        let text = "title: A\nlanguages:\n  de: {}\n  ja: {}\n  fr:\n    search: [fr, en]\n  pt-br: {}\nsearch:\n  languages: [en, da]\n";
+        let c = load(text).unwrap();
+        let s = &c.search;
+        assert_eq!(s.langs_for("en").codes(), vec!["en", "da"]);
+        // A language with a stemmer: its own; Japanese has none: the site's.
+        assert_eq!(s.langs_for("de").codes(), vec!["de"]);
+        assert_eq!(s.langs_for("ja").codes(), vec!["en", "da"]);
+        assert_eq!(s.langs_for("fr").codes(), vec!["fr", "en"]);
+        // A regional code stems in its language.
+        assert_eq!(s.langs_for("pt-br").codes(), vec!["pt"]);
+        assert_eq!(s.all_langs().codes(), vec!["en", "da", "de", "fr", "pt"]);
+
+        // Without `search.languages`, a German site is searched in German,
+        // a Japanese one in English.
+        let c = load("title: A\nlanguage: de\n").unwrap();
+        assert_eq!(c.search.langs.codes(), vec!["de"]);
+        let c = load("title: A\nlanguage: ja\n").unwrap();
+        assert!(c.search.langs.is_default());
+    }
+
+    #[test]
+    fn a_language_s_unknown_search_code_is_an_error_at_its_own_line() {
+        // `languages:` (the site's) comes before `search: languages:`, and
+        // both lists hold a bad code: each is reported where it is written.
+        let text = "title: A\nlanguages:\n  fr:\n    title: Aide\n    search:\n      - fr\n      - xx\nsearch:\n  languages: [en, yy]\n";
+        let errs = load(text).unwrap_err();
+        let at: Vec<(usize, String)> = errs.iter().map(|e| (e.line, e.message.clone())).collect();
+        assert_eq!(
+            at,
+            vec![
+                (9, "search.languages: unknown language `yy`".to_string()),
+                (7, "languages.fr.search: unknown language `xx`".to_string()),
+            ]
+        );
     }
 
     #[test]

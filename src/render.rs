@@ -260,15 +260,15 @@ pub const STEM_DIR: &str = "assets/stem/";
 /// one (an English site publishes none of them).
 fn publishes_stemmer(site: &Site, path: &str) -> bool {
     let search = &site.config.search;
+    let langs = search.all_langs();
     let name = path.strip_prefix(STEM_DIR).unwrap_or(path);
     search.enabled
         && match name.strip_suffix(".js") {
-            Some(code) => search
-                .langs
+            Some(code) => langs
                 .iter()
                 .any(|l| l.needs_stemmer_file() && l.code() == code),
             // Their licence beside them; the README is for maintainers.
-            None => name == "LICENSE" && search.langs.iter().any(|l| l.needs_stemmer_file()),
+            None => name == "LICENSE" && langs.iter().any(|l| l.needs_stemmer_file()),
         }
 }
 

@@ -71,7 +71,7 @@ impl Source<'_> {
                     breadcrumb: breadcrumb(site, parent),
                     kind: DocKind::Page,
                     sections: sections_or(&section.rendered.sections, &section.description),
-                    langs: site.config.search.langs,
+                    langs: langs_of(site, &section.url),
                 }
             }
             Source::Answer(a) => answer_doc(site, a),
@@ -111,7 +111,7 @@ pub fn language_index(site: &Site, lang: &crate::lang::Language) -> Vec<OutputFi
         .into_iter()
         .filter(|s| site.language_of(&s.key().1).code == lang.code)
         .collect();
-    let files = index_of(site, sources, &lang.code);
+    let files = index_of(site, sources);
     under(&site.config.languages.prefix(lang), files)
 }
 
@@ -142,13 +142,12 @@ pub fn under(prefix: &str, files: Vec<OutputFile>) -> Vec<OutputFile> {
 /// The site's search index, its documents made a chunk at a time in index
 /// order (the same files as `build_index(&site_docs(site))`).
 pub fn site_index(site: &Site) -> Vec<OutputFile> {
-    index_of(site, sources(site), &site.config.language)
+    index_of(site, sources(site))
 }
 
-/// The index of `sources` in index order. `_language` is the language of
-/// their text: where per-language tokenizing plugs in (one call, so the
-/// analyzer's language parameter reaches every index from here).
-fn index_of(site: &Site, mut sources: Vec<Source<'_>>, _language: &str) -> Vec<OutputFile> {
+/// The index of `sources` in index order (each document carries the
+/// languages it is tokenized in, those of its tree: [`langs_of`]).
+fn index_of(site: &Site, mut sources: Vec<Source<'_>>) -> Vec<OutputFile> {
     sources.sort_by_cached_key(|s| {
         let (kind, url, title) = s.key();
         let (kind, slug, url, title) = super::index::order_key(kind, &url, title);
@@ -170,7 +169,7 @@ pub fn page_doc(site: &Site, page: &crate::content::Page) -> SearchDoc {
         breadcrumb: breadcrumb(site, &page.section),
         kind: DocKind::Page,
         sections: sections_or(&page.rendered.sections, &page.description),
-        langs: site.config.search.langs,
+        langs: langs_of(site, &page.url),
     }
 }
 
@@ -180,9 +179,17 @@ pub fn answer_url(answer: &crate::forum::Answer) -> String {
     answer.url()
 }
 
+/// The languages a document at `url` is tokenized in: those of the site
+/// language whose tree it is in (a `/de/` page is stemmed in German).
+fn langs_of(site: &Site, url: &str) -> super::lang::Langs {
+    site.config.search.langs_for(&site.language_of(url).code)
+}
+
 fn answer_doc(site: &Site, answer: &crate::forum::Answer) -> SearchDoc {
+    let url = answer_url(answer);
     SearchDoc {
-        url: answer_url(answer),
+        langs: langs_of(site, &url),
+        url,
         title: answer.title.clone(),
         description: String::new(),
         breadcrumb: breadcrumb(site, answer.section.trim_matches('/')),
@@ -193,7 +200,6 @@ fn answer_doc(site: &Site, answer: &crate::forum::Answer) -> SearchDoc {
             text: answer.text.clone(),
             link_chars: 0,
         }],
-        langs: site.config.search.langs,
     }
 }
 

@@ -747,6 +747,17 @@ mod tests {
             fresh.keys().collect::<Vec<_>>()
         );
         assert!(now == fresh, "served index differs from a full build");
+        // And the live German index is stemmed in German, like the built one.
+        let Some(Contents::Bytes(root_js)) = now.get(Path::new("de/search/index.js")) else {
+            panic!("a German index root");
+        };
+        let (_, root_json) =
+            crate::search::shards::read(&String::from_utf8_lossy(root_js)).expect("an index file");
+        assert!(
+            String::from_utf8_lossy(&root_json).contains("\"langs\":[\"de\"]"),
+            "{}",
+            String::from_utf8_lossy(&root_json)
+        );
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Translated pages (issue 22) on the multilingual fixture
-//! (`tests/fixtures/i18n`: English at the root, German, French and Arabic in
-//! `content/<code>/`, one forum source in English and one in German, a site
-//! override of a German theme string): URLs per language, alternates, the
-//! sitemap, the switcher's fallback, one search index per language, theme
-//! strings, right-to-left pages, and the errors for translations written
-//! another way.
+//! (`tests/fixtures/i18n`: English at the root, German, French, Japanese
+//! and Arabic in `content/<code>/`, one forum source in English and one in
+//! German, a site override of a German theme string): URLs per language,
+//! alternates, the sitemap, the switcher's fallback, one search index per
+//! language stemmed in that language, theme strings, right-to-left pages,
+//! and the errors for translations written another way.
 
 use std::path::{Path, PathBuf};
 
@@ -151,6 +151,7 @@ fn translations_announce_each_other_and_the_switcher_falls_back_to_the_home() {
             ("en", "https://help.example/guide/install/"),
             ("ar", "https://help.example/ar/guide/install/"),
             ("de", "https://help.example/de/guide/install/"),
+            ("ja", "https://help.example/ja/guide/install/"),
             ("x-default", "https://help.example/guide/install/"),
         ]
         .map(|(l, h)| (l.to_string(), h.to_string()))
@@ -162,6 +163,7 @@ fn translations_announce_each_other_and_the_switcher_falls_back_to_the_home() {
             ("ar", "../../../ar/guide/install/", false),
             ("de", "./", false),
             ("fr", "../../../fr/", true),
+            ("ja", "../../../ja/guide/install/", false),
         ]
         .map(|(l, h, m)| (l.to_string(), h.to_string(), m))
     );
@@ -251,6 +253,37 @@ fn each_language_has_its_own_search_index() {
     ));
     let page = read(&out.join("guide/install/index.html"));
     assert!(page.contains("<script src=\"../../assets/search.min.js\" defer>"));
+}
+
+/// The languages an index's root names for the client (`"langs":[…]`;
+/// none for English alone).
+fn root_langs(out: &Path, dir: &str) -> Option<String> {
+    let root = unpack_shard(&read(&out.join(dir).join("index.js"))).expect("a root");
+    let start = root.find("\"langs\":[")?;
+    let list = &root[start + 9..];
+    Some(list[..list.find(']').expect("closed")].to_string())
+}
+
+#[test]
+fn each_language_index_is_stemmed_in_its_language() {
+    let (_tmp, out) = built();
+    // English (the site's search languages) names none; German and Arabic
+    // their own; French what `languages.fr.search` says; Japanese, which
+    // has no stemmer, falls back to the site's (English).
+    assert_eq!(root_langs(&out, "search"), None);
+    assert_eq!(root_langs(&out, "de/search").as_deref(), Some("\"de\""));
+    assert_eq!(root_langs(&out, "ar/search").as_deref(), Some("\"ar\""));
+    assert_eq!(
+        root_langs(&out, "fr/search").as_deref(),
+        Some("\"fr\",\"en\"")
+    );
+    assert_eq!(root_langs(&out, "ja/search"), None);
+    // (What the stems are is tested where the client searches these
+    // indexes: tests/js/search-i18n.test.mjs.)
+    // The stemmers those indexes need are published, and no other.
+    let mut stems: Vec<String> = tree(&out.join("assets/stem")).into_keys().collect();
+    stems.sort();
+    assert_eq!(stems, ["LICENSE", "ar.js", "de.js", "fr.js"]);
 }
 
 #[test]
@@ -409,7 +442,7 @@ fn an_undeclared_language_folder_is_an_error_naming_the_declared_ones() {
         .clone();
     let err = String::from_utf8_lossy(&out);
     assert!(
-        err.contains("content/es/instalar.md: error: `es` looks like a language code, but it is not declared (declared: `en`, `ar`, `de`, `fr`)"),
+        err.contains("content/es/instalar.md: error: `es` looks like a language code, but it is not declared (declared: `en`, `ar`, `de`, `fr`, `ja`)"),
         "{err}"
     );
     assert!(err.contains("add `es` under `languages:`"), "{err}");
@@ -433,6 +466,6 @@ fn a_forum_source_in_an_undeclared_language_is_a_config_error() {
         .assert()
         .failure()
         .stderr(predicates::str::contains(
-            "forum source `forum-de`: language `nl` is not declared (declared: `en`, `ar`, `de`, `fr`)",
+            "forum source `forum-de`: language `nl` is not declared (declared: `en`, `ar`, `de`, `fr`, `ja`)",
         ));
 }

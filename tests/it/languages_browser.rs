@@ -1,6 +1,7 @@
 //! Translated pages in a real headless Chromium (issue 22): the language
 //! switcher of a German page leads to its English translation when clicked,
-//! and the German search page finds German pages only. Skips like
+//! the German search page finds German pages only, and French search
+//! stems in French ("synchroniser" finds "synchronisation"). Skips like
 //! `search_browser.rs` when Chromium is missing (fails under `CI`).
 
 use crate::common::{lorebook, site};
@@ -87,4 +88,14 @@ f.addEventListener('load', function () {
         "{hrefs:?}"
     );
     assert!(hrefs.iter().all(|h| !h.contains("/de/")), "{hrefs:?}");
+
+    // French search stems in French (its stemmer loaded by the page):
+    // "synchroniser" finds the page about "synchronisation".
+    let dom = dump_dom(&browser, &format!("{base}fr/search/?q=synchroniser"));
+    let hrefs = result_hrefs(&dom);
+    assert_eq!(
+        hrefs.first(),
+        Some(&format!("{base}fr/synchronisation/")),
+        "{dom}"
+    );
 }
