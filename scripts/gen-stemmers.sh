@@ -55,4 +55,4 @@ for pair in $langs; do
   } >"$out/$code.js"
 done
 cp "$src/COPYING" "$out/LICENSE"
-echo "wrote $(ls "$out"/*.js | wc -l) stemmers to $out"
+echo "wrote $(ls "$out"/??.js | wc -l) stemmers to $out"

@@ -252,7 +252,9 @@ fn render_rest(
 pub const MERMAID_DIR: &str = "assets/vendor/mermaid/";
 
 /// Where the theme keeps the search client's stemmers (`<code>.js`, one
-/// per Snowball language other than English, their LICENSE and a README).
+/// per Snowball language other than English, their LICENSE and a README)
+/// and its code for other languages than English (`lang.js`, minified into
+/// `lang.min.js`, which search.js loads).
 pub const STEM_DIR: &str = "assets/stem/";
 
 /// Whether a file under [`STEM_DIR`] is published: a language's stemmer
@@ -264,6 +266,8 @@ fn publishes_stemmer(site: &Site, path: &str) -> bool {
     let name = path.strip_prefix(STEM_DIR).unwrap_or(path);
     search.enabled
         && match name.strip_suffix(".js") {
+            // The client's code for other languages: for any but English.
+            Some("lang" | "lang.min") => langs.iter().any(|l| l.needs_lang_file()),
             Some(code) => langs
                 .iter()
                 .any(|l| l.needs_stemmer_file() && l.code() == code),

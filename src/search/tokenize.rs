@@ -1,5 +1,9 @@
 //! Search tokenizer: the one definition of "a term" shared by the index and,
-//! mirrored line for line, by `themes/default/static/assets/search.js`.
+//! mirrored line for line, by `themes/default/static/assets/search.js`
+//! (English alone: [`words`], the English stemmer) and
+//! `themes/default/static/assets/stem/lang.js` (other languages, which
+//! sites searching in English alone do not load: [`marked_words`], several
+//! languages' stems).
 //!
 //! Steps: lowercase, NFKC, lowercase; outside CJK runs NFD with combining marks dropped
 //! (diacritic folding); apostrophes dropped (`don't` -> `dont`); CJK runs

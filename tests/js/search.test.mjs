@@ -53,13 +53,40 @@ test('tokenizer and stemmer agree with the Rust side on real text', () => {
   assert.deepStrictEqual(wrong.slice(0, 10), [], `${wrong.length} of ${pairs.length} lines differ`);
 });
 
-test('search.min.js, which the theme loads, is search.js minified (else run scripts/minify-js.sh)', () => {
-  const source = fs.readFileSync(path.join(assets, 'search.js'));
-  const first = fs.readFileSync(path.join(assets, 'search.min.js'), 'utf8').split('\n', 1)[0];
-  const recorded = /sha256:([0-9a-f]{64})/.exec(first);
-  assert.ok(recorded, `no source hash on the first line: ${first}`);
-  assert.strictEqual(recorded[1], createHash('sha256').update(source).digest('hex'),
-    'search.min.js was made from another search.js: run scripts/minify-js.sh');
+for (const [src, min] of [['search.js', 'search.min.js'], ['stem/lang.js', 'stem/lang.min.js']]) {
+  test(`${min}, which the client loads, is ${src} minified (else run scripts/minify-js.sh)`, () => {
+    const source = fs.readFileSync(path.join(assets, src));
+    const first = fs.readFileSync(path.join(assets, min), 'utf8').split('\n', 1)[0];
+    const recorded = /sha256:([0-9a-f]{64})/.exec(first);
+    assert.ok(recorded, `no source hash on the first line: ${first}`);
+    assert.strictEqual(recorded[1], createHash('sha256').update(source).digest('hex'),
+      `${min} was made from another ${src}: run scripts/minify-js.sh`);
+  });
+}
+
+test('an English index is searched with search.js alone: no other script is loaded or needed', async () => {
+  const { index, requested } = loader(out);
+  const scripts = [];
+  const searching = new client.Index((name) => index.fetchPayload(name), (name) => { scripts.push(name); });
+  const res = await searching.search('reset your password', {});
+  assert.strictEqual(res.results[0].url, 'account/reset-password/');
+  assert.deepStrictEqual(res.terms.langs, ['en']);
+  assert.deepStrictEqual(scripts, []);
+  assert.ok(requested.every((name) => !name.includes('/')), requested.join());
+  assert.strictEqual(globalThis.lorebookLanguages, undefined);
+  assert.strictEqual(client.languages(), null);
+  // Another language needs stem/lang.js: without it, a clear error.
+  assert.throws(() => client.tokenize('Häuser', ['de']), /needs assets\/stem\/lang\.min\.js/);
+});
+
+test('the client the theme loads holds no code of other languages (stem/lang.js has it)', () => {
+  const min = fs.readFileSync(path.join(assets, 'search.min.js'), 'utf8');
+  const lang = fs.readFileSync(path.join(assets, 'stem/lang.min.js'), 'utf8');
+  // The table of stemmed languages, the stemmer registry, the marked-word split.
+  for (const needle of ['"ru"', '"ta"', 'lorebookStemmers', '\\p{M}]+']) {
+    assert.ok(!min.includes(needle), `search.min.js holds ${needle}`);
+    assert.ok(lang.includes(needle), `stem/lang.min.js lacks ${needle}`);
+  }
 });
 
 test('the minified client tokenizes and answers as the source does', async () => {

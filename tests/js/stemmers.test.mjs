@@ -1,12 +1,14 @@
 // The search client's stemmers (English in search.js, the other languages in
-// themes/default/static/assets/stem/<code>.js) against the Rust tokenizer,
-// word for word, on real words of every language (tests/js/fixtures/stem/,
-// sources in SOURCES.md there). Run: node --test tests/js/
+// themes/default/static/assets/stem/<code>.js, tokenized by stem/lang.js)
+// against the Rust tokenizer, word for word, on real words of every language
+// (tests/js/fixtures/stem/, sources in SOURCES.md there).
+// Run: node --test tests/js/
 import test from 'node:test';
 import assert from 'node:assert';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -33,13 +35,18 @@ execFileSync('cargo', ['run', '--quiet', '--example', 'search_fixture', '--', ou
   ...text.map((langs) => `${langs.join(',')}+text:${textFile}`)],
 { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
 
-const files = fs.readdirSync(stemDir).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort();
+// Every language but English needs stem/lang.js (search.js loads it only for
+// such an index); it registers itself globally, as the stemmers do.
+require(path.join(stemDir, 'lang.js'));
+const files = fs.readdirSync(stemDir).filter((f) => /^[a-z]+\.js$/.test(f) && f !== 'lang.js')
+  .map((f) => f.slice(0, -3)).sort();
 for (const code of files) require(path.join(stemDir, code + '.js'));
+const support = client.languages();
 
 test('the client has a stemmer for exactly the languages the Rust side stems', () => {
   const rust = JSON.parse(fs.readFileSync(path.join(out, 'langs.json'), 'utf8'));
   const stemmed = rust.filter(([, stems]) => stems).map(([code]) => code).sort();
-  assert.deepStrictEqual([...client.STEMMED].sort(), stemmed);
+  assert.deepStrictEqual([...support.STEMMED].sort(), stemmed);
   assert.deepStrictEqual(files, rust.filter(([, , , file]) => file).map(([code]) => code).sort());
   assert.ok(stemmed.length >= 18, stemmed.join());
   // Every stemmer file registered itself under its own code.
@@ -87,5 +94,24 @@ test('stems Snowball\'s published examples through the client', () => {
     ['tr', 'alımındaki', 'alım'], ['el', 'έκδοση', 'εκδοσ'], ['ta', 'ஃபால்கனின்', 'ஃபால்கன்']];
   for (const [code, word, stem] of cases) {
     assert.deepStrictEqual(client.tokenize(word, [code]).map((t) => t.term), [stem], `${code} ${word}`);
+  }
+});
+
+test('the minified client and languages code tokenize as their sources do', () => {
+  // search.min.js and stem/lang.min.js (what sites load) in a context of their own.
+  const context = vm.createContext({ module: { exports: {} }, TextDecoder });
+  const assets = path.join(stemDir, '..');
+  for (const file of ['search.min.js', 'stem/lang.min.js', ...files.map((c) => `stem/${c}.js`)]) {
+    vm.runInContext(fs.readFileSync(path.join(assets, file), 'utf8'), context);
+  }
+  const min = context.module.exports;
+  const lines = fs.readFileSync(textFile, 'utf8').split('\n').slice(0, 1500);
+  for (const [langs, file] of specs) {
+    const words = fs.readFileSync(path.join(wordDir, file + '.txt'), 'utf8').split('\n').slice(0, 300);
+    for (const line of words.concat(lines)) {
+      // Compared as JSON: the two sides' arrays come from different contexts.
+      assert.strictEqual(JSON.stringify(min.tokenize(line, langs)), JSON.stringify(client.tokenize(line, langs)),
+        `${langs.join(',')}: ${line}`);
+    }
   }
 });

@@ -1,8 +1,9 @@
 /* lorebook search client: no framework, no WASM, no dependencies.
  * The tokenizer and stemmer mirror src/search/tokenize.rs (Snowball English,
- * written here from the published algorithm; the other languages' Snowball
- * stemmers are assets/stem/<code>.js, loaded only by sites whose index names
- * them); tests/js/ checks they agree.
+ * written here from the published algorithm); tests/js/ checks they agree.
+ * Other languages are not in this file: when the index root names languages,
+ * it loads assets/stem/lang.min.js (their tokenizing, from stem/lang.js) and
+ * then each one's Snowball stemmer, assets/stem/<code>.js.
  * Index files are scripts calling lorebookSearchData(name, packed zlib), so
  * the same files load over http(s) and from file://. The index root is found
  * from this script's own URL (assets/search.js -> ../search/). */
@@ -17,12 +18,7 @@
   var MAX_WORD_CHARS = 32;
   var APOSTROPHES = new Set(["'", '\u2019', '\u02BC']);
   var MARKS = /\p{M}/gu;
-  var MARK = /^\p{M}$/u;
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
-  // Before folding (languages whose stemmer sees diacritics), combining
-  // marks are word characters too; a word does not start with one.
-  var WORD_MARKED = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
-  var LEADING_MARKS = /^\p{M}+/u;
   // Characters Unicode word segmentation never joins (ideographs and the
   // South-East Asian scripts without spaces): each is a word of its own.
   var SINGLE = /[\p{Ideographic}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
@@ -60,73 +56,41 @@
     return text.replace(BRACKETED, function (m, a, b) { return a || b; });
   }
 
-  /** Lowercase, NFKC, lowercase, apostrophes dropped: fold without folding diacritics. */
-  function lower(text) {
-    var out = '';
-    for (var ch of String(text).toLowerCase().normalize('NFKC').toLowerCase()) {
-      if (!APOSTROPHES.has(ch)) out += ch;
+  /** CJK runs ([true, run]) and the runs between them ([false, run]), in order. */
+  function runs(text) {
+    var out = [];
+    var run = '';
+    var cjk = null;
+    for (var ch of text) {
+      var k = isCjk(ch.codePointAt(0));
+      if (cjk !== null && k !== cjk) { out.push([cjk, run]); run = ''; }
+      cjk = k;
+      run += ch;
     }
+    if (run) out.push([cjk, run]);
     return out;
-  }
-
-  function stripMarks(word) {
-    return word.normalize('NFD').replace(MARKS, '');
   }
 
   /** Folded words: [isCjkRun, word] pairs in order. */
   function words(text) {
-    return split(joinBracketed(fold(text)), false);
-  }
-
-  /** Words before diacritics are folded (marks kept): mirrors marked_words. */
-  function markedWords(text) {
-    return split(joinBracketed(lower(text)), true);
-  }
-
-  function split(folded, marked) {
     var out = [];
-    var run = '';
-    var cjk = null;
-    function flush() {
-      if (!run) return;
-      if (cjk) {
-        out.push([true, run]);
-      } else {
-        var m = run.match(marked ? WORD_MARKED : WORD) || [];
-        for (var w of m) {
-          if (marked) {
-            w = w.replace(LEADING_MARKS, '');
-            if (!w) continue;
+    for (var r of runs(joinBracketed(fold(text)))) {
+      if (r[0]) { out.push(r); continue; }
+      for (var w of r[1].match(WORD) || []) {
+        if (!SINGLE.test(w)) { out.push([false, w]); continue; }
+        var cur = '';
+        for (var c of w) {
+          if (SINGLE.test(c)) {
+            if (cur) out.push([false, cur]);
+            out.push([false, c]);
+            cur = '';
+          } else {
+            cur += c;
           }
-          if (!SINGLE.test(w)) { out.push([false, w]); continue; }
-          var cur = '';
-          var single = false;
-          for (var c of w) {
-            if (marked && single && MARK.test(c)) {
-              // Word segmentation keeps a mark with the character before it.
-              out[out.length - 1][1] += c;
-            } else if (SINGLE.test(c)) {
-              if (cur) out.push([false, cur]);
-              out.push([false, c]);
-              cur = '';
-              single = true;
-            } else {
-              cur += c;
-              single = false;
-            }
-          }
-          if (cur) out.push([false, cur]);
         }
+        if (cur) out.push([false, cur]);
       }
-      run = '';
     }
-    for (var ch of folded) {
-      var k = isCjk(ch.codePointAt(0));
-      if (cjk !== null && k !== cjk) flush();
-      cjk = k;
-      run += ch;
-    }
-    flush();
     return out;
   }
 
@@ -139,80 +103,69 @@
   }
 
   // ---------------------------------------------------------------- languages
-  // Mirrors src/search/lang.rs. Codes with a Snowball stemmer: English is
-  // `stem` below, each other one assets/stem/<code>.js (which registers
-  // itself in lorebookStemmers). Other codes the index names are unstemmed.
-  var STEMMED = new Set(['ar', 'da', 'de', 'el', 'en', 'es', 'fi', 'fr', 'hu', 'it', 'nl', 'no',
-    'pt', 'ro', 'ru', 'sv', 'ta', 'tr']);
-  // Tamil's marks are vowel signs and viramas, letters rather than accents.
-  var KEEPS_MARKS = new Set(['ta']);
+  // English alone needs nothing but this file. Other languages (and several
+  // at once) are assets/stem/lang.js, which registers lorebookLanguages:
+  // given the tokenizer's parts, it makes the same {words, terms, stop}
+  // for any list of languages (mirroring src/search/lang.rs).
   var ENGLISH = ['en'];
+  var english = {
+    words: words,
+    stop: true,
+    terms: function (word) { return { word: word, term: stem(word), alts: [] }; }
+  };
+  var langSupport = null;
 
-  /** Whether the stemmer of `code` is given the folded word (English, and no stemmer). */
-  function stemsFolded(code) { return code === 'en' || !STEMMED.has(code); }
-  /** Whether a language needs a stemmer file. */
-  function needsStemmer(code) { return code !== 'en' && STEMMED.has(code); }
-
-  function stemmers() {
-    return (typeof globalThis !== 'undefined' ? globalThis : global).lorebookStemmers || {};
+  function isEnglish(langs) {
+    return !langs || !langs.length || (langs.length === 1 && langs[0] === 'en');
   }
 
-  /** The stem of a word in one language (mirrors stem in tokenize.rs). */
-  function stemIn(word, code) {
-    if (code === 'en') return stem(word);
-    if (!STEMMED.has(code)) return word;
-    var s = stemmers()[code];
-    if (!s) throw new Error('the ' + code + ' stemmer is not loaded');
-    return s(word);
+  /** The support for other languages, once assets/stem/lang.js has run (else null). */
+  function languages() {
+    var make = globalThis.lorebookLanguages;
+    if (!langSupport && make) {
+      langSupport = make({ words: words, runs: runs, joinBracketed: joinBracketed, stem: stem, SINGLE: SINGLE });
+    }
+    return langSupport;
   }
 
   /**
-   * Tokens {term, word, cjk, alts} of a text in the languages `langs` (codes,
-   * the main one first; default English), as the Rust side indexes them:
-   * `term` is the main language's, `alts` the others' different terms.
+   * How text in the languages `langs` (codes, the main one first; default
+   * English) is split and stemmed: `words(text)` gives [isCjkRun, word]
+   * pairs; `terms(word)` {word: as indexed, term: the main language's stem,
+   * alts: the others' different stems}; `stop`: drop English stop words.
+   */
+  function language(langs) {
+    if (isEnglish(langs)) return english;
+    var support = languages();
+    if (!support) throw new Error('searching in ' + langs.join(', ') + ' needs assets/stem/lang.min.js');
+    return support.scheme(langs);
+  }
+
+  /**
+   * Tokens {term, word, cjk, alts} of a text in the languages `langs`, as
+   * the Rust side indexes them: `term` is the main language's, `alts` the
+   * others' different terms.
    */
   function tokenize(text, langs) {
-    langs = langs && langs.length ? langs : ENGLISH;
-    var foldedFirst = langs.every(stemsFolded);
-    var keepMarks = KEEPS_MARKS.has(langs[0]);
-    var stop = langs.indexOf('en') >= 0;
+    var lang = language(langs);
     var out = [];
-    for (var pair of (foldedFirst ? words(text) : markedWords(text))) {
+    for (var pair of lang.words(text)) {
       var written = pair[1];
       if (pair[0]) {
         for (var t of cjkTerms(written)) out.push({ term: t, word: written, cjk: true, alts: [] });
         continue;
       }
-      var wt = wordTerms(written, langs, foldedFirst, keepMarks);
+      var wt = lang.terms(written);
       var word = wt.word;
-      if (!word || Array.from(word).length > MAX_WORD_CHARS || (stop && STOP.has(word))) continue;
+      if (!word || Array.from(word).length > MAX_WORD_CHARS || (lang.stop && STOP.has(word))) continue;
       out.push({ term: wt.term, word: word, cjk: false, alts: wt.alts });
     }
     return out;
   }
 
-  /**
-   * One word (not CJK) as `words`/`markedWords` gave it: {word: folded (or
-   * kept, for Tamil), term: the main language's, alts: the others' different terms}.
-   */
-  function wordTerms(written, langs, foldedFirst, keepMarks) {
-    var word = foldedFirst || keepMarks ? written : stripMarks(written);
-    var term = null;
-    var alts = [];
-    for (var code of langs) {
-      var st = stemsFolded(code) ? stemIn(word, code)
-        : KEEPS_MARKS.has(code) ? stemIn(written, code) : stripMarks(stemIn(written, code));
-      if (term === null) term = st;
-      else if (st !== term && alts.indexOf(st) < 0) alts.push(st);
-    }
-    return { word: word, term: term, alts: alts };
-  }
-
   /** Whether a token's term, or one of its alternatives, is in `keys` (a Set). */
   function hits(keys, t) {
-    if (keys.has(t.term)) return true;
-    for (var a of t.alts || []) if (keys.has(a)) return true;
-    return false;
+    return keys.has(t.term) || t.alts.some(function (a) { return keys.has(a); });
   }
 
   // ------------------------------------------------- Snowball English stemmer
@@ -519,13 +472,14 @@
 
   /**
    * A searchable index. `fetchPayload(name)` resolves to the packed payload of
-   * the index file `name` (the second argument of lorebookSearchData).
+   * the index file `name` (the second argument of lorebookSearchData);
+   * `loadScript(name)`, needed only by an index in other languages than
+   * English, runs assets/stem/<name>.js (resolving once it has).
    */
-  function Index(fetchPayload, loadStemmer) {
+  function Index(fetchPayload, loadScript) {
     this.fetchPayload = fetchPayload;
-    this.loadStemmer = loadStemmer;
+    this.loadScript = loadScript;
     this.cache = new Map();
-    this.stemmerLoads = new Map();
   }
 
   Index.prototype.bytes = function (name) {
@@ -546,30 +500,24 @@
   Index.prototype.root = function () { return this.json('index.js'); };
   /**
    * The languages the index was built in (codes, main one first; the root
-   * names them unless it is English alone), once their stemmers are loaded.
+   * names them unless it is English alone), once the code they need has
+   * run: none for English; else assets/stem/lang.min.js, then the stemmers.
    */
   Index.prototype.langs = function () {
     var self = this;
-    return this.root().then(function (root) {
-      var langs = root.langs && root.langs.length ? root.langs : ENGLISH;
-      return Promise.all(langs.filter(needsStemmer).map(function (code) {
-        return self.stemmer(code);
-      })).then(function () { return langs; });
-    });
-  };
-  /** Load the stemmer of one language (assets/stem/<code>.js), once. */
-  Index.prototype.stemmer = function (code) {
-    var hit = this.stemmerLoads.get(code);
-    if (!hit) {
-      var load = this.loadStemmer;
-      hit = Promise.resolve(stemmers()[code] || (load && load(code))).then(function () {
-        if (!stemmers()[code]) throw new Error('cannot load the ' + code + ' stemmer');
+    if (!this.ready) {
+      this.ready = this.root().then(function (root) {
+        var langs = root.langs;
+        if (isEnglish(langs)) return ENGLISH;
+        var load = self.loadScript;
+        return Promise.resolve(languages() || (load && load('lang.min'))).then(function () {
+          if (!languages()) throw new Error('cannot load assets/stem/lang.min.js');
+          return languages().ready(langs, load);
+        }).then(function () { return langs; });
       });
-      this.stemmerLoads.set(code, hit);
-      var loads = this.stemmerLoads;
-      hit.catch(function () { loads.delete(code); });
+      this.ready.catch(function () { self.ready = null; });
     }
-    return hit;
+    return this.ready;
   };
   Index.prototype.parsed = function (name, parse) {
     var key = 'parsed:' + name;
@@ -640,7 +588,7 @@
    * each phrase, neg the excluded keys.
    */
   function parseQuery(query, prefix, langs) {
-    langs = langs && langs.length ? langs : ENGLISH;
+    var lang = language(langs);
     var out = { terms: [], groups: [], neg: [], cjk: [] };
     var trailingSpace = /\s$/.test(query);
     var re = /(-?)"([^"]*)"?|(\S+)/g;
@@ -651,9 +599,6 @@
       else if (m[3].length > 1 && m[3][0] === '-') parts.push({ text: m[3].slice(1), neg: true, phrase: false, end: re.lastIndex });
       else parts.push({ text: m[3], neg: false, phrase: false, end: re.lastIndex });
     }
-    var stop = langs.indexOf('en') >= 0;
-    var keepMarks = KEEPS_MARKS.has(langs[0]);
-    var foldedFirst = langs.every(stemsFolded);
     parts.forEach(function (part, pi) {
       if (part.neg) {
         for (var t of tokenize(part.text, langs)) {
@@ -661,7 +606,7 @@
         }
         return;
       }
-      var ws = foldedFirst ? words(part.text) : markedWords(part.text);
+      var ws = lang.words(part.text);
       var group = part.phrase && ws.length > 1 ? out.groups.length : -1;
       var members = [];
       ws.forEach(function (pair, idx) {
@@ -685,11 +630,11 @@
           }
           return;
         }
-        var wt = wordTerms(word, langs, foldedFirst, keepMarks);
+        var wt = lang.terms(word);
         word = wt.word;
         var len = Array.from(word).length;
         if (!word || len > MAX_WORD_CHARS) return;
-        if (stop && STOP.has(word) && !typing) return;
+        if (lang.stop && STOP.has(word) && !typing) return;
         members.push(out.terms.length);
         out.terms.push({
           key: wt.term,
@@ -727,20 +672,19 @@
   Index.prototype.candidates = function (q) {
     var self = this;
     var probe = q.prefix ? (cmp(q.word, q.key) < 0 ? q.word : q.key) : q.key;
-    // The word's terms in the site's other languages are exact matches too.
-    var alts = q.alts || [];
-    var altJobs = alts.map(function (a) { return self.shardsFor(a, false); });
-    return Promise.all([this.shardsFor(probe, q.prefix)].concat(altJobs)).then(function (loaded) {
+    // The word's terms in the site's other languages (alts) are exact matches too.
+    var keys = [q.key].concat(q.alts || []);
+    return Promise.all(keys.map(function (key, k) {
+      return self.shardsFor(k ? key : probe, !k && q.prefix);
+    })).then(function (loaded) {
       var shards = loaded[0];
       var cands = [];
       function add(term, entry, factor, tail) {
         cands.push({ term: term, entry: entry, factor: factor, lists: [entry.first], next: 0, tail: tail });
       }
-      var hit = exact(shards, q.key);
-      if (hit) add(q.key, hit, 1, true);
-      alts.forEach(function (a, k) {
-        var h = exact(loaded[k + 1], a);
-        if (h) add(a, h, 1, true);
+      keys.forEach(function (key, k) {
+        var hit = exact(loaded[k], key);
+        if (hit) add(key, hit, 1, true);
       });
       if (q.prefix) {
         var exp = [];
@@ -748,7 +692,7 @@
           var i = lowerBound(sh.terms, q.word);
           for (; i < sh.terms.length && sh.terms[i].startsWith(q.word); i++) {
             var term = sh.terms[i];
-            if (term !== q.key && alts.indexOf(term) < 0 && !term.endsWith(' ')) exp.push([term, sh.entries[i]]);
+            if (keys.indexOf(term) < 0 && !term.endsWith(' ')) exp.push([term, sh.entries[i]]);
           }
         }
         exp.sort(function (a, b) { return a[0].length - b[0].length || cmp(a[0], b[0]); });
@@ -1123,8 +1067,7 @@
   }
 
   var api = {
-    fold: fold, words: words, markedWords: markedWords, tokenize: tokenize, stem: stem,
-    stemIn: stemIn, STEMMED: STEMMED, isCjk: isCjk,
+    fold: fold, words: words, tokenize: tokenize, stem: stem, isCjk: isCjk, languages: languages,
     Index: Index, highlight: highlight, parseShard: parseShard, cmp: cmp,
     parseQuery: parseQuery, excerpt: excerpt, joinBracketed: joinBracketed,
     unpack91: unpack91, anchorOf: anchorOf
@@ -1150,36 +1093,35 @@
     var pending = new Map();
     global.lorebookSearchData = function (name, packed) {
       var p = pending.get(name);
-      if (p) { pending.delete(name); p.resolve(packed); }
+      if (p) { pending.delete(name); p(packed); }
     };
-    function fetchPayload(name) {
-      return new Promise(function (resolve, reject) {
-        pending.set(name, { resolve: resolve });
-        var el = document.createElement('script');
-        el.src = new URL(name, searchRoot).href;
-        el.async = true;
-        el.onerror = function () {
-          pending.delete(name);
-          reject(new Error('cannot load search index file ' + name));
-        };
-        el.onload = function () { el.remove(); };
-        document.head.appendChild(el);
-      });
-    }
-    // A language's stemmer is a script too (assets/stem/<code>.js, which
-    // registers itself in lorebookStemmers), loaded only when the index
-    // names the language.
-    function loadStemmer(code) {
+    /** Run the script at `url`; rejects with `error` if it cannot load. */
+    function addScript(url, error) {
       return new Promise(function (resolve, reject) {
         var el = document.createElement('script');
-        el.src = new URL('assets/stem/' + code + '.js', site).href;
+        el.src = url.href;
         el.async = true;
         el.onload = function () { el.remove(); resolve(); };
-        el.onerror = function () { reject(new Error('cannot load the ' + code + ' stemmer')); };
+        el.onerror = function () { reject(new Error(error)); };
         document.head.appendChild(el);
       });
     }
-    var index = new Index(fetchPayload, loadStemmer);
+    function fetchPayload(name) {
+      var payload;
+      pending.set(name, function (packed) { payload = packed; });
+      return addScript(new URL(name, searchRoot), 'cannot load search index file ' + name).then(function () {
+        return payload;
+      }, function (err) {
+        pending.delete(name);
+        throw err;
+      });
+    }
+    // Other languages' code is in scripts too (assets/stem/lang.min.js,
+    // then <code>.js, a stemmer), loaded only when the index names them.
+    function loadScript(name) {
+      return addScript(new URL('assets/stem/' + name + '.js', site), 'cannot load assets/stem/' + name + '.js');
+    }
+    var index = new Index(fetchPayload, loadScript);
     api.index = index;
 
     function href(url) {
