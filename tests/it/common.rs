@@ -63,6 +63,30 @@ pub fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
+/// Removes the top-level `key:` block (the key's line and the indented
+/// lines under it) from the `lorebook.yaml` of the site at `root`; panics
+/// if there is none, so a test cannot silently keep what it meant to drop.
+pub fn drop_config_key(root: &Path, key: &str) {
+    let path = root.join("lorebook.yaml");
+    let text = std::fs::read_to_string(&path).expect("config");
+    let mut kept = String::new();
+    let (mut inside, mut found) = (false, false);
+    for line in text.lines() {
+        if line.starts_with(&format!("{key}:")) {
+            (inside, found) = (true, true);
+            continue;
+        }
+        if inside && (line.is_empty() || line.starts_with([' ', '\t'])) {
+            continue;
+        }
+        inside = false;
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    assert!(found, "no `{key}:` in {}", path.display());
+    std::fs::write(&path, kept).expect("config");
+}
+
 /// Every file under `dir`, by `/`-separated relative path.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
@@ -111,7 +135,9 @@ pub fn links(html: &str) -> Vec<String> {
 
 /// Internal links of every HTML file in `out` that point at nothing, as
 /// `file -> href`. External links, `#fragments` and `mailto:` are skipped;
-/// a folder link needs its `index.html`.
+/// a folder link needs its `index.html`. An absolute path (`/4.1/sync/`, as
+/// the 404 pages of old versions link) is resolved from `out`, as for a site
+/// served at `/`. The root `404.html` is skipped.
 pub fn broken_links(out: &Path) -> Vec<String> {
     let files = tree(out);
     let mut broken = Vec::new();
@@ -133,8 +159,12 @@ pub fn broken_links(out: &Path) -> Vec<String> {
             let path = percent_encoding::percent_decode_str(path)
                 .decode_utf8_lossy()
                 .into_owned();
+            let (from, path) = match path.strip_prefix('/') {
+                Some(absolute) => (Path::new(""), absolute),
+                None => (dir, path.as_str()),
+            };
             let mut target = PathBuf::new();
-            for c in dir.join(&path).components() {
+            for c in from.join(path).components() {
                 match c {
                     std::path::Component::ParentDir => {
                         if !target.pop() {

@@ -286,9 +286,15 @@ fn example_site_credits_authors_on_every_page_and_combines_git_and_forum_credit(
         })
         .collect();
     assert!(pages.len() > 5, "{pages:?}");
+    assert!(pages.iter().any(|p| p.starts_with("de/")), "{pages:?}");
     for page in &pages {
         let html = read(&out.join(page).join("index.html"));
-        assert!(html.contains("Written by"), "{page} shows no authors");
+        let written_by = if page.starts_with("de/") {
+            "Verfasst von"
+        } else {
+            "Written by"
+        };
+        assert!(html.contains(written_by), "{page} shows no authors");
     }
     // The maintainers wrote the pages and answer on the forum as one person.
     let team = read(&out.join("contributors/docs-team/index.html"));

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod community;
 mod credit_snapshot;
+mod example_site;
 mod forum;
 mod forum_pull;
 mod hardening;

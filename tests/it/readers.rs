@@ -30,13 +30,19 @@ fn every_page_carries_its_branch_and_the_one_tree_script() {
     let (_t, root) = site("example-site");
     let out = build(&root);
     let files = tree(&out);
+    // One script per language (English, German), shared by its pages.
     let scripts: Vec<&String> = files
         .keys()
         .filter(|k| k.starts_with("assets/nav-") && k.ends_with(".js"))
         .collect();
-    assert_eq!(scripts.len(), 1, "{scripts:?}");
-    let script = String::from_utf8_lossy(&files[scripts[0].as_str()]);
-    assert!(script.starts_with("lorebookNav([\"Acme Relay Help Center\",\"\","));
+    assert_eq!(scripts.len(), 2, "{scripts:?}");
+    let text = |s: &str| String::from_utf8_lossy(&files[s]).into_owned();
+    let (en, de): (Vec<&String>, Vec<&String>) = scripts
+        .into_iter()
+        .partition(|s| text(s).starts_with("lorebookNav([\"Acme Relay Help Center\",\"\","));
+    assert_eq!((en.len(), de.len()), (1, 1), "{en:?} {de:?}");
+    let (en, de) = (en[0], de[0]);
+    let script = text(en);
     // Every section and page is in the tree.
     for url in ["sync/selective-sync/", "api/", "getting-started/"] {
         assert!(
@@ -44,8 +50,18 @@ fn every_page_carries_its_branch_and_the_one_tree_script() {
             "{url} not in the tree"
         );
     }
+    assert!(
+        !script.contains("\"de/"),
+        "German pages are in their own tree"
+    );
+    let german = text(de);
+    assert!(german.starts_with("lorebookNav([\"Acme Relay Hilfe-Center\",\"de/\","));
+    assert!(german.contains("\"de/sync/selective-sync/\""));
+    assert!(!german.contains("\"api/"), "untranslated sections stay out");
     let page = read(&out.join("sync/selective-sync/index.html"));
-    assert!(page.contains(&format!("data-tree=\"../../{}\"", scripts[0])));
+    assert!(page.contains(&format!("data-tree=\"../../{en}\"")));
+    let seite = read(&out.join("de/sync/selective-sync/index.html"));
+    assert!(seite.contains(&format!("data-tree=\"../../../{de}\"")));
     assert!(page.contains("<span class=\"nav-row\"><a href=\"../\">Sync</a></span>"));
     assert!(page.contains("<a href=\"./\" aria-current=\"page\">Selective sync</a>"));
     // Section and answer pages have the sidebar too, their branch open.
@@ -216,9 +232,10 @@ fn counts_agree_with_their_nouns() {
         "---\ntitle: Only\n---\nText.\n",
     )
     .unwrap();
-    let config = read(&root.join("lorebook.yaml"));
-    let cut = config.find("\nforum:").unwrap();
-    std::fs::write(root.join("lorebook.yaml"), &config[..cut]).unwrap();
+    crate::common::drop_config_key(&root, "forum");
+    // Its other versions and languages would add their own pages and homes.
+    crate::common::drop_config_key(&root, "versions");
+    crate::common::drop_config_key(&root, "languages");
     // Without forums, answers.yaml would name answers no source provides.
     std::fs::remove_file(root.join("answers.yaml")).unwrap();
     let assert = lorebook()
