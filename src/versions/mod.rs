@@ -122,6 +122,17 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
         // `edit_url` names files of the working tree: an old version's pages
         // have no "Edit this page" link.
         c.edit_url = None;
+        // A language the version has no tree of (nor a forum source of) is
+        // left out of it: no empty `/1.x/de/`, no entry in its switcher.
+        let content = c.content_dir.clone();
+        c.languages.retain_others(|l| {
+            let prefix = format!("{}/", l.code);
+            content.join(&l.code).is_dir()
+                || config
+                    .forum
+                    .iter()
+                    .any(|f| f.default_section.starts_with(&prefix))
+        });
         out.push(Prepared {
             name: spec.name.clone(),
             latest: false,
@@ -275,12 +286,15 @@ impl Placement {
         self.all.get(self.own)
     }
 
-    /// Where the page at `url` (relative to its version's root) is in
-    /// `other`, from the whole site's root: the same page when that version
-    /// has it, else its home; and whether it had it.
-    pub fn target(&self, url: &str, other: &Entry) -> (String, bool) {
+    /// Where the page at `url` (relative to its version's root, in the
+    /// language whose home is `lang_home`: `` or `de/`) is in `other`, from
+    /// the whole site's root: the same page when that version has it, else
+    /// its home in that language, else its home; and whether it had it.
+    pub fn target(&self, url: &str, lang_home: &str, other: &Entry) -> (String, bool) {
         if other.urls.contains(url) {
             (format!("{}{url}", other.prefix), true)
+        } else if !lang_home.is_empty() && other.urls.contains(lang_home) {
+            (format!("{}{lang_home}", other.prefix), false)
         } else {
             (other.prefix.clone(), false)
         }

@@ -21,11 +21,21 @@ fn built() -> (tempfile::TempDir, PathBuf) {
 
 /// The version switcher's links, as `(name, href, missing)`.
 fn switcher(html: &str) -> Vec<(String, String, bool)> {
-    let start = html
-        .find("<nav class=\"lang-switch version-switch\"")
-        .expect("a version switcher");
+    nav_links(html, "<nav class=\"lang-switch version-switch\"").expect("a version switcher")
+}
+
+/// The language switcher's links, as `(name, href, missing)`, if any.
+fn languages(html: &str) -> Option<Vec<(String, String, bool)>> {
+    nav_links(html, "<nav class=\"lang-switch\" ")
+}
+
+/// The links of the `<nav>` opening with `marker`, as `(text, href,
+/// missing)`.
+fn nav_links(html: &str, marker: &str) -> Option<Vec<(String, String, bool)>> {
+    let start = html.find(marker)?;
     let nav = &html[start..start + html[start..].find("</nav>").expect("closed")];
-    nav.split("<li><a href=\"")
+    let links = nav
+        .split("<li><a href=\"")
         .skip(1)
         .filter_map(|s| {
             let (href, rest) = s.split_once('"')?;
@@ -37,7 +47,8 @@ fn switcher(html: &str) -> Vec<(String, String, bool)> {
                 rest[..tag_end].contains("lang-missing"),
             ))
         })
-        .collect()
+        .collect();
+    Some(links)
 }
 
 /// The banner's link, when the page has the old-version banner.
@@ -99,10 +110,14 @@ fn each_version_publishes_under_its_name_and_the_latest_at_the_root() {
     // Only the working tree's pages can be edited.
     assert!(new.contains("https://git.example/edit/content/guide/install.md"));
     assert!(!old.contains("git.example/edit"));
-    // Every link of every version resolves inside the output; the 404
-    // pages' links are absolute paths under the base URL's `/kb/`.
+    assert_eq!(broken(&out), Vec::<String>::new());
+}
+
+/// Links of every version that do not resolve inside the output; the 404
+/// pages' links are absolute paths under the base URL's `/kb/`.
+fn broken(out: &Path) -> Vec<String> {
     let mut broken = Vec::new();
-    for b in broken_links(&out) {
+    for b in broken_links(out) {
         let absolute = b
             .split_once("/404.html -> /kb/")
             .map(|(_, path)| path.split('#').next().unwrap_or(""));
@@ -116,7 +131,7 @@ fn each_version_publishes_under_its_name_and_the_latest_at_the_root() {
             _ => broken.push(b),
         }
     }
-    assert_eq!(broken, Vec::<String>::new());
+    broken
 }
 
 #[test]
@@ -420,4 +435,199 @@ fn check_names_a_git_version_file_by_its_ref() {
         .code(1);
     let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(err.contains("v1:content/guide/retired.md:3:"), "{err}");
+}
+
+// Languages and versions together (`tests/fixtures/versions-i18n`: English
+// and German in 3.x, the working tree; 2.x with a partial German tree; 1.x
+// in English only).
+
+fn built_i18n() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site("versions-i18n");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    (tmp, root.join("public"))
+}
+
+/// `<link rel="alternate" hreflang>` of a page, as `(code, href)`.
+fn alternates(html: &str) -> Vec<(String, String)> {
+    html.split("<link rel=\"alternate\" hreflang=\"")
+        .skip(1)
+        .filter_map(|s| {
+            let (code, rest) = s.split_once('"')?;
+            let href = rest.split("href=\"").nth(1)?.split('"').next()?;
+            Some((code.to_string(), href.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_translation_of_an_old_version_is_under_the_version_then_the_language() {
+    let (_tmp, out) = built_i18n();
+    for f in [
+        "de/index.html",
+        "de/guide/install/index.html",
+        "de/search/index.html",
+        "2.x/de/index.html",
+        "2.x/de/guide/install/index.html",
+        "2.x/de/search/index.html",
+        "2.x/de/atom.xml",
+        "1.x/faq/index.html",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    // 1.x has no German tree: it publishes no German home, search or
+    // feed, and its pages no language switcher nor alternates.
+    for f in [
+        "2.x/de/guide/new-feature/index.html",
+        "2.x/de/guide/old-only/index.html",
+        "1.x/de",
+        "de/2.x",
+    ] {
+        assert!(!out.join(f).exists(), "{f} published");
+    }
+    let faq = read(&out.join("1.x/faq/index.html"));
+    assert_eq!(languages(&faq), None);
+    assert_eq!(alternates(&faq), Vec::<(String, String)>::new());
+    let page = read(&out.join("2.x/de/guide/install/index.html"));
+    assert!(page.contains("<html lang=\"de\""));
+    assert!(page.contains("Altinstallationsskript"));
+    assert!(page.contains(
+        "<link rel=\"canonical\" href=\"https://docs.example/kb/2.x/de/guide/install/\">"
+    ));
+    assert_eq!(broken(&out), Vec::<String>::new());
+}
+
+#[test]
+fn the_language_switcher_of_an_old_version_stays_in_it() {
+    let (_tmp, out) = built_i18n();
+    let de = read(&out.join("2.x/de/guide/install/index.html"));
+    assert_eq!(
+        languages(&de),
+        Some(owned(&[
+            ("English", "../../../guide/install/", false),
+            ("Deutsch", "./", false),
+        ]))
+    );
+    // A page without a German translation leads to 2.x's German home.
+    let en = read(&out.join("2.x/guide/old-only/index.html"));
+    assert_eq!(
+        languages(&en),
+        Some(owned(&[
+            ("English", "./", false),
+            ("Deutsch", "../../de/", true),
+        ]))
+    );
+}
+
+#[test]
+fn the_version_switcher_of_a_translation_stays_in_its_language() {
+    let (_tmp, out) = built_i18n();
+    // 2.x has the German page; 1.x has no German at all: its home.
+    let page = read(&out.join("de/guide/install/index.html"));
+    assert_eq!(
+        switcher(&page),
+        owned(&[
+            ("3.x", "./", false),
+            ("2.x", "../../../2.x/de/guide/install/", false),
+            ("1.x", "../../../1.x/", true),
+        ])
+    );
+    // 2.x has German but not this page: its German home.
+    let new = read(&out.join("de/guide/new-feature/index.html"));
+    assert_eq!(
+        switcher(&new),
+        owned(&[
+            ("3.x", "./", false),
+            ("2.x", "../../../2.x/de/", true),
+            ("1.x", "../../../1.x/", true),
+        ])
+    );
+    let old = read(&out.join("2.x/de/guide/install/index.html"));
+    assert_eq!(
+        switcher(&old),
+        owned(&[
+            ("3.x", "../../../../de/guide/install/", false),
+            ("2.x", "./", false),
+            ("1.x", "../../../../1.x/", true),
+        ])
+    );
+    assert_eq!(
+        banner(&old).as_deref(),
+        Some("../../../../de/guide/install/")
+    );
+    assert!(old.contains("Sie lesen die Dokumentation der Version 2.x."));
+    // A German page of 2.x that 3.x no longer has: 3.x's German home.
+    let home = read(&out.join("2.x/de/index.html"));
+    assert_eq!(banner(&home).as_deref(), Some("../../de/"));
+}
+
+#[test]
+fn an_old_version_has_its_own_alternates_and_sitemap() {
+    let (_tmp, out) = built_i18n();
+    let kb = "https://docs.example/kb";
+    let page = read(&out.join("2.x/de/guide/install/index.html"));
+    assert_eq!(
+        alternates(&page),
+        vec![
+            ("en".to_string(), format!("{kb}/2.x/guide/install/")),
+            ("de".to_string(), format!("{kb}/2.x/de/guide/install/")),
+            ("x-default".to_string(), format!("{kb}/2.x/guide/install/")),
+        ]
+    );
+    let sitemap = read(&out.join("2.x/sitemap.xml"));
+    let entry = format!(
+        "<url><loc>{kb}/2.x/de/guide/install/</loc>\n    <xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"{kb}/2.x/guide/install/\"/>"
+    );
+    assert!(sitemap.contains(&entry), "{sitemap}");
+    // Only 2.x's own URLs, every one under /kb/2.x/.
+    let locs: Vec<&str> = sitemap
+        .split("href=\"")
+        .skip(1)
+        .chain(sitemap.split("<loc>").skip(1))
+        .map(|s| s.split(['"', '<']).next().unwrap_or(""))
+        .collect();
+    assert!(locs.len() > 10, "{sitemap}");
+    assert!(
+        locs.iter().all(|l| l.starts_with(&format!("{kb}/2.x/"))),
+        "{locs:?}"
+    );
+    let root = read(&out.join("sitemap.xml"));
+    assert!(root.contains(&format!("<loc>{kb}/de/guide/new-feature/</loc>")));
+    assert!(!root.contains("/kb/2.x/") && !root.contains("/kb/1.x/"));
+    let one = read(&out.join("1.x/sitemap.xml"));
+    assert!(!one.contains("xhtml:link"), "{one}");
+}
+
+#[test]
+fn each_version_and_language_has_its_own_search_index() {
+    let (_tmp, out) = built_i18n();
+    let words = [
+        ("search", "helmchart"),
+        ("de/search", "steuerradpaket"),
+        ("2.x/search", "legacyinstaller"),
+        ("2.x/de/search", "altinstallationsskript"),
+        ("1.x/search", "antiquated"),
+    ];
+    for (dir, own) in words {
+        let text = index_text(&out, dir).to_lowercase();
+        for (other, word) in words {
+            assert_eq!(
+                text.contains(word),
+                other == dir,
+                "{dir} and `{word}` (of {other})"
+            );
+        }
+        assert!(text.contains(own), "{dir}");
+    }
+    // A German page of 2.x loads 2.x's German index.
+    let page = read(&out.join("2.x/de/guide/install/index.html"));
+    assert!(
+        page.contains(
+            "<script src=\"../../../assets/search.min.js\" data-index=\"de/search/\" defer>"
+        ),
+        "{page}"
+    );
 }

@@ -1,6 +1,7 @@
 //! Versions in a real headless Chromium (issue 22): the version switcher of
-//! an old version's page leads to the same page in the latest when clicked,
-//! and each version's search page finds its own version's pages only.
+//! an old version's page leads to the same page in the latest when clicked
+//! (and a German page's to the German page of the other version), and each
+//! version's search page finds its own version's pages only.
 //! Skips like `search_browser.rs` when Chromium is missing (fails under
 //! `CI`).
 
@@ -94,4 +95,53 @@ f.addEventListener('load', function () {
             .all(|h| !h.contains("/2.x/") && !h.contains("/1.x/")),
         "{hrefs:?}"
     );
+}
+
+#[test]
+fn switching_version_on_a_german_page_stays_in_german() {
+    let Some(browser) = browser_or_skip("switching_version_on_a_german_page_stays_in_german")
+    else {
+        return;
+    };
+    let (_tmp, root) = site("versions-i18n");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    // The latest's German page in a frame: click its switcher's 2.x link,
+    // then note where the frame went, its language and its text.
+    std::fs::write(
+        out.join("probe.html"),
+        r#"<!doctype html><html><body><p id="where">waiting</p>
+<iframe id="f" src="de/guide/install/"></iframe>
+<script>
+var f = document.getElementById('f'), clicked = false;
+f.addEventListener('load', function () {
+  var d = f.contentDocument;
+  if (!clicked) {
+    clicked = true;
+    var links = d.querySelectorAll('.version-switch a');
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].textContent === '2.x') { links[i].click(); return; }
+    }
+    document.getElementById('where').textContent = 'no 2.x link';
+    return;
+  }
+  document.getElementById('where').textContent =
+    'went to ' + f.contentWindow.location.pathname + ' lang=' +
+    d.documentElement.lang + ' text=' +
+    d.querySelector('main').textContent.indexOf('Altinstallationsskript');
+});
+</script></body></html>"#,
+    )
+    .expect("probe");
+    let base = serve(out, "/");
+    let dom = dump_dom(&browser, &format!("{base}probe.html"));
+    assert!(
+        dom.contains("went to /2.x/de/guide/install/ lang=de text="),
+        "{dom}"
+    );
+    assert!(!dom.contains("text=-1"), "the 2.x German text: {dom}");
 }
