@@ -448,6 +448,14 @@ pub struct Overrides {
 }
 
 impl Config {
+    /// The content folder as diagnostics name it: relative to the site root
+    /// (`content`, a version's `archive/2.x`).
+    pub fn content_shown(&self) -> &Path {
+        self.content_dir
+            .strip_prefix(&self.root)
+            .unwrap_or(&self.content_dir)
+    }
+
     /// Read and resolve `<root>/lorebook.yaml`, and read `SOURCE_DATE_EPOCH`
     /// into [`Config::source_date`]. All problems are returned at once.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {

@@ -35,6 +35,9 @@ pub struct Prepared {
     /// For a git ref: its content folder in the cache, and how diagnostics
     /// name it instead (`v1.0:content`).
     pub shown_as: Option<(PathBuf, PathBuf)>,
+    /// For a git ref: the ref, which diagnostics of its files carry
+    /// (`Diagnostic::revision`).
+    pub revision: Option<String>,
 }
 
 impl Prepared {
@@ -45,6 +48,7 @@ impl Prepared {
             for d in &mut diags {
                 if let Ok(rest) = d.path.strip_prefix(cache) {
                     d.path = shown.join(rest);
+                    d.revision = self.revision.as_deref().map(Box::from);
                 }
             }
         }
@@ -63,6 +67,7 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
         let mut c = config.clone();
         let prefix = format!("{}/", spec.name);
         let mut shown_as = None;
+        let mut revision = None;
         match &spec.source {
             VersionSource::WorkingTree => {
                 out.push(Prepared {
@@ -71,6 +76,7 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
                     prefix: String::new(),
                     config: c,
                     shown_as: None,
+                    revision: None,
                 });
                 continue;
             }
@@ -107,6 +113,7 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
                         PathBuf::from(format!("{r}:content")),
                     ));
                     c.content_dir = dir;
+                    revision = Some(r.clone());
                 }
                 Err(msg) => {
                     diags.push(
@@ -139,6 +146,7 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
             prefix,
             config: c,
             shown_as,
+            revision,
         });
     }
     if !diags.is_empty() {
@@ -152,6 +160,7 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
             prefix: String::new(),
             config: config.clone(),
             shown_as: None,
+            revision: None,
         });
     }
     Ok(out)

@@ -414,10 +414,9 @@ fn a_missing_ref_is_an_error_at_its_line() {
     );
 }
 
-#[test]
-fn check_names_a_git_version_file_by_its_ref() {
-    let (_tmp, root) = git_site("  - name: latest\n  - name: \"1.0\"\n    ref: v1\n");
-    // Break a link in the tagged tree: a new commit, tagged again.
+/// Break a link in the tree of tag `v1` (line 3 of
+/// `content/guide/retired.md`): a new commit, tagged again.
+fn break_link_at_v1(root: &Path) {
     let repo = root.parent().expect("repo").to_path_buf();
     git(&repo, &["checkout", "-q", "v1"]);
     std::fs::write(
@@ -428,6 +427,12 @@ fn check_names_a_git_version_file_by_its_ref() {
     git(&repo, &["commit", "-q", "-am", "broken"]);
     git(&repo, &["tag", "-f", "v1"]);
     git(&repo, &["checkout", "-q", "main"]);
+}
+
+#[test]
+fn check_names_a_git_version_file_by_its_ref() {
+    let (_tmp, root) = git_site("  - name: latest\n  - name: \"1.0\"\n    ref: v1\n");
+    break_link_at_v1(&root);
     let assert = lorebook()
         .args(["check", "--root"])
         .arg(&root)
@@ -435,6 +440,71 @@ fn check_names_a_git_version_file_by_its_ref() {
         .code(1);
     let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(err.contains("v1:content/guide/retired.md:3:"), "{err}");
+}
+
+#[test]
+fn github_annotations_attach_to_files_only_when_they_are_checked_out() {
+    let (_tmp, root) = git_site(
+        "  - name: latest\n  - name: \"1.0\"\n    ref: v1\n  - name: \"0.9\"\n    folder: old\n",
+    );
+    break_link_at_v1(&root);
+    std::fs::create_dir_all(root.join("old")).expect("mkdir");
+    std::fs::write(
+        root.join("old/_index.md"),
+        "# Old\n\nSee [gone](gone.md).\n",
+    )
+    .expect("write");
+    let assert = lorebook()
+        .args(["check", "--format", "github", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let lines: Vec<&str> = out.lines().collect();
+    // The folder version's file exists in the checkout (the site is in
+    // `docs/` of the repository): a file annotation at its line.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("::error file=docs/old/_index.md,line=3,col=")),
+        "{out}"
+    );
+    // The tag's file does not: no `file=`, its ref and path in the title,
+    // as `git show` takes them.
+    let tagged: Vec<&&str> = lines.iter().filter(|l| l.contains("retired")).collect();
+    assert_eq!(tagged.len(), 1, "{out}");
+    assert!(
+        tagged[0].starts_with("::error title=v1%3Adocs/content/guide/retired.md%3A3%3A"),
+        "{out}"
+    );
+    assert!(tagged[0].contains("missing.md"), "{out}");
+    assert!(tagged[0].contains("the git ref `v1`"), "{out}");
+    assert!(
+        !out.contains("file=v1") && !out.contains("file=docs/v1"),
+        "{out}"
+    );
+    // The JSON format names the ref beside the path.
+    let assert = lorebook()
+        .args(["check", "--format", "json", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let json: serde_json::Value =
+        serde_json::from_slice(&assert.get_output().stdout).expect("json");
+    let retired = json
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|d| d["path"] == "v1:content/guide/retired.md")
+        .expect("the tag's problem");
+    assert_eq!(retired["ref"], "v1");
+    let old = json
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|d| d["path"] == "old/_index.md")
+        .expect("the folder's problem");
+    assert!(old.get("ref").is_none(), "{old}");
 }
 
 // Languages and versions together (`tests/fixtures/versions-i18n`: English
