@@ -1,14 +1,17 @@
 //! Versions of the documentation built side by side (`versions:` in
-//! lorebook.yaml): the working tree is the latest, at the site root; every
-//! other version is the `content/` folder of a git ref (read with gix, no
+//! lorebook.yaml): the working tree is the latest, at the site root (or
+//! under its `alias:`, the root then sending readers there); every other
+//! version is the `content/` folder of a git ref (read with gix, no
 //! subprocess) or a folder of the site, built as a site of its own under
-//! `/<name>/` with the same theme, static files, forum data and git history.
+//! `/<name>/` (or `/<alias>/`) with the same theme, static files, forum data
+//! and git history.
 //!
 //! What is here: the resolved `VersionSpec`s (`spec.rs`, a leaf that
 //! `config.rs` makes them with), [`prepare`] (the only disk access: a folder's existence, a ref's tree
-//! written once per tree id into `.lorebook-cache/versions/<tree>/`), and
+//! written once per tree id into `.lorebook-cache/versions/<tree>/`),
 //! [`Placement`], what a version's pages need to know of the others to draw
-//! the switcher and the banner (pure).
+//! the switcher and the banner (pure), and [`root_index`], the site root's
+//! page when the latest has an alias (pure).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -26,10 +29,10 @@ pub use spec::{valid_name, VersionSource, VersionSpec};
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub name: String,
-    /// The working tree's version, at the site root.
+    /// The working tree's version.
     pub latest: bool,
-    /// Its folder in the output and the URLs: empty for the latest, else
-    /// `name/`.
+    /// Its folder in the output and the URLs: `alias/` when it has an
+    /// alias, else empty for the latest and `name/` for the others.
     pub prefix: String,
     pub config: Config,
     /// For a git ref: its content folder in the cache, and how diagnostics
@@ -65,15 +68,16 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     for spec in &config.versions {
         let mut c = config.clone();
-        let prefix = format!("{}/", spec.name);
+        let prefix = spec.prefix();
         let mut shown_as = None;
         let mut revision = None;
         match &spec.source {
             VersionSource::WorkingTree => {
+                c.base_url.path = format!("{}{prefix}", config.base_url.path);
                 out.push(Prepared {
                     name: spec.name.clone(),
                     latest: true,
-                    prefix: String::new(),
+                    prefix,
                     config: c,
                     shown_as: None,
                     revision: None,
@@ -308,4 +312,28 @@ impl Placement {
             (other.prefix.clone(), false)
         }
     }
+}
+
+/// The site root's `index.html` when the latest version is published under
+/// an alias (`latest`, published at `prefix`): it sends readers there. A
+/// script keeps the query and the fragment and the clean URL over HTTP;
+/// without scripts, a meta refresh and a plain link to the folder's
+/// `index.html`, which also works from `file://`. Search engines are told
+/// the latest's home is the page to index (canonical; this one `noindex`).
+pub fn root_index(config: &Config, latest: &str, prefix: &str) -> String {
+    use crate::urls::escape_html;
+    let file = escape_html(&format!("{prefix}index.html"));
+    let title = escape_html(&config.title);
+    let canonical = escape_html(&config.base_url.absolute(prefix));
+    // `prefix` is a version name (letters, digits, `.`, `-`, `_`) and a
+    // slash: nothing to escape inside the script's string.
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+<link rel=\"canonical\" href=\"{canonical}\"><meta name=\"robots\" content=\"noindex\">\
+<script>location.replace(\"{prefix}\"+(location.protocol===\"file:\"?\"index.html\":\"\")+location.search+location.hash)</script>\
+<meta http-equiv=\"refresh\" content=\"0; url={file}\"></head>\
+<body><p><a href=\"{file}\">{title} ({latest})</a></p></body></html>\n",
+        lang = escape_html(&config.languages.default_language().code),
+        latest = escape_html(latest),
+    )
 }

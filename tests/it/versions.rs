@@ -701,3 +701,268 @@ fn each_version_and_language_has_its_own_search_index() {
         "{page}"
     );
 }
+
+// The latest version under an alias (`alias:` on the working tree's entry).
+
+/// The versioned fixture with `lorebook.yaml` edited by `edit`.
+fn site_with(edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site("versions");
+    let config = root.join("lorebook.yaml");
+    std::fs::write(&config, edit(read(&config))).expect("write");
+    (tmp, root)
+}
+
+/// The fixture with `alias: latest` on 3.x (line 5 of lorebook.yaml).
+fn aliased() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site_with(|t| {
+        t.replace(
+            "  - name: \"3.x\"\n",
+            "  - name: \"3.x\"\n    alias: latest\n",
+        )
+    });
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    (tmp, root.join("public"))
+}
+
+/// The error output of a failed build of `root`.
+fn build_errors(root: &Path) -> String {
+    let assert = lorebook()
+        .args(["build", "--root"])
+        .arg(root)
+        .assert()
+        .code(1);
+    assert!(!root.join("public").exists());
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+#[test]
+fn the_latest_under_an_alias_is_built_there_and_the_root_sends_readers_to_it() {
+    let (_tmp, out) = aliased();
+    for f in [
+        "latest/index.html",
+        "latest/guide/install/index.html",
+        "latest/guide/new-feature/index.html",
+        "latest/search/index.html",
+        "latest/sitemap.xml",
+        "latest/404.html",
+        "2.x/guide/install/index.html",
+        "1.x/faq/index.html",
+        "index.html",
+        "404.html",
+        "robots.txt",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    for f in [
+        "guide",
+        "search",
+        "assets",
+        "sitemap.xml",
+        "latest/robots.txt",
+        "3.x",
+    ] {
+        assert!(!out.join(f).exists(), "{f} published");
+    }
+    assert_eq!(
+        read(&out.join("index.html")),
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Versioned Help</title>\
+<link rel=\"canonical\" href=\"https://docs.example/kb/latest/\"><meta name=\"robots\" content=\"noindex\">\
+<script>location.replace(\"latest/\"+(location.protocol===\"file:\"?\"index.html\":\"\")+location.search+location.hash)</script>\
+<meta http-equiv=\"refresh\" content=\"0; url=latest/index.html\"></head>\
+<body><p><a href=\"latest/index.html\">Versioned Help (3.x)</a></p></body></html>\n"
+    );
+    // Crawlers read robots.txt at the root only: it names the latest's
+    // sitemap, under the alias.
+    assert_eq!(
+        read(&out.join("robots.txt")),
+        "User-agent: *\nAllow: /\nSitemap: https://docs.example/kb/latest/sitemap.xml\n"
+    );
+    // Hosts serve the root's 404.html for any missing path: the latest's,
+    // whose links are absolute.
+    let missing = read(&out.join("404.html"));
+    assert_eq!(missing, read(&out.join("latest/404.html")));
+    assert!(missing.contains("href=\"/kb/latest/guide/\""), "{missing}");
+    assert_eq!(broken(&out), Vec::<String>::new());
+    // The working tree is still the one pages can be edited from.
+    let page = read(&out.join("latest/guide/install/index.html"));
+    assert!(page.contains("https://git.example/edit/content/guide/install.md"));
+}
+
+#[test]
+fn switcher_banner_and_canonical_urls_point_at_the_alias() {
+    let (_tmp, out) = aliased();
+    let old = read(&out.join("2.x/guide/install/index.html"));
+    assert_eq!(
+        switcher(&old),
+        owned(&[
+            ("3.x", "../../../latest/guide/install/", false),
+            ("2.x", "./", false),
+            ("1.x", "../../../1.x/", true),
+        ])
+    );
+    assert_eq!(
+        banner(&old).as_deref(),
+        Some("../../../latest/guide/install/")
+    );
+    let latest = read(&out.join("latest/guide/install/index.html"));
+    assert_eq!(
+        switcher(&latest),
+        owned(&[
+            ("3.x", "./", false),
+            ("2.x", "../../../2.x/guide/install/", false),
+            ("1.x", "../../../1.x/", true),
+        ])
+    );
+    assert_eq!(banner(&latest), None);
+    assert!(latest.contains(
+        "<link rel=\"canonical\" href=\"https://docs.example/kb/latest/guide/install/\">"
+    ));
+    let sitemap = read(&out.join("latest/sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://docs.example/kb/latest/guide/install/</loc>"));
+    assert!(!sitemap.contains("<loc>https://docs.example/kb/guide/"));
+    assert!(read(&out.join("latest/atom.xml")).contains("https://docs.example/kb/latest/"));
+    let missing = read(&out.join("2.x/404.html"));
+    assert!(missing.contains("<a href=\"/kb/latest/\">See the latest version (3.x).</a>"));
+    // The latest's search is its own, under the alias.
+    let index = index_text(&out, "latest/search");
+    assert!(index.contains("helmchart") && !index.contains("legacyinstaller"));
+}
+
+#[test]
+fn an_old_version_may_have_an_alias() {
+    let (_tmp, root) = site_with(|t| {
+        t.replace(
+            "    folder: versions/2.x\n",
+            "    folder: versions/2.x\n    alias: stable\n",
+        )
+    });
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    assert!(out.join("stable/guide/install/index.html").is_file());
+    assert!(!out.join("2.x").exists());
+    // The latest stays at the root: no redirect page there.
+    assert!(read(&out.join("index.html")).contains("Versioned Help"));
+    assert!(out.join("guide/install/index.html").is_file());
+    assert_eq!(
+        switcher(&read(&out.join("guide/install/index.html"))),
+        owned(&[
+            ("3.x", "./", false),
+            ("2.x", "../../stable/guide/install/", false),
+            ("1.x", "../../1.x/", true),
+        ])
+    );
+    let old = read(&out.join("stable/guide/install/index.html"));
+    assert!(old.contains("documentation of version 2.x."));
+    assert!(old.contains(
+        "<link rel=\"canonical\" href=\"https://docs.example/kb/stable/guide/install/\">"
+    ));
+    assert_eq!(broken(&out), Vec::<String>::new());
+}
+
+#[test]
+fn alias_collisions_are_errors_at_their_line() {
+    // The alias of 3.x (line 6) is the name of 2.x.
+    let (_tmp, root) = site_with(|t| {
+        t.replace(
+            "  - name: \"3.x\"\n",
+            "  - name: \"3.x\"\n    alias: \"2.x\"\n",
+        )
+    });
+    let err = build_errors(&root);
+    assert!(
+        err.contains("lorebook.yaml:5:1: error: versions: `3.x`: the alias `2.x` is the name of version `2.x`"),
+        "{err}"
+    );
+    // Two versions with one alias: at the second (line 10).
+    let (_tmp, root) = site_with(|t| {
+        t.replace(
+            "    folder: versions/2.x\n",
+            "    folder: versions/2.x\n    alias: old\n",
+        )
+        .replace(
+            "    folder: versions/1.x\n",
+            "    folder: versions/1.x\n    alias: old\n",
+        )
+    });
+    let err = build_errors(&root);
+    assert!(
+        err.contains("lorebook.yaml:10:1: error: versions: `1.x`: the alias `old` is the alias of version `2.x`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("the alias `old`").count(), 1, "{err}");
+    // Not a folder name.
+    let (_tmp, root) = site_with(|t| {
+        t.replace(
+            "  - name: \"3.x\"\n",
+            "  - name: \"3.x\"\n    alias: ../up\n",
+        )
+    });
+    let err = build_errors(&root);
+    assert!(
+        err.contains("lorebook.yaml:5:1: error: versions: `3.x`: `../up` is not a valid alias"),
+        "{err}"
+    );
+    // An old version's alias where the latest, at the root, has a folder.
+    let (_tmp, root) = site_with(|t| {
+        t.replace(
+            "    folder: versions/2.x\n",
+            "    folder: versions/2.x\n    alias: stable\n",
+        )
+    });
+    std::fs::create_dir_all(root.join("content/stable")).expect("mkdir");
+    std::fs::write(root.join("content/stable/clash.md"), "# Clash\n").expect("write");
+    let err = build_errors(&root);
+    assert!(
+        err.contains("lorebook.yaml:7:1: error: versions: `2.x` is published under `/stable/`, where the latest version already publishes `stable/"),
+        "{err}"
+    );
+    // Under its alias, the latest's own `2.x/` folder no longer clashes:
+    // it is at /latest/2.x/.
+    let (_tmp, root) = site_with(|t| {
+        t.replace(
+            "  - name: \"3.x\"\n",
+            "  - name: \"3.x\"\n    alias: latest\n",
+        )
+    });
+    std::fs::create_dir_all(root.join("content/2.x")).expect("mkdir");
+    std::fs::write(root.join("content/2.x/clash.md"), "# Clash\n").expect("write");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    assert!(root.join("public/latest/2.x/clash/index.html").is_file());
+    assert!(root.join("public/2.x/guide/old-only/index.html").is_file());
+}
+
+#[test]
+fn check_reports_alias_collisions_too() {
+    let (_tmp, root) = site_with(|t| {
+        t.replace(
+            "    folder: versions/1.x\n",
+            "    folder: versions/1.x\n    alias: robots.txt\n",
+        )
+        .replace(
+            "  - name: \"3.x\"\n",
+            "  - name: \"3.x\"\n    alias: latest\n",
+        )
+    });
+    let assert = lorebook()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        err.contains("lorebook.yaml:10:1: error: versions: `1.x` is published under `/robots.txt/`, where the latest version already publishes `robots.txt`"),
+        "{err}"
+    );
+}
