@@ -369,11 +369,12 @@ fn check_versions(config: &Config) -> Vec<Diagnostic> {
         match render::render(site, &theme) {
             Ok(files) => {
                 if v.latest {
-                    diags.extend(version_collisions(
-                        config,
-                        &prepared,
-                        files.iter().map(|f| f.path.as_path()),
-                    ));
+                    let paths: Vec<&std::path::Path> = if v.prefix.is_empty() {
+                        files.iter().map(|f| f.path.as_path()).collect()
+                    } else {
+                        ROOT_FILES.iter().map(std::path::Path::new).collect()
+                    };
+                    diags.extend(version_collisions(config, &prepared, paths.into_iter()));
                     diags.extend(crate::lint::check(site, chrono::Utc::now().date_naive()));
                 }
             }
@@ -385,9 +386,16 @@ fn check_versions(config: &Config) -> Vec<Diagnostic> {
     diags
 }
 
-/// The latest version's files that sit where another version is published
-/// (a `content/2.x/` folder beside a version named `2.x`): errors at that
-/// version's line of lorebook.yaml.
+/// What the site root holds besides the versions' folders when the latest
+/// version is under an alias: the page sending readers there, and the
+/// files that only work at the root.
+const ROOT_FILES: [&str; 3] = ["index.html", "404.html", "robots.txt"];
+
+/// Files published at the site root (the latest version's, or
+/// [`ROOT_FILES`] when it is under an alias) that sit where a version is
+/// published (a `content/2.x/` folder beside a version named `2.x`):
+/// errors at that version's line of lorebook.yaml (its `alias:` line when
+/// its folder is its alias).
 fn version_collisions<'a>(
     config: &Config,
     prepared: &[crate::versions::Prepared],
@@ -396,10 +404,9 @@ fn version_collisions<'a>(
     let mut taken: std::collections::BTreeMap<&str, &std::path::Path> = Default::default();
     for path in paths {
         if let Some(std::path::Component::Normal(first)) = path.components().next() {
-            if let Some(v) = prepared
-                .iter()
-                .find(|v| !v.latest && first.to_str() == Some(v.name.as_str()))
-            {
+            if let Some(v) = prepared.iter().find(|v| {
+                !v.prefix.is_empty() && first.to_str() == Some(v.prefix.trim_end_matches('/'))
+            }) {
                 taken.entry(v.name.as_str()).or_insert(path);
             }
         }
@@ -407,20 +414,24 @@ fn version_collisions<'a>(
     taken
         .into_iter()
         .map(|(name, path)| {
-            let line = config
-                .versions
-                .iter()
-                .find(|s| s.name == name)
-                .map_or(0, |s| s.line);
+            let spec = config.versions.iter().find(|s| s.name == name);
+            let (folder, line) = match spec {
+                Some(crate::versions::VersionSpec {
+                    alias: Some((alias, line)),
+                    ..
+                }) => (alias.as_str(), *line),
+                Some(s) => (name, s.line),
+                None => (name, 0),
+            };
             Diagnostic::error(
                 crate::config::CONFIG_FILE,
                 format!(
-                    "versions: `{name}` is published under `/{name}/`, where the latest version already publishes `{}`",
+                    "versions: `{name}` is published under `/{folder}/`, where the latest version already publishes `{}`",
                     crate::diagnostics::display_path(path)
                 ),
             )
             .at(line, 1)
-            .with_hint("rename the version, or the latest version's folder or page of that name")
+            .with_hint("rename the version (or its alias), or the latest version's folder or page of that name")
         })
         .collect()
 }
@@ -428,7 +439,9 @@ fn version_collisions<'a>(
 /// [`build`] of a site with `versions:`: the theme loaded once, every
 /// version rendered into one staging directory (old ones under their
 /// folder; their `robots.txt` left out, the root's is the site's), which
-/// replaces the output only when all succeeded.
+/// replaces the output only when all succeeded. A latest version under an
+/// alias writes its robots.txt and a copy of its 404.html at the root,
+/// beside the page sending readers to it (`versions::root_index`).
 fn build_versions(config: &Config) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let timings = std::sync::Arc::new(Timings::new());
@@ -442,6 +455,18 @@ fn build_versions(config: &Config) -> Result<BuildReport, BuildError> {
     let staging = output::Staging::create(&config.output_dir, &config.root, &protected)?;
     let failed: std::sync::Mutex<Option<OutputError>> = std::sync::Mutex::new(None);
     let (mut pages, mut sections, mut files, mut bytes) = (0, 0, 0, 0);
+    let write = |f: &OutputFile| {
+        let written = timings.time(Stage::Files, || staging.write(f));
+        written.map_err(|e| {
+            let d = Diagnostic::error(&f.path, e.to_string());
+            if let Ok(mut slot) = failed.lock() {
+                slot.get_or_insert(e);
+            }
+            d
+        })
+    };
+    // Files the latest under an alias also writes at the site root.
+    let at_root: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
     // The latest first, so a collision with an old version's folder is
     // found before anything is written there.
     let mut order: Vec<usize> = (0..prepared.len()).collect();
@@ -450,21 +475,32 @@ fn build_versions(config: &Config) -> Result<BuildReport, BuildError> {
         let v = &prepared[i];
         let site = &mut sites[i];
         let sink = |f: OutputFile| {
-            if !v.latest && f.path == std::path::Path::new("robots.txt") {
+            let robots = f.path == std::path::Path::new("robots.txt");
+            if robots && !v.latest {
                 return Ok(0);
             }
-            let f = OutputFile {
+            if robots || v.prefix.is_empty() {
+                // robots.txt is read at the root only.
+                return write(&f);
+            }
+            let root_copy = (v.latest && f.path == std::path::Path::new("404.html"))
+                .then(|| f.contents.clone());
+            let written = write(&OutputFile {
                 path: std::path::Path::new(&v.prefix).join(&f.path),
                 contents: f.contents,
-            };
-            let written = timings.time(Stage::Files, || staging.write(&f));
-            written.map_err(|e| {
-                let d = Diagnostic::error(&f.path, e.to_string());
-                if let Ok(mut slot) = failed.lock() {
-                    slot.get_or_insert(e);
+            })?;
+            if let Some(contents) = root_copy {
+                // Hosts serve the root's 404.html for any missing path; its
+                // links are absolute.
+                let n = write(&OutputFile {
+                    path: f.path,
+                    contents,
+                })?;
+                if let Ok(mut r) = at_root.lock() {
+                    r.push(n);
                 }
-                d
-            })
+            }
+            Ok(written)
         };
         let written = match render::render_owned(site, &theme, &sink, &timings) {
             Ok(w) => w,
@@ -478,10 +514,27 @@ fn build_versions(config: &Config) -> Result<BuildReport, BuildError> {
             }
         };
         if v.latest {
-            let clash =
-                version_collisions(config, &prepared, written.iter().map(|w| w.path.as_path()));
+            let clash = if v.prefix.is_empty() {
+                version_collisions(config, &prepared, written.iter().map(|w| w.path.as_path()))
+            } else {
+                let paths = ROOT_FILES.iter().map(std::path::Path::new);
+                version_collisions(config, &prepared, paths)
+            };
             if !clash.is_empty() {
                 return Err(BuildError::Content(clash));
+            }
+            if !v.prefix.is_empty() {
+                let html = crate::versions::root_index(config, &v.name, &v.prefix);
+                let n =
+                    write(&OutputFile::bytes("index.html", html)).map_err(|d| {
+                        match failed.lock().ok().and_then(|mut f| f.take()) {
+                            Some(e) => BuildError::Output(e),
+                            None => BuildError::Content(vec![d]),
+                        }
+                    })?;
+                if let Ok(mut r) = at_root.lock() {
+                    r.push(n);
+                }
             }
         }
         let kept = written
@@ -493,6 +546,10 @@ fn build_versions(config: &Config) -> Result<BuildReport, BuildError> {
         }
         pages += site.pages.len();
         sections += site.sections.len();
+    }
+    for n in at_root.into_inner().unwrap_or_default() {
+        files += 1;
+        bytes += n;
     }
     timings.time(Stage::Write, || staging.commit())?;
     let latest = prepared.iter().position(|v| v.latest).unwrap_or(0);

@@ -512,7 +512,11 @@ fn for_format(diags: &[Diagnostic], root: &Path, format: Format) -> Vec<Diagnost
         return diags;
     };
     for d in &mut diags {
-        if d.path.is_relative() && !d.path.as_os_str().is_empty() {
+        if let Some((rev, inner)) = d.in_revision() {
+            // A file of a git ref: `v1:docs/content/a.md`, as `git show` takes it.
+            let inner = crate::diagnostics::display_path(&prefix.join(inner));
+            d.path = PathBuf::from(format!("{rev}:{inner}"));
+        } else if d.path.is_relative() && !d.path.as_os_str().is_empty() {
             d.path = prefix.join(&d.path);
         }
     }
@@ -733,6 +737,21 @@ pub(crate) fn github_annotation(d: &Diagnostic) -> String {
             .replace('\r', "%0D")
             .replace('\n', "%0A")
     };
+    let mut msg = terminal_safe(&d.message).into_owned();
+    if let Some(h) = &d.hint {
+        msg.push_str(&format!("\nhint: {}", terminal_safe(h)));
+    }
+    if let Some((rev, _)) = d.in_revision() {
+        // The file is in a git ref's tree, not in the checkout: GitHub
+        // would attach a `file=` annotation to nothing. The location goes
+        // in the title, the annotation to the run.
+        msg.push_str(&format!(
+            "\nnote: in the version built from the git ref `{}`, not in the checked-out files",
+            terminal_safe(rev)
+        ));
+        let title = esc_prop(&terminal_safe(&d.location()));
+        return format!("::{level} title={title}::{}", esc_msg(&msg));
+    }
     let mut props = format!(
         "file={}",
         esc_prop(&terminal_safe(&crate::diagnostics::display_path(&d.path)))
@@ -742,10 +761,6 @@ pub(crate) fn github_annotation(d: &Diagnostic) -> String {
     }
     if d.col > 0 {
         props.push_str(&format!(",col={}", d.col));
-    }
-    let mut msg = terminal_safe(&d.message).into_owned();
-    if let Some(h) = &d.hint {
-        msg.push_str(&format!("\nhint: {}", terminal_safe(h)));
     }
     format!("::{level} {props}::{}", esc_msg(&msg))
 }
@@ -762,6 +777,20 @@ mod tests {
         assert_eq!(
             github_annotation(&d),
             "::error file=content/a%2Cb.md,line=3,col=4::50%25 bad%0Areally%0Ahint: x"
+        );
+    }
+
+    #[test]
+    fn a_file_of_a_git_ref_is_annotated_without_file() {
+        let mut d = Diagnostic::error("v1.0:docs/content/a.md", "broken").at(3, 1);
+        d.revision = Some("v1.0".into());
+        assert_eq!(
+            github_annotation(&d),
+            "::error title=v1.0%3Adocs/content/a.md%3A3%3A1::broken%0Anote: in the version built from the git ref `v1.0`, not in the checked-out files"
+        );
+        assert_eq!(
+            d.in_revision(),
+            Some(("v1.0", "docs/content/a.md".to_string()))
         );
     }
 

@@ -75,6 +75,9 @@ struct RawVersion {
     #[serde(rename = "ref")]
     git_ref: Option<String>,
     folder: Option<String>,
+    /// Published under `/<alias>/` instead of `/<name>/` (the latest:
+    /// instead of the site root, which then sends readers there).
+    alias: Option<String>,
 }
 
 /// One language under `languages:` (every key optional: `de: {}`).
@@ -472,6 +475,14 @@ pub struct Overrides {
 }
 
 impl Config {
+    /// The content folder as diagnostics name it: relative to the site root
+    /// (`content`, a version's `archive/2.x`).
+    pub fn content_shown(&self) -> &Path {
+        self.content_dir
+            .strip_prefix(&self.root)
+            .unwrap_or(&self.content_dir)
+    }
+
     /// Read and resolve `<root>/lorebook.yaml`, and read `SOURCE_DATE_EPOCH`
     /// into [`Config::source_date`]. All problems are returned at once.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
@@ -921,7 +932,52 @@ fn resolve_versions(
             name: name.to_string(),
             source,
             line,
+            alias: v.alias.as_ref().map(|a| {
+                let a = a.trim().to_string();
+                let at = line_of(text, "alias", &a, line);
+                (a, at)
+            }),
         });
+    }
+    // An alias is a folder of the output like a name: one per version.
+    for (i, v) in out.iter().enumerate() {
+        let Some((alias, at)) = &v.alias else {
+            continue;
+        };
+        if !valid_name(alias) {
+            diags.push(
+                Diagnostic::error(
+                    shown,
+                    format!("versions: `{}`: `{alias}` is not a valid alias", v.name),
+                )
+                .at(*at, 1)
+                .with_hint("use letters, digits, `.`, `-` and `_` (it is the version's folder in the URL), not starting with `.`"),
+            );
+            continue;
+        }
+        let taken = out.iter().enumerate().find(|(j, w)| {
+            *j != i && (w.name == *alias || w.alias.as_ref().is_some_and(|(b, _)| b == alias))
+        });
+        if let Some((j, w)) = taken {
+            // Two aliases alike are reported once, at the second.
+            if w.name == *alias || j < i {
+                let what = if w.name == *alias {
+                    format!("the name of version `{}`", w.name)
+                } else {
+                    format!("the alias of version `{}`", w.name)
+                };
+                diags.push(
+                    Diagnostic::error(
+                        shown,
+                        format!("versions: `{}`: the alias `{alias}` is {what}", v.name),
+                    )
+                    .at(*at, 1)
+                    .with_hint(
+                        "each version is published in a folder of its own: give it another alias",
+                    ),
+                );
+            }
+        }
     }
     if !raw.is_empty() && working.len() != 1 {
         let line = working.get(1).copied().unwrap_or(start);

@@ -30,6 +30,11 @@ pub struct Diagnostic {
     /// `kind` and `target` beside the other fields); None for most.
     #[serde(flatten)]
     pub about: Option<Box<About>>,
+    /// The git ref whose tree the file is in, when it is not a file on disk
+    /// (a version of `versions:` built from a `ref:`); `path` is then shown
+    /// as `ref:path`. Serialized as `ref`, only when set.
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub revision: Option<Box<str>>,
 }
 
 /// The kind of a problem and the thing it is about.
@@ -52,6 +57,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             about: None,
+            revision: None,
         }
     }
 
@@ -80,6 +86,15 @@ impl Diagnostic {
             target: target.into(),
         }));
         self
+    }
+
+    /// For a file read from a git ref (`revision`), the ref and the path
+    /// inside its tree: `v1:content/a.md` -> (`v1`, `content/a.md`).
+    pub fn in_revision(&self) -> Option<(&str, String)> {
+        let rev = self.revision.as_deref()?;
+        let shown = display_path(&self.path);
+        let inner = shown.strip_prefix(rev)?.strip_prefix(':')?.to_string();
+        Some((rev, inner))
     }
 
     /// The kind of problem, when it has one (`broken_page`, ...).

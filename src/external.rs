@@ -64,7 +64,7 @@ pub fn check(site: &Site, opts: &ExternalOptions) -> Vec<Diagnostic> {
         .chain(site.sections.values().filter_map(|s| {
             s.source
                 .as_ref()
-                .map(|src| (Path::new("content").join(src), &s.rendered))
+                .map(|src| (site.config.content_shown().join(src), &s.rendered))
         }));
     for (path, rendered) in sources {
         for link in &rendered.links {

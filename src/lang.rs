@@ -75,6 +75,14 @@ impl Languages {
         &self.list[1..]
     }
 
+    /// Keep the default language and the others `keep` accepts (a version
+    /// of the site without a language's tree publishes it without that
+    /// language).
+    pub fn retain_others(&mut self, keep: impl Fn(&Language) -> bool) {
+        let mut first = true;
+        self.list.retain(|l| std::mem::take(&mut first) || keep(l));
+    }
+
     /// More than one language is declared.
     pub fn is_multilingual(&self) -> bool {
         self.list.len() > 1
@@ -281,6 +289,16 @@ mod tests {
 
     fn three() -> Languages {
         Languages::new(lang("en"), vec![lang("fr"), lang("de"), lang("ar")])
+    }
+
+    #[test]
+    fn retaining_keeps_the_default_first() {
+        let mut langs = three();
+        langs.retain_others(|l| l.code == "fr");
+        assert_eq!(langs.listed(), "`en`, `fr`");
+        langs.retain_others(|_| false);
+        assert_eq!(langs.listed(), "`en`");
+        assert!(!langs.is_multilingual());
     }
 
     #[test]

@@ -681,8 +681,10 @@ fn insert_versions(
     let mut views = Vec::new();
     let mut banner = None;
     if let Some(placement) = &site.versions {
+        let langs = &site.config.languages;
+        let lang_home = langs.prefix(site.language_of(current));
         for (i, v) in placement.all.iter().enumerate() {
-            let (target, exists) = placement.target(current, v);
+            let (target, exists) = placement.target(current, &lang_home, v);
             let view = VersionView {
                 name: v.name.clone(),
                 href: href(&target),

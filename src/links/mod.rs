@@ -124,7 +124,7 @@ fn check_sources(site: &Site, only: Option<&BTreeSet<&str>>) -> Vec<Diagnostic> 
     for s in site.sections.values() {
         if let Some(src) = &s.source {
             if wanted(src) {
-                let shown = Path::new("content").join(src);
+                let shown = site.config.content_shown().join(src);
                 ctx.check_links(src, &shown, &s.rendered, &mut diags);
             }
         }

@@ -1,14 +1,17 @@
 //! Versions of the documentation built side by side (`versions:` in
-//! lorebook.yaml): the working tree is the latest, at the site root; every
-//! other version is the `content/` folder of a git ref (read with gix, no
+//! lorebook.yaml): the working tree is the latest, at the site root (or
+//! under its `alias:`, the root then sending readers there); every other
+//! version is the `content/` folder of a git ref (read with gix, no
 //! subprocess) or a folder of the site, built as a site of its own under
-//! `/<name>/` with the same theme, static files, forum data and git history.
+//! `/<name>/` (or `/<alias>/`) with the same theme, static files, forum data
+//! and git history.
 //!
 //! What is here: the resolved `VersionSpec`s (`spec.rs`, a leaf that
 //! `config.rs` makes them with), [`prepare`] (the only disk access: a folder's existence, a ref's tree
-//! written once per tree id into `.lorebook-cache/versions/<tree>/`), and
+//! written once per tree id into `.lorebook-cache/versions/<tree>/`),
 //! [`Placement`], what a version's pages need to know of the others to draw
-//! the switcher and the banner (pure).
+//! the switcher and the banner (pure), and [`root_index`], the site root's
+//! page when the latest has an alias (pure).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -26,15 +29,18 @@ pub use spec::{valid_name, VersionSource, VersionSpec};
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub name: String,
-    /// The working tree's version, at the site root.
+    /// The working tree's version.
     pub latest: bool,
-    /// Its folder in the output and the URLs: empty for the latest, else
-    /// `name/`.
+    /// Its folder in the output and the URLs: `alias/` when it has an
+    /// alias, else empty for the latest and `name/` for the others.
     pub prefix: String,
     pub config: Config,
     /// For a git ref: its content folder in the cache, and how diagnostics
     /// name it instead (`v1.0:content`).
     pub shown_as: Option<(PathBuf, PathBuf)>,
+    /// For a git ref: the ref, which diagnostics of its files carry
+    /// (`Diagnostic::revision`).
+    pub revision: Option<String>,
 }
 
 impl Prepared {
@@ -45,6 +51,7 @@ impl Prepared {
             for d in &mut diags {
                 if let Ok(rest) = d.path.strip_prefix(cache) {
                     d.path = shown.join(rest);
+                    d.revision = self.revision.as_deref().map(Box::from);
                 }
             }
         }
@@ -61,16 +68,19 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     for spec in &config.versions {
         let mut c = config.clone();
-        let prefix = format!("{}/", spec.name);
+        let prefix = spec.prefix();
         let mut shown_as = None;
+        let mut revision = None;
         match &spec.source {
             VersionSource::WorkingTree => {
+                c.base_url.path = format!("{}{prefix}", config.base_url.path);
                 out.push(Prepared {
                     name: spec.name.clone(),
                     latest: true,
-                    prefix: String::new(),
+                    prefix,
                     config: c,
                     shown_as: None,
+                    revision: None,
                 });
                 continue;
             }
@@ -107,6 +117,7 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
                         PathBuf::from(format!("{r}:content")),
                     ));
                     c.content_dir = dir;
+                    revision = Some(r.clone());
                 }
                 Err(msg) => {
                     diags.push(
@@ -122,12 +133,24 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
         // `edit_url` names files of the working tree: an old version's pages
         // have no "Edit this page" link.
         c.edit_url = None;
+        // A language the version has no tree of (nor a forum source of) is
+        // left out of it: no empty `/1.x/de/`, no entry in its switcher.
+        let content = c.content_dir.clone();
+        c.languages.retain_others(|l| {
+            let prefix = format!("{}/", l.code);
+            content.join(&l.code).is_dir()
+                || config
+                    .forum
+                    .iter()
+                    .any(|f| f.default_section.starts_with(&prefix))
+        });
         out.push(Prepared {
             name: spec.name.clone(),
             latest: false,
             prefix,
             config: c,
             shown_as,
+            revision,
         });
     }
     if !diags.is_empty() {
@@ -141,6 +164,7 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
             prefix: String::new(),
             config: config.clone(),
             shown_as: None,
+            revision: None,
         });
     }
     Ok(out)
@@ -275,14 +299,41 @@ impl Placement {
         self.all.get(self.own)
     }
 
-    /// Where the page at `url` (relative to its version's root) is in
-    /// `other`, from the whole site's root: the same page when that version
-    /// has it, else its home; and whether it had it.
-    pub fn target(&self, url: &str, other: &Entry) -> (String, bool) {
+    /// Where the page at `url` (relative to its version's root, in the
+    /// language whose home is `lang_home`: `` or `de/`) is in `other`, from
+    /// the whole site's root: the same page when that version has it, else
+    /// its home in that language, else its home; and whether it had it.
+    pub fn target(&self, url: &str, lang_home: &str, other: &Entry) -> (String, bool) {
         if other.urls.contains(url) {
             (format!("{}{url}", other.prefix), true)
+        } else if !lang_home.is_empty() && other.urls.contains(lang_home) {
+            (format!("{}{lang_home}", other.prefix), false)
         } else {
             (other.prefix.clone(), false)
         }
     }
+}
+
+/// The site root's `index.html` when the latest version is published under
+/// an alias (`latest`, published at `prefix`): it sends readers there. A
+/// script keeps the query and the fragment and the clean URL over HTTP;
+/// without scripts, a meta refresh and a plain link to the folder's
+/// `index.html`, which also works from `file://`. Search engines are told
+/// the latest's home is the page to index (canonical; this one `noindex`).
+pub fn root_index(config: &Config, latest: &str, prefix: &str) -> String {
+    use crate::urls::escape_html;
+    let file = escape_html(&format!("{prefix}index.html"));
+    let title = escape_html(&config.title);
+    let canonical = escape_html(&config.base_url.absolute(prefix));
+    // `prefix` is a version name (letters, digits, `.`, `-`, `_`) and a
+    // slash: nothing to escape inside the script's string.
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+<link rel=\"canonical\" href=\"{canonical}\"><meta name=\"robots\" content=\"noindex\">\
+<script>location.replace(\"{prefix}\"+(location.protocol===\"file:\"?\"index.html\":\"\")+location.search+location.hash)</script>\
+<meta http-equiv=\"refresh\" content=\"0; url={file}\"></head>\
+<body><p><a href=\"{file}\">{title} ({latest})</a></p></body></html>\n",
+        lang = escape_html(&config.languages.default_language().code),
+        latest = escape_html(latest),
+    )
 }

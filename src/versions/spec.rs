@@ -11,6 +11,21 @@ pub struct VersionSpec {
     pub source: VersionSource,
     /// Its line in lorebook.yaml (the line of its `name:`).
     pub line: usize,
+    /// `alias:`, the folder the version is published under instead of its
+    /// name (the latest: instead of the site root), and its line.
+    pub alias: Option<(String, usize)>,
+}
+
+impl VersionSpec {
+    /// The version's folder in the output and the URLs (`2.x/`, `latest/`),
+    /// empty for the latest without an alias.
+    pub fn prefix(&self) -> String {
+        match (&self.alias, &self.source) {
+            (Some((alias, _)), _) => format!("{alias}/"),
+            (None, VersionSource::WorkingTree) => String::new(),
+            (None, _) => format!("{}/", self.name),
+        }
+    }
 }
 
 /// Where a version's Markdown comes from.

@@ -1,6 +1,10 @@
 //! Versions in a real headless Chromium (issue 22): the version switcher of
-//! an old version's page leads to the same page in the latest when clicked,
-//! and each version's search page finds its own version's pages only.
+//! an old version's page leads to the same page in the latest when clicked
+//! (and a German page's to the German page of the other version), and each
+//! version's search page finds its own version's pages only. With the
+//! latest under an alias, the site root leads to it over HTTP and from
+//! `file://` (without scripts, through its meta refresh: Chromium's
+//! `--dump-dom` needs scripts, so `versions.rs` checks that page's bytes).
 //! Skips like `search_browser.rs` when Chromium is missing (fails under
 //! `CI`).
 
@@ -94,4 +98,87 @@ f.addEventListener('load', function () {
             .all(|h| !h.contains("/2.x/") && !h.contains("/1.x/")),
         "{hrefs:?}"
     );
+}
+
+#[test]
+fn switching_version_on_a_german_page_stays_in_german() {
+    let Some(browser) = browser_or_skip("switching_version_on_a_german_page_stays_in_german")
+    else {
+        return;
+    };
+    let (_tmp, root) = site("versions-i18n");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    // The latest's German page in a frame: click its switcher's 2.x link,
+    // then note where the frame went, its language and its text.
+    std::fs::write(
+        out.join("probe.html"),
+        r#"<!doctype html><html><body><p id="where">waiting</p>
+<iframe id="f" src="de/guide/install/"></iframe>
+<script>
+var f = document.getElementById('f'), clicked = false;
+f.addEventListener('load', function () {
+  var d = f.contentDocument;
+  if (!clicked) {
+    clicked = true;
+    var links = d.querySelectorAll('.version-switch a');
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].textContent === '2.x') { links[i].click(); return; }
+    }
+    document.getElementById('where').textContent = 'no 2.x link';
+    return;
+  }
+  document.getElementById('where').textContent =
+    'went to ' + f.contentWindow.location.pathname + ' lang=' +
+    d.documentElement.lang + ' text=' +
+    d.querySelector('main').textContent.indexOf('Altinstallationsskript');
+});
+</script></body></html>"#,
+    )
+    .expect("probe");
+    let base = serve(out, "/");
+    let dom = dump_dom(&browser, &format!("{base}probe.html"));
+    assert!(
+        dom.contains("went to /2.x/de/guide/install/ lang=de text="),
+        "{dom}"
+    );
+    assert!(!dom.contains("text=-1"), "the 2.x German text: {dom}");
+}
+
+#[test]
+fn the_root_leads_to_the_latest_under_its_alias() {
+    let Some(browser) = browser_or_skip("the_root_leads_to_the_latest_under_its_alias") else {
+        return;
+    };
+    let (_tmp, root) = site("versions");
+    let config = root.join("lorebook.yaml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace(
+            "  - name: \"3.x\"\n",
+            "  - name: \"3.x\"\n    alias: latest\n",
+        ),
+    )
+    .expect("write");
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    let out = root.join("public");
+    // The latest's home says so; the root's page does not.
+    let arrived =
+        |dom: &str| dom.contains("Start with the") && dom.contains("aria-current=\"true\">3.x</a>");
+    assert!(!arrived(
+        &std::fs::read_to_string(out.join("index.html")).expect("root")
+    ));
+    let file = format!("file://{}/index.html", out.display());
+    assert!(arrived(&dump_dom(&browser, &file)), "from file://");
+    let base = serve(out, "/");
+    assert!(arrived(&dump_dom(&browser, &base)), "over HTTP");
 }
