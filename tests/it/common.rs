@@ -196,3 +196,54 @@ pub fn unpack_shard(script: &str) -> Option<String> {
     let (_, raw) = lorebook::search::shards::read(script)?;
     Some(String::from_utf8_lossy(&raw).into_owned())
 }
+
+/// The decoded text of every search index file under `dir` (`search/`,
+/// `de/search/`, `2.x/search/`).
+pub fn index_text(out: &Path, dir: &str) -> String {
+    tree(&out.join(dir))
+        .into_values()
+        .filter_map(|bytes| unpack_shard(&String::from_utf8_lossy(&bytes)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every `<link rel="alternate" hreflang=…>` of a page, as `(code, href)`.
+pub fn alternates(html: &str) -> Vec<(String, String)> {
+    html.split("<link rel=\"alternate\" hreflang=\"")
+        .skip(1)
+        .filter_map(|s| {
+            let (code, rest) = s.split_once('"')?;
+            let href = rest.split("href=\"").nth(1)?.split('"').next()?;
+            Some((code.to_string(), href.to_string()))
+        })
+        .collect()
+}
+
+/// The links of the first `<nav>` opening with `marker` (a switcher), as
+/// `(label, href, missing)`; `None` when the page has no such nav.
+pub fn nav_links(html: &str, marker: &str) -> Option<Vec<(String, String, bool)>> {
+    let start = html.find(marker)?;
+    let nav = &html[start..start + html[start..].find("</nav>").expect("closed")];
+    let links = nav
+        .split("<li><a href=\"")
+        .skip(1)
+        .filter_map(|s| {
+            let (href, rest) = s.split_once('"')?;
+            let tag_end = rest.find('>')?;
+            let label = rest[tag_end + 1..].split('<').next()?;
+            Some((
+                label.to_string(),
+                href.to_string(),
+                rest[..tag_end].contains("lang-missing"),
+            ))
+        })
+        .collect();
+    Some(links)
+}
+
+/// `(label, href, missing)` triples from borrowed parts, for comparisons.
+pub fn owned(v: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
+    v.iter()
+        .map(|(l, h, m)| (l.to_string(), h.to_string(), *m))
+        .collect()
+}

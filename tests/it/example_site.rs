@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{broken_links, lorebook, read, site, tree, unpack_shard};
+use crate::common::{broken_links, index_text, lorebook, nav_links, owned, read, site};
 
 fn built() -> (tempfile::TempDir, PathBuf) {
     let (tmp, root) = site("example-site");
@@ -25,21 +25,7 @@ fn built() -> (tempfile::TempDir, PathBuf) {
 /// `version-switch` for versions) as `(label, href, missing)`.
 fn switcher(html: &str, class: &str) -> Vec<(String, String, bool)> {
     let open = format!("<nav class=\"lang-switch{class}\"");
-    let start = html.find(&open).unwrap_or_else(|| panic!("no {open}"));
-    let nav = &html[start..start + html[start..].find("</nav>").expect("closed")];
-    nav.split("<li><a href=\"")
-        .skip(1)
-        .filter_map(|s| {
-            let (href, rest) = s.split_once('"')?;
-            let tag_end = rest.find('>')?;
-            let label = rest[tag_end + 1..].split('<').next()?;
-            Some((
-                label.to_string(),
-                href.to_string(),
-                rest[..tag_end].contains("lang-missing"),
-            ))
-        })
-        .collect()
+    nav_links(html, &open).unwrap_or_else(|| panic!("no {open}"))
 }
 
 fn languages(html: &str) -> Vec<(String, String, bool)> {
@@ -82,21 +68,6 @@ fn targets(
             (label.clone(), url, *missing)
         })
         .collect()
-}
-
-fn owned(v: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
-    v.iter()
-        .map(|(l, u, m)| (l.to_string(), u.to_string(), *m))
-        .collect()
-}
-
-/// The decoded text of every index file under `dir`.
-fn index_text(out: &Path, dir: &str) -> String {
-    tree(&out.join(dir))
-        .into_values()
-        .filter_map(|bytes| unpack_shard(&String::from_utf8_lossy(&bytes)))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

@@ -8,7 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{broken_links, lorebook, read, site, tree, unpack_shard};
+use crate::common::{
+    alternates, broken_links, index_text, lorebook, read, site, tree, unpack_shard,
+};
 
 fn built() -> (tempfile::TempDir, PathBuf) {
     let (tmp, root) = site("i18n");
@@ -19,18 +21,6 @@ fn built() -> (tempfile::TempDir, PathBuf) {
         .success();
     let out = root.join("public");
     (tmp, out)
-}
-
-/// Every `<link rel="alternate" hreflang=…>` of a page, as `(lang, href)`.
-fn alternates(html: &str) -> Vec<(String, String)> {
-    html.split("<link rel=\"alternate\" hreflang=\"")
-        .skip(1)
-        .filter_map(|s| {
-            let (lang, rest) = s.split_once('"')?;
-            let href = rest.split("href=\"").nth(1)?.split('"').next()?;
-            Some((lang.to_string(), href.to_string()))
-        })
-        .collect()
 }
 
 /// The language switcher's links, as `(lang, href, missing)`.
@@ -50,15 +40,6 @@ fn switcher(html: &str) -> Vec<(String, String, bool)> {
             ))
         })
         .collect()
-}
-
-/// The decoded text of every index file under `dir` (`search/`, `de/search/`).
-fn index_text(out: &Path, dir: &str) -> String {
-    tree(&out.join(dir))
-        .into_values()
-        .filter_map(|bytes| unpack_shard(&String::from_utf8_lossy(&bytes)))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

@@ -5,20 +5,9 @@
 //! `search_browser.rs` when Chromium is missing (fails under `CI`).
 
 use crate::common::{lorebook, site};
-use crate::search_browser::{browser_or_skip, dump_dom, serve};
-
-/// `href`s of the search page's result links, in order.
-fn result_hrefs(dom: &str) -> Vec<String> {
-    let start = dom
-        .find("id=\"search-page-results\"")
-        .expect("search page results container");
-    dom[start..]
-        .split("class=\"search-result\" href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(str::to_string)
-        .collect()
-}
+use crate::search_browser::{
+    browser_or_skip, dump_dom, search_page_hrefs, serve, write_click_probe,
+};
 
 fn built() -> (tempfile::TempDir, std::path::PathBuf) {
     let (tmp, root) = site("i18n");
@@ -38,40 +27,25 @@ fn the_switcher_leads_to_the_translation_and_german_search_finds_german_pages() 
         return;
     };
     let (_tmp, out) = built();
-    // A probe page beside the site (same origin): it opens the German page
-    // in a frame, clicks its switcher's English link, and writes down where
-    // the frame went.
-    std::fs::write(
-        out.join("probe.html"),
-        r#"<!doctype html><html><body><p id="where">waiting</p>
-<iframe id="f" src="de/guide/install/"></iframe>
-<script>
-var f = document.getElementById('f'), clicked = false;
-f.addEventListener('load', function () {
-  var d = f.contentDocument;
-  if (!clicked) {
-    clicked = true;
-    d.querySelector('.lang-switch a[hreflang="en"]').click();
-    return;
-  }
-  document.getElementById('where').textContent =
-    'went to ' + f.contentWindow.location.pathname + ' lang=' + d.documentElement.lang +
-    ' title=' + d.title;
-});
-</script></body></html>"#,
-    )
-    .expect("probe");
+    // On the German page, click the switcher's English link.
+    write_click_probe(
+        &out,
+        "de/guide/install/",
+        ".lang-switch a[hreflang=\"en\"]",
+        None,
+        "installer",
+    );
     let base = serve(out, "/");
     let dom = dump_dom(&browser, &format!("{base}probe.html"));
     assert!(
-        dom.contains("went to /guide/install/ lang=en title=Install Acme · Acme Help"),
+        dom.contains("went to /guide/install/ lang=en banner=false title=Install Acme · Acme Help"),
         "{dom}"
     );
 
     // "Acme" is on pages of every language; the German page searches the
     // German index only.
     let dom = dump_dom(&browser, &format!("{base}de/search/?q=acme"));
-    let hrefs = result_hrefs(&dom);
+    let hrefs = search_page_hrefs(&dom);
     assert!(!hrefs.is_empty(), "no German results: {dom}");
     for h in &hrefs {
         assert!(h.starts_with(&format!("{base}de/")), "{h} is not German");
@@ -82,7 +56,7 @@ f.addEventListener('load', function () {
     );
     // And the English search page finds no German page.
     let dom = dump_dom(&browser, &format!("{base}search/?q=acme"));
-    let hrefs = result_hrefs(&dom);
+    let hrefs = search_page_hrefs(&dom);
     assert!(
         hrefs.contains(&format!("{base}guide/install/")),
         "{hrefs:?}"
@@ -92,7 +66,7 @@ f.addEventListener('load', function () {
     // French search stems in French (its stemmer loaded by the page):
     // "synchroniser" finds the page about "synchronisation".
     let dom = dump_dom(&browser, &format!("{base}fr/search/?q=synchroniser"));
-    let hrefs = result_hrefs(&dom);
+    let hrefs = search_page_hrefs(&dom);
     assert_eq!(
         hrefs.first(),
         Some(&format!("{base}fr/synchronisation/")),

@@ -167,6 +167,53 @@ fn results_of(dom: &str) -> &str {
     &rest[..end]
 }
 
+/// Writes `probe.html` into the site `out` (same origin as its pages): it
+/// opens `start` in a frame, clicks the first link matching `selector` whose
+/// text is `label` (any text when `None`), and then writes into `#where`
+/// `went to <path> lang=<lang> banner=<old-version banner?> title=<title>
+/// word=<index of word in main's text, -1 when absent>`.
+pub fn write_click_probe(
+    out: &std::path::Path,
+    start: &str,
+    selector: &str,
+    label: Option<&str>,
+    word: &str,
+) {
+    let label = label.map_or("null".to_string(), |l| format!("'{l}'"));
+    let probe = format!(
+        r#"<!doctype html><html><body><p id="where">waiting</p>
+<iframe id="f" src="{start}"></iframe>
+<script>
+var f = document.getElementById('f'), clicked = false;
+f.addEventListener('load', function () {{
+  var d = f.contentDocument;
+  if (!clicked) {{
+    clicked = true;
+    var links = d.querySelectorAll('{selector}');
+    for (var i = 0; i < links.length; i++) {{
+      if ({label} === null || links[i].textContent === {label}) {{ links[i].click(); return; }}
+    }}
+    document.getElementById('where').textContent = 'no link to click';
+    return;
+  }}
+  document.getElementById('where').textContent =
+    'went to ' + f.contentWindow.location.pathname + ' lang=' + d.documentElement.lang +
+    ' banner=' + (d.querySelector('.version-banner') !== null) + ' title=' + d.title +
+    ' word=' + d.querySelector('main').textContent.indexOf('{word}');
+}});
+</script></body></html>"#
+    );
+    std::fs::write(out.join("probe.html"), probe).expect("probe");
+}
+
+/// `href`s of the search page's result links (`search/?q=`), in order.
+pub fn search_page_hrefs(dom: &str) -> Vec<String> {
+    let start = dom
+        .find("id=\"search-page-results\"")
+        .expect("search page results container");
+    result_hrefs(&dom[start..])
+}
+
 /// `href`s of the result links, in order.
 fn result_hrefs(results: &str) -> Vec<String> {
     results

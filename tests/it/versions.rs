@@ -7,7 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{broken_links, lorebook, read, site, tree, unpack_shard};
+use crate::common::{
+    alternates, broken_links, index_text, lorebook, nav_links, owned, read, site, tree,
+};
 
 fn built() -> (tempfile::TempDir, PathBuf) {
     let (tmp, root) = site("versions");
@@ -29,49 +31,12 @@ fn languages(html: &str) -> Option<Vec<(String, String, bool)>> {
     nav_links(html, "<nav class=\"lang-switch\" ")
 }
 
-/// The links of the `<nav>` opening with `marker`, as `(text, href,
-/// missing)`.
-fn nav_links(html: &str, marker: &str) -> Option<Vec<(String, String, bool)>> {
-    let start = html.find(marker)?;
-    let nav = &html[start..start + html[start..].find("</nav>").expect("closed")];
-    let links = nav
-        .split("<li><a href=\"")
-        .skip(1)
-        .filter_map(|s| {
-            let (href, rest) = s.split_once('"')?;
-            let tag_end = rest.find('>')?;
-            let name = rest[tag_end + 1..].split('<').next()?;
-            Some((
-                name.to_string(),
-                href.to_string(),
-                rest[..tag_end].contains("lang-missing"),
-            ))
-        })
-        .collect();
-    Some(links)
-}
-
 /// The banner's link, when the page has the old-version banner.
 fn banner(html: &str) -> Option<String> {
     let start = html.find("class=\"callout callout-warning version-banner\"")?;
     let rest = &html[start..];
     let href = rest.split("<a href=\"").nth(1)?.split('"').next()?;
     Some(href.to_string())
-}
-
-/// The decoded text of every index file under `dir`.
-fn index_text(out: &Path, dir: &str) -> String {
-    tree(&out.join(dir))
-        .into_values()
-        .filter_map(|bytes| unpack_shard(&String::from_utf8_lossy(&bytes)))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn owned(v: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
-    v.iter()
-        .map(|(n, h, m)| (n.to_string(), h.to_string(), *m))
-        .collect()
 }
 
 #[test]
@@ -519,18 +484,6 @@ fn built_i18n() -> (tempfile::TempDir, PathBuf) {
         .assert()
         .success();
     (tmp, root.join("public"))
-}
-
-/// `<link rel="alternate" hreflang>` of a page, as `(code, href)`.
-fn alternates(html: &str) -> Vec<(String, String)> {
-    html.split("<link rel=\"alternate\" hreflang=\"")
-        .skip(1)
-        .filter_map(|s| {
-            let (code, rest) = s.split_once('"')?;
-            let href = rest.split("href=\"").nth(1)?.split('"').next()?;
-            Some((code.to_string(), href.to_string()))
-        })
-        .collect()
 }
 
 #[test]

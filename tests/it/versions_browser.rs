@@ -9,20 +9,9 @@
 //! `CI`).
 
 use crate::common::{lorebook, site};
-use crate::search_browser::{browser_or_skip, dump_dom, serve};
-
-/// `href`s of the search page's result links, in order.
-fn result_hrefs(dom: &str) -> Vec<String> {
-    let start = dom
-        .find("id=\"search-page-results\"")
-        .expect("search page results container");
-    dom[start..]
-        .split("class=\"search-result\" href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(str::to_string)
-        .collect()
-}
+use crate::search_browser::{
+    browser_or_skip, dump_dom, search_page_hrefs, serve, write_click_probe,
+};
 
 #[test]
 fn the_switcher_keeps_the_page_and_each_version_searches_its_own_pages() {
@@ -38,46 +27,26 @@ fn the_switcher_keeps_the_page_and_each_version_searches_its_own_pages() {
         .assert()
         .success();
     let out = root.join("public");
-    // A probe page beside the site (same origin): it opens the 2.x page in
-    // a frame, clicks its switcher's 3.x link, and writes down where the
-    // frame went.
-    std::fs::write(
-        out.join("probe.html"),
-        r#"<!doctype html><html><body><p id="where">waiting</p>
-<iframe id="f" src="2.x/guide/install/"></iframe>
-<script>
-var f = document.getElementById('f'), clicked = false;
-f.addEventListener('load', function () {
-  var d = f.contentDocument;
-  if (!clicked) {
-    clicked = true;
-    var links = d.querySelectorAll('.version-switch a');
-    for (var i = 0; i < links.length; i++) {
-      if (links[i].textContent === '3.x') { links[i].click(); return; }
-    }
-    document.getElementById('where').textContent = 'no 3.x link';
-    return;
-  }
-  document.getElementById('where').textContent =
-    'went to ' + f.contentWindow.location.pathname + ' banner=' +
-    (d.querySelector('.version-banner') !== null) + ' text=' +
-    d.querySelector('main').textContent.indexOf('helmchart');
-});
-</script></body></html>"#,
-    )
-    .expect("probe");
+    // On the 2.x page, click the switcher's 3.x link.
+    write_click_probe(
+        &out,
+        "2.x/guide/install/",
+        ".version-switch a",
+        Some("3.x"),
+        "helmchart",
+    );
     let base = serve(out, "/");
     let dom = dump_dom(&browser, &format!("{base}probe.html"));
     assert!(
-        dom.contains("went to /guide/install/ banner=false text="),
+        dom.contains("went to /guide/install/ lang=en banner=false"),
         "{dom}"
     );
-    assert!(!dom.contains("text=-1"), "the latest page's text: {dom}");
+    assert!(!dom.contains("word=-1"), "the latest page's text: {dom}");
 
     // "Install" is a page of both 3.x and 2.x; each search page finds its
     // own version's only.
     let dom = dump_dom(&browser, &format!("{base}2.x/search/?q=install"));
-    let hrefs = result_hrefs(&dom);
+    let hrefs = search_page_hrefs(&dom);
     assert!(
         hrefs.contains(&format!("{base}2.x/guide/install/")),
         "{hrefs:?} {dom}"
@@ -87,7 +56,7 @@ f.addEventListener('load', function () {
         "{hrefs:?}"
     );
     let dom = dump_dom(&browser, &format!("{base}search/?q=install"));
-    let hrefs = result_hrefs(&dom);
+    let hrefs = search_page_hrefs(&dom);
     assert!(
         hrefs.contains(&format!("{base}guide/install/")),
         "{hrefs:?}"
@@ -113,40 +82,21 @@ fn switching_version_on_a_german_page_stays_in_german() {
         .assert()
         .success();
     let out = root.join("public");
-    // The latest's German page in a frame: click its switcher's 2.x link,
-    // then note where the frame went, its language and its text.
-    std::fs::write(
-        out.join("probe.html"),
-        r#"<!doctype html><html><body><p id="where">waiting</p>
-<iframe id="f" src="de/guide/install/"></iframe>
-<script>
-var f = document.getElementById('f'), clicked = false;
-f.addEventListener('load', function () {
-  var d = f.contentDocument;
-  if (!clicked) {
-    clicked = true;
-    var links = d.querySelectorAll('.version-switch a');
-    for (var i = 0; i < links.length; i++) {
-      if (links[i].textContent === '2.x') { links[i].click(); return; }
-    }
-    document.getElementById('where').textContent = 'no 2.x link';
-    return;
-  }
-  document.getElementById('where').textContent =
-    'went to ' + f.contentWindow.location.pathname + ' lang=' +
-    d.documentElement.lang + ' text=' +
-    d.querySelector('main').textContent.indexOf('Altinstallationsskript');
-});
-</script></body></html>"#,
-    )
-    .expect("probe");
+    // The latest's German page: click its switcher's 2.x link.
+    write_click_probe(
+        &out,
+        "de/guide/install/",
+        ".version-switch a",
+        Some("2.x"),
+        "Altinstallationsskript",
+    );
     let base = serve(out, "/");
     let dom = dump_dom(&browser, &format!("{base}probe.html"));
     assert!(
-        dom.contains("went to /2.x/de/guide/install/ lang=de text="),
+        dom.contains("went to /2.x/de/guide/install/ lang=de banner=true"),
         "{dom}"
     );
-    assert!(!dom.contains("text=-1"), "the 2.x German text: {dom}");
+    assert!(!dom.contains("word=-1"), "the 2.x German text: {dom}");
 }
 
 #[test]
