@@ -10,13 +10,12 @@
 
 use std::path::Path;
 
-use pulldown_cmark::{html, Options, Parser};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::export::{export_files, json_error, parse_date, read_text};
 use super::model::{AcceptedBy, Author, Reply, Role, Thread};
-use super::sanitize::Sanitizer;
+use super::sanitize::{markdown_to_html, Sanitizer};
 use super::web::join_url;
 use crate::diagnostics::Diagnostic;
 use crate::forum::source::ForumSource;
@@ -440,17 +439,6 @@ fn body_to_html(body_html: Option<&str>, body: Option<&str>) -> String {
     }
     let markdown = body.unwrap_or_default();
     markdown_to_html(markdown)
-}
-
-/// Render forum Markdown to (unsanitized) HTML.
-pub(crate) fn markdown_to_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES;
-    let mut out = String::with_capacity(markdown.len() * 2);
-    html::push_html(&mut out, Parser::new_ext(markdown, options));
-    out
 }
 
 fn to_author(user: Option<User>, association: Option<&str>, source: &ForumSource) -> Author {

@@ -10,8 +10,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::export::{export_files, parse_date, read_text};
-use super::github::markdown_to_html;
 use super::model::{AcceptedBy, Author, Badges, Reply, Role, Standing, Thread};
+use super::sanitize::markdown_to_html;
 use super::sanitize::Sanitizer;
 use crate::diagnostics::{line_col, Diagnostic};
 use crate::forum::source::ForumSource;

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use ammonia::{Builder, Url, UrlRelative};
+use pulldown_cmark::{html, Options, Parser};
 
 /// Tags whose whole content is dropped, not just the tag.
 const DROP_WITH_CONTENT: &[&str] = &[
@@ -343,6 +344,20 @@ fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
+    out
+}
+
+/// Render forum Markdown (GitHub Discussions bodies, lorebook's own
+/// format) to HTML GitHub-style: tables, strikethrough, task lists,
+/// footnotes. The HTML is untrusted: it goes through [`Sanitizer::clean`]
+/// like any forum HTML.
+pub(crate) fn markdown_to_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES;
+    let mut out = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut out, Parser::new_ext(markdown, options));
     out
 }
 
