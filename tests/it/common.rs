@@ -63,6 +63,18 @@ pub fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
+/// The fixture `name` copied to a temporary folder and built; the
+/// folder (keep it alive) and its `public/`.
+pub fn built_site(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = site(name);
+    lorebook()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .success();
+    (tmp, root.join("public"))
+}
+
 /// Removes the top-level `key:` block (the key's line and the indented
 /// lines under it) from the `lorebook.yaml` of the site at `root`; panics
 /// if there is none, so a test cannot silently keep what it meant to drop.

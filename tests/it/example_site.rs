@@ -7,19 +7,9 @@
 //! each version searches its own index. `languages.rs` and `versions.rs`
 //! test the features on small fixtures; this is the worked example.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::{broken_links, index_text, lorebook, nav_links, owned, read, site};
-
-fn built() -> (tempfile::TempDir, PathBuf) {
-    let (tmp, root) = site("example-site");
-    lorebook()
-        .args(["build", "--root"])
-        .arg(&root)
-        .assert()
-        .success();
-    (tmp, root.join("public"))
-}
+use crate::common::{broken_links, built_site, index_text, nav_links, owned, read};
 
 /// The links of a page's switcher (`lang-switch` for languages,
 /// `version-switch` for versions) as `(label, href, missing)`.
@@ -72,7 +62,7 @@ fn targets(
 
 #[test]
 fn the_german_tree_and_version_4_1_are_published_and_every_link_resolves() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("example-site");
     for f in [
         "de/index.html",
         "de/getting-started/install-linux/index.html",
@@ -122,7 +112,7 @@ fn the_german_tree_and_version_4_1_are_published_and_every_link_resolves() {
 
 #[test]
 fn a_translated_page_switches_to_its_translation_and_its_other_version() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("example-site");
     let page = "de/getting-started/install-linux/";
     let html = read(&out.join(page).join("index.html"));
     assert_eq!(
@@ -156,7 +146,7 @@ fn a_translated_page_switches_to_its_translation_and_its_other_version() {
 
 #[test]
 fn an_untranslated_or_newer_page_falls_back_to_the_home() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("example-site");
     // No German API section: its Deutsch entry is the German home, dimmed.
     let page = "api/authentication/";
     let html = read(&out.join(page).join("index.html"));
@@ -185,7 +175,7 @@ fn an_untranslated_or_newer_page_falls_back_to_the_home() {
 
 #[test]
 fn version_4_1_carries_the_banner_to_the_same_page_in_4_2() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("example-site");
     let banner = |html: &str| -> String {
         let start = html
             .find("class=\"callout callout-warning version-banner\"")
@@ -223,7 +213,7 @@ fn version_4_1_carries_the_banner_to_the_same_page_in_4_2() {
 
 #[test]
 fn each_language_of_each_version_searches_its_own_pages() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("example-site");
     let en = index_text(&out, "search");
     let de = index_text(&out, "de/search");
     let old = index_text(&out, "4.1/search");

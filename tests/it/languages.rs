@@ -6,22 +6,11 @@
 //! language stemmed in that language, theme strings, right-to-left pages,
 //! and the errors for translations written another way.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::common::{
-    alternates, broken_links, index_text, lorebook, read, site, tree, unpack_shard,
+    alternates, broken_links, built_site, index_text, lorebook, read, site, tree, unpack_shard,
 };
-
-fn built() -> (tempfile::TempDir, PathBuf) {
-    let (tmp, root) = site("i18n");
-    lorebook()
-        .args(["build", "--root"])
-        .arg(&root)
-        .assert()
-        .success();
-    let out = root.join("public");
-    (tmp, out)
-}
 
 /// The language switcher's links, as `(lang, href, missing)`.
 fn switcher(html: &str) -> Vec<(String, String, bool)> {
@@ -44,7 +33,7 @@ fn switcher(html: &str) -> Vec<(String, String, bool)> {
 
 #[test]
 fn each_language_publishes_its_own_tree_under_its_code() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("i18n");
     for f in [
         "index.html",
         "guide/install/index.html",
@@ -124,7 +113,7 @@ fn each_language_publishes_its_own_tree_under_its_code() {
 
 #[test]
 fn translations_announce_each_other_and_the_switcher_falls_back_to_the_home() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("i18n");
     let de = read(&out.join("de/guide/install/index.html"));
     assert_eq!(
         alternates(&de),
@@ -163,7 +152,7 @@ fn translations_announce_each_other_and_the_switcher_falls_back_to_the_home() {
 
 #[test]
 fn the_sitemap_lists_the_alternates_of_each_url() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("i18n");
     let xml = read(&out.join("sitemap.xml"));
     assert!(
         xml.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""),
@@ -203,7 +192,7 @@ fn the_sitemap_lists_the_alternates_of_each_url() {
 
 #[test]
 fn each_language_has_its_own_search_index() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("i18n");
     let de = index_text(&out, "de/search");
     let en = index_text(&out, "search");
     assert!(!de.is_empty() && !en.is_empty());
@@ -247,7 +236,7 @@ fn root_langs(out: &Path, dir: &str) -> Option<String> {
 
 #[test]
 fn each_language_index_is_stemmed_in_its_language() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("i18n");
     // English (the site's search languages) names none; German and Arabic
     // their own; French what `languages.fr.search` says; Japanese, which
     // has no stemmer, falls back to the site's (English).
@@ -279,7 +268,7 @@ fn each_language_index_is_stemmed_in_its_language() {
 
 #[test]
 fn theme_strings_come_from_the_language_then_the_site_then_english() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("i18n");
     let de = read(&out.join("de/guide/install/index.html"));
     // The theme's German.
     assert!(de.contains(">Auf dieser Seite</summary>"), "{de}");
@@ -343,7 +332,7 @@ fn a_missing_string_falls_back_to_english_and_a_misspelt_one_is_an_error() {
 
 #[test]
 fn right_to_left_languages_get_dir_rtl_and_a_mirrored_layout() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("i18n");
     let ar = read(&out.join("ar/guide/install/index.html"));
     assert!(
         ar.starts_with("<!doctype html>\n<html lang=\"ar\" dir=\"rtl\">"),
@@ -378,7 +367,7 @@ fn right_to_left_languages_get_dir_rtl_and_a_mirrored_layout() {
 
 #[test]
 fn forum_answers_go_to_their_language() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("i18n");
     let de = read(&out.join("de/community/index.html"));
     assert!(
         de.contains("Installation bleibt bei der Netzwerkprüfung hängen"),

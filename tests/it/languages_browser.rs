@@ -4,20 +4,10 @@
 //! stems in French ("synchroniser" finds "synchronisation"). Skips like
 //! `search_browser.rs` when Chromium is missing (fails under `CI`).
 
-use crate::common::{lorebook, site};
+use crate::common::built_site;
 use crate::search_browser::{
     browser_or_skip, dump_dom, search_page_hrefs, serve, write_click_probe,
 };
-
-fn built() -> (tempfile::TempDir, std::path::PathBuf) {
-    let (tmp, root) = site("i18n");
-    lorebook()
-        .args(["build", "--root"])
-        .arg(&root)
-        .assert()
-        .success();
-    (tmp, root.join("public"))
-}
 
 #[test]
 fn the_switcher_leads_to_the_translation_and_german_search_finds_german_pages() {
@@ -26,7 +16,7 @@ fn the_switcher_leads_to_the_translation_and_german_search_finds_german_pages() 
     ) else {
         return;
     };
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("i18n");
     // On the German page, click the switcher's English link.
     write_click_probe(
         &out,

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
-use crate::common::{lorebook, site};
+use crate::common::{built_site, lorebook, site};
 
 fn chromium() -> Option<PathBuf> {
     let candidates = [
@@ -146,17 +146,6 @@ fn respond(mut stream: TcpStream, dir: &Path, prefix: &str) {
     let _ = stream.write_all(&body);
 }
 
-fn built_fixture() -> (tempfile::TempDir, PathBuf) {
-    let (tmp, root) = site("search");
-    lorebook()
-        .args(["build", "--root"])
-        .arg(&root)
-        .assert()
-        .success();
-    let out = root.join("public");
-    (tmp, out)
-}
-
 /// The results list of the search page.
 fn results_of(dom: &str) -> &str {
     let start = dom
@@ -244,7 +233,7 @@ fn search_page_shows_ranked_highlighted_results_at_the_root() {
     else {
         return;
     };
-    let (_tmp, out) = built_fixture();
+    let (_tmp, out) = built_site("search");
     let base = serve(out, "/");
     let dom = dump_dom(&browser, &format!("{base}search/?q=reset%20password"));
     assert_finds_reset_password(&dom, &format!("{base}account/reset-password/"));
@@ -258,7 +247,7 @@ fn search_works_under_a_sub_path_without_configuration() {
     else {
         return;
     };
-    let (_tmp, out) = built_fixture();
+    let (_tmp, out) = built_site("search");
     let base = serve(out, "/kb/");
     let dom = dump_dom(&browser, &format!("{base}search/?q=reset%20password"));
     assert_finds_reset_password(&dom, &format!("{base}account/reset-password/"));
@@ -280,7 +269,7 @@ fn search_works_from_file_urls() {
     let Some(browser) = browser_or_skip("search_works_from_file_urls") else {
         return;
     };
-    let (_tmp, out) = built_fixture();
+    let (_tmp, out) = built_site("search");
     let page = out.join("search/index.html");
     let dom = dump_dom(
         &browser,
@@ -298,7 +287,7 @@ fn html_in_page_text_is_shown_as_text_in_results() {
     let Some(browser) = browser_or_skip("html_in_page_text_is_shown_as_text_in_results") else {
         return;
     };
-    let (_tmp, out) = built_fixture();
+    let (_tmp, out) = built_site("search");
     let base = serve(out, "/");
     let dom = dump_dom(&browser, &format!("{base}search/?q=quarantine"));
     let results = results_of(&dom);
@@ -340,7 +329,7 @@ fn results_are_grouped_by_page_with_excerpts_phrases_and_exclusions() {
     else {
         return;
     };
-    let (_tmp, out) = built_fixture();
+    let (_tmp, out) = built_site("search");
     let base = serve(out, "/");
     let page = |q: &str| {
         let dom = dump_dom(&browser, &format!("{base}search/?q={q}"));

@@ -8,18 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::{
-    alternates, broken_links, index_text, lorebook, nav_links, owned, read, site, tree,
+    alternates, broken_links, built_site, index_text, lorebook, nav_links, owned, read, site, tree,
 };
-
-fn built() -> (tempfile::TempDir, PathBuf) {
-    let (tmp, root) = site("versions");
-    lorebook()
-        .args(["build", "--root"])
-        .arg(&root)
-        .assert()
-        .success();
-    (tmp, root.join("public"))
-}
 
 /// The version switcher's links, as `(name, href, missing)`.
 fn switcher(html: &str) -> Vec<(String, String, bool)> {
@@ -41,7 +31,7 @@ fn banner(html: &str) -> Option<String> {
 
 #[test]
 fn each_version_publishes_under_its_name_and_the_latest_at_the_root() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("versions");
     for f in [
         "index.html",
         "guide/install/index.html",
@@ -101,7 +91,7 @@ fn broken(out: &Path) -> Vec<String> {
 
 #[test]
 fn the_switcher_keeps_the_page_when_the_version_has_it() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("versions");
     let latest = read(&out.join("guide/install/index.html"));
     assert_eq!(
         switcher(&latest),
@@ -134,7 +124,7 @@ fn the_switcher_keeps_the_page_when_the_version_has_it() {
 
 #[test]
 fn only_old_versions_carry_the_banner_to_the_latest() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("versions");
     for f in [
         "index.html",
         "guide/install/index.html",
@@ -156,7 +146,7 @@ fn only_old_versions_carry_the_banner_to_the_latest() {
 
 #[test]
 fn each_version_searches_its_own_index() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("versions");
     let latest = index_text(&out, "search");
     let two = index_text(&out, "2.x/search");
     let one = index_text(&out, "1.x/search");
@@ -173,7 +163,7 @@ fn each_version_searches_its_own_index() {
 
 #[test]
 fn each_version_has_its_sitemap_and_canonical_urls_under_its_folder() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("versions");
     let root = read(&out.join("sitemap.xml"));
     assert!(root.contains("<loc>https://docs.example/kb/guide/install/</loc>"));
     assert!(!root.contains("/kb/2.x/"));
@@ -188,9 +178,9 @@ fn each_version_has_its_sitemap_and_canonical_urls_under_its_folder() {
 
 #[test]
 fn a_versioned_build_is_deterministic() {
-    let (_tmp, out) = built();
+    let (_tmp, out) = built_site("versions");
     let first = tree(&out);
-    let (_tmp2, again) = built();
+    let (_tmp2, again) = built_site("versions");
     assert!(first == tree(&again), "two builds differ");
 }
 
@@ -476,19 +466,9 @@ fn github_annotations_attach_to_files_only_when_they_are_checked_out() {
 // and German in 3.x, the working tree; 2.x with a partial German tree; 1.x
 // in English only).
 
-fn built_i18n() -> (tempfile::TempDir, PathBuf) {
-    let (tmp, root) = site("versions-i18n");
-    lorebook()
-        .args(["build", "--root"])
-        .arg(&root)
-        .assert()
-        .success();
-    (tmp, root.join("public"))
-}
-
 #[test]
 fn a_translation_of_an_old_version_is_under_the_version_then_the_language() {
-    let (_tmp, out) = built_i18n();
+    let (_tmp, out) = built_site("versions-i18n");
     for f in [
         "de/index.html",
         "de/guide/install/index.html",
@@ -525,7 +505,7 @@ fn a_translation_of_an_old_version_is_under_the_version_then_the_language() {
 
 #[test]
 fn the_language_switcher_of_an_old_version_stays_in_it() {
-    let (_tmp, out) = built_i18n();
+    let (_tmp, out) = built_site("versions-i18n");
     let de = read(&out.join("2.x/de/guide/install/index.html"));
     assert_eq!(
         languages(&de),
@@ -547,7 +527,7 @@ fn the_language_switcher_of_an_old_version_stays_in_it() {
 
 #[test]
 fn the_version_switcher_of_a_translation_stays_in_its_language() {
-    let (_tmp, out) = built_i18n();
+    let (_tmp, out) = built_site("versions-i18n");
     // 2.x has the German page; 1.x has no German at all: its home.
     let page = read(&out.join("de/guide/install/index.html"));
     assert_eq!(
@@ -589,7 +569,7 @@ fn the_version_switcher_of_a_translation_stays_in_its_language() {
 
 #[test]
 fn an_old_version_has_its_own_alternates_and_sitemap() {
-    let (_tmp, out) = built_i18n();
+    let (_tmp, out) = built_site("versions-i18n");
     let kb = "https://docs.example/kb";
     let page = read(&out.join("2.x/de/guide/install/index.html"));
     assert_eq!(
@@ -626,7 +606,7 @@ fn an_old_version_has_its_own_alternates_and_sitemap() {
 
 #[test]
 fn each_version_and_language_has_its_own_search_index() {
-    let (_tmp, out) = built_i18n();
+    let (_tmp, out) = built_site("versions-i18n");
     let words = [
         ("search", "helmchart"),
         ("de/search", "steuerradpaket"),

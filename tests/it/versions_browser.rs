@@ -8,7 +8,7 @@
 //! Skips like `search_browser.rs` when Chromium is missing (fails under
 //! `CI`).
 
-use crate::common::{lorebook, site};
+use crate::common::{built_site, lorebook, site};
 use crate::search_browser::{
     browser_or_skip, dump_dom, search_page_hrefs, serve, write_click_probe,
 };
@@ -20,13 +20,7 @@ fn the_switcher_keeps_the_page_and_each_version_searches_its_own_pages() {
     else {
         return;
     };
-    let (_tmp, root) = site("versions");
-    lorebook()
-        .args(["build", "--root"])
-        .arg(&root)
-        .assert()
-        .success();
-    let out = root.join("public");
+    let (_tmp, out) = built_site("versions");
     // On the 2.x page, click the switcher's 3.x link.
     write_click_probe(
         &out,
@@ -75,13 +69,7 @@ fn switching_version_on_a_german_page_stays_in_german() {
     else {
         return;
     };
-    let (_tmp, root) = site("versions-i18n");
-    lorebook()
-        .args(["build", "--root"])
-        .arg(&root)
-        .assert()
-        .success();
-    let out = root.join("public");
+    let (_tmp, out) = built_site("versions-i18n");
     // The latest's German page: click its switcher's 2.x link.
     write_click_probe(
         &out,
