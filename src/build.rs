@@ -369,12 +369,8 @@ fn check_versions(config: &Config) -> Vec<Diagnostic> {
         match render::render(site, &theme) {
             Ok(files) => {
                 if v.latest {
-                    let paths: Vec<&std::path::Path> = if v.prefix.is_empty() {
-                        files.iter().map(|f| f.path.as_path()).collect()
-                    } else {
-                        ROOT_FILES.iter().map(std::path::Path::new).collect()
-                    };
-                    diags.extend(version_collisions(config, &prepared, paths.into_iter()));
+                    let paths = files.iter().map(|f| f.path.as_path());
+                    diags.extend(version_collisions(config, &prepared, root_paths(v, paths)));
                     diags.extend(crate::lint::check(site, chrono::Utc::now().date_naive()));
                 }
             }
@@ -390,6 +386,19 @@ fn check_versions(config: &Config) -> Vec<Diagnostic> {
 /// version is under an alias: the page sending readers there, and the
 /// files that only work at the root.
 const ROOT_FILES: [&str; 3] = ["index.html", "404.html", "robots.txt"];
+
+/// What the latest version `v` publishes at the site root, given the paths
+/// it writes: all of them, or only [`ROOT_FILES`] under an alias.
+fn root_paths<'a>(
+    v: &crate::versions::Prepared,
+    written: impl Iterator<Item = &'a std::path::Path> + 'a,
+) -> Box<dyn Iterator<Item = &'a std::path::Path> + 'a> {
+    if v.prefix.is_empty() {
+        Box::new(written)
+    } else {
+        Box::new(ROOT_FILES.iter().map(std::path::Path::new))
+    }
+}
 
 /// Files published at the site root (the latest version's, or
 /// [`ROOT_FILES`] when it is under an alias) that sit where a version is
@@ -514,12 +523,8 @@ fn build_versions(config: &Config) -> Result<BuildReport, BuildError> {
             }
         };
         if v.latest {
-            let clash = if v.prefix.is_empty() {
-                version_collisions(config, &prepared, written.iter().map(|w| w.path.as_path()))
-            } else {
-                let paths = ROOT_FILES.iter().map(std::path::Path::new);
-                version_collisions(config, &prepared, paths)
-            };
+            let paths = written.iter().map(|w| w.path.as_path());
+            let clash = version_collisions(config, &prepared, root_paths(v, paths));
             if !clash.is_empty() {
                 return Err(BuildError::Content(clash));
             }

@@ -1071,11 +1071,14 @@ fn resolve_languages(
 /// stemmer (a German site is searched in German), else English (a site in
 /// Japanese still stems the English words of its pages).
 fn default_search_code(language: &str) -> String {
-    use crate::search::lang::Lang;
-    match Lang::from_code(language) {
-        Some(l) if l.stemmer().is_some() => l.code().to_string(),
-        _ => "en".to_string(),
-    }
+    stemmed_language(language)
+        .map_or("en", |l| l.code())
+        .to_string()
+}
+
+/// The search language of the site language `code` when it has a stemmer.
+fn stemmed_language(code: &str) -> Option<crate::search::lang::Lang> {
+    crate::search::lang::Lang::from_code(code).filter(|l| l.stemmer().is_some())
 }
 
 /// The search languages of every language but the default:
@@ -1089,7 +1092,7 @@ fn translated_search_languages(
     shown: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(String, crate::search::lang::Langs)> {
-    use crate::search::lang::{Lang, Langs};
+    use crate::search::lang::Langs;
     languages
         .others()
         .iter()
@@ -1106,10 +1109,7 @@ fn translated_search_languages(
                     shown,
                     diags,
                 ),
-                None => match Lang::from_code(&lang.code) {
-                    Some(l) if l.stemmer().is_some() => Langs::one(l),
-                    _ => langs,
-                },
+                None => stemmed_language(&lang.code).map_or(langs, Langs::one),
             };
             (lang.code.clone(), set)
         })

@@ -137,12 +137,11 @@ pub fn prepare(config: &Config) -> Result<Vec<Prepared>, Vec<Diagnostic>> {
         // left out of it: no empty `/1.x/de/`, no entry in its switcher.
         let content = c.content_dir.clone();
         c.languages.retain_others(|l| {
-            let prefix = format!("{}/", l.code);
             content.join(&l.code).is_dir()
                 || config
                     .forum
                     .iter()
-                    .any(|f| f.default_section.starts_with(&prefix))
+                    .any(|f| config.languages.of(&f.default_section).code == l.code)
         });
         out.push(Prepared {
             name: spec.name.clone(),
