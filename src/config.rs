@@ -1093,6 +1093,23 @@ fn translated_search_languages(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(String, crate::search::lang::Langs)> {
     use crate::search::lang::Langs;
+    // The default language's list is `search.languages`: a `search:` under
+    // its `languages:` entry would be ignored, so it is an error.
+    let default = &languages.default_language().code;
+    if declared
+        .and_then(|d| d.get(default))
+        .and_then(Option::as_ref)
+        .is_some_and(|l| l.search.is_some())
+    {
+        diags.push(
+            Diagnostic::error(
+                shown,
+                format!("languages.{default}.search: `{default}` is the default language"),
+            )
+            .at(value_line(text, &["languages", default, "search"], ""), 1)
+            .with_hint("the default language's pages are searched in `search.languages`: move the list there"),
+        );
+    }
     languages
         .others()
         .iter()
@@ -1469,6 +1486,21 @@ mod tests {
         assert_eq!(c.search.langs.codes(), vec!["de"]);
         let c = load("title: A\nlanguage: ja\n").unwrap();
         assert!(c.search.langs.is_default());
+    }
+
+    #[test]
+    fn the_default_language_s_search_list_is_search_languages_only() {
+        let text = "title: A\nlanguages:\n  en:\n    title: A\n    search: [en, de]\n  de: {}\n";
+        let errs = load(text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(
+            (errs[0].line, errs[0].message.as_str()),
+            (5, "languages.en.search: `en` is the default language")
+        );
+        assert!(load(
+            "title: A\nlanguages:\n  en:\n    title: A\n  de: {}\nsearch:\n  languages: [en, de]\n"
+        )
+        .is_ok());
     }
 
     #[test]
